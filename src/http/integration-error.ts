@@ -1,0 +1,58 @@
+/**
+ * The one error taxonomy both clients use. A client classifies every failure once; the activity
+ * layer turns the class into Temporal retry behaviour (see activities/failure.ts).
+ *
+ * - `transient`: network errors, timeouts, 5xx, lock and timestamp conflicts: retry with backoff.
+ * - `rate-limited`: 429 (or 503 with Retry-After): retry after `retryAfterMs` when the server gave one.
+ * - `permanent`: validation, permission, bad token, not found: retrying cannot help.
+ */
+export type FailureKind = 'transient' | 'rate-limited' | 'permanent';
+
+export interface IntegrationErrorOptions {
+  system: 'moodle' | 'erpnext';
+  kind: FailureKind;
+  /** Stable machine-readable code: Moodle's errorcode, Frappe's exc_type, or HTTP_<status>. */
+  code: string;
+  /** HTTP status when the server answered. */
+  status?: number;
+  retryAfterMs?: number;
+  cause?: unknown;
+}
+
+export class IntegrationError extends Error {
+  readonly system: IntegrationErrorOptions['system'];
+  readonly kind: FailureKind;
+  readonly code: string;
+  readonly status?: number;
+  readonly retryAfterMs?: number;
+
+  constructor(message: string, options: IntegrationErrorOptions) {
+    super(message, { cause: options.cause });
+    this.name = 'IntegrationError';
+    this.system = options.system;
+    this.kind = options.kind;
+    this.code = options.code;
+    this.status = options.status;
+    this.retryAfterMs = options.retryAfterMs;
+  }
+
+  get retryable(): boolean {
+    return this.kind !== 'permanent';
+  }
+}
+
+/** `Retry-After` is either delta-seconds or an HTTP-date (RFC 9110 §10.2.3). */
+export function parseRetryAfter(value: string | null | undefined, now: number = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  const at = Date.parse(trimmed);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+/** Classification of an HTTP status that carried no more specific error body. */
+export function kindOfStatus(status: number): FailureKind {
+  if (status === 429) return 'rate-limited';
+  if (status === 408 || status >= 500) return 'transient';
+  return 'permanent';
+}
