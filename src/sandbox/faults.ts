@@ -1,0 +1,72 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import fp from 'fastify-plugin';
+import { z } from 'zod';
+
+/**
+ * Fault injection for the sandboxes, the way a proxy in front of a real Moodle or ERPNext would
+ * misbehave. Controlled at start-up or through `/__sandbox/faults`, which is outside both real
+ * protocols, so nothing a real client sends can reach it by accident.
+ */
+export const faultSettingsSchema = z.object({
+  /** Added to every protocol request before it is handled. */
+  latencyMs: z.number().int().min(0).default(0),
+  /** Fixed-window limit on protocol requests, answered 429 with Retry-After past the limit. */
+  rateLimit: z.object({ perSecond: z.number().positive(), retryAfterSeconds: z.number().int().min(0).default(1) }).nullable().default(null),
+  /** Answer 503 (with Retry-After) until this many ms after the settings were applied. */
+  outageMs: z.number().int().min(0).default(0),
+  outageRetryAfterSeconds: z.number().int().min(0).default(1),
+  /** Fraction of protocol requests answered with a random 500/502/504. */
+  errorRate: z.number().min(0).max(1).default(0),
+});
+
+export type FaultSettings = z.infer<typeof faultSettingsSchema>;
+export type FaultSettingsInput = z.input<typeof faultSettingsSchema>;
+
+export interface FaultsPluginOptions {
+  initial?: FaultSettingsInput;
+}
+
+const isControlRoute = (url: string) => url.startsWith('/__sandbox/');
+
+async function faults(app: FastifyInstance, options: FaultsPluginOptions) {
+  let settings = faultSettingsSchema.parse(options.initial ?? {});
+  let outageUntil = Date.now() + settings.outageMs;
+  let window = { second: 0, count: 0 };
+
+  const apply = (input: FaultSettingsInput) => {
+    settings = faultSettingsSchema.parse(input);
+    outageUntil = Date.now() + settings.outageMs;
+    window = { second: 0, count: 0 };
+  };
+
+  const reject = (reply: FastifyReply, status: number, retryAfterSeconds?: number) => {
+    if (retryAfterSeconds !== undefined) reply.header('retry-after', String(retryAfterSeconds));
+    return reply.code(status).type('text/html; charset=utf-8').send(`<html><body><h1>${status}</h1></body></html>`);
+  };
+
+  app.addHook('onRequest', async (request, reply) => {
+    if (isControlRoute(request.url)) return;
+    const now = Date.now();
+    if (now < outageUntil) return reject(reply, 503, settings.outageRetryAfterSeconds);
+    if (settings.rateLimit) {
+      const second = Math.floor(now / 1000);
+      if (window.second !== second) window = { second, count: 0 };
+      window.count += 1;
+      if (window.count > settings.rateLimit.perSecond) return reject(reply, 429, settings.rateLimit.retryAfterSeconds);
+    }
+    if (settings.errorRate > 0 && Math.random() < settings.errorRate) {
+      return reject(reply, [500, 502, 504][Math.floor(Math.random() * 3)]);
+    }
+    if (settings.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, settings.latencyMs));
+  });
+
+  app.get('/__sandbox/faults', async () => settings);
+  app.put('/__sandbox/faults', async (request, reply) => {
+    const parsed = faultSettingsSchema.safeParse(request.body ?? {});
+    if (!parsed.success) return reply.code(400).send({ error: z.prettifyError(parsed.error) });
+    apply(parsed.data);
+    return settings;
+  });
+}
+
+export const faultsPlugin = fp(faults, { name: 'sandbox-faults', fastify: '5.x' });
