@@ -1,0 +1,44 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { IntegrationError } from '../src/http/integration-error';
+
+/** ApplicationFailure types a workflow may branch on; retry policies key on these too. */
+export const failureTypes = {
+  rateLimited: 'RateLimited',
+  transient: 'Transient',
+} as const;
+
+/**
+ * The one place where a client's classification becomes Temporal retry behaviour: permanent
+ * errors stop retrying with a type an operator can act on; rate limits retry after the server's
+ * Retry-After; everything else uses the activity's exponential backoff.
+ */
+export function toApplicationFailure(err: unknown): unknown {
+  if (!(err instanceof IntegrationError)) return err;
+  const details = [{ system: err.system, code: err.code, status: err.status }];
+  if (err.kind === 'permanent') {
+    return ApplicationFailure.create({ message: err.message, type: `${err.system}.${err.code}`, nonRetryable: true, details });
+  }
+  return ApplicationFailure.create({
+    message: err.message,
+    type: err.kind === 'rate-limited' ? failureTypes.rateLimited : failureTypes.transient,
+    nextRetryDelay: err.retryAfterMs,
+    details,
+  });
+}
+
+type AsyncFunctions = Record<string, (...args: never[]) => Promise<unknown>>;
+
+/** Wraps every activity of a factory so client errors cross into Temporal classified. */
+export function withFailureMapping<T extends AsyncFunctions>(activities: T): T {
+  const wrapped: Record<string, unknown> = {};
+  for (const [name, fn] of Object.entries(activities)) {
+    wrapped[name] = async (...args: never[]) => {
+      try {
+        return await fn(...args);
+      } catch (err) {
+        throw toApplicationFailure(err);
+      }
+    };
+  }
+  return wrapped as T;
+}
