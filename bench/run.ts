@@ -1,0 +1,64 @@
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+/** What every bench module's `run()` resolves to. */
+export interface BenchReport {
+  name: string;
+  /** Headline figures, e.g. `{ p50Ms: 41, p99Ms: 180 }`. */
+  figures: Record<string, number>;
+  /** The conditions the figures hold under: counts, latencies, rate limits, machine. */
+  conditions: Record<string, string | number | boolean>;
+}
+
+const benchModule = z.object({
+  run: z.custom<() => Promise<unknown>>((value) => typeof value === 'function', 'a bench module exports run(): Promise<BenchReport>'),
+});
+const benchReport = z.object({
+  name: z.string(),
+  figures: z.record(z.string(), z.number()),
+  conditions: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+});
+
+const benchDir = __dirname;
+
+function availableBenches(): string[] {
+  return readdirSync(benchDir)
+    .filter((file) => file.endsWith('.ts') && file !== 'run.ts')
+    .map((file) => file.slice(0, -'.ts'.length))
+    .sort();
+}
+
+function printTable(report: BenchReport): void {
+  const rows = [
+    ...Object.entries(report.figures).map(([key, value]) => [key, String(value)]),
+    ...Object.entries(report.conditions).map(([key, value]) => [`(${key})`, String(value)]),
+  ];
+  const width = Math.max(...rows.map(([key]) => key.length));
+  console.log(`\n${report.name}`);
+  for (const [key, value] of rows) console.log(`  ${key.padEnd(width)}  ${value}`);
+}
+
+/** `npm run bench [name...]`: runs bench/<name>.ts (all of them without a name). */
+async function main(): Promise<void> {
+  const available = availableBenches();
+  const requested = process.argv.slice(2);
+  const unknown = requested.filter((name) => !available.includes(name));
+  if (unknown.length > 0) throw new Error(`unknown bench ${unknown.join(', ')}; available: ${available.join(', ')}`);
+
+  const resultsDir = path.join(benchDir, 'results');
+  mkdirSync(resultsDir, { recursive: true });
+  for (const name of requested.length > 0 ? requested : available) {
+    const loaded = benchModule.parse(await import(path.join(benchDir, name)));
+    const report = benchReport.parse(await loaded.run());
+    printTable(report);
+    const file = path.join(resultsDir, `${name}.json`);
+    writeFileSync(file, `${JSON.stringify({ ...report, finishedAt: new Date().toISOString() }, null, 2)}\n`);
+    console.log(`  written to ${path.relative(process.cwd(), file)}`);
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});
