@@ -1,0 +1,116 @@
+import { z } from 'zod';
+import type { Mapping } from '../src/config/mapping-file';
+import { mappingSchema } from '../src/config/mapping-file';
+import type { ErpnextClient } from '../src/erpnext/client';
+import { desiredMoodleUser, studentFields, type DesiredMoodleUser } from '../src/mapping/moodle-user';
+import { courseIdnumber, programCourseIdnumbers } from '../src/mapping/program-courses';
+import { moodleUserIdField } from '../src/mapping/student-link';
+import { sameEmail } from '../src/mapping/moodle-account';
+import { withFailureMapping } from './failure';
+
+/** A Student as the lifecycle workflows need it: identity, link and the Moodle user it should have. */
+export interface StudentForMoodle {
+  studentId: string;
+  email: string;
+  enabled: boolean;
+  /** The Moodle user id written back by onboarding, when there is one. */
+  moodleUserId: number | null;
+  desired: DesiredMoodleUser & { auth: string };
+}
+
+export interface ProgramEnrollmentFacts {
+  name: string;
+  student: string;
+  program: string;
+  /** 0 draft, 1 submitted, 2 cancelled. */
+  docstatus: 0 | 1 | 2;
+}
+
+const linkedStudent = studentFields.extend({
+  [moodleUserIdField.fieldname]: z.coerce.number().int().nullish(),
+});
+const docstatus = z.union([z.literal(0), z.literal(1), z.literal(2)]);
+const programEnrollment = z.looseObject({ name: z.string(), student: z.string(), program: z.string(), docstatus });
+const program = z.looseObject({ name: z.string(), courses: z.array(z.looseObject({ course: z.string() })).default([]) });
+const courseEnrollment = z.looseObject({ name: z.string(), student: z.string(), course: z.string(), program_enrollment: z.string().nullish() });
+const namedRow = z.looseObject({ name: z.string() });
+const emailRow = z.looseObject({ name: z.string(), student_email_id: z.string() });
+
+/** ERPNext reads and the one write (the Moodle user id) of the student lifecycle. */
+export function createErpnextActivities(erp: ErpnextClient, mapping: Mapping = mappingSchema.parse({})) {
+  return withFailureMapping({
+    /** Re-reads a Student (DocType `Student`) and maps it onto the Moodle user it owns. */
+    async erpnextGetStudentForMoodle(studentId: string): Promise<StudentForMoodle> {
+      const student = linkedStudent.parse(await erp.getDoc('Student', studentId));
+      return {
+        studentId: student.name,
+        email: student.student_email_id.trim(),
+        enabled: student.enabled !== 0,
+        moodleUserId: student[moodleUserIdField.fieldname] || null,
+        desired: { ...desiredMoodleUser(student, mapping), auth: mapping.moodle.auth },
+      };
+    },
+
+    /**
+     * Other Students whose email differs from this one's only by case (DocType `Student`; the
+     * unique index catches exact duplicates only). Frappe's `like` is case-insensitive on MariaDB;
+     * the exact filter here makes the answer the same on any database.
+     */
+    async erpnextStudentsSharingEmail(input: { studentId: string; email: string }): Promise<string[]> {
+      const rows = z.array(emailRow).parse(
+        await erp.getList('Student', {
+          fields: ['name', 'student_email_id'],
+          filters: [['student_email_id', 'like', input.email.replace(/[%_]/g, '\\$&')], ['name', '!=', input.studentId]],
+          limitPageLength: 20,
+        }),
+      );
+      return rows.filter((row) => sameEmail(row.student_email_id, input.email)).map((row) => row.name);
+    },
+
+    /** Writes the Moodle user id onto the Student (`Student.custom_moodle_user_id`); no write when it is already there. */
+    async erpnextSetMoodleUserId(input: { studentId: string; moodleUserId: number }): Promise<{ changed: boolean }> {
+      const student = linkedStudent.parse(await erp.getDoc('Student', input.studentId));
+      if (student[moodleUserIdField.fieldname] === input.moodleUserId) return { changed: false };
+      await erp.update('Student', input.studentId, { [moodleUserIdField.fieldname]: input.moodleUserId });
+      return { changed: true };
+    },
+
+    /** The student's submitted Program Enrollments (DocType `Program Enrollment`, docstatus 1). */
+    async erpnextSubmittedProgramEnrollments(studentId: string): Promise<ProgramEnrollmentFacts[]> {
+      return z.array(programEnrollment).parse(
+        await erp.getList('Program Enrollment', {
+          fields: ['name', 'student', 'program', 'docstatus'],
+          filters: [['student', '=', studentId], ['docstatus', '=', 1]],
+          orderBy: 'creation asc',
+          limitPageLength: 100,
+        }),
+      ).map(({ name, student, program: programName, docstatus: status }) => ({ name, student, program: programName, docstatus: status }));
+    },
+
+    /** Re-reads a Program Enrollment (DocType `Program Enrollment`). */
+    async erpnextGetProgramEnrollment(name: string): Promise<ProgramEnrollmentFacts> {
+      const doc = programEnrollment.parse(await erp.getDoc('Program Enrollment', name));
+      return { name: doc.name, student: doc.student, program: doc.program, docstatus: doc.docstatus };
+    },
+
+    /** Moodle course idnumbers of a Program (DocType `Program`, child table Program Course), after the mapping's overrides. */
+    async erpnextProgramCourseIdnumbers(programName: string): Promise<string[]> {
+      if (mapping.programs[programName]) return programCourseIdnumbers(programName, [], mapping);
+      const doc = program.parse(await erp.getDoc('Program', programName));
+      return programCourseIdnumbers(programName, doc.courses.map((row) => row.course), mapping);
+    },
+
+    /**
+     * Re-reads a Course Enrollment (DocType `Course Enrollment`). For on_trash the document is
+     * gone, so the webhook's student and course are used once its absence is confirmed.
+     */
+    async erpnextCourseEnrollmentState(input: { name: string; student: string; course: string }): Promise<{ exists: boolean; student: string; courseIdnumber: string }> {
+      const rows = z.array(namedRow).parse(await erp.getList('Course Enrollment', { fields: ['name'], filters: [['name', '=', input.name]], limitPageLength: 1 }));
+      if (rows.length === 0) return { exists: false, student: input.student, courseIdnumber: courseIdnumber(input.course, mapping) };
+      const doc = courseEnrollment.parse(await erp.getDoc('Course Enrollment', input.name));
+      return { exists: true, student: doc.student, courseIdnumber: courseIdnumber(doc.course, mapping) };
+    },
+  });
+}
+
+export type ErpnextActivities = ReturnType<typeof createErpnextActivities>;

@@ -1,0 +1,179 @@
+import { ApplicationFailure } from '@temporalio/common';
+import type { MoodleClient } from '../src/moodle/client';
+import type { DesiredMoodleUser } from '../src/mapping/moodle-user';
+import { currentMoodleProfile, moodleAccount, sameEmail, type MoodleAccount } from '../src/mapping/moodle-account';
+import { hasChanges, profileChanges } from '../src/mapping/profile-changes';
+import { withFailureMapping } from './failure';
+
+/** ApplicationFailure types raised by Moodle activities themselves (not by the client). */
+export const moodleFailureTypes = {
+  /** Moodle answered a create without an id for our user: nothing sensible to retry. */
+  userNotCreated: 'MoodleUserNotCreated',
+} as const;
+
+export interface StudentAccounts {
+  /** Accounts whose idnumber is the Student name (more than one is itself a conflict: Moodle does not enforce uniqueness). */
+  byIdnumber: MoodleAccount[];
+  /** Accounts whose email equals the student's, ignoring case. */
+  byEmail: MoodleAccount[];
+}
+
+export interface CourseResolution {
+  courses: { idnumber: string; id: number }[];
+  /** idnumbers with no Moodle course. */
+  missing: string[];
+}
+
+export interface WithdrawalResult {
+  suspended: number[];
+  unenrolled: number[];
+  /** Unenrol was configured, but the student has grades there, so the enrolment was suspended instead. */
+  keptForGrades: number[];
+}
+
+/** Moodle side effects of the student lifecycle, closed over one client. */
+export function createMoodleActivities(moodle: MoodleClient) {
+  async function accountsByIdnumber(idnumber: string): Promise<MoodleAccount[]> {
+    return (await moodle.getUsersByField('idnumber', [idnumber])).map(moodleAccount);
+  }
+
+  return withFailureMapping({
+    /**
+     * Every account that could be this student's. Email lookup by field is case-sensitive on
+     * PostgreSQL while Moodle's duplicate check is not, so the case-insensitive `get_users`
+     * search runs too (its LIKE treats `_` as a wildcard, hence the exact filter afterwards).
+     */
+    async moodleFindStudentAccounts(input: { idnumber: string; email: string }): Promise<StudentAccounts> {
+      const byIdnumber = await accountsByIdnumber(input.idnumber);
+      const exact = await moodle.getUsersByField('email', [input.email]);
+      const { users: similar } = await moodle.getUsers([{ key: 'email', value: input.email }]);
+      const byId = new Map<number, MoodleAccount>();
+      for (const user of [...exact, ...similar]) {
+        const account = moodleAccount(user);
+        if (sameEmail(account.email, input.email)) byId.set(account.id, account);
+      }
+      return { byIdnumber, byEmail: [...byId.values()].sort((a, b) => a.id - b.id) };
+    },
+
+    /** Accounts carrying this idnumber (`core_user_get_users_by_field`). */
+    async moodleFindAccountsByIdnumber(idnumber: string): Promise<MoodleAccount[]> {
+      return accountsByIdnumber(idnumber);
+    },
+
+    /**
+     * Creates the student's account with a Moodle-generated password that Moodle mails
+     * (`core_user_create_users`, createpassword=1). Looks first: a retry after a lost response
+     * finds the account the first attempt made instead of failing on the duplicate username.
+     */
+    async moodleCreateStudentUser(desired: DesiredMoodleUser & { auth: string }): Promise<{ id: number; created: boolean }> {
+      const existing = (await moodle.getUsersByField('username', [desired.username])).find((user) => user.idnumber === desired.idnumber);
+      if (existing) return { id: existing.id, created: false };
+      const [created] = await moodle.createUsers([
+        {
+          username: desired.username,
+          createpassword: 1,
+          auth: desired.auth,
+          idnumber: desired.idnumber,
+          firstname: desired.firstname,
+          lastname: desired.lastname,
+          email: desired.email,
+          phone1: desired.phone1,
+          address: desired.address,
+          city: desired.city,
+          customfields: Object.entries(desired.customfields).map(([type, value]) => ({ type, value })),
+        },
+      ]);
+      if (!created) {
+        throw ApplicationFailure.create({
+          message: `Moodle accepted the new account for ${desired.idnumber} but returned no id`,
+          type: moodleFailureTypes.userNotCreated,
+          nonRetryable: true,
+        });
+      }
+      return { id: created.id, created: true };
+    },
+
+    /** Links an existing account to the student by setting its idnumber (`core_user_update_users`); no write when already set. */
+    async moodleLinkAccount(input: { userId: number; idnumber: string }): Promise<{ changed: boolean }> {
+      const [user] = await moodle.getUsersByField('id', [input.userId]);
+      if (user?.idnumber === input.idnumber) return { changed: false };
+      await moodle.updateUsers([{ id: input.userId, idnumber: input.idnumber }]);
+      return { changed: true };
+    },
+
+    /**
+     * Pushes only the profile fields that differ from ERPNext (`core_user_get_users_by_field`,
+     * then `core_user_update_users`). Returns the names of what changed; none means no write.
+     */
+    async moodleSyncProfile(input: { userId: number; desired: DesiredMoodleUser }): Promise<{ changed: string[] }> {
+      const [user] = await moodle.getUsersByField('id', [input.userId]);
+      if (!user) return { changed: [] };
+      const changes = profileChanges(input.desired, currentMoodleProfile(user));
+      if (!hasChanges(changes)) return { changed: [] };
+      const customfields = Object.entries(changes.customfields).map(([type, value]) => ({ type, value }));
+      await moodle.updateUsers([{ id: input.userId, ...changes.fields, ...(customfields.length > 0 ? { customfields } : {}) }]);
+      return { changed: [...Object.keys(changes.fields), ...Object.keys(changes.customfields).map((name) => `profile_field_${name}`)] };
+    },
+
+    /** Moodle course ids for course idnumbers (`core_course_get_courses_by_field` idnumber, one call each: the field takes one value). */
+    async moodleResolveCourses(idnumbers: string[]): Promise<CourseResolution> {
+      const resolution: CourseResolution = { courses: [], missing: [] };
+      for (const idnumber of idnumbers) {
+        const { courses } = await moodle.getCoursesByField('idnumber', idnumber);
+        const course = courses.find((c) => c.idnumber === idnumber);
+        if (course) resolution.courses.push({ idnumber, id: course.id });
+        else resolution.missing.push(idnumber);
+      }
+      return resolution;
+    },
+
+    /**
+     * Enrols one user in many courses in one `enrol_manual_enrol_users` call. Sends the full
+     * intended state (active, no dates) because a repeated enrol without them resets both anyway.
+     */
+    async moodleEnrolStudent(input: { userId: number; courseIds: number[]; roleId: number }): Promise<void> {
+      if (input.courseIds.length === 0) return;
+      await moodle.enrolUsers(
+        input.courseIds.map((courseid) => ({ roleid: input.roleId, userid: input.userId, courseid, timestart: 0, timeend: 0, suspend: 0 })),
+      );
+    },
+
+    /**
+     * Withdraws a user from courses. `suspend` re-sends the enrolment suspended for the courses
+     * the user is actively enrolled in (`core_enrol_get_users_courses`, `enrol_manual_enrol_users`
+     * suspend=1). `unenrol` removes enrolments (`enrol_manual_unenrol_users`) except where the user
+     * has grades (`gradereport_user_get_grade_items`): a last unenrol deletes them, so those are suspended.
+     */
+    async moodleWithdrawStudent(input: { userId: number; courseIds: number[]; roleId: number; mode: 'suspend' | 'unenrol' }): Promise<WithdrawalResult> {
+      const result: WithdrawalResult = { suspended: [], unenrolled: [], keptForGrades: [] };
+      const active = new Set((await moodle.getUsersCourses(input.userId)).map((course) => course.id));
+      const toSuspend: number[] = [];
+      for (const courseId of input.courseIds) {
+        if (input.mode === 'suspend') {
+          if (active.has(courseId)) toSuspend.push(courseId);
+          continue;
+        }
+        if (active.has(courseId)) {
+          const { usergrades } = await moodle.getGradeItems(courseId, input.userId);
+          const graded = usergrades.some((grades) => grades.gradeitems.some((item) => item.graderaw !== null && item.graderaw !== undefined));
+          if (graded) {
+            toSuspend.push(courseId);
+            result.keptForGrades.push(courseId);
+            continue;
+          }
+        }
+        result.unenrolled.push(courseId);
+      }
+      if (toSuspend.length > 0) {
+        await moodle.enrolUsers(toSuspend.map((courseid) => ({ roleid: input.roleId, userid: input.userId, courseid, timestart: 0, timeend: 0, suspend: 1 })));
+        result.suspended.push(...toSuspend);
+      }
+      if (result.unenrolled.length > 0) {
+        await moodle.unenrolUsers(result.unenrolled.map((courseid) => ({ userid: input.userId, courseid })));
+      }
+      return result;
+    },
+  });
+}
+
+export type MoodleActivities = ReturnType<typeof createMoodleActivities>;
