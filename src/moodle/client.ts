@@ -1,0 +1,215 @@
+import { z } from 'zod';
+import { fieldCount, type RestValue } from './rest-encoding';
+import { createMoodleTransport, type CallOptions } from './rest-transport';
+import {
+  attendanceSessionSchema,
+  completionStatusSchema,
+  courseSectionSchema,
+  coursesByFieldSchema,
+  createdUserSchema,
+  enrolledUserSchema,
+  getUsersResultSchema,
+  gradeItemsResultSchema,
+  moodleUserSchema,
+  siteInfoSchema,
+  updateUsersResultSchema,
+  userCourseSchema,
+  type MoodleWarning,
+} from './schemas';
+
+export interface MoodleClientOptions {
+  url: string;
+  token: string;
+  timeoutMs?: number;
+  /**
+   * Upper bound of form fields per request. PHP silently drops fields past `max_input_vars`
+   * (Moodle requires ≥ 5000), so list calls are split to stay well under it.
+   */
+  maxFieldsPerRequest?: number;
+}
+
+export type UserLookupField = 'id' | 'idnumber' | 'username' | 'email';
+export type CourseLookupField = '' | 'id' | 'ids' | 'shortname' | 'idnumber' | 'category';
+
+export type NewMoodleUser = {
+  /** Lower-case; Moodle rejects, never normalises, other usernames. */
+  username: string;
+  firstname: string;
+  lastname: string;
+  email: string;
+  /** Either a password meeting the site policy or `createpassword: true` (Moodle mails it). */
+  password?: string;
+  createpassword?: boolean;
+  auth?: string;
+  idnumber?: string;
+  lang?: string;
+  phone1?: string;
+  phone2?: string;
+  address?: string;
+  city?: string;
+  country?: string;
+  department?: string;
+  institution?: string;
+  customfields?: { type: string; value: string }[];
+  preferences?: { type: string; value: string }[];
+}
+
+export type MoodleUserUpdate = { id: number; suspended?: boolean } & Partial<Omit<NewMoodleUser, 'createpassword'>>;
+
+export type Enrolment = {
+  roleid: number;
+  userid: number;
+  courseid: number;
+  timestart?: number;
+  timeend?: number;
+  suspend?: boolean;
+}
+
+export type Unenrolment = {
+  userid: number;
+  courseid: number;
+  roleid?: number;
+}
+
+export type EnrolledUsersOptions = {
+  onlyactive?: boolean;
+  onlysuspended?: boolean;
+  /** Comma-separated user fields to return; `id` and `fullname` always come back. */
+  userfields?: string;
+  limitfrom?: number;
+  limitnumber?: number;
+  sortby?: 'id' | 'firstname' | 'lastname' | 'siteorder';
+  sortdirection?: 'ASC' | 'DESC';
+  groupid?: number;
+}
+
+const nullResult = z.null();
+
+/**
+ * Typed client for Moodle 4.1 REST web services. List arguments are sent in as few requests as
+ * `max_input_vars` allows; a batch split over several requests is no longer atomic (each request is
+ * all-or-nothing on its own), so callers retrying a failed batch must tolerate parts already applied.
+ */
+export function createMoodleClient(options: MoodleClientOptions) {
+  const call = createMoodleTransport(options);
+  const maxFields = options.maxFieldsPerRequest ?? 4000;
+
+  /** Splits `items` into chunks whose encoded form stays under `maxFields` (fixed fields included). */
+  const chunk = <T extends RestValue>(items: T[], fixedFields: number): T[][] => {
+    const chunks: T[][] = [];
+    let current: T[] = [];
+    let fields = fixedFields;
+    for (const item of items) {
+      const cost = fieldCount(item);
+      if (current.length > 0 && fields + cost > maxFields) {
+        chunks.push(current);
+        current = [];
+        fields = fixedFields;
+      }
+      current.push(item);
+      fields += cost;
+    }
+    if (current.length > 0) chunks.push(current);
+    return chunks;
+  };
+
+  // wstoken, wsfunction, moodlewsrestformat and at most one scalar argument.
+  const fixedFields = 4;
+
+  return {
+    /** `core_webservice_get_site_info`: site, release and the functions this token may call. */
+    getSiteInfo: (call_?: CallOptions) => call('core_webservice_get_site_info', {}, siteInfoSchema, call_),
+
+    /**
+     * `core_user_get_users_by_field`: exact match (email is case-sensitive on PostgreSQL), no
+     * deleted filter, missing values silently omitted, results ordered by id.
+     */
+    async getUsersByField(field: UserLookupField, values: (string | number)[], call_?: CallOptions) {
+      const users = [];
+      for (const part of chunk(values, fixedFields)) {
+        users.push(...(await call('core_user_get_users_by_field', { field, values: part }, z.array(moodleUserSchema), call_)));
+      }
+      return users;
+    },
+
+    /**
+     * `core_user_get_users`: AND-ed criteria; email/firstname/lastname are case-insensitive LIKE.
+     * An unsupported key only yields a warning and is dropped, which can match every user.
+     */
+    getUsers: (criteria: { key: string; value: string }[], call_?: CallOptions) =>
+      call('core_user_get_users', { criteria }, getUsersResultSchema, call_),
+
+    /** `core_user_create_users`: each request is all-or-nothing; `createpassword` makes Moodle mail the credentials. */
+    async createUsers(users: NewMoodleUser[], call_?: CallOptions) {
+      const created = [];
+      for (const part of chunk(users, fixedFields)) {
+        created.push(...(await call('core_user_create_users', { users: part }, z.array(createdUserSchema), call_)));
+      }
+      return created;
+    },
+
+    /** `core_user_update_users`: per-user transactions; failures come back as warnings, not errors. */
+    async updateUsers(users: MoodleUserUpdate[], call_?: CallOptions): Promise<{ warnings: MoodleWarning[] }> {
+      const warnings: MoodleWarning[] = [];
+      for (const part of chunk(users, fixedFields)) {
+        warnings.push(...(await call('core_user_update_users', { users: part }, updateUsersResultSchema, call_)).warnings);
+      }
+      return { warnings };
+    },
+
+    /** `core_course_get_courses_by_field`: `''` lists every course including the site course (id 1). */
+    getCoursesByField: (field: CourseLookupField = '', value?: string | number, call_?: CallOptions) =>
+      call('core_course_get_courses_by_field', field === '' ? {} : { field, value }, coursesByFieldSchema, call_),
+
+    /**
+     * `enrol_manual_enrol_users`. Always send the full intended state: a missing `suspend`,
+     * `timestart` or `timeend` reactivates the enrolment and clears its dates.
+     */
+    async enrolUsers(enrolments: Enrolment[], call_?: CallOptions) {
+      for (const part of chunk(enrolments, fixedFields)) {
+        await call('enrol_manual_enrol_users', { enrolments: part }, nullResult, call_);
+      }
+    },
+
+    /** `enrol_manual_unenrol_users`: removes the whole manual enrolment; the last one also deletes grades. */
+    async unenrolUsers(enrolments: Unenrolment[], call_?: CallOptions) {
+      for (const part of chunk(enrolments, fixedFields)) {
+        await call('enrol_manual_unenrol_users', { enrolments: part }, nullResult, call_);
+      }
+    },
+
+    /** `core_enrol_get_enrolled_users`: includes suspended enrolments (without a flag) unless `onlyactive`. */
+    getEnrolledUsers(courseid: number, options: EnrolledUsersOptions = {}, call_?: CallOptions) {
+      const list = Object.entries(options)
+        .filter(([, value]) => value !== undefined)
+        .map(([name, value]) => ({ name, value: typeof value === 'boolean' ? (value ? '1' : '0') : String(value) }));
+      return call('core_enrol_get_enrolled_users', { courseid, options: list }, z.array(enrolledUserSchema), call_);
+    },
+
+    /** `core_enrol_get_users_courses`: active enrolments only; an unknown user gives `[]`. */
+    getUsersCourses: (userid: number, call_?: CallOptions) =>
+      call('core_enrol_get_users_courses', { userid }, z.array(userCourseSchema), call_),
+
+    /** `gradereport_user_get_grade_items`: `userid` 0 or omitted = every graded user; course total has `itemtype: 'course'`. */
+    getGradeItems: (courseid: number, userid?: number, call_?: CallOptions) =>
+      call('gradereport_user_get_grade_items', { courseid, userid }, gradeItemsResultSchema, call_),
+
+    /** `core_course_get_contents`: sections and modules; attendance instances have `modname: 'attendance'`. */
+    getCourseContents: (courseid: number, call_?: CallOptions) =>
+      call('core_course_get_contents', { courseid }, z.array(courseSectionSchema), call_),
+
+    /** `mod_attendance_get_sessions`: every session of one attendance instance with its log. */
+    getAttendanceSessions: (attendanceid: number, call_?: CallOptions) =>
+      call('mod_attendance_get_sessions', { attendanceid }, z.array(attendanceSessionSchema), call_),
+
+    /** `mod_attendance_get_session`: one session with statuses, users and `attendance_log`. */
+    getAttendanceSession: (sessionid: number, call_?: CallOptions) =>
+      call('mod_attendance_get_session', { sessionid }, attendanceSessionSchema, call_),
+
+    /** `core_completion_get_course_completion_status`. */
+    getCourseCompletionStatus: (courseid: number, userid: number, call_?: CallOptions) =>
+      call('core_completion_get_course_completion_status', { courseid, userid }, completionStatusSchema, call_),
+  };
+}
+
+export type MoodleClient = ReturnType<typeof createMoodleClient>;

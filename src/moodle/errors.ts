@@ -1,0 +1,77 @@
+import { IntegrationError, kindOfStatus, type FailureKind } from '../http/integration-error';
+
+/**
+ * A failed Moodle web-service call. Moodle reports its own errors with HTTP 200 and a JSON body
+ * `{exception, errorcode, message}`; `errorcode` is missing for PHP `Error`s and can be HTML for
+ * password-policy failures, so `code` falls back to the exception class.
+ */
+export class MoodleError extends IntegrationError {
+  /** Moodle's exception class, e.g. `invalid_parameter_exception`; `HTTP` for non-Moodle failures. */
+  readonly exception: string;
+  readonly errorcode?: string;
+
+  constructor(message: string, options: { kind: FailureKind; exception: string; errorcode?: string; status?: number; retryAfterMs?: number; cause?: unknown }) {
+    super(message, {
+      system: 'moodle',
+      kind: options.kind,
+      code: options.errorcode ?? options.exception,
+      status: options.status,
+      retryAfterMs: options.retryAfterMs,
+      cause: options.cause,
+    });
+    this.name = 'MoodleError';
+    this.exception = options.exception;
+    this.errorcode = options.errorcode;
+  }
+}
+
+/** Database faults (deadlocks, lost connections) are worth retrying; everything else Moodle rejects is not. */
+const transientExceptions = new Set(['dml_write_exception', 'dml_read_exception', 'dml_connection_exception', 'dml_transaction_exception']);
+const transientErrorcodes = new Set(['dmlwriteexception', 'dmlreadexception', 'dbconnectionfailed', 'dmltransactionexception', 'sitemaintenance']);
+
+/** Classifies a Moodle exception body: DB-level faults retry, validation/permission/not-found do not. */
+export function kindOfMoodleException(exception: string, errorcode: string | undefined): FailureKind {
+  if (transientExceptions.has(exception)) return 'transient';
+  if (errorcode !== undefined && transientErrorcodes.has(errorcode)) return 'transient';
+  return 'permanent';
+}
+
+export function moodleExceptionError(body: { exception: string; errorcode?: string; message?: string }, wsfunction: string): MoodleError {
+  // Password-policy errorcodes are HTML; keep messages readable and bounded.
+  const code = body.errorcode && !body.errorcode.includes('<') ? body.errorcode : undefined;
+  const text = (body.message ?? '').replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 500);
+  return new MoodleError(`Moodle ${wsfunction} failed: ${body.exception}${code ? `/${code}` : ''}: ${text}`, {
+    kind: kindOfMoodleException(body.exception, body.errorcode),
+    exception: body.exception,
+    errorcode: code ?? (body.errorcode ? 'passwordpolicy' : undefined),
+    status: 200,
+  });
+}
+
+export function moodleHttpError(status: number, wsfunction: string, retryAfterMs: number | undefined): MoodleError {
+  const kind = status === 503 && retryAfterMs !== undefined ? 'rate-limited' : kindOfStatus(status);
+  const hint = status === 403 ? ' (web services or the REST protocol are disabled on this Moodle site)' : '';
+  return new MoodleError(`Moodle ${wsfunction} answered HTTP ${status}${hint}`, {
+    kind,
+    exception: 'HTTP',
+    errorcode: `HTTP_${status}`,
+    status,
+    retryAfterMs,
+  });
+}
+
+export function moodleNetworkError(wsfunction: string, cause: unknown, timedOut: boolean): MoodleError {
+  const reason = timedOut ? 'timed out' : `network error (${cause instanceof Error ? (errorCodeOf(cause) ?? cause.name) : 'unknown'})`;
+  // The cause is kept out of the message: undici errors can quote the request URL.
+  return new MoodleError(`Moodle ${wsfunction} ${reason}`, {
+    kind: 'transient',
+    exception: timedOut ? 'timeout' : 'network',
+    errorcode: timedOut ? 'TIMEOUT' : 'NETWORK',
+  });
+}
+
+function errorCodeOf(error: Error): string | undefined {
+  const cause = (error as { cause?: unknown }).cause;
+  if (cause && typeof cause === 'object' && 'code' in cause && typeof cause.code === 'string') return cause.code;
+  return undefined;
+}

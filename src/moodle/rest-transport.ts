@@ -1,0 +1,79 @@
+import type { z } from 'zod';
+import { parseRetryAfter } from '../http/integration-error';
+import { MoodleError, moodleExceptionError, moodleHttpError, moodleNetworkError } from './errors';
+import { encodeRestArguments, type RestValue } from './rest-encoding';
+import { moodleExceptionSchema } from './schemas';
+
+export interface MoodleTransportOptions {
+  /** Site root, e.g. `https://moodle.example.edu`. */
+  url: string;
+  token: string;
+  /** Per-request timeout; default 30 s. */
+  timeoutMs?: number;
+}
+
+export interface CallOptions {
+  /** Cancels the request, e.g. an activity's cancellation signal. */
+  signal?: AbortSignal;
+}
+
+export type MoodleCall = <T extends z.ZodType>(wsfunction: string, args: Record<string, RestValue>, schema: T, options?: CallOptions) => Promise<z.infer<T>>;
+
+/**
+ * One REST call: form-encoded POST to `webservice/rest/server.php` with `moodlewsrestformat=json`.
+ * Node's global fetch keeps connections alive between calls. The token only travels in the body and
+ * never reaches an error message.
+ */
+export function createMoodleTransport(options: MoodleTransportOptions): MoodleCall {
+  const endpoint = new URL('webservice/rest/server.php', options.url.endsWith('/') ? options.url : `${options.url}/`).toString();
+  const timeoutMs = options.timeoutMs ?? 30_000;
+
+  return async (wsfunction, args, schema, callOptions) => {
+    const body = new URLSearchParams([
+      ['wstoken', options.token],
+      ['wsfunction', wsfunction],
+      ['moodlewsrestformat', 'json'],
+      ...encodeRestArguments(args),
+    ]);
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = callOptions?.signal ? AbortSignal.any([timeout, callOptions.signal]) : timeout;
+
+    let response: Response;
+    let text: string;
+    try {
+      response = await fetch(endpoint, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+        body,
+        signal,
+      });
+      text = await response.text();
+    } catch (error) {
+      throw moodleNetworkError(wsfunction, error, timeout.aborted);
+    }
+
+    if (!response.ok) throw moodleHttpError(response.status, wsfunction, parseRetryAfter(response.headers.get('retry-after')));
+
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      // An HTML page with 200 is a proxy or PHP fatal, not Moodle's REST layer; worth retrying.
+      throw new MoodleError(`Moodle ${wsfunction} answered with a body that is not JSON`, { kind: 'transient', exception: 'invalidjson', errorcode: 'INVALID_JSON', status: response.status });
+    }
+
+    const failure = moodleExceptionSchema.safeParse(json);
+    if (failure.success) throw moodleExceptionError(failure.data, wsfunction);
+
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      throw new MoodleError(`Moodle ${wsfunction} returned an unexpected shape: ${parsed.error.issues.slice(0, 3).map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`, {
+        kind: 'permanent',
+        exception: 'invalidresponse',
+        errorcode: 'INVALID_RESPONSE',
+        status: response.status,
+      });
+    }
+    return parsed.data;
+  };
+}
