@@ -1,0 +1,229 @@
+import { z } from 'zod';
+import { schemaOf, type DocOf } from './doctypes';
+import { ErpnextError, errorFromNetwork, errorFromResponse, errorFromUnexpectedBody } from './errors';
+
+/**
+ * Frappe REST client (API v1: `/api/resource`, `/api/method`) with token auth. One typed function
+ * per operation; every answer is zod-parsed; every failure becomes one classified `ErpnextError`.
+ * Retries are Temporal's: nothing here loops or sleeps. Node's fetch keeps connections alive and
+ * reuses them across calls.
+ */
+export interface ErpnextClientOptions {
+  url: string;
+  apiKey: string;
+  apiSecret: string;
+  /** Per-request timeout; default 30 s. */
+  timeoutMs?: number;
+}
+
+/** Per-call options: an external signal (an activity's cancellation) aborts the request. */
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
+/** A filter: `[field, op, value]`, `[doctype, field, op, value]`, or the dict form `{field: value | [op, value]}`. */
+export type FilterCondition = [string, string, unknown] | [string, string, string, unknown];
+export type Filters = FilterCondition[] | Record<string, unknown>;
+
+export interface ListParams<Row> {
+  /** Columns to return; Frappe returns only `name` by default. */
+  fields?: string[];
+  filters?: Filters;
+  orFilters?: Filters;
+  /** e.g. `"creation desc"`. v15 applies no default order. */
+  orderBy?: string;
+  limitStart?: number;
+  /** Frappe's default is 20; 0 returns every row. */
+  limitPageLength?: number;
+  /** Parses each row; rows are plain records (nulls dropped) without one. */
+  schema?: z.ZodType<Row>;
+}
+
+export interface IterateParams<Row> extends Omit<ListParams<Row>, 'limitStart' | 'limitPageLength'> {
+  /** Rows per request; default 500. */
+  pageSize?: number;
+}
+
+export type ListRow = Record<string, unknown>;
+
+/** Frappe's `frappe.client.insert_many` refuses more than this many documents per call. */
+export const insertManyLimit = 200;
+
+const resourceBodySchema = z.object({ data: z.unknown() });
+const methodBodySchema = z.looseObject({ message: z.unknown().optional() });
+const rowsSchema = z.array(z.record(z.string(), z.unknown()));
+
+type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+/** Lists hold SQL NULLs where documents omit the key; dropping them gives both one shape. */
+function dropNulls(row: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(row).filter(([, v]) => v !== null));
+}
+
+function dropNullsDeep(doc: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(doc)
+      .filter(([, v]) => v !== null)
+      .map(([k, v]) => [k, Array.isArray(v) ? v.map((row) => (row && typeof row === 'object' ? dropNulls(row as Record<string, unknown>) : row)) : v]),
+  );
+}
+
+const queryValue = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
+
+export function createErpnextClient(options: ErpnextClientOptions) {
+  const base = options.url.replace(/\/+$/, '');
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const authorization = `token ${options.apiKey}:${options.apiSecret}`;
+
+  const resourcePath = (doctype: string, name?: string) =>
+    `/api/resource/${encodeURIComponent(doctype)}${name === undefined ? '' : `/${encodeURIComponent(name)}`}`;
+
+  async function send(method: HttpMethod, path: string, init: { query?: Record<string, unknown>; body?: unknown }, call?: CallOptions): Promise<{ status: number; json: unknown }> {
+    const what = `${method} ${path}`;
+    const url = new URL(base + path);
+    for (const [key, value] of Object.entries(init.query ?? {})) {
+      if (value !== undefined) url.searchParams.set(key, queryValue(value));
+    }
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = call?.signal ? AbortSignal.any([timeout, call.signal]) : timeout;
+    const headers: Record<string, string> = { authorization, accept: 'application/json' };
+    if (init.body !== undefined) headers['content-type'] = 'application/json';
+
+    let response: Response;
+    let text: string;
+    try {
+      response = await fetch(url, { method, headers, body: init.body === undefined ? undefined : JSON.stringify(init.body), signal });
+      text = await response.text();
+    } catch (err) {
+      // The caller's own cancellation is not an ERPNext failure: let it surface as the abort it is.
+      if (call?.signal?.aborted) throw call.signal.reason;
+      throw errorFromNetwork(what, err, timeout.aborted);
+    }
+    if (!response.ok) throw errorFromResponse(what, response.status, response.headers, text);
+    try {
+      return { status: response.status, json: JSON.parse(text) };
+    } catch {
+      throw errorFromUnexpectedBody(what, response.status, 'not JSON');
+    }
+  }
+
+  function parse<T>(what: string, status: number, schema: z.ZodType<T>, value: unknown): T {
+    const parsed = schema.safeParse(value);
+    if (!parsed.success) throw errorFromUnexpectedBody(what, status, z.prettifyError(parsed.error));
+    return parsed.data;
+  }
+
+  async function resource(method: HttpMethod, path: string, init: { query?: Record<string, unknown>; body?: unknown }, call?: CallOptions): Promise<unknown> {
+    const { status, json } = await send(method, path, init, call);
+    return parse(`${method} ${path}`, status, resourceBodySchema, json).data;
+  }
+
+  async function parseDoc<D extends string>(doctype: D, what: string, value: unknown): Promise<DocOf<D>> {
+    const record = parse(what, 200, z.record(z.string(), z.unknown()), value);
+    return parse(what, 200, schemaOf(doctype), dropNullsDeep(record));
+  }
+
+  const listQuery = <Row>(params: ListParams<Row>) => ({
+    fields: params.fields,
+    filters: params.filters,
+    or_filters: params.orFilters,
+    order_by: params.orderBy,
+    limit_start: params.limitStart,
+    limit_page_length: params.limitPageLength,
+  });
+
+  const client = {
+    /** `GET /api/resource/{doctype}/{name}`: the document with its child tables. */
+    async getDoc<D extends string>(doctype: D, name: string, call?: CallOptions): Promise<DocOf<D>> {
+      const path = resourcePath(doctype, name);
+      return parseDoc(doctype, `GET ${path}`, await resource('GET', path, {}, call));
+    },
+
+    /** `GET /api/resource/{doctype}` (frappe.client.get_list): one page of rows. */
+    async getList<Row = ListRow>(doctype: string, params: ListParams<Row> = {}, call?: CallOptions): Promise<Row[]> {
+      const path = resourcePath(doctype);
+      const what = `GET ${path}`;
+      const rows = parse(what, 200, rowsSchema, await resource('GET', path, { query: listQuery(params) }, call)).map(dropNulls);
+      const schema = params.schema ?? (z.record(z.string(), z.unknown()) as unknown as z.ZodType<Row>);
+      return parse(what, 200, z.array(schema), rows);
+    },
+
+    /**
+     * Pages through `GET /api/resource/{doctype}` with `limit_start`, stopping on a short page.
+     * Always ordered (default `creation asc, name asc`): v15 pages without ORDER BY are unstable.
+     */
+    async *iterate<Row = ListRow>(doctype: string, params: IterateParams<Row> = {}, call?: CallOptions): AsyncGenerator<Row, void, undefined> {
+      const pageSize = params.pageSize ?? 500;
+      const orderBy = params.orderBy ?? 'creation asc, name asc';
+      for (let start = 0; ; start += pageSize) {
+        const page = await client.getList<Row>(doctype, { ...params, orderBy, limitStart: start, limitPageLength: pageSize }, call);
+        yield* page;
+        if (page.length < pageSize) return;
+      }
+    },
+
+    /** `frappe.client.get_count`: rows matching the filters. */
+    async getCount(doctype: string, filters?: Filters, call?: CallOptions): Promise<number> {
+      const message = await client.callMethod('frappe.client.get_count', { doctype, filters }, 'GET', call);
+      return parse('GET frappe.client.get_count', 200, z.number().int().min(0), message);
+    },
+
+    /** `POST /api/resource/{doctype}`: inserts one document (submits it too when it carries `docstatus: 1`). */
+    async insert<D extends string>(doctype: D, doc: Record<string, unknown>, call?: CallOptions): Promise<DocOf<D>> {
+      const path = resourcePath(doctype);
+      return parseDoc(doctype, `POST ${path}`, await resource('POST', path, { body: doc }, call));
+    },
+
+    /**
+     * `frappe.client.insert_many`: inserts up to 200 documents (each with its `doctype`) in one
+     * transaction and returns their names. Larger batches are refused here rather than split,
+     * because split batches would no longer be all-or-nothing.
+     */
+    async insertMany(docs: (Record<string, unknown> & { doctype: string })[], call?: CallOptions): Promise<string[]> {
+      if (docs.length > insertManyLimit) {
+        throw new ErpnextError(`ERPNext insert_many takes at most ${insertManyLimit} documents, got ${docs.length}`, { kind: 'permanent', code: 'TooManyDocuments' });
+      }
+      const message = await client.callMethod('frappe.client.insert_many', { docs }, 'POST', call);
+      return parse('POST frappe.client.insert_many', 200, z.array(z.string()), message);
+    },
+
+    /**
+     * `PUT /api/resource/{doctype}/{name}`: applies the patch and saves. Include the `modified`
+     * value you read to get Frappe's optimistic lock (TimestampMismatchError, transient).
+     */
+    async update<D extends string>(doctype: D, name: string, patch: Record<string, unknown>, call?: CallOptions): Promise<DocOf<D>> {
+      const path = resourcePath(doctype, name);
+      return parseDoc(doctype, `PUT ${path}`, await resource('PUT', path, { body: patch }, call));
+    },
+
+    /** Submits a draft: `PUT /api/resource/{doctype}/{name}` with `docstatus: 1`. */
+    async submit<D extends string>(doctype: D, name: string, call?: CallOptions): Promise<DocOf<D>> {
+      return client.update(doctype, name, { docstatus: 1 }, call);
+    },
+
+    /** Cancels a submitted document: `PUT /api/resource/{doctype}/{name}` with `docstatus: 2`. */
+    async cancel<D extends string>(doctype: D, name: string, call?: CallOptions): Promise<DocOf<D>> {
+      return client.update(doctype, name, { docstatus: 2 }, call);
+    },
+
+    /** `DELETE /api/resource/{doctype}/{name}` (202 `{"data":"ok"}`). */
+    async delete(doctype: string, name: string, call?: CallOptions): Promise<void> {
+      const path = resourcePath(doctype, name);
+      parse(`DELETE ${path}`, 202, z.literal('ok'), await resource('DELETE', path, {}, call));
+    },
+
+    /**
+     * `/api/method/{path}`: a whitelisted function. GET sends the args in the query string
+     * (non-strings JSON-encoded), other methods as a JSON body. Returns `message` (undefined when
+     * the function returned None).
+     */
+    async callMethod(methodPath: string, args: Record<string, unknown> = {}, httpMethod: HttpMethod = 'POST', call?: CallOptions): Promise<unknown> {
+      const path = `/api/method/${methodPath}`;
+      const { status, json } = await send(httpMethod, path, httpMethod === 'GET' ? { query: args } : { body: args }, call);
+      return parse(`${httpMethod} ${path}`, status, methodBodySchema, json).message;
+    },
+  };
+  return client;
+}
+
+export type ErpnextClient = ReturnType<typeof createErpnextClient>;
