@@ -1,0 +1,25 @@
+import type { MoodleClient } from '../src/moodle/client';
+import { courseTotalsSince, type CourseTotalsSince } from '../src/mapping/grades';
+import type { MoodleCourseRef } from '../src/mapping/grades-courses';
+
+/** Moodle reads of the grade sync, closed over one client; spread into createMoodleActivities. */
+export function createMoodleGradeActivities(moodle: MoodleClient) {
+  return {
+    /** Every course with its idnumber (`core_course_get_courses_by_field` without a field). */
+    async moodleListCourses(): Promise<MoodleCourseRef[]> {
+      const { courses } = await moodle.getCoursesByField('');
+      return courses.map((course) => ({ id: course.id, idnumber: course.idnumber ?? '', shortname: course.shortname, format: course.format }));
+    },
+
+    /**
+     * Course totals graded at or after `since` (`gradereport_user_get_grade_items`, userid 0 =
+     * every graded user). Filtering here keeps unchanged grades out of workflow history.
+     */
+    async moodleReadCourseTotals(input: { courseId: number; since: number }): Promise<CourseTotalsSince> {
+      const { usergrades } = await moodle.getGradeItems(input.courseId);
+      return courseTotalsSince(usergrades, input.since);
+    },
+  };
+}
+
+export type MoodleGradeActivities = ReturnType<typeof createMoodleGradeActivities>;

@@ -1,0 +1,89 @@
+import { proxyActivities } from '@temporalio/workflow';
+import type { MoodleGradeActivities } from '../activities/moodle-grades';
+import type { ErpnextGradeActivities } from '../activities/erpnext-grades';
+import { countSkips, planResultWrites, type SkipReason, type SkippedGrade } from '../src/mapping/grades';
+import type { MappedCourse } from '../src/mapping/grades-courses';
+import { taskQueues } from '../src/temporal/task-queues';
+
+const readOptions = { startToCloseTimeout: '2 minutes', retry: { initialInterval: '1 second', maximumInterval: '1 minute' } } as const;
+const moodle = proxyActivities<MoodleGradeActivities>({ ...readOptions, taskQueue: taskQueues.moodle });
+const erpnext = proxyActivities<ErpnextGradeActivities>({ ...readOptions, taskQueue: taskQueues.erpnext });
+
+/** Frappe's `insert_many` takes at most 200 documents per call. */
+export const insertBatchSize = 200;
+/** Updates and amendments are one request per document; a batch bounds one activity's duration. */
+export const perDocumentBatchSize = 50;
+/** Skipped grades are counted in full but listed only up to this many per course, to keep history small. */
+export const skippedListLimit = 25;
+
+export interface SyncCourseGradesInput {
+  course: MappedCourse;
+  plan: string;
+  /** Only grades changed at or after this unix time are looked at. */
+  since: number;
+  /** Restrict to one ERPNext Student. */
+  student?: string;
+  submitResults: boolean;
+}
+
+export interface CourseGradesReport {
+  course: string;
+  status: 'synced' | 'unmapped' | 'failed';
+  reason?: string;
+  plan?: string;
+  created: number;
+  updated: number;
+  unchanged: number;
+  skipped: Partial<Record<SkipReason, number>>;
+  /** The first skipped grades, so an operator can see who and why. */
+  skippedGrades: SkippedGrade[];
+}
+
+export interface SyncCourseGradesResult {
+  report: CourseGradesReport;
+  /** Where the next incremental run of this course starts. */
+  watermark: number;
+}
+
+export function emptyCourseReport(course: string, status: CourseGradesReport['status'], extra: Partial<CourseGradesReport> = {}): CourseGradesReport {
+  return { course, status, created: 0, updated: 0, unchanged: 0, skipped: {}, skippedGrades: [], ...extra };
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/**
+ * One course: read Moodle course totals changed since the watermark, compare with the plan's
+ * Assessment Results (one list read), write only the differences in batches.
+ */
+export async function syncCourseGrades(input: SyncCourseGradesInput): Promise<SyncCourseGradesResult> {
+  const { course, plan } = input;
+  const read = await moodle.moodleReadCourseTotals({ courseId: course.moodleCourseId, since: input.since });
+  const totals = input.student === undefined ? read.changed : read.changed.filter((total) => total.studentId === input.student);
+  const report = emptyCourseReport(course.moodleIdnumber, 'synced', { plan });
+  if (totals.length === 0) return { report, watermark: read.watermark };
+
+  const context = await erpnext.erpnextLoadAssessmentPlan(plan);
+  const existing = await erpnext.erpnextListAssessmentResults({ plan, students: input.student === undefined ? undefined : [input.student] });
+  const writes = planResultWrites(totals, context, existing, input.submitResults);
+
+  for (const batch of chunks(writes.create, insertBatchSize)) {
+    await erpnext.erpnextCreateAssessmentResults({ plan, results: batch, submit: input.submitResults });
+  }
+  for (const batch of chunks(writes.update, perDocumentBatchSize)) {
+    await erpnext.erpnextUpdateAssessmentResults({ plan, results: batch, submit: input.submitResults });
+  }
+  for (const batch of chunks(writes.amend, perDocumentBatchSize)) {
+    await erpnext.erpnextAmendAssessmentResults({ plan, results: batch, submit: input.submitResults });
+  }
+
+  report.created = writes.create.length;
+  report.updated = writes.update.length + writes.amend.length;
+  report.unchanged = writes.unchanged;
+  report.skipped = countSkips(writes.skipped);
+  report.skippedGrades = writes.skipped.slice(0, skippedListLimit);
+  return { report, watermark: read.watermark };
+}

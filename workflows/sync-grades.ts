@@ -1,0 +1,154 @@
+import {
+  continueAsNew,
+  defineQuery,
+  executeChild,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { MoodleGradeActivities } from '../activities/moodle-grades';
+import type { ErpnextGradeActivities } from '../activities/erpnext-grades';
+import type { Mapping } from '../src/config/mapping-file';
+import { selectCourses, type MappedCourse, type UnmappedCourse } from '../src/mapping/grades-courses';
+import { taskQueues } from '../src/temporal/task-queues';
+import { emptyCourseReport, syncCourseGrades, type CourseGradesReport } from './sync-course-grades';
+
+const readOptions = { startToCloseTimeout: '1 minute', retry: { initialInterval: '1 second', maximumInterval: '1 minute' } } as const;
+const moodle = proxyActivities<MoodleGradeActivities>({ ...readOptions, taskQueue: taskQueues.moodle });
+const erpnext = proxyActivities<ErpnextGradeActivities>({ ...readOptions, taskQueue: taskQueues.erpnext });
+
+/** The mapping-file settings a run needs; config reaches workflows only as input. */
+export interface GradeSyncSettings {
+  submitResults: boolean;
+  /** Moodle course idnumber → Assessment Plan, overriding the lookup in ERPNext. */
+  plans: Record<string, string>;
+  /** ERPNext Course → Moodle course idnumber where they differ. */
+  courses: Record<string, string>;
+  parallelism: number;
+  /** Courses one run handles before continuing as new, so history stays bounded whatever the server suggests. */
+  coursesPerRun: number;
+}
+
+export interface CourseTask {
+  course: MappedCourse;
+  plan: string;
+  since: number;
+}
+
+export interface GradesReport {
+  courses: CourseGradesReport[];
+  totals: { created: number; updated: number; unchanged: number; skipped: number; failedCourses: number; unmappedCourses: number };
+  /** Moodle course idnumber → newest `gradedategraded` written through. The next run starts there. */
+  watermarks: Record<string, number>;
+}
+
+export interface GradesProgress extends GradesReport {
+  running: string[];
+  pending: string[];
+}
+
+export interface SyncGradesInput {
+  /** Restrict to one course: its Moodle idnumber or ERPNext Course name. */
+  course?: string;
+  /** Restrict to one ERPNext Student. */
+  student?: string;
+  settings: GradeSyncSettings;
+  /** Work carried over by continue-as-new; absent on a fresh start. */
+  carry?: { pending: CourseTask[]; report: GradesReport; coursesDone: number };
+}
+
+export const gradesProgressQuery = defineQuery<GradesProgress>('gradesProgress');
+
+/** Workflow input from the mapping file; used by the schedule, the admin route and the CLI alike. */
+export function gradeSyncSettings(mapping: Mapping, coursesPerRun = 500): GradeSyncSettings {
+  const { submitResults, plans, parallelism } = mapping.grades;
+  return { submitResults, plans, courses: mapping.courses, parallelism, coursesPerRun };
+}
+
+function emptyReport(watermarks: Record<string, number>): GradesReport {
+  return { courses: [], totals: { created: 0, updated: 0, unchanged: 0, skipped: 0, failedCourses: 0, unmappedCourses: 0 }, watermarks };
+}
+
+function addCourse(report: GradesReport, course: CourseGradesReport): void {
+  report.courses.push(course);
+  report.totals.created += course.created;
+  report.totals.updated += course.updated;
+  report.totals.unchanged += course.unchanged;
+  report.totals.skipped += Object.values(course.skipped).reduce((sum, n) => sum + (n ?? 0), 0);
+  if (course.status === 'failed') report.totals.failedCourses += 1;
+  if (course.status === 'unmapped') report.totals.unmappedCourses += 1;
+}
+
+/**
+ * Where this run starts: the last completed run's watermarks (see erpnextLastGradeWatermarks),
+ * then the plan of every mapped course. Courses Moodle has but ERPNext cannot place are reported.
+ */
+async function planCourses(input: SyncGradesInput, report: GradesReport): Promise<CourseTask[]> {
+  const { mapped, unmapped } = selectCourses(await moodle.moodleListCourses(), input.settings.courses, input.course);
+  const found = await erpnext.erpnextFindAssessmentPlans(mapped.map((course) => course.erpnextCourse));
+  const gaps: UnmappedCourse[] = [...unmapped];
+  const tasks: CourseTask[] = [];
+  // A filtered run re-reads its scope in full: an operator asking for it wants it checked, not skipped by the watermark.
+  const incremental = input.course === undefined && input.student === undefined;
+  for (const course of mapped) {
+    const plan = input.settings.plans[course.moodleIdnumber] ?? found[course.erpnextCourse];
+    if (plan === undefined) {
+      gaps.push({ course: course.moodleIdnumber, reason: `no submitted Assessment Plan for ERPNext Course ${course.erpnextCourse}` });
+      continue;
+    }
+    tasks.push({ course, plan, since: incremental ? (report.watermarks[course.moodleIdnumber] ?? 0) : 0 });
+  }
+  for (const gap of gaps) addCourse(report, emptyCourseReport(gap.course, 'unmapped', { reason: gap.reason }));
+  return tasks;
+}
+
+/**
+ * Nightly (or on demand) grade sync: one child workflow per course, at most `parallelism` at once
+ * (a sliding window), continuing as new between courses when history grows large.
+ */
+export async function syncGrades(input: SyncGradesInput): Promise<GradesReport> {
+  const report = input.carry?.report ?? emptyReport(await erpnext.erpnextLastGradeWatermarks());
+  const running = new Map<string, Promise<void>>();
+  let pending: CourseTask[] = [];
+  setHandler(gradesProgressQuery, () => ({ ...report, running: [...running.keys()], pending: pending.map((task) => task.course.moodleIdnumber) }));
+  pending = input.carry?.pending ?? (await planCourses(input, report));
+  let coursesDone = input.carry?.coursesDone ?? 0;
+  const parallelism = Math.max(1, input.settings.parallelism);
+
+  const timeToContinue = () => workflowInfo().continueAsNewSuggested || coursesDone >= input.settings.coursesPerRun;
+
+  const runCourse = async (task: CourseTask): Promise<void> => {
+    const key = task.course.moodleIdnumber;
+    try {
+      const { report: courseReport, watermark } = await executeChild(syncCourseGrades, {
+        workflowId: `${workflowInfo().workflowId}/${key}`,
+        args: [{ course: task.course, plan: task.plan, since: task.since, student: input.student, submitResults: input.settings.submitResults }],
+      });
+      addCourse(report, courseReport);
+      // A run restricted to one student saw only part of the course, so it cannot move the watermark.
+      if (input.student === undefined) report.watermarks[key] = watermark;
+    } catch (err) {
+      // The course keeps its old watermark, so the next run retries exactly what failed here.
+      const reason = err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
+      addCourse(report, emptyCourseReport(key, 'failed', { plan: task.plan, reason }));
+    } finally {
+      running.delete(key);
+      coursesDone += 1;
+    }
+  };
+
+  while (pending.length > 0 || running.size > 0) {
+    while (running.size < parallelism && pending.length > 0 && !timeToContinue()) {
+      const task = pending.shift();
+      if (task === undefined) break;
+      running.set(task.course.moodleIdnumber, runCourse(task));
+    }
+    if (running.size === 0) break;
+    await Promise.race(running.values());
+  }
+
+  if (pending.length > 0) {
+    await continueAsNew<typeof syncGrades>({ ...input, carry: { pending, report, coursesDone: 0 } });
+  }
+  return report;
+}
