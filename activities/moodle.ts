@@ -9,6 +9,8 @@ import { withFailureMapping } from './failure';
 export const moodleFailureTypes = {
   /** Moodle answered a create without an id for our user: nothing sensible to retry. */
   userNotCreated: 'MoodleUserNotCreated',
+  /** `core_user_update_users` answered with warnings (e.g. `useremailduplicate`): the write did not happen. */
+  updateRejected: 'MoodleUpdateRejected',
 } as const;
 
 export interface StudentAccounts {
@@ -33,6 +35,18 @@ export interface WithdrawalResult {
 
 /** Moodle side effects of the student lifecycle, closed over one client. */
 export function createMoodleActivities(moodle: MoodleClient) {
+  async function updateUser(user: Parameters<MoodleClient['updateUsers']>[0][number]): Promise<void> {
+    const { warnings } = await moodle.updateUsers([user]);
+    if (warnings.length > 0) {
+      throw ApplicationFailure.create({
+        // Warning codes only: Moodle's messages can quote the email, which must stay out of history.
+        message: `Moodle refused to update user ${user.id} (${warnings.map((w) => w.warningcode).join(', ')}); fix the conflicting account in Moodle`,
+        type: moodleFailureTypes.updateRejected,
+        nonRetryable: true,
+      });
+    }
+  }
+
   async function accountsByIdnumber(idnumber: string): Promise<MoodleAccount[]> {
     return (await moodle.getUsersByField('idnumber', [idnumber])).map(moodleAccount);
   }
@@ -62,7 +76,7 @@ export function createMoodleActivities(moodle: MoodleClient) {
 
     /**
      * Creates the student's account with a Moodle-generated password that Moodle mails
-     * (`core_user_create_users`, createpassword=1). Looks first: a retry after a lost response
+     * (`core_user_create_users`, createpassword). Looks first: a retry after a lost response
      * finds the account the first attempt made instead of failing on the duplicate username.
      */
     async moodleCreateStudentUser(desired: DesiredMoodleUser & { auth: string }): Promise<{ id: number; created: boolean }> {
@@ -71,7 +85,7 @@ export function createMoodleActivities(moodle: MoodleClient) {
       const [created] = await moodle.createUsers([
         {
           username: desired.username,
-          createpassword: 1,
+          createpassword: true,
           auth: desired.auth,
           idnumber: desired.idnumber,
           firstname: desired.firstname,
@@ -97,7 +111,7 @@ export function createMoodleActivities(moodle: MoodleClient) {
     async moodleLinkAccount(input: { userId: number; idnumber: string }): Promise<{ changed: boolean }> {
       const [user] = await moodle.getUsersByField('id', [input.userId]);
       if (user?.idnumber === input.idnumber) return { changed: false };
-      await moodle.updateUsers([{ id: input.userId, idnumber: input.idnumber }]);
+      await updateUser({ id: input.userId, idnumber: input.idnumber });
       return { changed: true };
     },
 
@@ -111,7 +125,7 @@ export function createMoodleActivities(moodle: MoodleClient) {
       const changes = profileChanges(input.desired, currentMoodleProfile(user));
       if (!hasChanges(changes)) return { changed: [] };
       const customfields = Object.entries(changes.customfields).map(([type, value]) => ({ type, value }));
-      await moodle.updateUsers([{ id: input.userId, ...changes.fields, ...(customfields.length > 0 ? { customfields } : {}) }]);
+      await updateUser({ id: input.userId, ...changes.fields, ...(customfields.length > 0 ? { customfields } : {}) });
       return { changed: [...Object.keys(changes.fields), ...Object.keys(changes.customfields).map((name) => `profile_field_${name}`)] };
     },
 
@@ -134,7 +148,7 @@ export function createMoodleActivities(moodle: MoodleClient) {
     async moodleEnrolStudent(input: { userId: number; courseIds: number[]; roleId: number }): Promise<void> {
       if (input.courseIds.length === 0) return;
       await moodle.enrolUsers(
-        input.courseIds.map((courseid) => ({ roleid: input.roleId, userid: input.userId, courseid, timestart: 0, timeend: 0, suspend: 0 })),
+        input.courseIds.map((courseid) => ({ roleid: input.roleId, userid: input.userId, courseid, timestart: 0, timeend: 0, suspend: false })),
       );
     },
 
@@ -165,7 +179,7 @@ export function createMoodleActivities(moodle: MoodleClient) {
         result.unenrolled.push(courseId);
       }
       if (toSuspend.length > 0) {
-        await moodle.enrolUsers(toSuspend.map((courseid) => ({ roleid: input.roleId, userid: input.userId, courseid, timestart: 0, timeend: 0, suspend: 1 })));
+        await moodle.enrolUsers(toSuspend.map((courseid) => ({ roleid: input.roleId, userid: input.userId, courseid, timestart: 0, timeend: 0, suspend: true })));
         result.suspended.push(...toSuspend);
       }
       if (result.unenrolled.length > 0) {

@@ -1,0 +1,23 @@
+import { msToNumber } from '@temporalio/common/lib/time';
+import type { Mapping } from '../config/mapping-file';
+
+/**
+ * The parts of the mapping file the lifecycle workflows decide with. They arrive as workflow
+ * input (workflows read no config), so a run keeps the policy it started with.
+ */
+export interface LifecyclePolicy {
+  /** Moodle role given by enrolments. */
+  studentRoleId: number;
+  withdrawal: 'suspend' | 'unenrol';
+  /** How long a parked identity conflict waits for an operator, in milliseconds. */
+  conflictTimeoutMs: number;
+}
+
+/** Throws when the mapping's conflictTimeout is not a duration such as '7d' or '36h'. */
+export function lifecyclePolicy(mapping: Pick<Mapping, 'moodle' | 'withdrawal' | 'conflictTimeout'>): LifecyclePolicy {
+  return {
+    studentRoleId: mapping.moodle.studentRoleId,
+    withdrawal: mapping.withdrawal,
+    conflictTimeoutMs: msToNumber(mapping.conflictTimeout as Parameters<typeof msToNumber>[0]),
+  };
+}

@@ -1,0 +1,38 @@
+import { upsertSearchAttributes } from '@temporalio/workflow';
+import type { LifecyclePolicy } from '../src/mapping/lifecycle-policy';
+import { Program, StudentId } from '../src/temporal/search-attributes';
+import { erpnext, moodle } from './lifecycle-activities';
+import { resolveProgramCourses } from './program-courses';
+import { onboardedMoodleUserId } from './student-account';
+
+export interface EnrollProgramInput {
+  programEnrollment: string;
+  policy: LifecyclePolicy;
+}
+
+export interface EnrollProgramResult {
+  programEnrollment: string;
+  /** `awaiting-onboarding`: no Moodle account yet; onboarding enrols this program once it creates one. */
+  outcome: 'enrolled' | 'not-submitted' | 'awaiting-onboarding';
+  moodleUserId: number | null;
+  enrolledCourses: string[];
+  /** Program courses with no Moodle course: reported, the rest still enrolled. */
+  missingCourses: string[];
+}
+
+/** Program Enrollment submitted: enrol the student in all the program's Moodle courses in one batched call. */
+export async function enrollProgram(input: EnrollProgramInput): Promise<EnrollProgramResult> {
+  const pe = await erpnext.erpnextGetProgramEnrollment(input.programEnrollment);
+  upsertSearchAttributes([
+    { key: StudentId, value: pe.student },
+    { key: Program, value: pe.program },
+  ]);
+  const nothing = { programEnrollment: pe.name, moodleUserId: null, enrolledCourses: [], missingCourses: [] };
+  if (pe.docstatus !== 1) return { ...nothing, outcome: 'not-submitted' };
+  const moodleUserId = await onboardedMoodleUserId(pe.student);
+  if (moodleUserId === null) return { ...nothing, outcome: 'awaiting-onboarding' };
+
+  const { courses, missing } = await resolveProgramCourses([pe.program]);
+  await moodle.moodleEnrolStudent({ userId: moodleUserId, courseIds: courses.map((c) => c.id), roleId: input.policy.studentRoleId });
+  return { programEnrollment: pe.name, outcome: 'enrolled', moodleUserId, enrolledCourses: courses.map((c) => c.idnumber), missingCourses: missing };
+}

@@ -1,0 +1,173 @@
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  defineQuery,
+  defineUpdate,
+  setHandler,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
+import type { StudentForMoodle } from '../activities/erpnext';
+import type { MoodleAccount } from '../src/mapping/moodle-account';
+import type { LifecyclePolicy } from '../src/mapping/lifecycle-policy';
+import { NeedsOperator, Program } from '../src/temporal/search-attributes';
+import { erpnext, moodle } from './lifecycle-activities';
+import { resolveProgramCourses } from './program-courses';
+
+export interface OnboardStudentInput {
+  studentId: string;
+  policy: LifecyclePolicy;
+}
+
+/**
+ * An identity question the workflow will not guess at:
+ * - `duplicate-idnumber`: several Moodle accounts already carry the Student name;
+ * - `email-taken`: accounts with the student's email exist but carry another idnumber (or several match);
+ * - `shared-email`: other Students have the same email, so an account matched by email may be theirs.
+ */
+export interface IdentityConflict {
+  kind: 'duplicate-idnumber' | 'email-taken' | 'shared-email';
+  studentId: string;
+  /** Moodle accounts the operator may link to. */
+  candidates: MoodleAccount[];
+  /** Other ERPNext Students involved (shared-email). */
+  otherStudents: string[];
+  /** ISO time the workflow parked. */
+  since: string;
+}
+
+export type ConflictDecision = { action: 'link'; moodleUserId: number } | { action: 'create' } | { action: 'skip' };
+
+export interface OnboardStudentResult {
+  studentId: string;
+  outcome: 'created' | 'linked' | 'existing' | 'skipped';
+  moodleUserId: number | null;
+  /** The operator's decision, when a conflict was resolved. */
+  decision?: ConflictDecision['action'];
+  enrolledCourses: string[];
+  /** Program course idnumbers with no Moodle course. */
+  missingCourses: string[];
+}
+
+export const onboardingFailureTypes = {
+  /** Nobody resolved the identity conflict within the mapping's conflictTimeout. */
+  conflictUnresolved: 'IdentityConflictUnresolved',
+} as const;
+
+/** Operator decision on a parked conflict; validated before it enters history. */
+export const resolveConflictUpdate = defineUpdate<ConflictDecision['action'], [ConflictDecision]>('resolveConflict');
+/** The conflict this workflow is parked on, or null. */
+export const conflictQuery = defineQuery<IdentityConflict | null>('conflict');
+
+/**
+ * Onboards a Student: find (by idnumber, then email ignoring case) or create the Moodle user,
+ * write its id back to the Student, enrol the courses of every submitted Program Enrollment.
+ */
+export async function onboardStudent(input: OnboardStudentInput): Promise<OnboardStudentResult> {
+  const parking: { conflict: IdentityConflict | null; decision?: ConflictDecision } = { conflict: null };
+  setHandler(conflictQuery, () => parking.conflict);
+  // An update rather than a signal: the operator learns at once whether the decision was accepted.
+  setHandler(
+    resolveConflictUpdate,
+    (chosen) => {
+      parking.decision = chosen;
+      return chosen.action;
+    },
+    { validator: (chosen) => validateDecision(parking.conflict, parking.decision, chosen) },
+  );
+
+  const student = await erpnext.erpnextGetStudentForMoodle(input.studentId);
+  const found = await identify(student);
+  let account: Account;
+  if ('conflict' in found) {
+    parking.conflict = found.conflict;
+    const chosen = await awaitDecision(found.conflict, input.policy.conflictTimeoutMs, () => parking.decision);
+    parking.conflict = null;
+    if (chosen.action === 'skip') {
+      await allHandlersFinished();
+      return { studentId: student.studentId, outcome: 'skipped', moodleUserId: null, decision: 'skip', enrolledCourses: [], missingCourses: [] };
+    }
+    account = chosen.action === 'link' ? await link(chosen.moodleUserId, student) : await create(student);
+  } else {
+    account = found;
+  }
+
+  await erpnext.erpnextSetMoodleUserId({ studentId: student.studentId, moodleUserId: account.moodleUserId });
+  const programs = (await erpnext.erpnextSubmittedProgramEnrollments(student.studentId)).map((pe) => pe.program);
+  if (programs[0] !== undefined) upsertSearchAttributes([{ key: Program, value: programs[0] }]);
+  const { courses, missing } = await resolveProgramCourses(programs);
+  await moodle.moodleEnrolStudent({ userId: account.moodleUserId, courseIds: courses.map((c) => c.id), roleId: input.policy.studentRoleId });
+  await allHandlersFinished();
+  return {
+    studentId: student.studentId,
+    ...account,
+    decision: parking.decision?.action,
+    enrolledCourses: courses.map((c) => c.idnumber),
+    missingCourses: missing,
+  };
+}
+
+interface Account {
+  moodleUserId: number;
+  outcome: 'created' | 'linked' | 'existing';
+}
+
+/**
+ * Finds the student's account, links an unclaimed one with the same email, or creates one when
+ * nothing matches; anything ambiguous comes back as a conflict. Checking before creating matters:
+ * a failed create says only "Invalid parameter value detected".
+ */
+async function identify(student: StudentForMoodle): Promise<Account | { conflict: IdentityConflict }> {
+  const accounts = await moodle.moodleFindStudentAccounts({ idnumber: student.studentId, email: student.email });
+  const [byIdnumber] = accounts.byIdnumber;
+  if (accounts.byIdnumber.length > 1) return parked('duplicate-idnumber', student, accounts.byIdnumber, []);
+  if (byIdnumber) return { moodleUserId: byIdnumber.id, outcome: 'existing' };
+
+  const sharing = await erpnext.erpnextStudentsSharingEmail({ studentId: student.studentId, email: student.email });
+  if (sharing.length > 0) return parked('shared-email', student, accounts.byEmail, sharing);
+  const [byEmail] = accounts.byEmail;
+  if (accounts.byEmail.length > 1 || (byEmail && byEmail.idnumber !== '')) return parked('email-taken', student, accounts.byEmail, []);
+  return byEmail ? link(byEmail.id, student) : create(student);
+}
+
+function parked(kind: IdentityConflict['kind'], student: StudentForMoodle, candidates: MoodleAccount[], otherStudents: string[]): { conflict: IdentityConflict } {
+  return { conflict: { kind, studentId: student.studentId, candidates, otherStudents, since: new Date().toISOString() } };
+}
+
+async function link(moodleUserId: number, student: StudentForMoodle): Promise<Account> {
+  await moodle.moodleLinkAccount({ userId: moodleUserId, idnumber: student.studentId });
+  return { moodleUserId, outcome: 'linked' };
+}
+
+async function create(student: StudentForMoodle): Promise<Account> {
+  const { id } = await moodle.moodleCreateStudentUser(student.desired);
+  return { moodleUserId: id, outcome: 'created' };
+}
+
+/** Parks visibly (NeedsOperator) until a decision arrives or the timeout passes. */
+async function awaitDecision(conflict: IdentityConflict, timeoutMs: number, decided: () => ConflictDecision | undefined): Promise<ConflictDecision> {
+  upsertSearchAttributes([{ key: NeedsOperator, value: true }]);
+  const arrived = await condition(() => decided() !== undefined, timeoutMs);
+  upsertSearchAttributes([{ key: NeedsOperator, value: false }]);
+  const chosen = decided();
+  if (!arrived || !chosen) {
+    throw ApplicationFailure.create({
+      message: `Identity conflict (${conflict.kind}) for Student ${conflict.studentId} was not resolved within ${Math.round(timeoutMs / 60_000)} minutes; fix the accounts in Moodle or ERPNext and re-run onboarding`,
+      type: onboardingFailureTypes.conflictUnresolved,
+      nonRetryable: true,
+    });
+  }
+  return chosen;
+}
+
+function validateDecision(conflict: IdentityConflict | null, already: ConflictDecision | undefined, chosen: ConflictDecision): void {
+  if (!conflict) throw new Error('this workflow is not waiting for a decision');
+  if (already) throw new Error(`a decision (${already.action}) was already taken`);
+  if (chosen.action === 'link' && !conflict.candidates.some((account) => account.id === chosen.moodleUserId)) {
+    const ids = conflict.candidates.map((account) => account.id).join(', ') || 'none';
+    throw new Error(`moodleUserId must be one of the conflicting accounts (${ids})`);
+  }
+  if (chosen.action === 'create' && conflict.kind === 'duplicate-idnumber') {
+    throw new Error('accounts already carry this idnumber; link one of them or skip');
+  }
+}

@@ -1,0 +1,95 @@
+import type { Duration } from '@temporalio/common';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  defineQuery,
+  defineSignal,
+  setHandler,
+  sleep,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { erpnext, moodle } from './lifecycle-activities';
+import { onboardedMoodleUserId } from './student-account';
+
+export interface SyncProfileInput {
+  studentId: string;
+  /** Quiet period after a change before syncing, so a burst of saves becomes one sync. */
+  settle?: Duration;
+  /** How long the workflow waits for further changes before it completes. */
+  idleTimeout?: Duration;
+}
+
+export interface ProfileSync {
+  /** ISO time of the sync. */
+  at: string;
+  /** `no-moodle-account`: not onboarded yet (onboarding creates the account from current data). */
+  outcome: 'pushed' | 'unchanged' | 'no-moodle-account' | 'failed';
+  changed: string[];
+  /** Why it failed, for the operator; the next change retries. */
+  error?: string;
+}
+
+export interface SyncProfileResult {
+  studentId: string;
+  syncs: number;
+  last: ProfileSync | null;
+}
+
+/** Sent (with signal-with-start) for every Student on_update delivery. */
+export const studentChangedSignal = defineSignal('studentChanged');
+/** The latest sync, for the admin API and tests. */
+export const lastSyncQuery = defineQuery<ProfileSync | null>('lastSync');
+
+const syncsPerRun = 200;
+
+/**
+ * One long-lived workflow per Student (`profile:<Student>`) that coalesces updates: every
+ * on_update signals it, and it syncs the latest ERPNext data once changes settle. A Student
+ * on_update is a genuinely new event each time, so a per-delivery workflow id would either lose
+ * edits (rejected as duplicates) or run many overlapping syncs; signal-with-start keeps one
+ * writer per student and turns a burst into one sync.
+ */
+export async function syncProfile(input: SyncProfileInput, carried?: SyncProfileResult): Promise<SyncProfileResult> {
+  const settle = input.settle ?? '1s';
+  let pending = true;
+  let syncs = carried?.syncs ?? 0;
+  let last: ProfileSync | null = carried?.last ?? null;
+  setHandler(studentChangedSignal, () => {
+    pending = true;
+  });
+  setHandler(lastSyncQuery, () => last);
+
+  for (let runSyncs = 0; ; runSyncs++) {
+    if (!pending && !(await condition(() => pending, input.idleTimeout ?? '10m'))) break;
+    if (runSyncs >= syncsPerRun || workflowInfo().continueAsNewSuggested) {
+      return continueAsNew<typeof syncProfile>(input, { studentId: input.studentId, syncs, last });
+    }
+    // Settle: restart the quiet period while changes keep arriving.
+    do {
+      pending = false;
+      await sleep(settle);
+    } while (pending);
+    last = await syncOnce(input.studentId);
+    syncs++;
+  }
+  return { studentId: input.studentId, syncs, last };
+}
+
+async function syncOnce(studentId: string): Promise<ProfileSync> {
+  const at = new Date().toISOString();
+  try {
+    const student = await erpnext.erpnextGetStudentForMoodle(studentId);
+    const moodleUserId = student.moodleUserId ?? (await onboardedMoodleUserId(studentId));
+    if (moodleUserId === null) return { at, outcome: 'no-moodle-account', changed: [] };
+    const { changed } = await moodle.moodleSyncProfile({ userId: moodleUserId, desired: student.desired });
+    return { at, outcome: changed.length > 0 ? 'pushed' : 'unchanged', changed };
+  } catch (err) {
+    // A permanent failure (e.g. Moodle refusing an email another account has) must not end the
+    // per-student workflow: it is recorded and the next change tries again.
+    const failure = err instanceof ActivityFailure ? err.cause : err;
+    if (failure instanceof ApplicationFailure) return { at, outcome: 'failed', changed: [], error: `${failure.type}: ${failure.message}` };
+    throw err;
+  }
+}
