@@ -1,14 +1,11 @@
-import { activityInfo, Context } from '@temporalio/activity';
+import { activityInfo } from '@temporalio/activity';
 import { z } from 'zod';
 import type { ErpnextClient } from '../src/erpnext/client';
 import type { DesiredResult, ExistingResult, PlanContext } from '../src/mapping/grades';
+import { lastCompletedWatermarks } from './last-watermarks';
 
 const resultRowSchema = z.object({ name: z.string(), student: z.string(), docstatus: z.number().int(), total_score: z.number().optional() });
 const planRowSchema = z.object({ name: z.string(), course: z.string() });
-const lastRunSchema = z.object({ watermarks: z.record(z.string(), z.number()) });
-
-/** How far back the watermark lookup looks among completed runs. */
-const completedRunsScanned = 20;
 
 type ResultRow = z.infer<typeof resultRowSchema>;
 
@@ -131,25 +128,11 @@ export function createErpnextGradeActivities(erp: ErpnextClient) {
     },
 
     /**
-     * The watermarks of the last completed grade sync. A Schedule's arguments are fixed, so the
-     * next run cannot be handed them; Temporal already keeps every run's result durably, so reading
-     * it back here needs no database of our own, and stays correct when a run fails (its result is
-     * never recorded, so the next run starts from the last good one). Runs on the ERPNext queue
-     * because it guards ERPNext writes and needs no system of its own.
+     * Where the grade sync starts: the last completed run's watermarks (see lastCompletedWatermarks).
+     * Runs on the ERPNext queue because it guards ERPNext writes and needs no system of its own.
      */
     async erpnextLastGradeWatermarks(): Promise<Record<string, number>> {
-      const { client } = Context.current();
-      let latest: { workflowId: string; runId: string; closedAt: number } | undefined;
-      let scanned = 0;
-      for await (const run of client.workflow.list({ query: `WorkflowType = 'syncGrades' AND ExecutionStatus = 'Completed'` })) {
-        const closedAt = run.closeTime?.getTime() ?? 0;
-        if (latest === undefined || closedAt > latest.closedAt) latest = { workflowId: run.workflowId, runId: run.runId, closedAt };
-        if (++scanned >= completedRunsScanned) break;
-      }
-      if (latest === undefined) return {};
-      const result: unknown = await client.workflow.getHandle(latest.workflowId, latest.runId).result();
-      const parsed = lastRunSchema.safeParse(result);
-      return parsed.success ? parsed.data.watermarks : {};
+      return lastCompletedWatermarks('syncGrades');
     },
   };
 }

@@ -11,6 +11,8 @@ import type { ErpnextGradeActivities } from '../activities/erpnext-grades';
 import type { Mapping } from '../src/config/mapping-file';
 import { selectCourses, type MappedCourse, type UnmappedCourse } from '../src/mapping/grades-courses';
 import { taskQueues } from '../src/temporal/task-queues';
+import { runCourseWindow } from './course-window';
+import { failureMessage } from './failure-message';
 import { emptyCourseReport, syncCourseGrades, type CourseGradesReport } from './sync-course-grades';
 
 const readOptions = { startToCloseTimeout: '1 minute', retry: { initialInterval: '1 second', maximumInterval: '1 minute' } } as const;
@@ -54,7 +56,7 @@ export interface SyncGradesInput {
   student?: string;
   settings: GradeSyncSettings;
   /** Work carried over by continue-as-new; absent on a fresh start. */
-  carry?: { pending: CourseTask[]; report: GradesReport; coursesDone: number };
+  carry?: { pending: CourseTask[]; report: GradesReport };
 }
 
 export const gradesProgressQuery = defineQuery<GradesProgress>('gradesProgress');
@@ -108,14 +110,10 @@ async function planCourses(input: SyncGradesInput, report: GradesReport): Promis
  */
 export async function syncGrades(input: SyncGradesInput): Promise<GradesReport> {
   const report = input.carry?.report ?? emptyReport(await erpnext.erpnextLastGradeWatermarks());
-  const running = new Map<string, Promise<void>>();
+  const running = new Set<string>();
   let pending: CourseTask[] = [];
-  setHandler(gradesProgressQuery, () => ({ ...report, running: [...running.keys()], pending: pending.map((task) => task.course.moodleIdnumber) }));
+  setHandler(gradesProgressQuery, () => ({ ...report, running: [...running], pending: pending.map((task) => task.course.moodleIdnumber) }));
   pending = input.carry?.pending ?? (await planCourses(input, report));
-  let coursesDone = input.carry?.coursesDone ?? 0;
-  const parallelism = Math.max(1, input.settings.parallelism);
-
-  const timeToContinue = () => workflowInfo().continueAsNewSuggested || coursesDone >= input.settings.coursesPerRun;
 
   const runCourse = async (task: CourseTask): Promise<void> => {
     const key = task.course.moodleIdnumber;
@@ -129,26 +127,18 @@ export async function syncGrades(input: SyncGradesInput): Promise<GradesReport> 
       if (input.student === undefined) report.watermarks[key] = watermark;
     } catch (err) {
       // The course keeps its old watermark, so the next run retries exactly what failed here.
-      const reason = err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
-      addCourse(report, emptyCourseReport(key, 'failed', { plan: task.plan, reason }));
-    } finally {
-      running.delete(key);
-      coursesDone += 1;
+      addCourse(report, emptyCourseReport(key, 'failed', { plan: task.plan, reason: failureMessage(err) }));
     }
   };
 
-  while (pending.length > 0 || running.size > 0) {
-    while (running.size < parallelism && pending.length > 0 && !timeToContinue()) {
-      const task = pending.shift();
-      if (task === undefined) break;
-      running.set(task.course.moodleIdnumber, runCourse(task));
-    }
-    if (running.size === 0) break;
-    await Promise.race(running.values());
-  }
-
-  if (pending.length > 0) {
-    await continueAsNew<typeof syncGrades>({ ...input, carry: { pending, report, coursesDone: 0 } });
-  }
+  const rest = await runCourseWindow({
+    pending,
+    running,
+    parallelism: input.settings.parallelism,
+    perRun: input.settings.coursesPerRun,
+    keyOf: (task) => task.course.moodleIdnumber,
+    run: runCourse,
+  });
+  if (rest.length > 0) await continueAsNew<typeof syncGrades>({ ...input, carry: { pending: rest, report } });
   return report;
 }

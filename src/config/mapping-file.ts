@@ -50,8 +50,10 @@ export const mappingSchema = z.object({
       schedule: schedule.default({ cron: '30 2 * * *', timezone: 'UTC', catchupWindow: '6h' }),
       /** Moodle attendance status acronym → ERPNext Student Attendance status. */
       statusMap: z.record(z.string(), z.enum(['Present', 'Absent', 'Leave'])).default({ P: 'Present', L: 'Present', E: 'Leave', A: 'Absent' }),
+      /** Submit Student Attendance (docstatus 1) when writing it, as Education's own bulk marking does, or leave drafts. */
+      submit: z.boolean().default(false),
     })
-    .default({ schedule: { cron: '30 2 * * *', timezone: 'UTC', catchupWindow: '6h' }, statusMap: { P: 'Present', L: 'Present', E: 'Leave', A: 'Absent' } }),
+    .default({ schedule: { cron: '30 2 * * *', timezone: 'UTC', catchupWindow: '6h' }, statusMap: { P: 'Present', L: 'Present', E: 'Leave', A: 'Absent' }, submit: false }),
 });
 
 export type Mapping = z.infer<typeof mappingSchema>;

@@ -1,0 +1,69 @@
+import { proxyActivities } from '@temporalio/workflow';
+import type { MoodleAttendanceActivities } from '../activities/moodle-attendance';
+import type { ErpnextAttendanceActivities } from '../activities/erpnext-attendance';
+import { localDate, planAttendanceWrites, type AttendanceSkipReason, type ErpnextAttendanceStatus, type SkippedMark } from '../src/mapping/attendance';
+import { countSkips } from '../src/mapping/grades';
+import type { MappedCourse } from '../src/mapping/grades-courses';
+import { taskQueues } from '../src/temporal/task-queues';
+import { insertBatchSize, perDocumentBatchSize, skippedListLimit } from './sync-course-grades';
+
+const options = { startToCloseTimeout: '2 minutes', retry: { initialInterval: '1 second', maximumInterval: '1 minute' } } as const;
+const moodle = proxyActivities<MoodleAttendanceActivities>({ ...options, taskQueue: taskQueues.moodle });
+const erpnext = proxyActivities<ErpnextAttendanceActivities>({ ...options, taskQueue: taskQueues.erpnext });
+
+export interface SyncCourseAttendanceInput {
+  course: MappedCourse;
+  studentGroup: string;
+  since: number;
+  statusMap: Record<string, ErpnextAttendanceStatus>;
+  timeZone: string;
+  submit: boolean;
+}
+
+export interface CourseAttendanceReport {
+  course: string;
+  status: 'synced' | 'unmapped' | 'failed';
+  reason?: string;
+  studentGroup?: string;
+  sessions: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  skipped: Partial<Record<AttendanceSkipReason, number>>;
+  skippedMarks: SkippedMark[];
+}
+
+export function emptyAttendanceReport(course: string, status: CourseAttendanceReport['status'], extra: Partial<CourseAttendanceReport> = {}): CourseAttendanceReport {
+  return { course, status, sessions: 0, created: 0, updated: 0, unchanged: 0, skipped: {}, skippedMarks: [], ...extra };
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** One course: Moodle sessions taken since the watermark → Student Attendance of the course's group, differences only. */
+export async function syncCourseAttendance(input: SyncCourseAttendanceInput): Promise<{ report: CourseAttendanceReport; watermark: number }> {
+  const read = await moodle.moodleReadAttendance({ courseId: input.course.moodleCourseId, since: input.since });
+  const report = emptyAttendanceReport(input.course.moodleIdnumber, 'synced', { studentGroup: input.studentGroup, sessions: read.sessions });
+  if (read.marks.length === 0) return { report, watermark: read.watermark };
+
+  const activeStudents = await erpnext.erpnextActiveGroupStudents(input.studentGroup);
+  const dates = [...new Set(read.marks.map((mark) => localDate(mark.sessionDate, input.timeZone)))];
+  const existing = await erpnext.erpnextListAttendance({ group: input.studentGroup, dates });
+  const writes = planAttendanceWrites(read.marks, existing, { statusMap: input.statusMap, timeZone: input.timeZone, activeStudents, submit: input.submit });
+
+  for (const records of chunks(writes.create, insertBatchSize)) {
+    await erpnext.erpnextCreateAttendance({ group: input.studentGroup, records, submit: input.submit });
+  }
+  for (const records of chunks(writes.update, perDocumentBatchSize)) {
+    await erpnext.erpnextUpdateAttendance({ records, submit: input.submit });
+  }
+  report.created = writes.create.length;
+  report.updated = writes.update.length;
+  report.unchanged = writes.unchanged;
+  report.skipped = countSkips(writes.skipped);
+  report.skippedMarks = writes.skipped.slice(0, skippedListLimit);
+  return { report, watermark: read.watermark };
+}
