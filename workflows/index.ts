@@ -4,3 +4,7 @@ export { enrollProgram } from './enroll-program';
 export { withdrawProgram } from './withdraw-program';
 export { enrollCourse, withdrawCourse } from './course-enrollment';
 export { syncProfile } from './sync-profile';
+export { syncGrades } from './sync-grades';
+export { syncCourseGrades } from './sync-course-grades';
+export { syncAttendance } from './sync-attendance';
+export { syncCourseAttendance } from './sync-course-attendance';
