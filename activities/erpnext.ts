@@ -7,6 +7,8 @@ import { courseIdnumber, programCourseIdnumbers } from '../src/mapping/program-c
 import { moodleUserIdField } from '../src/mapping/student-link';
 import { sameEmail } from '../src/mapping/moodle-account';
 import { withFailureMapping } from './failure';
+import { createErpnextGradeActivities } from './erpnext-grades';
+import { createErpnextAttendanceActivities } from './erpnext-attendance';
 
 /** A Student as the lifecycle workflows need it: identity, link and the Moodle user it should have. */
 export interface StudentForMoodle {
@@ -39,6 +41,8 @@ const emailRow = z.looseObject({ name: z.string(), student_email_id: z.string() 
 /** ERPNext reads and the one write (the Moodle user id) of the student lifecycle. */
 export function createErpnextActivities(erp: ErpnextClient, mapping: Mapping = mappingSchema.parse({})) {
   return withFailureMapping({
+    ...createErpnextGradeActivities(erp),
+    ...createErpnextAttendanceActivities(erp),
     /** Re-reads a Student (DocType `Student`) and maps it onto the Moodle user it owns. */
     async erpnextGetStudentForMoodle(studentId: string): Promise<StudentForMoodle> {
       const student = linkedStudent.parse(await erp.getDoc('Student', studentId));

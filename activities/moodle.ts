@@ -4,6 +4,8 @@ import type { DesiredMoodleUser } from '../src/mapping/moodle-user';
 import { currentMoodleProfile, moodleAccount, sameEmail, type MoodleAccount } from '../src/mapping/moodle-account';
 import { hasChanges, profileChanges } from '../src/mapping/profile-changes';
 import { withFailureMapping } from './failure';
+import { createMoodleGradeActivities } from './moodle-grades';
+import { createMoodleAttendanceActivities } from './moodle-attendance';
 
 /** ApplicationFailure types raised by Moodle activities themselves (not by the client). */
 export const moodleFailureTypes = {
@@ -52,6 +54,8 @@ export function createMoodleActivities(moodle: MoodleClient) {
   }
 
   return withFailureMapping({
+    ...createMoodleGradeActivities(moodle),
+    ...createMoodleAttendanceActivities(moodle),
     /**
      * Every account that could be this student's. Email lookup by field is case-sensitive on
      * PostgreSQL while Moodle's duplicate check is not, so the case-insensitive `get_users`
