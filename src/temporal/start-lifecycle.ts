@@ -1,0 +1,153 @@
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { SearchAttributePair } from '@temporalio/common';
+import type { LifecyclePolicy } from '../mapping/lifecycle-policy';
+import type { enrollCourse, withdrawCourse } from '../../workflows/course-enrollment';
+import type { enrollProgram } from '../../workflows/enroll-program';
+import type { onboardStudent } from '../../workflows/onboard-student';
+import { studentChangedSignal, type syncProfile } from '../../workflows/sync-profile';
+import type { withdrawProgram } from '../../workflows/withdraw-program';
+import { Program, StudentId, SyncKind } from './search-attributes';
+import { taskQueues } from './task-queues';
+import { workflowIds } from './workflow-ids';
+
+/** An ERPNext change the lifecycle reacts to, as named by its webhook. */
+export type LifecycleEvent =
+  | { kind: 'student-created'; student: string }
+  | { kind: 'student-updated'; student: string }
+  | { kind: 'program-enrollment-submitted'; programEnrollment: string; student: string; program: string }
+  | { kind: 'program-enrollment-cancelled'; programEnrollment: string; student: string; program: string }
+  | { kind: 'course-enrollment-created'; courseEnrollment: string; student: string; course: string }
+  | { kind: 'course-enrollment-deleted'; courseEnrollment: string; student: string; course: string };
+
+export interface StartedLifecycleWorkflow {
+  workflowId: string;
+  /** True when the event was a repeat of one already handled (a completed run with this id exists). */
+  duplicate: boolean;
+}
+
+/** The value SyncKind carries for each process, so the Web UI can filter by it. */
+export const syncKinds = {
+  onboard: 'onboard',
+  enroll: 'enroll',
+  withdraw: 'withdraw',
+  profile: 'profile',
+  courseEnrol: 'course-enrol',
+  courseWithdraw: 'course-withdraw',
+} as const;
+
+/**
+ * A running workflow with the same id absorbs a duplicate delivery (USE_EXISTING). Once it has
+ * completed, the same business event is not repeated (a re-sent after_insert must not onboard
+ * twice), but a failed run may be started again by a later delivery.
+ */
+const onceOnly = { workflowIdConflictPolicy: 'USE_EXISTING', workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY' } as const;
+
+function attributes(kind: string, student: string, program?: string): SearchAttributePair[] {
+  const pairs: SearchAttributePair[] = [
+    { key: SyncKind, value: kind },
+    { key: StudentId, value: student },
+  ];
+  if (program) pairs.push({ key: Program, value: program });
+  return pairs;
+}
+
+/**
+ * Starts (or joins) the workflow for one ERPNext event and resolves once Temporal has durably
+ * accepted it, which is when the gateway may answer 202.
+ */
+export async function startLifecycleWorkflow(client: Client, event: LifecycleEvent, policy: LifecyclePolicy): Promise<StartedLifecycleWorkflow> {
+  const taskQueue = taskQueues.workflows;
+  const start = async (startIt: () => Promise<unknown>, workflowId: string): Promise<StartedLifecycleWorkflow> => {
+    try {
+      await startIt();
+      return { workflowId, duplicate: false };
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) return { workflowId, duplicate: true };
+      throw err;
+    }
+  };
+
+  switch (event.kind) {
+    case 'student-created': {
+      const workflowId = workflowIds.onboard(event.student);
+      return start(
+        () =>
+          client.workflow.start<typeof onboardStudent>('onboardStudent', {
+            workflowId,
+            taskQueue,
+            args: [{ studentId: event.student, policy }],
+            typedSearchAttributes: attributes(syncKinds.onboard, event.student),
+            ...onceOnly,
+          }),
+        workflowId,
+      );
+    }
+    case 'student-updated': {
+      // Every on_update is a new event: signal-with-start joins the student's running profile
+      // workflow, which coalesces a burst of saves into one sync of the latest data.
+      const workflowId = workflowIds.profile(event.student);
+      return start(
+        () =>
+          client.workflow.signalWithStart<typeof syncProfile, []>('syncProfile', {
+            workflowId,
+            taskQueue,
+            args: [{ studentId: event.student }],
+            signal: studentChangedSignal,
+            signalArgs: [],
+            typedSearchAttributes: attributes(syncKinds.profile, event.student),
+            workflowIdConflictPolicy: 'USE_EXISTING',
+            workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+          }),
+        workflowId,
+      );
+    }
+    case 'program-enrollment-submitted': {
+      const workflowId = workflowIds.enroll(event.programEnrollment);
+      return start(
+        () =>
+          client.workflow.start<typeof enrollProgram>('enrollProgram', {
+            workflowId,
+            taskQueue,
+            args: [{ programEnrollment: event.programEnrollment, policy }],
+            typedSearchAttributes: attributes(syncKinds.enroll, event.student, event.program),
+            ...onceOnly,
+          }),
+        workflowId,
+      );
+    }
+    case 'program-enrollment-cancelled': {
+      const workflowId = workflowIds.withdraw(event.programEnrollment);
+      return start(
+        () =>
+          client.workflow.start<typeof withdrawProgram>('withdrawProgram', {
+            workflowId,
+            taskQueue,
+            args: [{ programEnrollment: event.programEnrollment, policy }],
+            typedSearchAttributes: attributes(syncKinds.withdraw, event.student, event.program),
+            ...onceOnly,
+          }),
+        workflowId,
+      );
+    }
+    case 'course-enrollment-created':
+    case 'course-enrollment-deleted': {
+      const created = event.kind === 'course-enrollment-created';
+      const workflowId = workflowIds.courseEnrollment(event.courseEnrollment, created ? 'after_insert' : 'on_trash');
+      // Both workflows take the same input.
+      const args: Parameters<typeof enrollCourse | typeof withdrawCourse> = [
+        { courseEnrollment: event.courseEnrollment, student: event.student, course: event.course, policy },
+      ];
+      return start(
+        () =>
+          client.workflow.start<typeof enrollCourse>(created ? 'enrollCourse' : 'withdrawCourse', {
+            workflowId,
+            taskQueue,
+            args,
+            typedSearchAttributes: attributes(created ? syncKinds.courseEnrol : syncKinds.courseWithdraw, event.student),
+            ...onceOnly,
+          }),
+        workflowId,
+      );
+    }
+  }
+}
