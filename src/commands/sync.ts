@@ -1,0 +1,38 @@
+import type { Client } from '@temporalio/client';
+import { loadConfig } from '../config/env';
+import { loadMapping } from '../config/mapping-file';
+import { connectClient } from '../temporal/connection';
+import { startAttendanceSync, startGradeSync } from '../temporal/schedules';
+
+export interface SyncCommandOptions {
+  what: 'grades' | 'attendance';
+  course?: string;
+  /** Grades only. */
+  student?: string;
+  /** Wait for the run and print its report instead of returning once it has started. */
+  wait?: boolean;
+  env?: NodeJS.ProcessEnv;
+  client?: Client;
+  print?: (line: string) => void;
+}
+
+/**
+ * `campus-bridge sync grades [--course X] [--student Y] [--wait]` and `sync attendance [--course X]`:
+ * start the same workflow the nightly Schedule starts.
+ */
+export async function syncCommand(options: SyncCommandOptions): Promise<void> {
+  const config = loadConfig(options.env ?? process.env, { developmentDefaults: true });
+  const print = options.print ?? ((line: string) => console.log(line));
+  const client = options.client ?? (await connectClient({ address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE }));
+  try {
+    const mapping = loadMapping(config.MAPPING_FILE);
+    const { workflowId } =
+      options.what === 'grades'
+        ? await startGradeSync(client, mapping, { course: options.course, student: options.student })
+        : await startAttendanceSync(client, mapping, { course: options.course });
+    print(`started ${workflowId}`);
+    if (options.wait) print(JSON.stringify(await client.workflow.getHandle(workflowId).result(), null, 2));
+  } finally {
+    if (options.client === undefined) await client.connection.close();
+  }
+}

@@ -1,0 +1,36 @@
+import type { Client } from '@temporalio/client';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Mapping } from '../../config/mapping-file';
+import { startAttendanceSync, startGradeSync } from '../../temporal/schedules';
+import { requireAdminToken } from '../admin-auth';
+
+export interface AdminSyncRoutesOptions {
+  temporal: Client;
+  mapping: Mapping;
+  adminToken: string;
+}
+
+const name = z.string().trim().min(1).max(140);
+const gradeSyncBody = z.strictObject({ course: name.optional(), student: name.optional() }).default({});
+const attendanceSyncBody = z.strictObject({ course: name.optional() }).default({});
+const started = z.object({ workflowId: z.string() });
+
+/**
+ * `POST /admin/sync/grades` and `/admin/sync/attendance`: start the workflow the nightly Schedule
+ * starts, now, optionally for one course (or, for grades, one student). 202 once Temporal has
+ * accepted the start; follow it at `GET /admin/workflows/<workflowId>`.
+ */
+export const adminSyncRoutes: FastifyPluginAsyncZod<AdminSyncRoutesOptions> = async (app, options) => {
+  app.addHook('onRequest', requireAdminToken(options.adminToken));
+
+  app.post('/admin/sync/grades', { schema: { body: gradeSyncBody, response: { 202: started } } }, async (request, reply) => {
+    const { workflowId } = await startGradeSync(options.temporal, options.mapping, request.body);
+    return reply.code(202).send({ workflowId });
+  });
+
+  app.post('/admin/sync/attendance', { schema: { body: attendanceSyncBody, response: { 202: started } } }, async (request, reply) => {
+    const { workflowId } = await startAttendanceSync(options.temporal, options.mapping, request.body);
+    return reply.code(202).send({ workflowId });
+  });
+};
