@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Mapping } from '../src/config/mapping-file';
 import { mappingSchema } from '../src/config/mapping-file';
 import type { ErpnextClient } from '../src/erpnext/client';
-import { desiredMoodleUser, studentFields, type DesiredMoodleUser } from '../src/mapping/moodle-user';
+import { desiredMoodleUser, isPlaceholderEmail, studentFields, type DesiredMoodleUser } from '../src/mapping/moodle-user';
 import { courseIdnumber, programCourseIdnumbers } from '../src/mapping/program-courses';
 import { moodleUserIdField } from '../src/mapping/student-link';
 import { sameEmail } from '../src/mapping/moodle-account';
@@ -14,6 +14,8 @@ import { createErpnextAttendanceActivities } from './erpnext-attendance';
 export interface StudentForMoodle {
   studentId: string;
   email: string;
+  /** False for a placeholder address: no account is created for it and it is never pushed. */
+  emailDeliverable: boolean;
   enabled: boolean;
   /** The Moodle user id written back by onboarding, when there is one. */
   moodleUserId: number | null;
@@ -49,6 +51,7 @@ export function createErpnextActivities(erp: ErpnextClient, mapping: Mapping = m
       return {
         studentId: student.name,
         email: student.student_email_id.trim(),
+        emailDeliverable: !isPlaceholderEmail(student.student_email_id),
         enabled: student.enabled !== 0,
         moodleUserId: student[moodleUserIdField.fieldname] || null,
         desired: { ...desiredMoodleUser(student, mapping), auth: mapping.moodle.auth },

@@ -40,7 +40,8 @@ export type ConflictDecision = { action: 'link'; moodleUserId: number } | { acti
 
 export interface OnboardStudentResult {
   studentId: string;
-  outcome: 'created' | 'linked' | 'existing' | 'skipped';
+  /** `no-email`: the Student has only a placeholder address, so no account was made or linked. */
+  outcome: 'created' | 'linked' | 'existing' | 'skipped' | 'no-email';
   moodleUserId: number | null;
   /** The operator's decision, when a conflict was resolved. */
   decision?: ConflictDecision['action'];
@@ -77,6 +78,9 @@ export async function onboardStudent(input: OnboardStudentInput): Promise<Onboar
   );
 
   const student = await erpnext.erpnextGetStudentForMoodle(input.studentId);
+  if (!student.emailDeliverable) {
+    return { studentId: student.studentId, outcome: 'no-email', moodleUserId: null, enrolledCourses: [], missingCourses: [] };
+  }
   const found = await identify(student);
   let account: Account;
   if ('conflict' in found) {

@@ -32,6 +32,15 @@ export interface DesiredMoodleUser {
   customfields: Record<string, string>;
 }
 
+/**
+ * Registrars enter a unique placeholder on the reserved `.invalid` domain (RFC 2606) when a
+ * student gave no address, because Education requires one. Nothing may be sent there, so such an
+ * address is never pushed to Moodle (which would mail the new password to it).
+ */
+export function isPlaceholderEmail(email: string): boolean {
+  return /\.invalid$/i.test(email.trim());
+}
+
 /** Moodle rejects rather than normalises usernames: lower-case, only a-z 0-9 . - _ @ (moodle.md §6.2). */
 export function moodleUsername(student: StudentFields, strategy: Mapping['moodle']['usernameStrategy']): string {
   const source = strategy === 'email' ? student.student_email_id.trim() : student.name;

@@ -1,4 +1,4 @@
-import type { DesiredMoodleUser } from './moodle-user';
+import { isPlaceholderEmail, type DesiredMoodleUser } from './moodle-user';
 
 /** The profile fields syncProfile pushes; username and idnumber are identity, never synced. */
 export const syncedProfileFields = ['firstname', 'lastname', 'email', 'phone1', 'address', 'city'] as const;
@@ -27,6 +27,7 @@ export interface ProfileChanges {
 export function profileChanges(desired: DesiredMoodleUser, current: CurrentMoodleProfile): ProfileChanges {
   const fields: ProfileChanges['fields'] = {};
   for (const field of syncedProfileFields) {
+    if (field === 'email' && isPlaceholderEmail(desired.email)) continue;
     if ((current[field] ?? '') !== desired[field]) fields[field] = desired[field];
   }
   const customfields: Record<string, string> = {};

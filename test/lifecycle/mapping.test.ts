@@ -1,0 +1,112 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { mappingSchema, parseMapping } from '../../src/config/mapping-file';
+import { lifecyclePolicy } from '../../src/mapping/lifecycle-policy';
+import { desiredMoodleUser, isPlaceholderEmail, moodleUsername, studentFields } from '../../src/mapping/moodle-user';
+import { hasChanges, profileChanges } from '../../src/mapping/profile-changes';
+import { programCourseIdnumbers } from '../../src/mapping/program-courses';
+
+const student = studentFields.parse({
+  name: 'EDU-STU-2026-00007',
+  first_name: 'Mia',
+  middle_name: 'Rose',
+  last_name: 'Wilson',
+  student_email_id: ' Mia.Wilson7@Students.cbu.example ',
+  student_mobile_number: '+44 7700 900142',
+  address_line_1: '93 Church Lane',
+  address_line_2: null,
+  city: 'Leeds',
+  custom_student_type: 'Full-time',
+});
+
+describe('Student → Moodle user', () => {
+  it('maps names, contact, address and custom fields; idnumber is the Student name', () => {
+    const mapping = mappingSchema.parse({ customFields: { custom_student_type: 'studenttype' } });
+    expect(desiredMoodleUser(student, mapping)).toEqual({
+      idnumber: 'EDU-STU-2026-00007',
+      username: 'edu-stu-2026-00007',
+      firstname: 'Mia',
+      lastname: 'Rose Wilson',
+      email: 'Mia.Wilson7@Students.cbu.example',
+      phone1: '+44 7700 900142',
+      address: '93 Church Lane',
+      city: 'Leeds',
+      customfields: { studenttype: 'Full-time' },
+    });
+  });
+
+  it('builds usernames Moodle accepts: lower-case, only a-z 0-9 . - _ @', () => {
+    expect(moodleUsername(student, 'email')).toBe('mia.wilson7@students.cbu.example');
+    expect(moodleUsername({ ...student, name: 'EDU STU/2026#7' }, 'studentId')).toBe('edu-stu-2026-7');
+  });
+
+  it('never leaves lastname blank (Moodle requires it)', () => {
+    expect(desiredMoodleUser({ ...student, middle_name: null, last_name: undefined }, mappingSchema.parse({})).lastname).toBe('-');
+  });
+
+  it('recognises placeholder addresses on the reserved .invalid domain', () => {
+    expect(isPlaceholderEmail('edu-stu-2026-00050@no-email.cbu.invalid')).toBe(true);
+    expect(isPlaceholderEmail('mia@students.cbu.example')).toBe(false);
+  });
+});
+
+describe('profile changes', () => {
+  const desired = desiredMoodleUser(student, mappingSchema.parse({ customFields: { custom_student_type: 'studenttype' } }));
+  const current = {
+    firstname: 'Mia',
+    lastname: 'Rose Wilson',
+    email: 'Mia.Wilson7@Students.cbu.example',
+    phone1: '+44 7700 900142',
+    address: '93 Church Lane',
+    city: 'Leeds',
+    customfields: { studenttype: 'Full-time' },
+  };
+
+  it('finds nothing to push when Moodle already matches', () => {
+    expect(hasChanges(profileChanges(desired, current))).toBe(false);
+  });
+
+  it('lists only the fields that differ', () => {
+    const changes = profileChanges(desired, { ...current, city: 'York', phone1: undefined, customfields: {} });
+    expect(changes).toEqual({ fields: { city: 'Leeds', phone1: '+44 7700 900142' }, customfields: { studenttype: 'Full-time' } });
+  });
+
+  it('never pushes a placeholder email', () => {
+    const placeholder = { ...desired, email: 'edu-stu-2026-00050@no-email.cbu.invalid' };
+    expect(profileChanges(placeholder, current).fields).toEqual({});
+  });
+});
+
+describe('program courses', () => {
+  it("uses the Program's courses, renamed where the mapping says", () => {
+    const mapping = mappingSchema.parse({ courses: { CS101: 'CS101-2026' } });
+    expect(programCourseIdnumbers('BSc Computer Science', ['CS101', 'CS102', 'CS101'], mapping)).toEqual(['CS101-2026', 'CS102']);
+  });
+
+  it("lets the mapping replace a Program's course list", () => {
+    const mapping = mappingSchema.parse({ programs: { 'BA Business': { courses: ['BUS-ALL'] } } });
+    expect(programCourseIdnumbers('BA Business', ['BUS101'], mapping)).toEqual(['BUS-ALL']);
+  });
+});
+
+describe('mapping file', () => {
+  it('ships a demo mapping that parses and yields the lifecycle policy', () => {
+    const file = path.resolve(__dirname, '../../config/mapping.demo.yaml');
+    const mapping = parseMapping(readFileSync(file, 'utf8'), file);
+    expect(mapping.moodle).toEqual({ usernameStrategy: 'studentId', studentRoleId: 5, auth: 'manual' });
+    expect(lifecyclePolicy(mapping)).toEqual({ studentRoleId: 5, withdrawal: 'suspend', conflictTimeoutMs: 7 * 24 * 3600 * 1000 });
+  });
+
+  it('names the bad field and what it expects', () => {
+    const bad = () => parseMapping('moodle:\n  usernameStrategy: phone\nwithdrawal: delete\n', 'mapping.yaml');
+    expect(bad).toThrow(/^mapping\.yaml is invalid:/);
+    expect(bad).toThrow(/"email"\|"studentId"\s+→ at moodle\.usernameStrategy/);
+    expect(bad).toThrow(/"suspend"\|"unenrol"\s+→ at withdrawal/);
+    expect(() => parseMapping('programs:\n  BSc: { courses: [] }\n')).toThrow(/programs\.BSc\.courses/);
+    expect(() => parseMapping('moodle: [unclosed')).toThrow(/not valid YAML or JSON/);
+  });
+
+  it('rejects a conflict timeout that is not a duration', () => {
+    expect(() => lifecyclePolicy(parseMapping('conflictTimeout: soon\n'))).toThrow(/Invalid duration/);
+  });
+});
