@@ -1,0 +1,46 @@
+import { MoodleException } from '../exceptions';
+import type { Description, Validated } from '../parameters';
+import type { MoodleState, UserRecord } from '../state';
+
+/** A Moodle event as `\core\event\base::get_data()` reports it, for the sandbox's webhook sender. */
+export interface MoodleEvent {
+  eventname: string;
+  component: string;
+  action: string;
+  target: string;
+  objecttable: string | null;
+  objectid: number | null;
+  crud: 'c' | 'r' | 'u' | 'd';
+  contextinstanceid: number;
+  userid: number;
+  courseid: number;
+  relateduserid: number | null;
+  other: Record<string, string | number | boolean | null> | null;
+  timecreated: number;
+}
+
+export interface FunctionContext {
+  state: MoodleState;
+  /** The token's user (`$USER`). */
+  caller: UserRecord;
+  /** Site root as the client reached it, for URLs in responses. */
+  siteUrl: string;
+  hasCapability(capability: string): boolean;
+  /** Events are delivered after the call returns, like `internal=false` observers after commit. */
+  emit(event: MoodleEvent): void;
+}
+
+export interface WsFunction {
+  name: string;
+  /** Component version, as site info lists it. */
+  version: string;
+  parameters: Record<string, Description>;
+  execute(args: { [key: string]: Validated }, context: FunctionContext): unknown;
+}
+
+/** require_capability: `label` is the capability's human name in Moodle's language pack. */
+export function requireCapability(context: FunctionContext, capability: string, label: string) {
+  if (!context.hasCapability(capability)) {
+    throw new MoodleException('required_capability_exception', 'nopermissions', `Sorry, but you do not currently have permissions to do that (${label}).`, capability);
+  }
+}
