@@ -95,7 +95,7 @@ describe('POST /webhooks/erpnext/<doctype>/<event>', () => {
 
   it('routes each trigger to its workflow and id', async () => {
     const student = uniqueStudent();
-    const cases = [
+    const cases: { url: string; doc: Record<string, string>; id: string; type: string }[] = [
       { url: 'student/on_update', doc: { doctype: 'Student', name: student }, id: `profile:${student}`, type: 'syncProfile' },
       { url: 'program-enrollment/on_submit', doc: { doctype: 'Program Enrollment', name: `${student}-PE`, student, program: 'BA Business' }, id: `enroll:${student}-PE`, type: 'enrollProgram' },
       { url: 'program-enrollment/on_cancel', doc: { doctype: 'Program Enrollment', name: `${student}-PE`, student, program: 'BA Business' }, id: `withdraw:${student}-PE`, type: 'withdrawProgram' },
