@@ -156,7 +156,7 @@ async function awaitDecision(conflict: IdentityConflict, timeoutMs: number, deci
   const chosen = decided();
   if (!arrived || !chosen) {
     throw ApplicationFailure.create({
-      message: `Identity conflict (${conflict.kind}) for Student ${conflict.studentId} was not resolved within ${Math.round(timeoutMs / 60_000)} minutes; fix the accounts in Moodle or ERPNext and re-run onboarding`,
+      message: `Identity conflict (${conflict.kind}) for Student ${conflict.studentId} was not resolved within ${readableDuration(timeoutMs)}; fix the accounts in Moodle or ERPNext and re-run onboarding`,
       type: onboardingFailureTypes.conflictUnresolved,
       nonRetryable: true,
     });
@@ -174,4 +174,10 @@ function validateDecision(conflict: IdentityConflict | null, already: ConflictDe
   if (chosen.action === 'create' && conflict.kind === 'duplicate-idnumber') {
     throw new Error('accounts already carry this idnumber; link one of them or skip');
   }
+}
+
+function readableDuration(ms: number): string {
+  const units: [number, string][] = [[86_400_000, 'd'], [3_600_000, 'h'], [60_000, 'min'], [1_000, 's']];
+  const [size, unit] = units.find(([unitMs]) => ms >= unitMs) ?? [1, 'ms'];
+  return `${Math.round((ms / size) * 10) / 10}${unit}`;
 }
