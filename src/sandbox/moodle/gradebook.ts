@@ -57,8 +57,11 @@ export function activityItems(state: MoodleState, courseid: number): GradeItem[]
   return state.gradeItems.filter((item) => item.courseid === courseid && item.itemtype !== 'course');
 }
 
-export function courseGradeMax(state: MoodleState, courseid: number): number {
-  return activityItems(state, courseid).reduce((sum, item) => sum + item.grademax, 0);
+/** Natural aggregation excludes empty grades, so a user's course maximum counts only items they were graded in. */
+export function courseGradeMax(state: MoodleState, courseid: number, userid?: number): number {
+  const items = activityItems(state, courseid);
+  const graded = userid === undefined ? [] : items.filter((item) => finalGrade(state, item, userid).value !== null);
+  return (graded.length > 0 ? graded : items).reduce((sum, item) => sum + item.grademax, 0);
 }
 
 export function setGrade(state: MoodleState, itemid: number, userid: number, rawgrade: number) {

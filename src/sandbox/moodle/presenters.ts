@@ -51,7 +51,7 @@ const filters = ['displayh5p', 'activitynames', 'mathjaxloader', 'emoticon', 'ur
 export function courseDetails(course: CourseRecord, context: FunctionContext): Record<string, unknown> {
   const isSite = course.format === 'site';
   const methods = context.state.enrolInstances
-    .filter((instance) => instance.courseid === course.id && instance.status === 0 && instance.enrol === 'manual')
+    .filter((instance) => instance.courseid === course.id && instance.status === 0)
     .map((instance) => instance.enrol);
   const details: Record<string, unknown> = {
     id: course.id,

@@ -27,7 +27,7 @@ function reportItem(item: GradeItem, grademax: number, user: UserRecord, context
   };
   if (item.cmid !== undefined) report.cmid = item.cmid;
   if (item.itemtype !== 'course' && grade.value !== null) {
-    const weight = grademax / courseGradeMax(context.state, item.courseid);
+    const weight = grademax / courseGradeMax(context.state, item.courseid, user.id);
     Object.assign(report, { weightraw: weight, weightformatted: `${(weight * 100).toFixed(2)} %` });
   }
   Object.assign(report, {
@@ -81,7 +81,7 @@ export const getGradeItems: WsFunction = {
       userfullname: fullname(user),
       useridnumber: user.idnumber,
       maxdepth: 2,
-      gradeitems: [...visible.map((item) => reportItem(item, item.grademax, user, context)), reportItem(total, courseGradeMax(state, courseid), user, context)],
+      gradeitems: [...visible.map((item) => reportItem(item, item.grademax, user, context)), reportItem(total, courseGradeMax(state, courseid, user.id), user, context)],
     }));
     return { usergrades, warnings: [] };
   },

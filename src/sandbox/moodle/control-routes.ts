@@ -1,0 +1,151 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { addGradedModule, courseTotalItem, finalGrade, setGrade } from './gradebook';
+import { nextId, type MoodleState } from './state';
+import type { WebhookSender } from './webhooks';
+
+export interface ControlRoutesOptions {
+  state: MoodleState;
+  webhooks: WebhookSender;
+  requestCounts: Map<string, number>;
+}
+
+const settingsPatch = z
+  .object({
+    enablewebservices: z.boolean(),
+    restEnabled: z.boolean(),
+    allowaccountssameemail: z.boolean(),
+    debug: z.boolean(),
+    maxInputVars: z.number().int().positive(),
+    revokedCapabilities: z.array(z.string()),
+  })
+  .partial();
+
+const webhookInput = z.object({ url: z.url(), secret: z.string().min(1), events: z.array(z.string()).default([]) });
+
+const moduleInput = z.object({
+  courseid: z.number().int(),
+  modname: z.enum(['assign', 'quiz', 'attendance']),
+  name: z.string().min(1),
+  idnumber: z.string().optional(),
+  grademax: z.number().positive().default(100),
+});
+
+const gradesInput = z.object({ cmid: z.number().int(), grades: z.array(z.object({ userid: z.number().int(), grade: z.number() })) });
+
+const sessionInput = z.object({
+  attendanceid: z.number().int(),
+  sessdate: z.number().int(),
+  duration: z.number().int().default(3600),
+  description: z.string().default(''),
+  /** Status by acronym (P, L, E, A); a taken session has at least one entry. */
+  log: z.array(z.object({ studentid: z.number().int(), acronym: z.string(), remarks: z.string().default('') })).default([]),
+});
+
+/**
+ * Sandbox-only routes under `/__sandbox/`, outside Moodle's protocol: inspection (request counts,
+ * sent mail, webhook deliveries) and the admin actions a test needs that Moodle does in its UI,
+ * PHP API or cron (site settings, activities, grades, attendance, completion).
+ */
+export async function controlRoutes(app: FastifyInstance, options: ControlRoutesOptions) {
+  const { state, webhooks, requestCounts } = options;
+
+  app.get('/__sandbox/requests', async () => Object.fromEntries(requestCounts));
+  app.delete('/__sandbox/requests', async (_request, reply) => {
+    requestCounts.clear();
+    return reply.code(204).send();
+  });
+
+  app.get('/__sandbox/mail', async () => state.mail);
+
+  app.get('/__sandbox/webhooks', async () => webhooks.list());
+  app.post('/__sandbox/webhooks', async (request, reply) => {
+    const parsed = webhookInput.safeParse(request.body);
+    if (!parsed.success) return reply.code(400).send({ error: z.prettifyError(parsed.error) });
+    webhooks.register(parsed.data);
+    return reply.code(201).send({ url: parsed.data.url, events: parsed.data.events });
+  });
+
+  app.get('/__sandbox/settings', async () => state.settings);
+  app.put('/__sandbox/settings', async (request, reply) => {
+    const parsed = settingsPatch.safeParse(request.body);
+    if (!parsed.success) return reply.code(400).send({ error: z.prettifyError(parsed.error) });
+    Object.assign(state.settings, parsed.data);
+    return state.settings;
+  });
+
+  app.post('/__sandbox/modules', async (request, reply) => {
+    const parsed = moduleInput.safeParse(request.body);
+    if (!parsed.success) return reply.code(400).send({ error: z.prettifyError(parsed.error) });
+    if (!state.courses.some((course) => course.id === parsed.data.courseid)) return reply.code(404).send({ error: 'unknown course' });
+    const { module, item } = addGradedModule(state, parsed.data);
+    if (module.modname === 'attendance') seedAttendanceStatuses(state, module.instance);
+    return reply.code(201).send({ cmid: module.id, instance: module.instance, gradeitemid: item.id });
+  });
+
+  app.post('/__sandbox/grades', async (request, reply) => {
+    const parsed = gradesInput.safeParse(request.body);
+    if (!parsed.success) return reply.code(400).send({ error: z.prettifyError(parsed.error) });
+    const item = state.gradeItems.find((candidate) => candidate.cmid === parsed.data.cmid);
+    if (!item) return reply.code(404).send({ error: 'unknown course module' });
+    for (const grade of parsed.data.grades) setGrade(state, item.id, grade.userid, grade.grade);
+    return reply.code(204).send();
+  });
+
+  app.post('/__sandbox/attendance/sessions', async (request, reply) => {
+    const parsed = sessionInput.safeParse(request.body);
+    if (!parsed.success) return reply.code(400).send({ error: z.prettifyError(parsed.error) });
+    const result = addAttendanceSession(state, parsed.data);
+    if ('error' in result) return reply.code(404).send(result);
+    return reply.code(201).send(result);
+  });
+
+  app.post('/__sandbox/completion/criteria', async (request, reply) => {
+    const parsed = z.object({ courseid: z.number().int(), gradepass: z.number() }).safeParse(request.body);
+    if (!parsed.success) return reply.code(400).send({ error: z.prettifyError(parsed.error) });
+    state.completionCriteria.set(parsed.data.courseid, { gradepass: parsed.data.gradepass });
+    return reply.code(204).send();
+  });
+
+  /** Runs `completion_regular_task`: users meeting the grade criterion are marked complete. */
+  app.post('/__sandbox/cron', async (_request, reply) => {
+    for (const [courseid, criterion] of state.completionCriteria) {
+      const total = courseTotalItem(state, courseid);
+      for (const user of state.users) {
+        const grade = finalGrade(state, total, user.id);
+        const key = `${courseid}:${user.id}`;
+        if (grade.value !== null && grade.value >= criterion.gradepass && !state.courseCompletions.has(key)) {
+          state.courseCompletions.set(key, grade.timemodified ?? state.now());
+        }
+      }
+    }
+    return reply.code(204).send();
+  });
+}
+
+/** Every new attendance instance copies the plugin's template statuses P=2, L=1, E=1, A=0 (A:db/install.php). */
+export function seedAttendanceStatuses(state: MoodleState, attendanceid: number) {
+  const template: [string, string, number][] = [
+    ['P', 'Present', 2],
+    ['L', 'Late', 1],
+    ['E', 'Excused', 1],
+    ['A', 'Absent', 0],
+  ];
+  for (const [acronym, description, grade] of template) {
+    state.attendanceStatuses.push({ id: nextId(state, 'attendance_statuses'), attendanceid, acronym, description, grade, setnumber: 0 });
+  }
+}
+
+export function addAttendanceSession(state: MoodleState, input: z.output<typeof sessionInput>): { sessionid: number } | { error: string } {
+  const statuses = state.attendanceStatuses.filter((status) => status.attendanceid === input.attendanceid);
+  if (statuses.length === 0) return { error: 'unknown attendance instance' };
+  const now = state.now();
+  const id = nextId(state, 'attendance_sessions');
+  state.attendanceSessions.push({ id, attendanceid: input.attendanceid, sessdate: input.sessdate, duration: input.duration, description: input.description, lasttaken: input.log.length > 0 ? now : null, lasttakenby: input.log.length > 0 ? 2 : 0, timemodified: now });
+  for (const entry of input.log) {
+    const status = statuses.find((candidate) => candidate.acronym === entry.acronym);
+    if (!status) return { error: `unknown status ${entry.acronym}` };
+    state.attendanceLogs.push({ id: nextId(state, 'attendance_log'), sessionid: id, studentid: entry.studentid, statusid: status.id, remarks: entry.remarks, timetaken: now, takenby: 2 });
+  }
+  return { sessionid: id };
+}

@@ -1,0 +1,129 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { MoodleException, invalidParameter, invalidRecord, moodleException } from './exceptions';
+import type { FunctionContext, MoodleEvent } from './functions/function';
+import { otherMoodleFunctions, wsFunctions } from './functions/index';
+import { validateParameters } from './parameters';
+import { mergeGetPost, parsePhpFields, type PhpArray } from './php-input';
+import type { MoodleState } from './state';
+import type { WebhookSender } from './webhooks';
+import { xmlException, xmlResponse, xmlShapes } from './xml';
+
+export interface RestServerOptions {
+  state: MoodleState;
+  webhooks: WebhookSender;
+  /** Handled calls per wsfunction (`(none)` when the request named none). */
+  requestCounts: Map<string, number>;
+}
+
+const noCacheHeaders = {
+  'cache-control': 'private, must-revalidate, pre-check=0, post-check=0, max-age=0',
+  expires: 'Thu, 01 Jan 1970 00:00:00 GMT',
+  pragma: 'no-cache',
+  'accept-ranges': 'none',
+  'access-control-allow-origin': '*',
+};
+
+/** PHP's json_encode escapes slashes and non-ASCII characters by default. */
+const phpJson = (value: unknown) =>
+  JSON.stringify(value)
+    .replace(/\//g, '\\/')
+    .replace(/[\u007f-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
+function formFields(text: string): [string, string][] {
+  return [...new URLSearchParams(text)];
+}
+
+/** `array_merge($_GET, $_POST)`: PHP fills `$_POST` only for POST with a form content type. */
+function readInput(request: FastifyRequest, maxInputVars: number): PhpArray {
+  const url = request.raw.url ?? '';
+  const query = url.includes('?') ? url.slice(url.indexOf('?') + 1) : '';
+  const get = parsePhpFields(formFields(query), maxInputVars);
+  const isForm = (request.headers['content-type'] ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded');
+  const post = request.method === 'POST' && isForm && typeof request.body === 'string' ? parsePhpFields(formFields(request.body), maxInputVars) : new Map();
+  return mergeGetPost(get, post);
+}
+
+const scalarOf = (input: PhpArray, key: string) => {
+  const value = input.get(key);
+  return typeof value === 'string' ? value : undefined;
+};
+
+/**
+ * `webservice/rest/server.php`: the checks run in Moodle's order (protocol enabled → token →
+ * function name → function exists → function in the service → parameters → function), and every
+ * Moodle error is HTTP 200 with an exception body.
+ */
+export async function restServer(app: FastifyInstance, options: RestServerOptions) {
+  const { state, webhooks, requestCounts } = options;
+
+  // Moodle does not parse JSON bodies: keep every body as text and let PHP's rules decide.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+
+  const handle = async (request: FastifyRequest, reply: FastifyReply) => {
+    if (!state.settings.enablewebservices || !state.settings.restEnabled) {
+      return reply.code(403).header('content-type', 'text/html; charset=utf-8').send('');
+    }
+    const input = readInput(request, state.settings.maxInputVars);
+    const format = scalarOf(input, 'moodlewsrestformat') === 'json' ? 'json' : 'xml';
+    const token = scalarOf(input, 'wstoken');
+    const wsfunction = scalarOf(input, 'wsfunction');
+    for (const key of ['moodlewsrestformat', 'wstoken', 'wsfunction']) input.delete(key);
+    requestCounts.set(wsfunction ?? '(none)', (requestCounts.get(wsfunction ?? '(none)') ?? 0) + 1);
+
+    const events: MoodleEvent[] = [];
+    let result: unknown;
+    try {
+      result = execute(token, wsfunction, input, request, events);
+    } catch (error) {
+      const exception = error instanceof MoodleException ? error : new MoodleException('moodle_exception', 'generalexceptionmessage', error instanceof Error ? error.message : String(error));
+      return sendException(reply, exception, format);
+    }
+    reply.code(200).headers(noCacheHeaders);
+    if (format === 'json') reply.header('content-type', 'application/json').send(phpJson(result));
+    else reply.header('content-type', 'application/xml; charset=utf-8').header('content-disposition', 'inline; filename="response.xml"').send(xmlResponse(result, xmlShapes[wsfunction ?? ''] ?? null));
+    // Delivered after the reply, like observers that run once the transaction has committed.
+    void webhooks.send(events);
+    return reply;
+  };
+
+  const execute = (token: string | undefined, wsfunction: string | undefined, input: PhpArray, request: FastifyRequest, events: MoodleEvent[]) => {
+    const callerId = token === undefined ? undefined : state.tokens.get(token);
+    const caller = state.users.find((user) => user.id === callerId);
+    if (!caller) throw moodleException('invalidtoken', 'Invalid token - token not found');
+    if (!wsfunction) throw invalidParameter('Missing function name');
+    const fn = wsFunctions.get(wsfunction);
+    if (!fn && !otherMoodleFunctions.has(wsfunction)) throw invalidRecord('external_functions', 'SELECT * FROM {external_functions} WHERE name = ?', [wsfunction]);
+    if (!state.service.functions.includes(wsfunction) || !fn) {
+      throw new MoodleException(
+        'webservice_access_exception',
+        'accessexception',
+        'Access control exception',
+        `Access to the function ${wsfunction}() is not allowed.\n                     There could be multiple reasons for this:\n                     1. The service linked to the user token does not contain the function.\n                     2. The service is user-restricted and the user is not listed.\n                     3. The service is not enabled.\n                     4. The user is not allowed to use the service (eg. the user is suspended or deleted).`,
+      );
+    }
+    const context: FunctionContext = {
+      state,
+      caller,
+      siteUrl: `${request.protocol}://${request.host}`,
+      hasCapability: (capability) => !state.settings.revokedCapabilities.includes(capability),
+      emit: (event) => events.push(event),
+    };
+    const args = validateParameters(fn.parameters, input);
+    return fn.execute(args, context);
+  };
+
+  function sendException(reply: FastifyReply, exception: MoodleException, format: 'json' | 'xml') {
+    reply.code(200).headers(noCacheHeaders);
+    if (format === 'xml') {
+      return reply.header('content-type', 'application/xml; charset=utf-8').header('content-disposition', 'inline; filename="response.xml"').send(xmlException(exception, state.settings.debug));
+    }
+    const body: Record<string, string> = { exception: exception.exception };
+    if (exception.errorcode !== undefined) body.errorcode = exception.errorcode;
+    body.message = exception.message;
+    if (state.settings.debug && exception.debuginfo !== undefined) body.debuginfo = exception.debuginfo;
+    return reply.header('content-type', 'application/json').send(phpJson(body));
+  }
+
+  app.route({ method: ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'], url: '/webservice/rest/server.php', handler: handle });
+}
