@@ -1,0 +1,21 @@
+import { Client, Connection, type DataConverter } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+
+export interface TemporalTarget {
+  /** host:port of the Temporal frontend. */
+  address: string;
+  namespace: string;
+  /** Payload codec and converters; must be the same for clients and workers of a namespace. */
+  dataConverter?: DataConverter;
+}
+
+/** A workflow client (starts, signals, queries, schedules) for one namespace. */
+export async function connectClient(target: TemporalTarget): Promise<Client> {
+  const connection = await Connection.connect({ address: target.address });
+  return new Client({ connection, namespace: target.namespace, dataConverter: target.dataConverter });
+}
+
+/** The native (Rust core) connection that workers poll through. */
+export function connectWorkerConnection(target: Pick<TemporalTarget, 'address'>): Promise<NativeConnection> {
+  return NativeConnection.connect({ address: target.address });
+}

@@ -1,0 +1,102 @@
+import type { DataConverter, Duration } from '@temporalio/common';
+import { Worker, type NativeConnection, type WorkerOptions, type WorkflowBundleOption } from '@temporalio/worker';
+import { taskQueues } from './task-queues';
+
+export interface TaskQueueWorkersOptions {
+  connection: NativeConnection;
+  namespace: string;
+  /** Bundled workflow code (tests bundle once per file), or the path of `workflows/index.ts` to bundle now. */
+  workflows: { workflowBundle: WorkflowBundleOption } | { workflowsPath: string };
+  /** Activity objects for the moodle and erpnext queues (real ones, or a test's fakes). */
+  activities: { moodle: object; erpnext: object };
+  /** Activities per second the server hands out on each queue, summed over every worker polling it. */
+  rates?: { moodle?: number; erpnext?: number };
+  /** How long in-flight activities may still finish once shutdown starts; after it they are cancelled and retried elsewhere. */
+  shutdownGraceTime?: Duration;
+  dataConverter?: DataConverter;
+}
+
+/**
+ * The three workers of Campus Bridge: orchestration on the workflows queue, side effects on one
+ * queue per external system, so each system's rate limit is enforced by the Temporal server for
+ * every worker process at once (`maxTaskQueueActivitiesPerSecond`).
+ */
+export class TaskQueueWorkers {
+  private running?: Promise<void>;
+
+  private constructor(private readonly workers: Worker[]) {}
+
+  static async create(options: TaskQueueWorkersOptions): Promise<TaskQueueWorkers> {
+    const common = {
+      connection: options.connection,
+      namespace: options.namespace,
+      dataConverter: options.dataConverter,
+      shutdownGraceTime: options.shutdownGraceTime ?? '10s',
+    };
+    const workerOptions: WorkerOptions[] = [{ ...common, ...options.workflows, taskQueue: taskQueues.workflows }];
+    // The SDK refuses a worker with nothing to poll; a test may need only one system's queue.
+    if (Object.keys(options.activities.moodle).length > 0) {
+      workerOptions.push({
+        ...common,
+        taskQueue: taskQueues.moodle,
+        activities: options.activities.moodle,
+        maxTaskQueueActivitiesPerSecond: options.rates?.moodle,
+      });
+    }
+    if (Object.keys(options.activities.erpnext).length > 0) {
+      workerOptions.push({
+        ...common,
+        taskQueue: taskQueues.erpnext,
+        activities: options.activities.erpnext,
+        maxTaskQueueActivitiesPerSecond: options.rates?.erpnext,
+      });
+    }
+    const created: Worker[] = [];
+    try {
+      for (const opts of workerOptions) created.push(await Worker.create(opts));
+    } catch (err) {
+      // A created worker holds the connection until it has run: start and stop it to release it.
+      await new TaskQueueWorkers(created).runUntil(Promise.resolve());
+      throw err;
+    }
+    return new TaskQueueWorkers(created);
+  }
+
+  /** Polls the queues; settles once all have stopped. If one worker fails the others are shut down and the failure is rethrown. */
+  run(): Promise<void> {
+    this.running ??= Promise.allSettled(
+      this.workers.map((worker) =>
+        worker.run().catch((err: unknown) => {
+          this.shutdown();
+          throw err;
+        }),
+      ),
+    ).then((results) => {
+      const failure = results.find((result) => result.status === 'rejected');
+      if (failure) throw failure.reason;
+    });
+    return this.running;
+  }
+
+  /** Stops polling; in-flight tasks finish within the grace time or are handed back to the server. */
+  shutdown(): void {
+    for (const worker of this.workers) {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+    }
+  }
+
+  /** Runs the workers until `until` settles, then shuts them down and returns its outcome. */
+  async runUntil<T>(until: Promise<T>): Promise<T> {
+    const running = this.run();
+    const stoppedEarly = running.then(() => {
+      throw new Error('workers stopped before the awaited work settled');
+    });
+    stoppedEarly.catch(() => undefined); // only the race observes it
+    try {
+      return await Promise.race([until, stoppedEarly]);
+    } finally {
+      this.shutdown();
+      await running;
+    }
+  }
+}

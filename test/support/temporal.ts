@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import type { Duration } from '@temporalio/common';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, type WorkflowBundle } from '@temporalio/worker';
+import Long from 'long';
+import pino from 'pino';
+import { registerSearchAttributes } from '../../src/temporal/register-search-attributes';
+import { installTemporalRuntime } from '../../src/temporal/runtime';
+import { TaskQueueWorkers } from '../../src/temporal/task-queue-workers';
+
+/** A client and a worker connection on the run's dev server, in a namespace of their own. */
+export interface TemporalTestEnv {
+  client: Client;
+  connection: NativeConnection;
+  namespace: string;
+  close(): Promise<void>;
+}
+
+export function temporalAddress(): string {
+  const address = process.env.TEMPORAL_ADDRESS;
+  if (!address) throw new Error('TEMPORAL_ADDRESS is not set: run the tests through jest, whose global setup starts Temporal');
+  return address;
+}
+
+let runtimeInstalled = false;
+
+/** Worker logs at WARN, so passing tests stay quiet; one runtime per test file (module registry). */
+function installQuietRuntime(): void {
+  if (runtimeInstalled) return;
+  installTemporalRuntime(pino({ level: 'warn' }, pino.destination(2)));
+  runtimeInstalled = true;
+}
+
+/**
+ * Connects to the dev server in a fresh namespace. Test files run in parallel and workflows use
+ * fixed task queue names (`moodle`, `erpnext`), so a namespace per file keeps one file's workers
+ * from taking another file's tasks. Call in `beforeAll`, `close()` in `afterAll`.
+ */
+export async function connectTestEnv(): Promise<TemporalTestEnv> {
+  installQuietRuntime();
+  const address = temporalAddress();
+  const namespace = `test-${randomUUID()}`;
+  const clientConnection = await Connection.connect({ address });
+  await clientConnection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: { seconds: Long.fromNumber(24 * 3600) } });
+  await registerSearchAttributes(clientConnection, namespace);
+  const connection = await NativeConnection.connect({ address });
+  return {
+    client: new Client({ connection: clientConnection, namespace }),
+    connection,
+    namespace,
+    close: async () => {
+      await connection.close();
+      await clientConnection.close();
+    },
+  };
+}
+
+/** Bundles workflow code once per test file (bundling per worker is slow); defaults to `workflows/index.ts`. */
+export async function bundleWorkflows(workflowsPath: string = require.resolve('../../workflows')): Promise<WorkflowBundle> {
+  const { code } = await bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') });
+  return { code };
+}
+
+export interface TestWorkersOptions {
+  workflowBundle: WorkflowBundle;
+  /** Activities for the moodle queue; omit when the test schedules none. */
+  moodle?: object;
+  /** Activities for the erpnext queue; omit when the test schedules none. */
+  erpnext?: object;
+  rates?: { moodle?: number; erpnext?: number };
+  shutdownGraceTime?: Duration;
+}
+
+/** Builds the three workers (workflows, moodle, erpnext queues) in the test env's namespace. */
+export function createTestWorkers(env: TemporalTestEnv, options: TestWorkersOptions): Promise<TaskQueueWorkers> {
+  return TaskQueueWorkers.create({
+    connection: env.connection,
+    namespace: env.namespace,
+    workflows: { workflowBundle: options.workflowBundle },
+    activities: { moodle: options.moodle ?? {}, erpnext: options.erpnext ?? {} },
+    rates: options.rates,
+    shutdownGraceTime: options.shutdownGraceTime ?? '1s',
+  });
+}
+
+/** Runs the three workers while `body` runs, then shuts them down; returns what `body` returned. */
+export async function withWorkers<T>(env: TemporalTestEnv, options: TestWorkersOptions, body: () => Promise<T>): Promise<T> {
+  const workers = await createTestWorkers(env, options);
+  return workers.runUntil(body());
+}
