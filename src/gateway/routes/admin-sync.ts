@@ -12,8 +12,15 @@ export interface AdminSyncRoutesOptions {
 }
 
 const name = z.string().trim().min(1).max(140);
-const gradeSyncBody = z.strictObject({ course: name.optional(), student: name.optional() }).default({});
-const attendanceSyncBody = z.strictObject({ course: name.optional() }).default({});
+// Without a body Fastify hands the validator null: that means "everything".
+const gradeSyncBody = z
+  .strictObject({ course: name.optional(), student: name.optional() })
+  .nullish()
+  .transform((body) => body ?? {});
+const attendanceSyncBody = z
+  .strictObject({ course: name.optional() })
+  .nullish()
+  .transform((body) => body ?? {});
 const started = z.object({ workflowId: z.string() });
 
 /**
