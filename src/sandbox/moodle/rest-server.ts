@@ -23,7 +23,7 @@ const noCacheHeaders = {
   'access-control-allow-origin': '*',
 };
 
-/** PHP's json_encode escapes slashes and non-ASCII characters by default. */
+/** PHP's json_encode escapes slashes and non-ASCII characters by default. Sent as a Buffer so Fastify adds no charset. */
 const phpJson = (value: unknown) =>
   JSON.stringify(value)
     .replace(/\//g, '\\/')
@@ -42,6 +42,23 @@ function readInput(request: FastifyRequest, maxInputVars: number): PhpArray {
   const post = request.method === 'POST' && isForm && typeof request.body === 'string' ? parsePhpFields(formFields(request.body), maxInputVars) : new Map();
   return mergeGetPost(get, post);
 }
+
+/** Moodle's `accessexception` debuginfo (lang string `webservice:accessnotallowed`, whitespace as sent). */
+const accessExceptionDebuginfo = (wsfunction: string) =>
+  [
+    `Access to the function ${wsfunction}() is not allowed.`,
+    'There could be multiple reasons for this:',
+    '1. The service linked to the user token does not contain the function.',
+    '2. The service is user-restricted and the user is not listed.',
+    '3. The service is IP-restricted and the user IP is not listed.',
+    '4. The service is time-restricted and the time has expired.',
+    '5. The token is time-restricted and the time has expired.',
+    '6. The service requires a specific capability which the user does not have.',
+    '7. The function is called with username/password (no user token is sent)',
+    'and none of the services has the function to allow the user.',
+    'These settings can be found in Administration > Site administration',
+    '> Server > Web services > External services and Manage tokens.',
+  ].join('\n                     ');
 
 const scalarOf = (input: PhpArray, key: string) => {
   const value = input.get(key);
@@ -80,7 +97,7 @@ export async function restServer(app: FastifyInstance, options: RestServerOption
       return sendException(reply, exception, format);
     }
     reply.code(200).headers(noCacheHeaders);
-    if (format === 'json') reply.header('content-type', 'application/json').send(phpJson(result));
+    if (format === 'json') reply.header('content-type', 'application/json').send(Buffer.from(phpJson(result)));
     else reply.header('content-type', 'application/xml; charset=utf-8').header('content-disposition', 'inline; filename="response.xml"').send(xmlResponse(result, xmlShapes[wsfunction ?? ''] ?? null));
     // Delivered after the reply, like observers that run once the transaction has committed.
     void webhooks.send(events);
@@ -95,12 +112,7 @@ export async function restServer(app: FastifyInstance, options: RestServerOption
     const fn = wsFunctions.get(wsfunction);
     if (!fn && !otherMoodleFunctions.has(wsfunction)) throw invalidRecord('external_functions', 'SELECT * FROM {external_functions} WHERE name = ?', [wsfunction]);
     if (!state.service.functions.includes(wsfunction) || !fn) {
-      throw new MoodleException(
-        'webservice_access_exception',
-        'accessexception',
-        'Access control exception',
-        `Access to the function ${wsfunction}() is not allowed.\n                     There could be multiple reasons for this:\n                     1. The service linked to the user token does not contain the function.\n                     2. The service is user-restricted and the user is not listed.\n                     3. The service is not enabled.\n                     4. The user is not allowed to use the service (eg. the user is suspended or deleted).`,
-      );
+      throw new MoodleException('webservice_access_exception', 'accessexception', 'Access control exception', accessExceptionDebuginfo(wsfunction));
     }
     const context: FunctionContext = {
       state,
@@ -122,7 +134,7 @@ export async function restServer(app: FastifyInstance, options: RestServerOption
     if (exception.errorcode !== undefined) body.errorcode = exception.errorcode;
     body.message = exception.message;
     if (state.settings.debug && exception.debuginfo !== undefined) body.debuginfo = exception.debuginfo;
-    return reply.header('content-type', 'application/json').send(phpJson(body));
+    return reply.header('content-type', 'application/json').send(Buffer.from(phpJson(body)));
   }
 
   app.route({ method: ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'], url: '/webservice/rest/server.php', handler: handle });
