@@ -121,12 +121,13 @@ export function createMoodleActivities(moodle: MoodleClient) {
 
     /**
      * Pushes only the profile fields that differ from ERPNext (`core_user_get_users_by_field`,
-     * then `core_user_update_users`). Returns the names of what changed; none means no write.
+     * then `core_user_update_users`); fields Moodle does not show are judged against `baseline`
+     * (see profileChanges). Returns the names of what changed; none means no write.
      */
-    async moodleSyncProfile(input: { userId: number; desired: DesiredMoodleUser }): Promise<{ changed: string[] }> {
+    async moodleSyncProfile(input: { userId: number; desired: DesiredMoodleUser; baseline: DesiredMoodleUser | null }): Promise<{ changed: string[] }> {
       const [user] = await moodle.getUsersByField('id', [input.userId]);
       if (!user) return { changed: [] };
-      const changes = profileChanges(input.desired, currentMoodleProfile(user));
+      const changes = profileChanges(input.desired, currentMoodleProfile(user), input.baseline);
       if (!hasChanges(changes)) return { changed: [] };
       const customfields = Object.entries(changes.customfields).map(([type, value]) => ({ type, value }));
       await updateUser({ id: input.userId, ...changes.fields, ...(customfields.length > 0 ? { customfields } : {}) });

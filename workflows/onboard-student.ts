@@ -4,6 +4,8 @@ import {
   condition,
   defineQuery,
   defineUpdate,
+  getExternalWorkflowHandle,
+  isCancellation,
   setHandler,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
@@ -11,8 +13,10 @@ import type { StudentForMoodle } from '../activities/erpnext';
 import type { MoodleAccount } from '../src/mapping/moodle-account';
 import type { LifecyclePolicy } from '../src/mapping/lifecycle-policy';
 import { NeedsOperator, Program } from '../src/temporal/search-attributes';
+import { workflowIds } from '../src/temporal/workflow-ids';
 import { erpnext, moodle } from './lifecycle-activities';
 import { resolveProgramCourses } from './program-courses';
+import { moodleBaselineSignal } from './sync-profile';
 
 export interface OnboardStudentInput {
   studentId: string;
@@ -96,6 +100,11 @@ export async function onboardStudent(input: OnboardStudentInput): Promise<Onboar
     account = found;
   }
 
+  if (account.outcome !== 'created') {
+    // ERPNext wins: an account that existed before gets the Student's profile now.
+    await moodle.moodleSyncProfile({ userId: account.moodleUserId, desired: student.desired, baseline: null });
+  }
+  await shareBaseline(student);
   await erpnext.erpnextSetMoodleUserId({ studentId: student.studentId, moodleUserId: account.moodleUserId });
   const programs = (await erpnext.erpnextSubmittedProgramEnrollments(student.studentId)).map((pe) => pe.program);
   if (programs[0] !== undefined) upsertSearchAttributes([{ key: Program, value: programs[0] }]);
@@ -132,6 +141,19 @@ async function identify(student: StudentForMoodle): Promise<Account | { conflict
   const [byEmail] = accounts.byEmail;
   if (accounts.byEmail.length > 1 || (byEmail && byEmail.idnumber !== '')) return parked('email-taken', student, accounts.byEmail, []);
   return byEmail ? link(byEmail.id, student) : create(student);
+}
+
+/**
+ * Tells the student's profile workflow what Moodle now holds, so the on_update that the Moodle
+ * user id write-back fires finds nothing to push, even for fields Moodle does not show us.
+ */
+async function shareBaseline(student: StudentForMoodle): Promise<void> {
+  try {
+    await getExternalWorkflowHandle(workflowIds.profile(student.studentId)).signal(moodleBaselineSignal, student.desired);
+  } catch (err) {
+    if (isCancellation(err)) throw err;
+    // No profile workflow is running: its first sync then pushes what it cannot see, once.
+  }
 }
 
 function parked(kind: IdentityConflict['kind'], student: StudentForMoodle, candidates: MoodleAccount[], otherStudents: string[]): { conflict: IdentityConflict } {

@@ -10,6 +10,7 @@ import {
   sleep,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { DesiredMoodleUser } from '../src/mapping/moodle-user';
 import { erpnext, moodle } from './lifecycle-activities';
 import { onboardedMoodleUserId } from './student-account';
 
@@ -17,7 +18,10 @@ export interface SyncProfileInput {
   studentId: string;
   /** Quiet period after a change before syncing, so a burst of saves becomes one sync. */
   settle?: Duration;
-  /** How long the workflow waits for further changes before it completes. */
+  /**
+   * How long the workflow waits for further changes before it completes; by default it waits
+   * for ever (idle, it costs nothing), keeping the baseline of fields Moodle does not show.
+   */
   idleTimeout?: Duration;
 }
 
@@ -35,10 +39,14 @@ export interface SyncProfileResult {
   studentId: string;
   syncs: number;
   last: ProfileSync | null;
+  /** What Moodle is known to hold after the last sync; carried across continue-as-new. */
+  baseline: DesiredMoodleUser | null;
 }
 
 /** Sent (with signal-with-start) for every Student on_update delivery. */
 export const studentChangedSignal = defineSignal('studentChanged');
+/** Sent by onboarding after it wrote the profile, so fields Moodle hides are known, not guessed. */
+export const moodleBaselineSignal = defineSignal<[DesiredMoodleUser]>('moodleBaseline');
 /** The latest sync, for the admin API and tests. */
 export const lastSyncQuery = defineQuery<ProfileSync | null>('lastSync');
 
@@ -56,40 +64,49 @@ export async function syncProfile(input: SyncProfileInput, carried?: SyncProfile
   let pending = true;
   let syncs = carried?.syncs ?? 0;
   let last: ProfileSync | null = carried?.last ?? null;
+  let baseline: DesiredMoodleUser | null = carried?.baseline ?? null;
   setHandler(studentChangedSignal, () => {
     pending = true;
+  });
+  setHandler(moodleBaselineSignal, (written) => {
+    baseline = written;
   });
   setHandler(lastSyncQuery, () => last);
 
   for (let runSyncs = 0; ; runSyncs++) {
-    if (!pending && !(await condition(() => pending, input.idleTimeout ?? '10m'))) break;
+    if (!pending) {
+      if (input.idleTimeout === undefined) await condition(() => pending);
+      else if (!(await condition(() => pending, input.idleTimeout))) break;
+    }
     if (runSyncs >= syncsPerRun || workflowInfo().continueAsNewSuggested) {
-      return continueAsNew<typeof syncProfile>(input, { studentId: input.studentId, syncs, last });
+      return continueAsNew<typeof syncProfile>(input, { studentId: input.studentId, syncs, last, baseline });
     }
     // Settle: restart the quiet period while changes keep arriving.
     do {
       pending = false;
       await sleep(settle);
     } while (pending);
-    last = await syncOnce(input.studentId);
+    const synced = await syncOnce(input.studentId, baseline);
+    last = synced.sync;
+    baseline = synced.baseline;
     syncs++;
   }
-  return { studentId: input.studentId, syncs, last };
+  return { studentId: input.studentId, syncs, last, baseline };
 }
 
-async function syncOnce(studentId: string): Promise<ProfileSync> {
+async function syncOnce(studentId: string, baseline: DesiredMoodleUser | null): Promise<{ sync: ProfileSync; baseline: DesiredMoodleUser | null }> {
   const at = new Date().toISOString();
   try {
     const student = await erpnext.erpnextGetStudentForMoodle(studentId);
     const moodleUserId = student.moodleUserId ?? (await onboardedMoodleUserId(studentId));
-    if (moodleUserId === null) return { at, outcome: 'no-moodle-account', changed: [] };
-    const { changed } = await moodle.moodleSyncProfile({ userId: moodleUserId, desired: student.desired });
-    return { at, outcome: changed.length > 0 ? 'pushed' : 'unchanged', changed };
+    if (moodleUserId === null) return { sync: { at, outcome: 'no-moodle-account', changed: [] }, baseline };
+    const { changed } = await moodle.moodleSyncProfile({ userId: moodleUserId, desired: student.desired, baseline });
+    return { sync: { at, outcome: changed.length > 0 ? 'pushed' : 'unchanged', changed }, baseline: student.desired };
   } catch (err) {
     // A permanent failure (e.g. Moodle refusing an email another account has) must not end the
     // per-student workflow: it is recorded and the next change tries again.
     const failure = err instanceof ActivityFailure ? err.cause : err;
-    if (failure instanceof ApplicationFailure) return { at, outcome: 'failed', changed: [], error: `${failure.type}: ${failure.message}` };
+    if (failure instanceof ApplicationFailure) return { sync: { at, outcome: 'failed', changed: [], error: `${failure.type}: ${failure.message}` }, baseline };
     throw err;
   }
 }

@@ -23,6 +23,7 @@ export function moodleAccount(user: MoodleUser): MoodleAccount {
 
 /** Reads a user record (`core_user_get_users_by_field`) into what syncProfile compares. */
 export function currentMoodleProfile(user: MoodleUser): CurrentMoodleProfile {
+  // Keys stay absent when Moodle left them out: absent is not the same as empty (see profileChanges).
   const customfields: Record<string, string> = {};
   for (const field of user.customfields ?? []) {
     if (field.shortname) customfields[field.shortname] = field.value ?? '';

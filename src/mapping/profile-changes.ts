@@ -4,7 +4,11 @@ import { isPlaceholderEmail, type DesiredMoodleUser } from './moodle-user';
 export const syncedProfileFields = ['firstname', 'lastname', 'email', 'phone1', 'address', 'city'] as const;
 export type SyncedProfileField = (typeof syncedProfileFields)[number];
 
-/** A Moodle user as currently stored, reduced to what syncProfile compares. */
+/**
+ * A Moodle user as `core_user_get_users_by_field` shows it to our token. A missing field is not
+ * necessarily empty: Moodle leaves out empty fields, and also fields the token may not see
+ * (phones and address unless they are identity fields, names without viewfullnames).
+ */
 export interface CurrentMoodleProfile {
   firstname?: string;
   lastname?: string;
@@ -21,18 +25,24 @@ export interface ProfileChanges {
 }
 
 /**
- * What must be written so Moodle matches ERPNext: only differing fields. An empty result means
- * nothing to push, which is what the write-back of the Moodle user id produces.
+ * What must be written so Moodle matches ERPNext: only differing fields. A field Moodle did not
+ * show is compared with `baseline` (what Moodle is known to hold, e.g. the values onboarding
+ * wrote); without one it is pushed when ERPNext has a value, since ERPNext wins. An empty result
+ * means nothing to push, which is what the write-back of the Moodle user id produces.
  */
-export function profileChanges(desired: DesiredMoodleUser, current: CurrentMoodleProfile): ProfileChanges {
+export function profileChanges(desired: DesiredMoodleUser, current: CurrentMoodleProfile, baseline: DesiredMoodleUser | null): ProfileChanges {
+  const differs = (wanted: string, shown: string | undefined, known: string | undefined) => {
+    if (shown !== undefined) return shown !== wanted;
+    return baseline ? known !== wanted : wanted !== '';
+  };
   const fields: ProfileChanges['fields'] = {};
   for (const field of syncedProfileFields) {
     if (field === 'email' && isPlaceholderEmail(desired.email)) continue;
-    if ((current[field] ?? '') !== desired[field]) fields[field] = desired[field];
+    if (differs(desired[field], current[field], baseline?.[field])) fields[field] = desired[field];
   }
   const customfields: Record<string, string> = {};
   for (const [shortname, value] of Object.entries(desired.customfields)) {
-    if ((current.customfields[shortname] ?? '') !== value) customfields[shortname] = value;
+    if (differs(value, current.customfields[shortname], baseline?.customfields[shortname])) customfields[shortname] = value;
   }
   return { fields, customfields };
 }

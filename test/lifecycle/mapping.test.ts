@@ -63,17 +63,29 @@ describe('profile changes', () => {
   };
 
   it('finds nothing to push when Moodle already matches', () => {
-    expect(hasChanges(profileChanges(desired, current))).toBe(false);
+    expect(hasChanges(profileChanges(desired, current, null))).toBe(false);
   });
 
   it('lists only the fields that differ', () => {
-    const changes = profileChanges(desired, { ...current, city: 'York', phone1: undefined, customfields: {} });
-    expect(changes).toEqual({ fields: { city: 'Leeds', phone1: '+44 7700 900142' }, customfields: { studenttype: 'Full-time' } });
+    const changes = profileChanges(desired, { ...current, city: 'York', firstname: 'Amy' }, desired);
+    expect(changes).toEqual({ fields: { city: 'Leeds', firstname: 'Mia' }, customfields: {} });
+  });
+
+  it('judges fields Moodle does not show against the baseline, or pushes them without one', () => {
+    // Moodle leaves out phones and address for a token that may not see them.
+    const shown = { ...current, phone1: undefined, address: undefined, customfields: {} };
+    expect(profileChanges(desired, shown, desired)).toEqual({ fields: {}, customfields: {} });
+    expect(profileChanges(desired, shown, { ...desired, phone1: '+44 7700 900000' }).fields).toEqual({ phone1: '+44 7700 900142' });
+    expect(profileChanges(desired, shown, null)).toEqual({
+      fields: { phone1: '+44 7700 900142', address: '93 Church Lane' },
+      customfields: { studenttype: 'Full-time' },
+    });
+    expect(profileChanges({ ...desired, phone1: '' }, shown, null).fields).toEqual({ address: '93 Church Lane' });
   });
 
   it('never pushes a placeholder email', () => {
     const placeholder = { ...desired, email: 'edu-stu-2026-00050@no-email.cbu.invalid' };
-    expect(profileChanges(placeholder, current).fields).toEqual({});
+    expect(profileChanges(placeholder, current, null).fields).toEqual({});
   });
 });
 

@@ -71,6 +71,9 @@ function conflictWorld(id: string) {
     async moodleEnrolStudent({ courseIds }) {
       calls.enrolled.push(courseIds);
     },
+    async moodleSyncProfile() {
+      return { changed: [] };
+    },
   };
   const erpnext: Fakes<ErpnextActivities> = {
     async erpnextGetStudentForMoodle(studentId) {
