@@ -61,7 +61,7 @@ export function moodleHttpError(status: number, wsfunction: string, retryAfterMs
 }
 
 export function moodleNetworkError(wsfunction: string, cause: unknown, timedOut: boolean): MoodleError {
-  const reason = timedOut ? 'timed out' : `network error (${cause instanceof Error ? (errorCodeOf(cause) ?? cause.name) : 'unknown'})`;
+  const reason = timedOut ? 'timed out' : `network error (${networkCodeOf(cause) ?? 'unknown'})`;
   // The cause is kept out of the message: undici errors can quote the request URL.
   return new MoodleError(`Moodle ${wsfunction} ${reason}`, {
     kind: 'transient',
@@ -70,8 +70,9 @@ export function moodleNetworkError(wsfunction: string, cause: unknown, timedOut:
   });
 }
 
-function errorCodeOf(error: Error): string | undefined {
-  const cause = (error as { cause?: unknown }).cause;
-  if (cause && typeof cause === 'object' && 'code' in cause && typeof cause.code === 'string') return cause.code;
-  return undefined;
+/** undici wraps the socket error: `TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } })`; an abort is a DOMException. */
+function networkCodeOf(error: unknown): string | undefined {
+  if (!error || typeof error !== 'object') return undefined;
+  if ('cause' in error && error.cause && typeof error.cause === 'object' && 'code' in error.cause && typeof error.cause.code === 'string') return error.cause.code;
+  return 'name' in error && typeof error.name === 'string' ? error.name : undefined;
 }
