@@ -1,0 +1,26 @@
+import { timingSafeEqual } from 'node:crypto';
+import { FrappeException } from './frappe-errors';
+
+/**
+ * Frappe's `validate_auth`: `Authorization: token <key>:<secret>` or `Basic base64(<key>:<secret>)`.
+ * A two-part header that does not authenticate is an AuthenticationError (401, no message); no
+ * header at all leaves the request as Guest.
+ */
+export type Session = { user: 'Administrator' | 'Guest' };
+
+const same = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+
+export function authenticate(header: string | undefined, credentials: { apiKey: string; apiSecret: string }): Session {
+  const parts = (header ?? '').split(' ');
+  if (parts.length !== 2) return { user: 'Guest' };
+  const [scheme, value] = parts;
+  let pair: string | undefined;
+  if (scheme.toLowerCase() === 'token') pair = value;
+  else if (scheme.toLowerCase() === 'basic') {
+    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value)) throw new FrappeException('InvalidAuthorizationToken', 400, []);
+    pair = Buffer.from(value, 'base64').toString('utf8');
+  }
+  const [key, secret] = (pair ?? '').split(':');
+  if (key !== undefined && secret !== undefined && same(key, credentials.apiKey) && same(secret, credentials.apiSecret)) return { user: 'Administrator' };
+  throw new FrappeException('AuthenticationError', 401, []);
+}

@@ -1,0 +1,78 @@
+import { webhookDocEvents } from './doctypes-core';
+import { bold, validationError } from './frappe-errors';
+import { scrub, type FieldMeta, type FieldType } from './meta';
+import type { Controller } from './site';
+import type { Doc } from './store';
+import { compileCondition } from './webhook-condition';
+import { compileTemplate } from './webhook-template';
+
+/** Custom Field (adds a field to a DocType's metadata) and Webhook (validated as Frappe does on save). */
+const str = (v: unknown) => (v === null || v === undefined ? '' : String(v));
+const submitEvents = new Set<string>(['on_submit', 'on_cancel', 'on_update_after_submit']);
+
+function fieldOf(doc: Doc): FieldMeta {
+  return {
+    fieldname: str(doc.fieldname),
+    fieldtype: str(doc.fieldtype) as FieldType,
+    label: str(doc.label) || str(doc.fieldname),
+    options: str(doc.options) || undefined,
+    reqd: Number(doc.reqd) === 1,
+    unique: Number(doc.unique) === 1,
+    readOnly: Number(doc.read_only) === 1,
+    allowOnSubmit: Number(doc.allow_on_submit) === 1,
+    default: str(doc.default) || undefined,
+    fetchFrom: str(doc.fetch_from) || undefined,
+  };
+}
+
+const customField: Controller = {
+  autoname: (doc) => `${str(doc.dt)}-${str(doc.fieldname) || scrub(str(doc.label))}`,
+  beforeInsert(doc, site) {
+    doc.fieldname ||= scrub(str(doc.label));
+    if (!str(doc.fieldname)) validationError('Fieldname not set for Custom Field');
+    const existing = site.meta.field(str(doc.dt), str(doc.fieldname));
+    if (existing) validationError(`A field with the name ${bold(doc.fieldname)} already exists in ${bold(doc.dt)}`);
+  },
+  onUpdate(doc, site) {
+    site.meta.removeCustomField(str(doc.dt), str(doc.fieldname));
+    site.meta.addCustomField(str(doc.dt), fieldOf(doc));
+  },
+  onTrash(doc, site) {
+    site.meta.removeCustomField(str(doc.dt), str(doc.fieldname));
+  },
+};
+
+const webhook: Controller = {
+  validate(doc, site) {
+    const event = str(doc.webhook_docevent);
+    if (!(webhookDocEvents as readonly string[]).includes(event)) return;
+    if (submitEvents.has(event) && !site.meta.get(str(doc.webhook_doctype))?.isSubmittable) validationError('DocType must be Submittable for the selected Doc Event');
+    if (str(doc.condition)) {
+      try {
+        compileCondition(str(doc.condition));
+      } catch (err) {
+        validationError(`Invalid Condition: ${(err as Error).message}`);
+      }
+    }
+    try {
+      if (!new URL(str(doc.request_url)).host) validationError('Check Request URL');
+    } catch {
+      if (!Number(doc.is_dynamic_url)) validationError('Check Request URL');
+    }
+    if (doc.request_structure === 'Form URL-Encoded') doc.webhook_json = null;
+    if (doc.request_structure === 'JSON') doc.webhook_data = [];
+    if (str(doc.webhook_json)) {
+      try {
+        compileTemplate(str(doc.webhook_json));
+      } catch (err) {
+        validationError(`Unsupported webhook_json template: ${(err as Error).message}`);
+      }
+    }
+  },
+};
+
+export const coreControllers: Record<string, Controller> = {
+  'Custom Field': customField,
+  Webhook: webhook,
+  User: { autoname: (doc) => str(doc.email) },
+};

@@ -1,0 +1,181 @@
+import { bold, frappeThrow, validationError } from './frappe-errors';
+import type { Controller, Site } from './site';
+import type { ChildRow, Doc } from './store';
+
+/**
+ * Education's server-side rules and side effects (education v15.5 controllers, as summarised in
+ * shared/reference/erpnext.md §4), for the DocTypes the bridge reads and writes.
+ */
+const rows = (doc: Doc, table: string) => (doc[table] as ChildRow[] | undefined) ?? [];
+const str = (v: unknown) => (v === null || v === undefined ? '' : String(v));
+const formLink = (doctype: string, name: string) => `<a href="/app/${doctype.toLowerCase().replace(/ /g, '-')}/${name}">${name}</a>`;
+
+/** Active students of a Student Group (`get_student_group_students`). */
+function activeGroupStudents(site: Site, group: string): string[] {
+  if (!site.exists('Student Group', group)) return [];
+  return rows(site.getDoc('Student Group', group), 'students')
+    .filter((r) => Number(r.active) === 1)
+    .map((r) => str(r.student));
+}
+
+/** The highest interval whose threshold is at most the percentage (`get_grade`). */
+function gradeFor(site: Site, scale: string, percentage: number): string | null {
+  const intervals = rows(site.getDoc('Grading Scale', scale), 'intervals').sort((a, b) => Number(b.threshold) - Number(a.threshold));
+  return str(intervals.find((i) => Number(i.threshold) <= percentage)?.grade_code) || null;
+}
+
+const student: Controller = {
+  validate(doc, site) {
+    doc.student_name = [doc.first_name, doc.middle_name, doc.last_name].filter((p) => str(p) !== '').join(' ');
+    const dob = str(doc.date_of_birth);
+    if (dob && dob >= site.clock.today()) validationError('Date of Birth cannot be greater than today.');
+    if (dob && str(doc.joining_date) && dob >= str(doc.joining_date)) validationError('Date of Birth cannot be greater than Joining Date.');
+  },
+  /** Creates the student's Customer and links it with db.set_value, so the insert response never shows it. */
+  onUpdate(doc, site) {
+    const linked = str(site.getDoc('Student', str(doc.name)).customer);
+    if (linked && site.exists('Customer', linked)) {
+      site.dbSetValue('Customer', linked, { customer_name: doc.student_name, customer_group: doc.customer_group || 'Student' });
+      return;
+    }
+    const customer = site.insert('Customer', { customer_name: doc.student_name, customer_type: 'Individual', customer_group: doc.customer_group || 'Student' });
+    site.dbSetValue('Student', str(doc.name), { customer: customer.name });
+  },
+};
+
+const academicTerm: Controller = {
+  autoname: (doc) => `${str(doc.academic_year)} (${str(doc.term_name)})`,
+  validate(doc) {
+    doc.title = `${str(doc.academic_year)} (${str(doc.term_name)})`;
+    if (str(doc.term_start_date) && str(doc.term_end_date) && str(doc.term_start_date) > str(doc.term_end_date)) {
+      validationError('The Term End Date cannot be earlier than the Term Start Date. Please correct the dates and try again.');
+    }
+  },
+};
+
+const programEnrollment: Controller = {
+  validate(doc, site) {
+    if (rows(doc, 'courses').length === 0 && str(doc.program) && site.exists('Program', str(doc.program))) {
+      doc.courses = rows(site.getDoc('Program', str(doc.program)), 'courses')
+        .filter((c) => Number(c.required) === 1)
+        .map((c) => ({ course: c.course, course_name: c.course_name }));
+    }
+    const duplicate = site
+      .all('Program Enrollment')
+      .find((pe) => pe.name !== doc.name && pe.docstatus !== 2 && pe.student === doc.student && pe.program === doc.program && pe.academic_year === doc.academic_year && str(pe.academic_term) === str(doc.academic_term));
+    if (duplicate) validationError('Student is already enrolled.');
+  },
+  onSubmit(doc, site) {
+    const dates = site.all('Program Enrollment').filter((pe) => pe.student === doc.student && pe.docstatus !== 2).map((pe) => str(pe.enrollment_date));
+    site.dbSetValue('Student', str(doc.student), { joining_date: dates.sort()[0] });
+    for (const row of rows(doc, 'courses')) {
+      const existing = site.all('Course Enrollment').find((ce) => ce.student === doc.student && ce.course === row.course && ce.program_enrollment === doc.name);
+      if (!existing) site.insert('Course Enrollment', { student: doc.student, course: row.course, program_enrollment: doc.name, enrollment_date: doc.enrollment_date });
+    }
+  },
+  onCancel(doc, site) {
+    for (const ce of site.all('Course Enrollment').filter((x) => x.program_enrollment === doc.name)) site.delete('Course Enrollment', str(ce.name));
+  },
+};
+
+const courseEnrollment: Controller = {
+  validate(doc, site) {
+    const duplicate = site.all('Course Enrollment').find((ce) => ce.name !== doc.name && ce.student === doc.student && ce.course === doc.course && ce.program_enrollment === doc.program_enrollment);
+    if (duplicate) validationError(`Student is already enrolled via Course Enrollment ${formLink('Course Enrollment', str(duplicate.name))}`);
+  },
+};
+
+const studentGroup: Controller = {
+  validate(doc, site) {
+    if (doc.group_based_on === 'Course' && !str(doc.course)) validationError('Please select Course');
+    const students = rows(doc, 'students');
+    if (Number(doc.max_strength) > 0 && students.length > Number(doc.max_strength)) validationError(`Cannot enroll more than ${String(doc.max_strength)} students for this student group.`);
+    const seen = new Map<string, number>();
+    let roll = Math.max(0, ...students.map((s) => Number(s.group_roll_number) || 0));
+    for (const s of students) {
+      const first = seen.get(str(s.student));
+      if (first !== undefined) validationError(`Student ${str(s.student)} - ${str(s.student_name)} appears Multiple times in row ${first} & ${String(s.idx)}`);
+      seen.set(str(s.student), Number(s.idx));
+      if (!Number(s.group_roll_number)) s.group_roll_number = ++roll;
+      if (Number(s.active) === 1 && !Number(doc.disabled) && site.exists('Student', str(s.student)) && Number(site.getDoc('Student', str(s.student)).enabled) === 0) {
+        validationError(`${String(s.group_roll_number)} - ${str(s.student_name)} is inactive student`);
+      }
+    }
+  },
+};
+
+const gradingScale: Controller = {
+  validate(doc) {
+    const thresholds = rows(doc, 'intervals').map((i) => Number(i.threshold));
+    const repeated = thresholds.find((t, i) => thresholds.indexOf(t) !== i);
+    if (repeated !== undefined) validationError(`Treshold ${repeated}% appears more than once`);
+    if (thresholds.length > 0 && !thresholds.includes(0)) validationError('Please define grade for Threshold 0%');
+  },
+};
+
+const assessmentPlan: Controller = {
+  validate(doc) {
+    const total = rows(doc, 'assessment_criteria').reduce((sum, c) => sum + Number(c.maximum_score), 0);
+    if (rows(doc, 'assessment_criteria').length > 0 && total !== Number(doc.maximum_assessment_score)) {
+      validationError(`Sum of Scores of Assessment Criteria needs to be ${String(doc.maximum_assessment_score)}.`);
+    }
+    if (str(doc.from_time) && str(doc.to_time) && str(doc.from_time) >= str(doc.to_time)) validationError('From Time cannot be greater than To Time');
+  },
+};
+
+const assessmentResult: Controller = {
+  validate(doc, site) {
+    const group = str(doc.student_group);
+    if (!activeGroupStudents(site, group).includes(str(doc.student))) {
+      frappeThrow('StudentNotInGroupError', `Student ${bold(doc.student)} does not belong to group ${bold(group)}`);
+    }
+    const plan = site.getDoc('Assessment Plan', str(doc.assessment_plan));
+    const maxima = new Map(rows(plan, 'assessment_criteria').map((c) => [str(c.assessment_criteria), Number(c.maximum_score)]));
+    for (const d of rows(doc, 'details')) {
+      const maximum = maxima.get(str(d.assessment_criteria));
+      // Education compares against None here and crashes: a criterion outside the plan is a 500.
+      if (maximum === undefined) frappeThrow('TypeError', "'>' not supported between instances of 'float' and 'NoneType'");
+      d.maximum_score = maximum;
+      if (Number(d.score) > maximum) validationError('Score cannot be greater than Maximum Score');
+    }
+    let total = 0;
+    for (const d of rows(doc, 'details')) {
+      d.grade = gradeFor(site, str(doc.grading_scale), (Number(d.score) / Number(d.maximum_score)) * 100);
+      total += Number(d.score);
+    }
+    doc.total_score = total;
+    doc.grade = gradeFor(site, str(doc.grading_scale), (total / Number(doc.maximum_score)) * 100);
+    const duplicate = site.all('Assessment Result').find((r) => r.name !== doc.name && r.docstatus !== 2 && r.student === doc.student && r.assessment_plan === doc.assessment_plan);
+    if (duplicate) validationError(`Assessment Result record ${formLink('Assessment Result', str(duplicate.name))} already exists.`);
+  },
+};
+
+const studentAttendance: Controller = {
+  validate(doc, site) {
+    if (!str(doc.student_group) && !str(doc.course_schedule)) validationError(`${bold('Student Group')} or ${bold('Course Schedule')} is mandatory`);
+    const date = str(doc.date);
+    if (!str(doc.leave_application) && date > site.clock.today()) validationError('Attendance cannot be marked for future dates.');
+    const joining = str(site.getDoc('Student', str(doc.student)).joining_date);
+    if (joining && date < joining) validationError(`Attendance date ${date} can not be less than student ${str(doc.student)}'s joining date ${joining}`);
+    const group = str(doc.student_group);
+    if (group && !activeGroupStudents(site, group).includes(str(doc.student))) {
+      validationError(`Student ${bold(doc.student)}: ${str(doc.student_name)} does not belong to Student Group ${bold(formLink('Student Group', group))}`);
+    }
+    const duplicate = site
+      .all('Student Attendance')
+      .find((a) => a.name !== doc.name && a.docstatus !== 2 && a.student === doc.student && (str(doc.course_schedule) ? a.course_schedule === doc.course_schedule : a.student_group === doc.student_group && a.date === doc.date));
+    if (duplicate) validationError(`Student Attendance record ${formLink('Student Attendance', str(duplicate.name))} already exists against the Student ${bold(doc.student)}`);
+  },
+};
+
+export const educationControllers: Record<string, Controller> = {
+  Student: student,
+  'Academic Term': academicTerm,
+  'Program Enrollment': programEnrollment,
+  'Course Enrollment': courseEnrollment,
+  'Student Group': studentGroup,
+  'Grading Scale': gradingScale,
+  'Assessment Plan': assessmentPlan,
+  'Assessment Result': assessmentResult,
+  'Student Attendance': studentAttendance,
+};

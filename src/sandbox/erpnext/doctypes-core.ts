@@ -1,0 +1,82 @@
+import { f, type DocTypeMeta } from './meta';
+
+/** Frappe core and setup DocTypes: masters the Education and Accounts DocTypes link to, Custom Field, Webhook. */
+export const webhookDocEvents = ['after_insert', 'on_update', 'on_submit', 'on_cancel', 'on_trash', 'on_update_after_submit', 'on_change'] as const;
+
+export const coreDoctypes: readonly DocTypeMeta[] = [
+  { name: 'Gender', module: 'Contacts', autoname: 'field:gender', fields: [f.data('gender', 'Gender', { reqd: true, unique: true })] },
+  { name: 'Country', module: 'Geo', autoname: 'field:country_name', fields: [f.data('country_name', 'Country Name', { reqd: true, unique: true }), f.data('code', 'Code')] },
+  { name: 'Department', module: 'Setup', autoname: 'field:department_name', fields: [f.data('department_name', 'Department', { reqd: true, unique: true })] },
+  {
+    name: 'Company',
+    module: 'Setup',
+    autoname: 'field:company_name',
+    fields: [
+      f.data('company_name', 'Company', { reqd: true, unique: true }),
+      f.data('abbr', 'Abbr', { reqd: true }),
+      f.link('default_currency', 'Default Currency', 'Currency', { reqd: true }),
+      f.link('country', 'Country', 'Country', { reqd: true }),
+    ],
+  },
+  { name: 'Currency', module: 'Geo', autoname: 'field:currency_name', fields: [f.data('currency_name', 'Currency Name', { reqd: true, unique: true }), f.check('enabled', 'Enabled')] },
+  {
+    name: 'Custom Field',
+    module: 'Custom',
+    // Named "<dt>-<fieldname>" by its controller.
+    autoname: 'controller',
+    fields: [
+      f.link('dt', 'Document Type', 'DocType', { reqd: true }),
+      f.data('label', 'Label'),
+      f.data('fieldname', 'Fieldname'),
+      f.select('fieldtype', 'Field Type', ['Data', 'Small Text', 'Text', 'Long Text', 'Code', 'Link', 'Select', 'Check', 'Int', 'Float', 'Currency', 'Percent', 'Date', 'Datetime', 'Time'], { reqd: true, default: 'Data' }),
+      f.text('options', 'Options'),
+      f.data('insert_after', 'Insert After'),
+      f.check('reqd', 'Mandatory'),
+      f.check('unique', 'Unique'),
+      f.check('read_only', 'Read Only'),
+      f.check('allow_on_submit', 'Allow on Submit'),
+      f.text('default', 'Default'),
+      f.data('fetch_from', 'Fetch From'),
+    ],
+  },
+  { name: 'Webhook Header', module: 'Integrations', istable: true, autoname: 'hash', fields: [f.text('key', 'Key'), f.text('value', 'Value')] },
+  { name: 'Webhook Data', module: 'Integrations', istable: true, autoname: 'hash', fields: [f.data('fieldname', 'Fieldname', { reqd: true }), f.data('key', 'Key', { reqd: true })] },
+  {
+    name: 'Webhook',
+    module: 'Integrations',
+    autoname: 'series:HOOK-.####',
+    fields: [
+      f.link('webhook_doctype', 'DocType', 'DocType', { reqd: true }),
+      f.select('webhook_docevent', 'Doc Event', webhookDocEvents, { reqd: true }),
+      f.check('enabled', 'Enabled', { default: 1 }),
+      f.code('condition', 'Condition'),
+      f.data('request_url', 'Request URL', { reqd: true }),
+      f.check('is_dynamic_url', 'Is Dynamic URL?'),
+      f.int('timeout', 'Request Timeout', { default: 5 }),
+      f.select('request_method', 'Request Method', ['POST', 'PUT', 'DELETE'], { default: 'POST' }),
+      f.select('request_structure', 'Request Structure', ['', 'Form URL-Encoded', 'JSON']),
+      f.check('enable_security', 'Enable Security'),
+      { fieldname: 'webhook_secret', fieldtype: 'Password', label: 'Webhook Secret' },
+      f.table('webhook_headers', 'Headers', 'Webhook Header'),
+      f.table('webhook_data', 'Data', 'Webhook Data'),
+      f.code('webhook_json', 'JSON Request Body'),
+      f.data('background_jobs_queue', 'Background Jobs Queue'),
+    ],
+  },
+  {
+    name: 'Webhook Request Log',
+    module: 'Integrations',
+    autoname: 'hash',
+    fields: [
+      f.link('webhook', 'Webhook', 'Webhook'),
+      f.data('reference_document', 'Reference Document'),
+      f.code('headers', 'Headers'),
+      f.code('data', 'Data'),
+      f.link('user', 'User', 'User'),
+      f.text('url', 'URL'),
+      f.code('response', 'Response'),
+      f.code('error', 'Error'),
+    ],
+  },
+  { name: 'User', module: 'Core', autoname: 'controller', fields: [f.data('email', 'Email', { reqd: true, unique: true }), f.data('first_name', 'First Name', { reqd: true }), f.data('last_name', 'Last Name')] },
+];

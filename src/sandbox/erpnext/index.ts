@@ -1,0 +1,89 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { faultsPlugin, type FaultSettingsInput } from '../faults';
+import { createClock } from './clock';
+import { accountsControllers } from './controllers-accounts';
+import { coreControllers } from './controllers-core';
+import { educationControllers } from './controllers-education';
+import { accountsDoctypes } from './doctypes-accounts';
+import { coreDoctypes } from './doctypes-core';
+import { educationDoctypes } from './doctypes-education';
+import { requestCounterPlugin } from './request-counter';
+import { erpnextRoutes } from './routes';
+import { seedBase } from './seed-base';
+import { seedDemo } from './seed-demo';
+import { Site } from './site';
+import { createWebhookDispatcher, type WebhookDispatcher } from './webhooks';
+
+/**
+ * A protocol-faithful ERPNext (Frappe v15 + Education) for the local stack and tests: the REST API,
+ * DocType rules and side effects, Webhook delivery, fault injection and request counts. State is
+ * in memory and belongs to this one instance.
+ */
+export interface ErpnextSandboxOptions {
+  /** 0 or omitted: a free port. */
+  port?: number;
+  host?: string;
+  apiKey?: string;
+  apiSecret?: string;
+  seed?: 'empty' | 'demo';
+  faults?: FaultSettingsInput;
+  /** Multiplies Frappe's 1 s / 4 s / 7 s webhook retry sleeps (tests: e.g. 0.01). */
+  webhookRetryDelayScale?: number;
+}
+
+export interface ErpnextSandboxState {
+  site: Site;
+  webhooks: WebhookDispatcher;
+  requestCounts: Map<string, number>;
+}
+
+export interface ErpnextSandbox {
+  url: string;
+  state: ErpnextSandboxState;
+  close(): Promise<void>;
+}
+
+export async function startErpnextSandbox(options: ErpnextSandboxOptions = {}): Promise<ErpnextSandbox> {
+  const site = new Site({
+    clock: createClock(),
+    doctypes: [...coreDoctypes, ...educationDoctypes, ...accountsDoctypes],
+    controllers: { ...coreControllers, ...educationControllers, ...accountsControllers },
+  });
+  const webhooks = createWebhookDispatcher(site, { retryDelayScale: options.webhookRetryDelayScale });
+  seedBase(site);
+  if (options.seed === 'demo') seedDemo(site);
+
+  const requestCounts = new Map<string, number>();
+  const app = Fastify({ logger: false });
+  await app.register(requestCounterPlugin, { counts: requestCounts });
+  await app.register(faultsPlugin, { initial: options.faults });
+  await app.register(erpnextRoutes, { site, credentials: { apiKey: options.apiKey ?? 'dev-key', apiSecret: options.apiSecret ?? 'dev-secret' } });
+  registerTimeControl(app, site);
+
+  const host = options.host ?? '127.0.0.1';
+  await app.listen({ port: options.port ?? 0, host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  return {
+    url: `http://${host}:${port}`,
+    state: { site, webhooks, requestCounts },
+    async close() {
+      webhooks.close();
+      await app.close();
+    },
+  };
+}
+
+/** `GET/PUT /__sandbox/time`: pins the site's "today" (attendance dates, invoice status), `null` returns to real time. */
+const timeBody = z.object({ now: z.iso.datetime({ offset: true }).nullable() });
+
+function registerTimeControl(app: FastifyInstance, site: Site) {
+  app.get('/__sandbox/time', async () => ({ now: site.clock.now().toISOString() }));
+  app.put('/__sandbox/time', async (request, reply) => {
+    const parsed = timeBody.safeParse(request.body);
+    if (!parsed.success) return reply.code(400).send({ error: z.prettifyError(parsed.error) });
+    site.clock.set(parsed.data.now ? new Date(parsed.data.now) : undefined);
+    return { now: site.clock.now().toISOString() };
+  });
+}

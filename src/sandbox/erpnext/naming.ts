@@ -1,0 +1,65 @@
+import { randomBytes } from 'node:crypto';
+import { frappeThrow } from './frappe-errors';
+import type { DocTypeMeta } from './meta';
+import type { Doc, Store } from './store';
+
+/**
+ * Frappe's `set_new_name` for the naming rules the sandbox's DocTypes use. Date parts come from the
+ * sandbox clock ("today"), as Frappe's `parse_naming_series` takes them from the current date.
+ */
+export function newName(meta: DocTypeMeta, doc: Doc, store: Store, today: string): string {
+  const rule = meta.autoname;
+  if (rule === 'hash') return randomBytes(5).toString('hex');
+  if (rule.startsWith('field:')) {
+    const fieldname = rule.slice('field:'.length);
+    const value = doc[fieldname];
+    if (value === undefined || value === null || value === '') {
+      const label = meta.fields.find((x) => x.fieldname === fieldname)?.label ?? fieldname;
+      frappeThrow('MandatoryError', `Value missing for ${meta.name}: ${label}`);
+    }
+    return String(value).trim();
+  }
+  if (rule.startsWith('series:')) return namingSeries(rule.slice('series:'.length), store, today);
+  if (rule.startsWith('format:')) return formatName(rule.slice('format:'.length), doc, store, today);
+  throw new Error(`${meta.name} is named by its controller`);
+}
+
+/** `EDU-STU-.YYYY.-` → `EDU-STU-2026-00001`: a series without hashes gets `.#####` appended. */
+export function namingSeries(series: string, store: Store, today: string): string {
+  const withDigits = series.includes('#') ? series : `${series}.#####`;
+  const parts = withDigits.split('.');
+  let prefix = '';
+  let name = '';
+  for (const part of parts) {
+    if (/^#+$/.test(part)) {
+      const count = store.nextSeries(prefix);
+      name += String(count).padStart(part.length, '0');
+      continue;
+    }
+    const value = datePart(part, today) ?? part;
+    prefix += value;
+    name += value;
+  }
+  return name;
+}
+
+function datePart(part: string, today: string): string | undefined {
+  const [yyyy, mm, dd] = today.split('-');
+  return ({ YYYY: yyyy, YY: yyyy.slice(2), MM: mm, DD: dd } as Record<string, string>)[part];
+}
+
+/** `format:EDU-CE-{YYYY}-{#####}`: braces hold date parts, field names or the counter. */
+function formatName(format: string, doc: Doc, store: Store, today: string): string {
+  let prefix = '';
+  return format.replace(/\{([^}]+)\}|([^{]+)/g, (_match, token: string | undefined, literal: string | undefined) => {
+    if (literal !== undefined) {
+      prefix += literal;
+      return literal;
+    }
+    const key = token ?? '';
+    if (/^#+$/.test(key)) return String(store.nextSeries(prefix)).padStart(key.length, '0');
+    const value = datePart(key, today) ?? String(doc[key] ?? '');
+    prefix += value;
+    return value;
+  });
+}

@@ -1,0 +1,207 @@
+import { frappeThrow } from './frappe-errors';
+import { numericTypes, type MetaRegistry } from './meta';
+import type { Doc } from './store';
+
+/**
+ * `frappe.client.get_list` / `frappe.get_list` over the in-memory tables: fields, filters (list and
+ * dict forms), or_filters, order_by, limit_start, limit_page_length. Comparisons follow MariaDB's
+ * default collation (case-insensitive) and Frappe's `ifnull(field, '')` wrapping of NULLs.
+ */
+export interface ListArgs {
+  fields?: unknown;
+  filters?: unknown;
+  or_filters?: unknown;
+  order_by?: unknown;
+  limit_start?: unknown;
+  limit_page_length?: unknown;
+  limit?: unknown;
+}
+
+interface Condition {
+  /** A child DocType when the filter names one: the row matches if any child row does. */
+  childDoctype?: string;
+  fieldname: string;
+  operator: string;
+  value: unknown;
+}
+
+const standardFields = ['name', 'owner', 'creation', 'modified', 'modified_by', 'docstatus', 'idx'];
+
+/** Query arguments arrive as JSON strings (query string) or as JSON values (JSON body). */
+export function parseJsonArg(value: unknown, what: string): unknown {
+  if (typeof value !== 'string') return value;
+  const trimmed = value.trim();
+  if (!trimmed.startsWith('[') && !trimmed.startsWith('{')) return value;
+  try {
+    return JSON.parse(trimmed);
+  } catch {
+    return frappeThrow('ValidationError', `Invalid JSON in ${what}`);
+  }
+}
+
+function parseConditions(doctype: string, raw: unknown, what: string): Condition[] {
+  const value = parseJsonArg(raw, what);
+  if (value === undefined || value === null || value === '') return [];
+  if (Array.isArray(value)) {
+    return value.map((item) => {
+      if (!Array.isArray(item)) return frappeThrow('ValidationError', `Invalid filter: ${JSON.stringify(item)}`);
+      if (item.length === 4) {
+        const [dt, fieldname, operator, v] = item as [string, string, string, unknown];
+        return { childDoctype: dt === doctype ? undefined : dt, fieldname, operator: String(operator).toLowerCase(), value: v };
+      }
+      if (item.length === 3) return { fieldname: String(item[0]), operator: String(item[1]).toLowerCase(), value: item[2] };
+      if (item.length === 2) return { fieldname: String(item[0]), operator: '=', value: item[1] };
+      return frappeThrow('ValidationError', `Invalid filter: ${JSON.stringify(item)}`);
+    });
+  }
+  if (typeof value === 'object') {
+    return Object.entries(value).map(([fieldname, v]) =>
+      Array.isArray(v) ? { fieldname, operator: String(v[0]).toLowerCase(), value: v[1] } : { fieldname, operator: '=', value: v },
+    );
+  }
+  return frappeThrow('ValidationError', `Invalid ${what}`);
+}
+
+const isEmpty = (v: unknown) => v === null || v === undefined || v === '';
+
+/** Numbers compare as numbers; everything else as case-insensitive text. */
+function compare(a: unknown, b: unknown, numeric: boolean): number {
+  if (numeric) return (Number(a ?? 0) || 0) - (Number(b ?? 0) || 0);
+  const x = String(a ?? '').toLowerCase();
+  const y = String(b ?? '').toLowerCase();
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+function likeToRegExp(pattern: string): RegExp {
+  const source = pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*').replace(/_/g, '.');
+  return new RegExp(`^${source}$`, 'is');
+}
+
+const listOf = (v: unknown): unknown[] => (Array.isArray(v) ? v : String(v ?? '').split(',').map((s) => s.trim()).filter((s) => s !== ''));
+
+function matches(actual: unknown, operator: string, expected: unknown, numeric: boolean): boolean {
+  switch (operator) {
+    case '=':
+    case '==':
+      return compare(actual, expected, numeric) === 0;
+    case '!=':
+    case '<>':
+      return compare(actual, expected, numeric) !== 0;
+    case '>':
+      return compare(actual, expected, numeric) > 0;
+    case '<':
+      return compare(actual, expected, numeric) < 0;
+    case '>=':
+      return compare(actual, expected, numeric) >= 0;
+    case '<=':
+      return compare(actual, expected, numeric) <= 0;
+    case 'like':
+      return likeToRegExp(String(expected)).test(String(actual ?? ''));
+    case 'not like':
+      return !likeToRegExp(String(expected)).test(String(actual ?? ''));
+    case 'in':
+      return listOf(expected).some((v) => compare(actual, v, numeric) === 0);
+    case 'not in':
+      return !listOf(expected).some((v) => compare(actual, v, numeric) === 0);
+    case 'is':
+      if (expected === 'set') return !isEmpty(actual);
+      if (expected === 'not set') return isEmpty(actual);
+      return frappeThrow('ValidationError', `Invalid value for "is" filter: ${String(expected)}`);
+    case 'between': {
+      const [from, to] = listOf(expected);
+      return compare(actual, from, numeric) >= 0 && compare(actual, to, numeric) <= 0;
+    }
+    default:
+      return frappeThrow('ValidationError', `Operator must be one of =, !=, >, <, >=, <=, like, not like, in, not in, is, between: ${operator}`);
+  }
+}
+
+export function createQuery(meta: MetaRegistry) {
+  const knownField = (doctype: string, fieldname: string) => standardFields.includes(fieldname) || meta.field(doctype, fieldname) !== undefined || (fieldname === 'parent' && meta.get(doctype)?.istable);
+
+  const isNumeric = (doctype: string, fieldname: string) => {
+    if (fieldname === 'docstatus' || fieldname === 'idx') return true;
+    const field = meta.field(doctype, fieldname);
+    return field !== undefined && numericTypes.has(field.fieldtype);
+  };
+
+  function checkField(doctype: string, fieldname: string) {
+    if (!knownField(doctype, fieldname)) frappeThrow('DataError', `Field not permitted in query: ${fieldname}`);
+  }
+
+  function testCondition(doctype: string, doc: Doc, c: Condition): boolean {
+    if (c.childDoctype) {
+      const tableField = meta.get(doctype)?.fields.find((x) => x.fieldtype === 'Table' && x.options === c.childDoctype);
+      if (!tableField) return frappeThrow('DataError', `${c.childDoctype} is not a child table of ${doctype}`);
+      checkField(c.childDoctype, c.fieldname);
+      const rows = (doc[tableField.fieldname] as Doc[] | undefined) ?? [];
+      return rows.some((row) => matches(row[c.fieldname], c.operator, c.value, isNumeric(c.childDoctype ?? '', c.fieldname)));
+    }
+    checkField(doctype, c.fieldname);
+    return matches(doc[c.fieldname], c.operator, c.value, isNumeric(doctype, c.fieldname));
+  }
+
+  function orderBy(doctype: string, raw: unknown): { fieldname: string; desc: boolean }[] {
+    if (isEmpty(raw)) return [];
+    return String(raw)
+      .split(',')
+      .map((part) => {
+        const [column, direction = 'asc'] = part.trim().split(/\s+/);
+        const fieldname = column.replace(/`/g, '').replace(/^tab[^.]+\./, '');
+        checkField(doctype, fieldname);
+        if (!['asc', 'desc'].includes(direction.toLowerCase())) frappeThrow('DataError', `Invalid order_by: ${String(raw)}`);
+        return { fieldname, desc: direction.toLowerCase() === 'desc' };
+      });
+  }
+
+  function selectFields(doctype: string, raw: unknown): string[] {
+    const value = parseJsonArg(raw, 'fields');
+    if (isEmpty(value)) return ['name'];
+    const list = Array.isArray(value) ? value.map(String) : String(value).split(',').map((s) => s.trim());
+    if (list.includes('*')) return ['*'];
+    return list.map((field) => {
+      const fieldname = field.replace(/`/g, '').replace(/^tab[^.]+\./, '');
+      checkField(doctype, fieldname);
+      return fieldname;
+    });
+  }
+
+  return {
+    /** The rows a list call returns, nulls included (database rows, not documents). */
+    list(doctype: string, docs: Doc[], args: ListArgs, row: (doc: Doc) => Doc): Doc[] {
+      const conditions = parseConditions(doctype, args.filters, 'filters');
+      const orConditions = parseConditions(doctype, args.or_filters, 'or_filters');
+      const order = orderBy(doctype, args.order_by);
+      const fields = selectFields(doctype, args.fields);
+      const start = Math.max(0, Number(args.limit_start ?? 0) || 0);
+      const pageRaw = args.limit_page_length ?? args.limit;
+      const pageLength = isEmpty(pageRaw) ? 20 : Math.max(0, Number(pageRaw) || 0);
+
+      let selected = docs.filter(
+        (doc) => conditions.every((c) => testCondition(doctype, doc, c)) && (orConditions.length === 0 || orConditions.some((c) => testCondition(doctype, doc, c))),
+      );
+      if (order.length > 0) {
+        selected = [...selected].sort((a, b) => {
+          for (const { fieldname, desc } of order) {
+            const result = compare(a[fieldname], b[fieldname], isNumeric(doctype, fieldname));
+            if (result !== 0) return desc ? -result : result;
+          }
+          return 0;
+        });
+      }
+      const page = pageLength === 0 ? selected.slice(start) : selected.slice(start, start + pageLength);
+      return page.map((doc) => {
+        const full = row(doc);
+        if (fields[0] === '*') return full;
+        return Object.fromEntries(fields.map((fieldname) => [fieldname, full[fieldname] ?? null]));
+      });
+    },
+
+    count(doctype: string, docs: Doc[], filters: unknown): number {
+      const conditions = parseConditions(doctype, filters, 'filters');
+      return docs.filter((doc) => conditions.every((c) => testCondition(doctype, doc, c))).length;
+    },
+  };
+}
+
+export type Query = ReturnType<typeof createQuery>;

@@ -1,0 +1,20 @@
+import type { Site } from './site';
+
+/**
+ * What a fresh site with ERPNext and Education installed already holds: the masters their install
+ * scripts and the setup wizard create, which the Education and Accounts DocTypes link to.
+ */
+export function seedBase(site: Site) {
+  site.transaction(() => {
+    for (const gender of ['Female', 'Male', 'Other']) site.insert('Gender', { gender });
+    for (const [country_name, code] of [['United Kingdom', 'gb'], ['United States', 'us'], ['India', 'in']]) site.insert('Country', { country_name, code });
+    for (const currency_name of ['GBP', 'USD', 'EUR', 'INR']) site.insert('Currency', { currency_name, enabled: 1 });
+    site.insert('Customer Group', { customer_group_name: 'All Customer Groups', is_group: 1 });
+    site.insert('Customer Group', { customer_group_name: 'Student' });
+    site.insert('Customer Group', { customer_group_name: 'Individual' });
+    site.insert('Item Group', { item_group_name: 'All Item Groups', is_group: 1 });
+    site.insert('Item Group', { item_group_name: 'Services' });
+    for (const uom_name of ['Nos', 'Unit', 'Hour']) site.insert('UOM', { uom_name });
+    site.insert('Assessment Group', { assessment_group_name: 'All Assessment Groups', is_group: 1 });
+  });
+}

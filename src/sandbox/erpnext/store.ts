@@ -1,0 +1,83 @@
+/**
+ * The sandbox's database: one table of documents per DocType, kept in insertion order, and the
+ * naming-series counters. Every request runs in a transaction: writes are journaled and undone if
+ * the request fails or was a GET, like Frappe's rollback.
+ */
+export type Doc = Record<string, unknown>;
+export type ChildRow = Record<string, unknown>;
+
+export interface Store {
+  get(doctype: string, name: string): Doc | undefined;
+  has(doctype: string, name: string): boolean;
+  all(doctype: string): Doc[];
+  /** The stored rows themselves, for read-only scans (queries, unique and link checks). */
+  scan(doctype: string): readonly Doc[];
+  put(doctype: string, doc: Doc): void;
+  remove(doctype: string, name: string): void;
+  /** Next value of a naming-series counter (`tabSeries`). */
+  nextSeries(prefix: string): number;
+  begin(): void;
+  commit(): void;
+  rollback(): void;
+}
+
+const clone = <T>(value: T): T => structuredClone(value);
+
+export function createStore(): Store {
+  const tables = new Map<string, Map<string, Doc>>();
+  const series = new Map<string, number>();
+  let journal: (() => void)[] | undefined;
+
+  const table = (doctype: string) => {
+    let t = tables.get(doctype);
+    if (!t) tables.set(doctype, (t = new Map()));
+    return t;
+  };
+
+  const remember = (undo: () => void) => journal?.push(undo);
+
+  return {
+    get: (doctype, name) => {
+      const doc = table(doctype).get(name);
+      return doc && clone(doc);
+    },
+    has: (doctype, name) => table(doctype).has(name),
+    all: (doctype) => [...table(doctype).values()].map(clone),
+    scan: (doctype) => [...table(doctype).values()],
+    put(doctype, doc) {
+      const t = table(doctype);
+      const name = String(doc.name);
+      const previous = t.get(name);
+      remember(() => (previous ? t.set(name, previous) : t.delete(name)));
+      t.set(name, clone(doc));
+    },
+    remove(doctype, name) {
+      const t = table(doctype);
+      const previous = t.get(name);
+      if (!previous) return;
+      // Restoring must keep the row's place in insertion order.
+      const order = [...t.entries()];
+      remember(() => {
+        t.clear();
+        for (const [k, v] of order) t.set(k, v);
+      });
+      t.delete(name);
+    },
+    nextSeries(prefix) {
+      const current = series.get(prefix) ?? 0;
+      remember(() => series.set(prefix, current));
+      series.set(prefix, current + 1);
+      return current + 1;
+    },
+    begin() {
+      journal = [];
+    },
+    commit() {
+      journal = undefined;
+    },
+    rollback() {
+      for (const undo of (journal ?? []).reverse()) undo();
+      journal = undefined;
+    },
+  };
+}

@@ -1,0 +1,148 @@
+import { bold, frappeThrow } from './frappe-errors';
+import { numericTypes, type DocTypeMeta, type FieldMeta, type MetaRegistry } from './meta';
+import type { ChildRow, Doc, Store } from './store';
+
+/**
+ * Frappe's metadata-driven checks (`base_document.py`): numeric coercion, link validation with
+ * fetch_from, mandatory, select options and unique fields. DocType-specific rules live in the
+ * controllers.
+ */
+const isEmpty = (v: unknown) => v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0);
+
+export function defaultValue(field: FieldMeta, today: string): unknown {
+  if (field.fieldtype === 'Table') return [];
+  if (field.default === 'Today') return today;
+  if (field.default !== undefined) return numericTypes.has(field.fieldtype) ? Number(field.default) : field.default;
+  if (field.fieldtype === 'Select' && field.options) return field.options.split('\n')[0] || null;
+  return numericTypes.has(field.fieldtype) ? 0 : null;
+}
+
+/** `cint`/`flt` for numbers, text columns hand back strings. */
+export function coerce(field: FieldMeta, value: unknown): unknown {
+  if (value === undefined || value === null) return numericTypes.has(field.fieldtype) ? 0 : null;
+  if (field.fieldtype === 'Check' || field.fieldtype === 'Int') return Math.trunc(Number(value)) || 0;
+  if (numericTypes.has(field.fieldtype)) return Number(value) || 0;
+  if (field.fieldtype === 'Table') return value;
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
+
+const dataFields = (meta: DocTypeMeta) => meta.fields.filter((x) => x.fieldtype !== 'Table');
+
+export function createValidation(meta: MetaRegistry, store: Store) {
+  const requireMeta = (doctype: string) => meta.get(doctype) ?? frappeThrow('DoesNotExistError', `DocType ${doctype} not found`);
+
+  /** Link and Dynamic Link targets must exist; fetch_from copies values from them. */
+  function validateLinks(doctype: string, doc: Doc) {
+    const missing: string[] = [];
+    const cancelled: string[] = [];
+    const visit = (rowMeta: DocTypeMeta, row: Doc) => {
+      for (const field of rowMeta.fields) {
+        const value = row[field.fieldname];
+        if (field.fieldtype === 'Table' || isEmpty(value)) continue;
+        const target = field.fieldtype === 'Link' ? field.options : field.fieldtype === 'Dynamic Link' ? String(row[field.options ?? ''] ?? '') : undefined;
+        if (!target) continue;
+        if (target === 'DocType') {
+          if (!meta.has(String(value))) missing.push(`${field.label}: ${String(value)}`);
+          continue;
+        }
+        if (!meta.has(target)) continue;
+        const linked = store.get(target, String(value));
+        if (!linked) missing.push(`${field.label}: ${String(value)}`);
+        else if (linked.docstatus === 2) cancelled.push(`${target} ${String(value)}`);
+      }
+      for (const field of rowMeta.fields) {
+        if (!field.fetchFrom) continue;
+        const [linkField, sourceField] = field.fetchFrom.split('.');
+        const link = row[linkField];
+        const linkMeta = rowMeta.fields.find((x) => x.fieldname === linkField);
+        if (!linkMeta?.options || isEmpty(link) || (field.fetchIfEmpty && !isEmpty(row[field.fieldname]))) continue;
+        const source = store.get(linkMeta.options, String(link));
+        if (source) row[field.fieldname] = coerce(field, source[sourceField]);
+      }
+    };
+    const parentMeta = requireMeta(doctype);
+    visit(parentMeta, doc);
+    for (const table of parentMeta.fields.filter((x) => x.fieldtype === 'Table')) {
+      const childMeta = requireMeta(table.options ?? '');
+      for (const row of (doc[table.fieldname] as ChildRow[]) ?? []) visit(childMeta, row);
+    }
+    if (missing.length > 0) frappeThrow('LinkValidationError', `Could not find ${missing.join(', ')}`);
+    if (cancelled.length > 0) frappeThrow('CancelledLinkError', `Cannot link cancelled document: ${cancelled.join(', ')}`);
+  }
+
+  function validateMandatory(doctype: string, doc: Doc) {
+    const parentMeta = requireMeta(doctype);
+    const messages: string[] = [];
+    for (const field of parentMeta.fields) {
+      if (field.reqd && isEmpty(doc[field.fieldname])) messages.push(`Value missing for ${doctype}: ${field.label}`);
+    }
+    for (const table of parentMeta.fields.filter((x) => x.fieldtype === 'Table')) {
+      const childMeta = requireMeta(table.options ?? '');
+      for (const row of (doc[table.fieldname] as ChildRow[]) ?? []) {
+        for (const field of childMeta.fields) {
+          if (field.reqd && isEmpty(row[field.fieldname])) messages.push(`Row #${String(row.idx)}: Value missing for ${childMeta.name}: ${field.label}`);
+        }
+      }
+    }
+    if (messages.length > 0) frappeThrow('MandatoryError', ...messages);
+  }
+
+  function validateSelects(doctype: string, doc: Doc) {
+    const check = (rowMeta: DocTypeMeta, row: Doc) => {
+      for (const field of rowMeta.fields.filter((x) => x.fieldtype === 'Select')) {
+        const value = row[field.fieldname];
+        const options = (field.options ?? '').split('\n');
+        if (!isEmpty(value) && !options.includes(String(value))) {
+          frappeThrow('ValidationError', `${field.label} cannot be "${String(value)}". It should be one of ${options.filter((o) => o !== '').map((o) => `"${o}"`).join(', ')}`);
+        }
+      }
+    };
+    const parentMeta = requireMeta(doctype);
+    check(parentMeta, doc);
+    for (const table of parentMeta.fields.filter((x) => x.fieldtype === 'Table')) {
+      for (const row of (doc[table.fieldname] as ChildRow[]) ?? []) check(requireMeta(table.options ?? ''), row);
+    }
+  }
+
+  /** The database's unique index: case-insensitive, empty values exempt. */
+  function validateUnique(doctype: string, doc: Doc) {
+    for (const field of dataFields(requireMeta(doctype)).filter((x) => x.unique)) {
+      const value = doc[field.fieldname];
+      if (isEmpty(value)) continue;
+      const clash = store.scan(doctype).find((other) => other.name !== doc.name && String(other[field.fieldname] ?? '').toLowerCase() === String(value).toLowerCase());
+      if (clash) frappeThrow('UniqueValidationError', `${field.label} must be unique`);
+    }
+  }
+
+  /**
+   * Documents linking to `doctype`/`name` that block an action: submitted ones block a cancel,
+   * any not cancelled one blocks a delete (`check_if_doc_is_linked`).
+   */
+  function assertNotLinked(doctype: string, name: string, action: 'Cancel' | 'Delete') {
+    for (const otherType of meta.names()) {
+      const otherMeta = requireMeta(otherType);
+      if (otherMeta.istable) continue;
+      const parentLinks = otherMeta.fields.filter((x) => (x.fieldtype === 'Link' && x.options === doctype) || x.fieldtype === 'Dynamic Link');
+      const tables = otherMeta.fields.filter((x) => x.fieldtype === 'Table');
+      for (const other of store.scan(otherType)) {
+        if (otherType === doctype && other.name === name) continue;
+        const blocks = action === 'Cancel' ? other.docstatus === 1 : other.docstatus !== 2;
+        if (!blocks) continue;
+        const linksHere = (row: Doc, fields: FieldMeta[]) => fields.some((x) => row[x.fieldname] === name && (x.fieldtype === 'Link' || row[x.options ?? ''] === doctype));
+        let linked = linksHere(other, parentLinks);
+        for (const table of tables) {
+          const childMeta = requireMeta(table.options ?? '');
+          const childLinks = childMeta.fields.filter((x) => (x.fieldtype === 'Link' && x.options === doctype) || x.fieldtype === 'Dynamic Link');
+          linked ||= ((other[table.fieldname] as ChildRow[]) ?? []).some((row) => linksHere(row, childLinks));
+        }
+        if (linked) {
+          frappeThrow('LinkExistsError', `Cannot delete or cancel because ${doctype} ${bold(name)} is linked with ${otherType} ${bold(String(other.name))}`);
+        }
+      }
+    }
+  }
+
+  return { requireMeta, validateLinks, validateMandatory, validateSelects, validateUnique, assertNotLinked };
+}
+
+export type Validation = ReturnType<typeof createValidation>;

@@ -1,0 +1,142 @@
+import { createHmac } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { pyJsonDumps } from './py-json';
+import type { DocEvent, Site, TransactionListener } from './site';
+import type { ChildRow, Doc } from './store';
+import { compileCondition } from './webhook-condition';
+import { compileTemplate } from './webhook-template';
+
+/**
+ * Frappe's Webhook delivery (`frappe/integrations/doctype/webhook`, v15.50): a matching event
+ * (condition evaluated at the event) is queued per (webhook, document), the last state kept, and
+ * sent only after the transaction commits, in the background like the RQ job. The body is Python's
+ * `json.dumps(data)`; `X-Frappe-Webhook-Signature` is base64 HMAC-SHA256 of it; no Content-Type
+ * unless a header row sets one. Three tries: at once after a read timeout, else after sleeping
+ * 1 s, 4 s, 7 s. Every try writes a Webhook Request Log.
+ */
+export interface WebhookDispatcherOptions {
+  /** Multiplies Frappe's 1 s / 4 s / 7 s sleeps; tests use a small fraction. */
+  retryDelayScale?: number;
+}
+
+interface Queued {
+  webhook: string;
+  doctype: string;
+  doc: Doc;
+}
+
+const str = (v: unknown) => (v === null || v === undefined ? '' : String(v));
+
+export function createWebhookDispatcher(site: Site, options: WebhookDispatcherOptions = {}) {
+  const scale = options.retryDelayScale ?? 1;
+  const stop = new AbortController();
+  const inFlight = new Set<Promise<void>>();
+  let queue = new Map<string, Queued>();
+
+  function log(webhook: string, docname: string, url: string, headers: Record<string, string> | undefined, data: unknown, response: string | undefined, error: string | undefined) {
+    site.transaction(() =>
+      site.insert('Webhook Request Log', {
+        webhook,
+        reference_document: docname,
+        url,
+        user: 'Administrator',
+        headers: headers ? JSON.stringify(headers, null, 1) : null,
+        data: data === undefined ? null : JSON.stringify(data, null, 1),
+        response: response ?? null,
+        error: error ?? null,
+      }),
+    );
+  }
+
+  function webhookData(webhook: Doc, doc: Doc): unknown {
+    const rows = (webhook.webhook_data as ChildRow[]) ?? [];
+    if (rows.length > 0) return Object.fromEntries(rows.map((r) => [str(r.key), doc[str(r.fieldname)] ?? null]));
+    if (str(webhook.webhook_json)) return JSON.parse(compileTemplate(str(webhook.webhook_json))({ doc }));
+    return {};
+  }
+
+  async function deliver(item: Queued, doc: Doc) {
+    if (!site.exists('Webhook', item.webhook)) return;
+    const webhook = site.getDoc('Webhook', item.webhook);
+    const docname = str(doc.name);
+    let url = str(webhook.request_url);
+    let headers: Record<string, string>;
+    let data: unknown;
+    let body: string;
+    try {
+      if (Number(webhook.is_dynamic_url)) url = compileTemplate(url)({ doc });
+      data = webhookData(webhook, doc);
+      body = pyJsonDumps(data);
+      headers = {};
+      if (Number(webhook.enable_security)) {
+        const secret = site.password('Webhook', item.webhook, 'webhook_secret') ?? '';
+        headers['X-Frappe-Webhook-Signature'] = createHmac('sha256', secret).update(body, 'utf8').digest('base64');
+      }
+      for (const h of (webhook.webhook_headers as ChildRow[]) ?? []) if (str(h.key) && str(h.value)) headers[str(h.key)] = str(h.value);
+    } catch (err) {
+      log(item.webhook, docname, url, undefined, undefined, undefined, String(err));
+      return;
+    }
+
+    const timeoutMs = (Number(webhook.timeout) || 5) * 1000;
+    for (let attempt = 0; attempt < 3 && !stop.signal.aborted; attempt++) {
+      const timeout = AbortSignal.timeout(timeoutMs);
+      let responseText: string | undefined;
+      try {
+        // A byte body keeps fetch from adding a Content-Type of its own, as `requests` does with data=str.
+        const response = await fetch(url, { method: str(webhook.request_method) || 'POST', headers, body: Buffer.from(body, 'utf8'), signal: AbortSignal.any([timeout, stop.signal]) });
+        responseText = await response.text();
+        if (!response.ok) throw new Error(`${response.status} ${response.statusText} for url: ${url}`);
+        log(item.webhook, docname, url, headers, data, responseText, undefined);
+        return;
+      } catch (err) {
+        if (stop.signal.aborted) return;
+        if (timeout.aborted) {
+          log(item.webhook, docname, url, headers, data, undefined, `ReadTimeout: ${String(err)}`);
+          continue;
+        }
+        log(item.webhook, docname, url, headers, data, responseText, String(err));
+        await sleep((3 * attempt + 1) * 1000 * scale, undefined, { signal: stop.signal }).catch(() => undefined);
+      }
+    }
+  }
+
+  const listener: TransactionListener = {
+    event(doctype: string, event: DocEvent, doc: Doc) {
+      for (const webhook of site.all('Webhook')) {
+        if (!Number(webhook.enabled) || webhook.webhook_doctype !== doctype || webhook.webhook_docevent !== event) continue;
+        if (str(webhook.condition) && !compileCondition(str(webhook.condition))(site.asDict(doctype, doc))) continue;
+        queue.set(`${str(webhook.name)}\u0000${str(doc.name)}`, { webhook: str(webhook.name), doctype, doc });
+      }
+    },
+    commit() {
+      const items = [...queue.values()];
+      queue = new Map();
+      for (const item of items) {
+        // The job sees the document as it was when the request ended.
+        const snapshot = site.asDict(item.doctype, item.doc);
+        const job = new Promise<void>((resolve) => setImmediate(resolve))
+          .then(() => deliver(item, snapshot))
+          .finally(() => inFlight.delete(job));
+        inFlight.add(job);
+      }
+    },
+    rollback() {
+      queue = new Map();
+    },
+  };
+  site.addListener(listener);
+
+  return {
+    /** Resolves once every queued delivery, retries included, has finished. */
+    async idle(): Promise<void> {
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    },
+    /** Abandons pending deliveries (sandbox shutdown). */
+    close() {
+      stop.abort();
+    },
+  };
+}
+
+export type WebhookDispatcher = ReturnType<typeof createWebhookDispatcher>;

@@ -1,0 +1,215 @@
+import { frappeThrow, notPermitted, validationError } from './frappe-errors';
+import { parseJsonArg } from './query';
+import type { Site } from './site';
+import type { Doc } from './store';
+
+/**
+ * The whitelisted functions the sandbox serves under `/api/method/<dotted.path>`: the
+ * `frappe.client` ones the client uses, plus the Education and ERPNext helpers that fit.
+ * `methods` lists the HTTP methods `@frappe.whitelist(methods=…)` allows (none = all).
+ */
+export interface MethodCall {
+  site: Site;
+  args: Record<string, unknown>;
+  user: 'Administrator' | 'Guest';
+  /** `frappe.msgprint` during the call: sent back in `_server_messages`. */
+  msgprint(message: string): void;
+}
+
+interface Whitelisted {
+  methods?: readonly string[];
+  allowGuest?: boolean;
+  run(call: MethodCall): unknown;
+}
+
+const str = (v: unknown) => (v === null || v === undefined ? '' : String(v));
+const writes = ['POST', 'PUT'] as const;
+
+function docArg(raw: unknown, what: string): Doc {
+  const value = parseJsonArg(raw, what);
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return validationError(`${what} must be a document`);
+  return value as Doc;
+}
+
+function requireArg(args: Record<string, unknown>, key: string): string {
+  const value = str(args[key]);
+  // A missing argument of a whitelisted function is a TypeError in Python: a 500.
+  if (!value) frappeThrow('TypeError', `missing 1 required positional argument: '${key}'`);
+  return value;
+}
+
+/** `frappe.client.get_value`'s lookup: a name, or filters in either form. */
+function findOne(site: Site, doctype: string, filters: unknown): Doc | undefined {
+  const parsed = parseJsonArg(filters, 'filters');
+  if (typeof parsed === 'string') return site.exists(doctype, parsed) ? site.getDoc(doctype, parsed) : undefined;
+  const [first] = site.query.list(doctype, site.all(doctype), { filters: parsed, fields: ['name'], limit_page_length: 1 }, (d) => site.listRow(doctype, d));
+  return first ? site.getDoc(doctype, str(first.name)) : undefined;
+}
+
+function insertDoc(site: Site, doc: Doc): Doc {
+  const doctype = str(doc.doctype);
+  if (!doctype) validationError('doctype is required');
+  return site.insert(doctype, doc);
+}
+
+export const whitelistedMethods: Record<string, Whitelisted> = {
+  'frappe.ping': { allowGuest: true, run: () => 'pong' },
+  'frappe.auth.get_logged_user': { run: ({ user }) => user },
+  'frappe.client.get_list': {
+    run: ({ site, args }) => {
+      const doctype = requireArg(args, 'doctype');
+      site.requireMeta(doctype);
+      return site.query.list(doctype, site.all(doctype), args, (d) => site.listRow(doctype, d));
+    },
+  },
+  'frappe.client.get_count': {
+    run: ({ site, args }) => {
+      const doctype = requireArg(args, 'doctype');
+      site.requireMeta(doctype);
+      return site.query.count(doctype, site.all(doctype), args.filters);
+    },
+  },
+  'frappe.client.get': {
+    run: ({ site, args }) => {
+      const doctype = requireArg(args, 'doctype');
+      const doc = args.name ? site.getDoc(doctype, str(args.name)) : findOne(site, doctype, args.filters);
+      if (!doc) return frappeThrow('DoesNotExistError', `${doctype} not found`);
+      return site.asDict(doctype, doc);
+    },
+  },
+  'frappe.client.get_value': {
+    run: ({ site, args }) => {
+      const doctype = requireArg(args, 'doctype');
+      const parsed = parseJsonArg(args.fieldname, 'fieldname');
+      const fields = Array.isArray(parsed) ? parsed.map(String) : [str(parsed) || 'name'];
+      const doc = findOne(site, doctype, args.filters ?? args.name);
+      if (!doc) return undefined;
+      return Object.fromEntries(fields.map((f) => [f, doc[f] ?? null]));
+    },
+  },
+  'frappe.client.set_value': {
+    methods: writes,
+    run: ({ site, args }) => {
+      const doctype = requireArg(args, 'doctype');
+      const name = requireArg(args, 'name');
+      const parsed = parseJsonArg(args.fieldname, 'fieldname');
+      const values = parsed && typeof parsed === 'object' ? (parsed as Doc) : { [str(parsed)]: args.value };
+      return site.asDict(doctype, site.save(doctype, name, values));
+    },
+  },
+  'frappe.client.insert': {
+    methods: writes,
+    run: ({ site, args }) => {
+      const doc = insertDoc(site, docArg(args.doc, 'doc'));
+      return site.asDict(str(doc.doctype), doc);
+    },
+  },
+  'frappe.client.insert_many': {
+    methods: writes,
+    run: ({ site, args }) => {
+      const docs = parseJsonArg(args.docs, 'docs');
+      if (!Array.isArray(docs)) return validationError('docs must be a list');
+      if (docs.length > 200) validationError('Only 200 inserts allowed in one request');
+      return docs.map((d: unknown) => str(insertDoc(site, docArg(d, 'doc')).name));
+    },
+  },
+  'frappe.client.save': {
+    methods: writes,
+    run: ({ site, args }) => {
+      const doc = docArg(args.doc, 'doc');
+      const doctype = str(doc.doctype);
+      const saved = doc.name && site.exists(doctype, str(doc.name)) ? site.save(doctype, str(doc.name), doc) : insertDoc(site, doc);
+      return site.asDict(doctype, saved);
+    },
+  },
+  'frappe.client.submit': {
+    methods: writes,
+    run: ({ site, args }) => {
+      const doc = docArg(args.doc, 'doc');
+      const doctype = str(doc.doctype);
+      const submitted = doc.name && site.exists(doctype, str(doc.name)) ? site.save(doctype, str(doc.name), { ...doc, docstatus: 1 }) : insertDoc(site, { ...doc, docstatus: 1 });
+      return site.asDict(doctype, submitted);
+    },
+  },
+  'frappe.client.cancel': {
+    methods: writes,
+    run: ({ site, args }) => {
+      const doctype = requireArg(args, 'doctype');
+      return site.asDict(doctype, site.save(doctype, requireArg(args, 'name'), { docstatus: 2 }));
+    },
+  },
+  'frappe.client.delete': {
+    methods: ['POST', 'DELETE'],
+    run: ({ site, args }) => {
+      site.delete(requireArg(args, 'doctype'), requireArg(args, 'name'));
+      return undefined;
+    },
+  },
+  /**
+   * Education's bulk attendance: lists arrive as JSON strings (`json.loads` in Education, so a
+   * JSON array instead of a string fails as it would there). Each record is created and submitted.
+   */
+  'education.education.api.mark_attendance': {
+    run: ({ site, args, msgprint }) => {
+      const group = str(args.student_group);
+      const date = str(args.date);
+      if (group) {
+        const year = str(site.getDoc('Student Group', group).academic_year);
+        if (year) {
+          const { year_start_date: start, year_end_date: end } = site.getDoc('Academic Year', year);
+          if (date < str(start) || date > str(end)) validationError(`Attendance cannot be marked outside of Academic Year ${year}`);
+        }
+      }
+      const decode = (key: string) => {
+        const raw = args[key];
+        if (typeof raw !== 'string') return frappeThrow('TypeError', `the JSON object must be str, bytes or bytearray, not ${Array.isArray(raw) ? 'list' : typeof raw}`);
+        return parseJsonArg(raw, key) as { student: string; student_name?: string }[];
+      };
+      const mark = (list: { student: string; student_name?: string }[], status: string) => {
+        for (const s of list) {
+          site.insert('Student Attendance', { student: s.student, student_name: s.student_name, course_schedule: args.course_schedule ?? null, student_group: group || null, date, status, docstatus: 1 });
+        }
+      };
+      mark(decode('students_present'), 'Present');
+      mark(decode('students_absent'), 'Absent');
+      msgprint('Attendance has been marked successfully.');
+      return undefined;
+    },
+  },
+  /** ERPNext's "Create Payment" button: a draft Payment Entry settling the invoice's outstanding amount. */
+  'erpnext.accounts.doctype.payment_entry.payment_entry.get_payment_entry': {
+    run: ({ site, args }) => {
+      const dt = requireArg(args, 'dt');
+      if (dt !== 'Sales Invoice') validationError(`get_payment_entry in the sandbox supports Sales Invoice only, not ${dt}`);
+      const invoice = site.getDoc(dt, requireArg(args, 'dn'));
+      if (invoice.docstatus !== 1) validationError('Payment Entry can only be created against a submitted document');
+      if (Number(invoice.outstanding_amount) <= 0) validationError('Payment Entry is already created');
+      const company = site.getDoc('Company', str(invoice.company));
+      const amount = Number(invoice.outstanding_amount);
+      return {
+        doctype: 'Payment Entry',
+        payment_type: 'Receive',
+        company: invoice.company,
+        posting_date: site.clock.today(),
+        party_type: 'Customer',
+        party: invoice.customer,
+        paid_from: invoice.debit_to,
+        paid_to: `Cash - ${str(company.abbr)}`,
+        paid_amount: amount,
+        received_amount: amount,
+        source_exchange_rate: 1,
+        target_exchange_rate: 1,
+        docstatus: 0,
+        references: [{ reference_doctype: dt, reference_name: invoice.name, total_amount: invoice.grand_total, outstanding_amount: amount, allocated_amount: amount }],
+      };
+    },
+  },
+};
+
+/** Looks up a function and checks the HTTP method and session, as `frappe.handler.execute_cmd` does. */
+export function resolveMethod(path: string, httpMethod: string, user: 'Administrator' | 'Guest'): Whitelisted {
+  const method = whitelistedMethods[path] ?? frappeThrow('PermissionError', `Function ${path} is not whitelisted.`);
+  if (method.methods && !method.methods.includes(httpMethod)) notPermitted();
+  if (user === 'Guest' && !method.allowGuest) notPermitted();
+  return method;
+}
