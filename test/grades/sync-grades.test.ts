@@ -1,0 +1,166 @@
+import type { WorkflowBundle } from '@temporalio/worker';
+import { createErpnextActivities } from '../../activities/erpnext';
+import { createMoodleActivities } from '../../activities/moodle';
+import { mappingSchema } from '../../src/config/mapping-file';
+import { createErpnextClient, type ErpnextClient } from '../../src/erpnext/client';
+import { createMoodleClient, type MoodleClient } from '../../src/moodle/client';
+import { startErpnextSandbox } from '../../src/sandbox/erpnext';
+import { startMoodleSandbox } from '../../src/sandbox/moodle';
+import { applySchedules, scheduleIds, startGradeSync } from '../../src/temporal/schedules';
+import type { TaskQueueWorkers } from '../../src/temporal/task-queue-workers';
+import { taskQueues } from '../../src/temporal/task-queues';
+import { gradeSyncSettings, gradesProgressQuery, syncGrades, type GradesReport } from '../../workflows/sync-grades';
+import { bundleWorkflows, connectTestEnv, createTestWorkers, type TemporalTestEnv } from '../support/temporal';
+import { erpnextWrites, moodleWs, requestCounts, resetRequestCounts, untilCompletedRunsVisible, untilScheduleStarted } from './sandbox-helpers';
+
+jest.setTimeout(120_000);
+
+const mapping = mappingSchema.parse({ grades: { parallelism: 3 } });
+
+let env: TemporalTestEnv;
+let bundle: WorkflowBundle;
+let moodleSandbox: Awaited<ReturnType<typeof startMoodleSandbox>>;
+let erpSandbox: Awaited<ReturnType<typeof startErpnextSandbox>>;
+let moodle: MoodleClient;
+let erp: ErpnextClient;
+let workers: TaskQueueWorkers;
+let running: Promise<void>;
+
+beforeAll(async () => {
+  [env, bundle, moodleSandbox, erpSandbox] = await Promise.all([connectTestEnv(), bundleWorkflows(), startMoodleSandbox({ seed: 'demo' }), startErpnextSandbox({ seed: 'demo' })]);
+  // The demo's grades were entered yesterday, so grades given during the test are newer than any watermark they set.
+  for (const grade of moodleSandbox.state.grades) grade.timemodified -= 86_400;
+  moodle = createMoodleClient({ url: moodleSandbox.url, token: 'dev-moodle-token' });
+  erp = createErpnextClient({ url: erpSandbox.url, apiKey: 'dev-key', apiSecret: 'dev-secret' });
+  workers = await createTestWorkers(env, { workflowBundle: bundle, moodle: createMoodleActivities(moodle), erpnext: createErpnextActivities(erp, mapping) });
+  running = workers.run();
+});
+
+afterAll(async () => {
+  workers?.shutdown();
+  await running;
+  await Promise.all([moodleSandbox?.close(), erpSandbox?.close()]);
+  await env?.close();
+});
+
+const run = (id: string, input: Partial<Parameters<typeof syncGrades>[0]> = {}): Promise<GradesReport> =>
+  env.client.workflow.execute(syncGrades, { workflowId: id, taskQueue: taskQueues.workflows, args: [{ settings: gradeSyncSettings(mapping), ...input }] });
+
+/** Course totals in Moodle of one course, straight from the protocol, to compare against. */
+async function gradedStudents(courseIdnumber: string): Promise<number> {
+  const { courses } = await moodle.getCoursesByField('idnumber', courseIdnumber);
+  const { usergrades } = await moodle.getGradeItems(courses[0].id);
+  return usergrades.filter((user) => user.gradeitems.some((item) => item.itemtype === 'course' && item.graderaw !== null && item.graderaw !== undefined)).length;
+}
+
+describe('syncGrades on the dev server against both sandboxes', () => {
+  let first: GradesReport;
+  let latest: GradesReport;
+
+  it('creates the Assessment Results on a first run and reports unknown users and unmapped courses', async () => {
+    // A hand-made Moodle account without idnumber, graded in a mapped course, and a Moodle course ERPNext does not know.
+    const course = (await moodle.getCoursesByField('idnumber', 'CS101')).courses[0];
+    const [stranger] = await moodle.createUsers([{ username: 'walkin', password: 'Walk-in-2026!', firstname: 'Walk', lastname: 'In', email: 'walkin@example.org' }]);
+    await moodle.enrolUsers([{ roleid: 5, userid: stranger.id, courseid: course.id, timestart: 0, timeend: 0, suspend: false }]);
+    const { usergrades } = await moodle.getGradeItems(course.id);
+    const coursework = usergrades[0].gradeitems.find((item) => item.itemtype === 'mod' && item.cmid !== undefined);
+    await moodleWs(moodleSandbox.url, 'core_grades_update_grades', { source: 'test', courseid: course.id, component: 'mod_assign', activityid: coursework?.cmid, itemnumber: 0, 'grades[0][studentid]': stranger.id, 'grades[0][grade]': 70 });
+    await moodleWs(moodleSandbox.url, 'core_course_create_courses', { 'courses[0][fullname]': 'Summer school', 'courses[0][shortname]': 'SUMMER', 'courses[0][categoryid]': 1, 'courses[0][idnumber]': 'SUMMER-2027' });
+
+    const before = await erp.getCount('Assessment Result');
+    first = await run('grades:test-first');
+
+    const created = (await erp.getCount('Assessment Result')) - before;
+    expect(first.totals.created).toBeGreaterThan(0);
+    expect(first.totals.created).toBe(created);
+    const cs101 = first.courses.find((c) => c.course === 'CS101');
+    expect(cs101).toMatchObject({ status: 'synced', skipped: { 'no-student-idnumber': 1 } });
+    expect(cs101?.skippedGrades).toContainEqual({ moodleUserId: stranger.id, reason: 'no-student-idnumber' });
+    expect((cs101?.created ?? 0) + (cs101?.updated ?? 0) + (cs101?.unchanged ?? 0) + 1).toBeLessThanOrEqual(await gradedStudents('CS101'));
+    expect(first.courses.find((c) => c.course === 'SUMMER-2027')).toMatchObject({ status: 'unmapped', reason: expect.stringContaining('Assessment Plan') });
+    expect(Object.keys(first.watermarks)).toContain('CS101');
+
+    // The scores are Moodle's course totals scaled onto the plan's maximum.
+    const [result] = await erp.getList('Assessment Result', { fields: ['name', 'student', 'total_score', 'maximum_score'], filters: [['course', '=', 'CS101']], limitPageLength: 1 });
+    expect(Number(result.total_score)).toBeGreaterThan(0);
+    expect(Number(result.total_score)).toBeLessThanOrEqual(Number(result.maximum_score));
+  });
+
+  it('writes nothing on a second run with nothing changed, starting from the first run’s watermark', async () => {
+    await untilCompletedRunsVisible(env.client, 'syncGrades', 1);
+    await resetRequestCounts(erpSandbox.url);
+    const second = await run('grades:test-second');
+    expect(erpnextWrites(await requestCounts(erpSandbox.url))).toEqual({});
+    expect(second.totals).toMatchObject({ created: 0, updated: 0 });
+    expect(second.watermarks).toEqual(first.watermarks);
+    // CS101's watermark is the walk-in's grade, the newest: the second run looked at nothing older.
+    expect(second.courses.find((c) => c.course === 'CS101')).toMatchObject({ created: 0, updated: 0, unchanged: 0, skipped: { 'no-student-idnumber': 1 } });
+    expect(second.courses.find((c) => c.course === 'CS102')?.unchanged).toBe(first.courses.find((c) => c.course === 'CS102')?.created);
+  });
+
+  it('updates exactly one result when one grade changes', async () => {
+    await untilCompletedRunsVisible(env.client, 'syncGrades', 2);
+    const course = (await moodle.getCoursesByField('idnumber', 'CS101')).courses[0];
+    const { usergrades } = await moodle.getGradeItems(course.id);
+    const student = usergrades.find((user) => user.useridnumber);
+    const coursework = student?.gradeitems.find((item) => item.itemtype === 'mod' && item.cmid !== undefined);
+    const newGrade = (coursework?.graderaw ?? 50) > 50 ? 12 : 97;
+    await moodleWs(moodleSandbox.url, 'core_grades_update_grades', { source: 'test', courseid: course.id, component: 'mod_assign', activityid: coursework?.cmid, itemnumber: 0, 'grades[0][studentid]': student?.userid, 'grades[0][grade]': newGrade });
+
+    await resetRequestCounts(erpSandbox.url);
+    const third = await run('grades:test-third');
+    expect(third.totals).toMatchObject({ created: 0, updated: 1 });
+    expect(third.courses.find((c) => c.course === 'CS101')).toMatchObject({ updated: 1 });
+    expect(erpnextWrites(await requestCounts(erpSandbox.url))).toEqual({ 'PUT Assessment Result': 1 });
+  });
+
+  it('continues as new between courses and still returns the whole report', async () => {
+    const handle = await env.client.workflow.start(syncGrades, {
+      workflowId: 'grades:test-continue-as-new',
+      taskQueue: taskQueues.workflows,
+      args: [{ settings: { ...gradeSyncSettings(mapping), coursesPerRun: 2 } }],
+    });
+    const report = await handle.result();
+    const firstRun = await env.client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId).describe();
+    expect(firstRun.status.name).toBe('CONTINUED_AS_NEW');
+    expect(report.courses.filter((c) => c.status === 'synced').length).toBe(first.courses.filter((c) => c.status === 'synced').length);
+    expect(report.totals).toMatchObject({ created: 0, updated: 0 });
+    latest = report;
+  });
+
+  it('syncs one student on demand and answers progress queries', async () => {
+    await untilCompletedRunsVisible(env.client, 'syncGrades', 4);
+    const [{ student }] = await erp.getList('Assessment Result', { fields: ['student'], filters: [['course', '=', 'CS101']], limitPageLength: 1 });
+    const { workflowId } = await startGradeSync(env.client, mapping, { student: String(student) });
+    const handle = env.client.workflow.getHandle<typeof syncGrades>(workflowId);
+    const report = await handle.result();
+    const progress = await handle.query(gradesProgressQuery);
+    expect(progress).toMatchObject({ running: [], pending: [] });
+    expect(report.totals).toMatchObject({ created: 0, updated: 0 });
+    expect(report.totals.unchanged).toBeGreaterThanOrEqual(1);
+    // A one-student run carries the last run's watermarks forward unchanged: it saw too little to move them.
+    expect(report.watermarks).toEqual(latest.watermarks);
+  });
+
+  it('has its Schedules after `schedules apply`, applies idempotently, and a trigger runs the sync', async () => {
+    expect(await applySchedules(env.client, mapping)).toEqual([
+      { scheduleId: scheduleIds.grades, outcome: 'created' },
+      { scheduleId: scheduleIds.attendance, outcome: 'created' },
+    ]);
+    const changed = mappingSchema.parse({ grades: { schedule: { cron: '15 3 * * *', timezone: 'Europe/London', catchupWindow: '2h' } } });
+    expect((await applySchedules(env.client, changed)).map((s) => s.outcome)).toEqual(['updated', 'updated']);
+
+    const schedule = env.client.schedule.getHandle(scheduleIds.grades);
+    const described = await schedule.describe();
+    expect(described.spec.timezone).toBe('Europe/London');
+    expect(described.policies).toMatchObject({ overlap: 'SKIP', catchupWindow: 2 * 3600 * 1000 });
+    expect(described.action).toMatchObject({ type: 'startWorkflow', workflowType: 'syncGrades', taskQueue: taskQueues.workflows });
+
+    await schedule.trigger();
+    const workflowId = await untilScheduleStarted(schedule);
+    expect(workflowId).toMatch(/^grades:nightly-/);
+    const report = await env.client.workflow.getHandle<typeof syncGrades>(workflowId).result();
+    expect(report.totals).toMatchObject({ created: 0, updated: 0 });
+    expect(report.courses.some((c) => c.status === 'synced')).toBe(true);
+  });
+});
