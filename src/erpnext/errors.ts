@@ -103,7 +103,8 @@ export function errorFromResponse(what: string, status: number, headers: Headers
 /** A request that never got an answer: refused connection, reset, DNS, or our own timeout. */
 export function errorFromNetwork(what: string, err: unknown, timedOut: boolean): ErpnextError {
   if (timedOut) return new ErpnextError(`ERPNext ${what} timed out`, { kind: 'transient', code: 'TIMEOUT', cause: err });
-  const cause = err instanceof Error && err.cause instanceof Error ? err.cause : err;
+  // fetch wraps the socket error ({code: 'ECONNREFUSED', …}) in `cause`; duck-typed, since errors may come from another realm.
+  const cause = err && typeof err === 'object' && 'cause' in err ? err.cause : undefined;
   const code = cause && typeof cause === 'object' && 'code' in cause && typeof cause.code === 'string' ? cause.code : 'NETWORK';
   return new ErpnextError(`ERPNext ${what} failed: network error ${code}`, { kind: 'transient', code, cause: err });
 }
