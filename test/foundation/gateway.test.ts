@@ -1,0 +1,152 @@
+import { Writable } from 'node:stream';
+import { Client, Connection } from '@temporalio/client';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { developmentDefaults, loadConfig } from '../../src/config/env';
+import { mappingSchema } from '../../src/config/mapping-file';
+import { buildApp } from '../../src/gateway/app';
+import { createLogger } from '../../src/gateway/logger';
+import { freePort } from '../support/free-port';
+import { connectTestEnv, type TemporalTestEnv } from '../support/temporal';
+
+const config = loadConfig({ ...developmentDefaults, LOG_LEVEL: 'silent' });
+const mapping = mappingSchema.parse({});
+
+let env: TemporalTestEnv;
+beforeAll(async () => {
+  env = await connectTestEnv();
+});
+afterAll(() => env?.close());
+
+/** A logger whose JSON lines the test can read back. */
+function capturedLogger() {
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      done();
+    },
+  });
+  return { logger: createLogger({ level: 'info', destination }), lines };
+}
+
+describe('health', () => {
+  let app: FastifyInstance;
+  beforeAll(async () => {
+    app = await buildApp({ config, temporal: env.client, mapping });
+  });
+  afterAll(() => app.close());
+
+  test('GET /healthz answers while the process runs', async () => {
+    const response = await app.inject({ method: 'GET', url: '/healthz' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ status: 'ok' });
+  });
+
+  test('GET /readyz is ready when Temporal answers', async () => {
+    const response = await app.inject({ method: 'GET', url: '/readyz' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ status: 'ready' });
+  });
+
+  test('GET /readyz is 503 when Temporal is down', async () => {
+    const closedPort = await freePort();
+    const unreachable = new Client({ connection: Connection.lazy({ address: `127.0.0.1:${closedPort}` }) });
+    const down = await buildApp({ config, temporal: unreachable, mapping });
+    try {
+      const started = Date.now();
+      const response = await down.inject({ method: 'GET', url: '/readyz' });
+      expect(response.statusCode).toBe(503);
+      expect(response.json()).toEqual({ status: 'not ready', reason: 'Temporal is not reachable' });
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      await down.close();
+      await unreachable.connection.close();
+    }
+  });
+});
+
+test('GET /metrics counts requests by route template, method and status', async () => {
+  const app = await buildApp({ config, temporal: env.client, mapping });
+  try {
+    await app.inject({ method: 'GET', url: '/healthz' });
+    await app.inject({ method: 'GET', url: '/healthz' });
+    await app.inject({ method: 'GET', url: '/no-such-page?student=EDU-STU-2026-00001' });
+    const response = await app.inject({ method: 'GET', url: '/metrics' });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toContain('text/plain');
+    expect(response.body).toContain('http_requests_total{method="GET",route="/healthz",status_code="200"} 2');
+    expect(response.body).toContain('http_requests_total{method="GET",route="unmatched",status_code="404"} 1');
+    expect(response.body).toMatch(/http_request_duration_seconds_count\{method="GET",route="\/healthz",status_code="200"\} 2/);
+    expect(response.body).not.toContain('EDU-STU-2026-00001');
+  } finally {
+    await app.close();
+  }
+});
+
+test('request logs redact the Authorization header and webhook signatures', async () => {
+  const { logger, lines } = capturedLogger();
+  const app = await buildApp({ config, temporal: env.client, mapping, logger });
+  try {
+    await app.inject({
+      method: 'GET',
+      url: '/no-such-page',
+      headers: { authorization: 'Bearer very-secret-admin-token', 'x-frappe-webhook-signature': 'c2lnbmF0dXJlLXNlY3JldA==' },
+    });
+    const incoming = lines.map((line) => JSON.parse(line)).find((entry) => entry.msg === 'incoming request');
+    expect(incoming.req.headers.authorization).toBe('[redacted]');
+    expect(incoming.req.headers['x-frappe-webhook-signature']).toBe('[redacted]');
+    expect(incoming.req.url).toBe('/no-such-page');
+    expect(lines.join('\n')).not.toContain('very-secret-admin-token');
+    expect(lines.join('\n')).not.toContain('c2lnbmF0dXJlLXNlY3JldA==');
+  } finally {
+    await app.close();
+  }
+});
+
+test('logged objects with secret-named fields are redacted', () => {
+  const { logger, lines } = capturedLogger();
+  logger.info({ moodle: { url: 'http://moodle.test', token: 'moodle-token-value' }, secret: 'top' }, 'configured');
+  const entry = JSON.parse(lines[0]);
+  expect(entry.moodle).toEqual({ url: 'http://moodle.test', token: '[redacted]' });
+  expect(entry.secret).toBe('[redacted]');
+});
+
+describe('route layer', () => {
+  let app: FastifyInstance;
+  beforeAll(async () => {
+    app = await buildApp({ config, temporal: env.client, mapping });
+    app.withTypeProvider<ZodTypeProvider>().post(
+      '/test/students',
+      { schema: { body: z.object({ student: z.string().min(1), program: z.string() }) } },
+      async (request) => ({ received: request.body.student }),
+    );
+    app.get('/test/explode', async () => {
+      throw new Error('connection to db.internal:5432 failed for jane@example.edu');
+    });
+  });
+  afterAll(() => app.close());
+
+  test('a zod-typed route accepts a valid body', async () => {
+    const response = await app.inject({ method: 'POST', url: '/test/students', payload: { student: 'EDU-STU-2026-00001', program: 'BSc' } });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ received: 'EDU-STU-2026-00001' });
+  });
+
+  test('an invalid body is a 400 naming each bad field', async () => {
+    const response = await app.inject({ method: 'POST', url: '/test/students', payload: { student: '', program: 7 } });
+    expect(response.statusCode).toBe(400);
+    const body = response.json();
+    expect(body.problems.map((p: { field: string }) => p.field).sort()).toEqual(['body/program', 'body/student']);
+    expect(body.message).toMatch(/body\/student: /);
+  });
+
+  test('a 5xx hides the internal message from the caller', async () => {
+    const response = await app.inject({ method: 'GET', url: '/test/explode' });
+    expect(response.statusCode).toBe(500);
+    expect(response.body).not.toContain('db.internal');
+    expect(response.body).not.toContain('jane@example.edu');
+    expect(response.json().error).toBe('Internal Server Error');
+  });
+});
