@@ -20,11 +20,24 @@ export function isEnrolled(state: MoodleState, courseid: number, userid: number,
   return courseEnrolments(state, courseid).some((ue) => ue.userid === userid && (!onlyActive || isActive(state, ue)));
 }
 
+/** Course ids per user with an active enrolment, built in one pass for calls that ask about many users. */
+export function activeEnrolmentIndex(state: MoodleState): Map<number, Set<number>> {
+  const instances = new Map(state.enrolInstances.map((instance) => [instance.id, instance]));
+  const index = new Map<number, Set<number>>();
+  for (const ue of state.userEnrolments) {
+    const instance = instances.get(ue.enrolid);
+    if (!instance || !isActive(state, ue)) continue;
+    const courses = index.get(ue.userid) ?? new Set<number>();
+    courses.add(instance.courseid);
+    index.set(ue.userid, courses);
+  }
+  return index;
+}
+
 /** Courses where the user has an active enrolment, in Moodle's `sortorder` order. */
-export function activeCoursesOf(state: MoodleState, userid: number) {
-  return state.courses
-    .filter((course) => course.format !== 'site' && isEnrolled(state, course.id, userid))
-    .sort((a, b) => a.sortorder - b.sortorder);
+export function activeCoursesOf(state: MoodleState, userid: number, index = activeEnrolmentIndex(state)) {
+  const courseIds = index.get(userid) ?? new Set<number>();
+  return state.courses.filter((course) => course.format !== 'site' && courseIds.has(course.id)).sort((a, b) => a.sortorder - b.sortorder);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { codingError, invalidParameter, moodleException } from '../exceptions';
-import { activeCoursesOf, courseEnrolments, enrolUser, isActive, unenrolUser } from '../enrolments';
+import { activeCoursesOf, activeEnrolmentIndex, courseEnrolments, enrolUser, isActive, unenrolUser } from '../enrolments';
 import { multiple, optional, single, value, withDefault } from '../parameters';
 import { userDetails } from '../presenters';
 import type { MoodleState, UserRecord } from '../state';
@@ -89,11 +89,11 @@ function courseRoles(state: MoodleState, courseid: number, userid: number) {
 /** Field order of `user_get_user_details_courses` for a participant. */
 const participantOrder = ['id', 'username', 'firstname', 'lastname', 'fullname', 'email', 'department', 'institution', 'idnumber', 'firstaccess', 'lastaccess', 'lastcourseaccess', 'city', 'country', 'profileimageurlsmall', 'profileimageurl', 'customfields', 'roles', 'enrolledcourses'];
 
-function participant(user: UserRecord, courseid: number, context: FunctionContext, fields: Set<string> | null) {
+function participant(user: UserRecord, courseid: number, context: FunctionContext, fields: Set<string> | null, index: Map<number, Set<number>>) {
   const { state } = context;
   const base = userDetails(user, context);
   const all: Record<string, unknown> = { ...base, lastcourseaccess: 0, roles: courseRoles(state, courseid, user.id) };
-  const courses = activeCoursesOf(state, user.id);
+  const courses = activeCoursesOf(state, user.id, index);
   if (courses.length > 0) all.enrolledcourses = courses.map((course) => ({ id: course.id, fullname: course.fullname, shortname: course.shortname }));
   const result: Record<string, unknown> = {};
   for (const key of participantOrder) {
@@ -121,14 +121,18 @@ export const getEnrolledUsers: WsFunction = {
     const limitfrom = Number(option.get('limitfrom') ?? 0);
     const limitnumber = Number(option.get('limitnumber') ?? 0);
 
-    const enrolments = courseEnrolments(state, courseid);
-    const userIds = [...new Set(enrolments.map((ue) => ue.userid))].filter((userid) => {
-      const active = enrolments.some((ue) => ue.userid === userid && isActive(state, ue));
-      return onlyActive ? active : onlySuspended ? !active : true;
-    });
-    const users = state.users.filter((user) => userIds.includes(user.id) && !user.deleted).sort((a, b) => a.id - b.id);
+    const index = activeEnrolmentIndex(state);
+    const userIds = new Set(
+      courseEnrolments(state, courseid)
+        .map((ue) => ue.userid)
+        .filter((userid) => {
+          const active = index.get(userid)?.has(courseid) ?? false;
+          return onlyActive ? active : onlySuspended ? !active : true;
+        }),
+    );
+    const users = state.users.filter((user) => userIds.has(user.id) && !user.deleted).sort((a, b) => a.id - b.id);
     const page = limitnumber > 0 ? users.slice(limitfrom, limitfrom + limitnumber) : users.slice(limitfrom);
-    return page.map((user) => participant(user, courseid, context, fields));
+    return page.map((user) => participant(user, courseid, context, fields, index));
   },
 };
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MoodleException, moodleException } from '../exceptions';
-import { isEnrolled } from '../enrolments';
+import { activeEnrolmentIndex } from '../enrolments';
 import { activityItems, courseGradeMax, courseTotalItem, finalGrade, setGrade } from '../gradebook';
 import { multiple, optional, single, value, withDefault } from '../parameters';
 import { fullname } from '../presenters';
@@ -67,8 +67,9 @@ export const getGradeItems: WsFunction = {
     } else {
       // Graded roles (student) with active enrolments, ordered by lastname then firstname.
       const graded = new Set(state.roleAssignments.filter((ra) => ra.courseid === courseid && ra.roleid === 5).map((ra) => ra.userid));
+      const active = activeEnrolmentIndex(state);
       users = state.users
-        .filter((user) => graded.has(user.id) && isEnrolled(state, courseid, user.id))
+        .filter((user) => graded.has(user.id) && active.get(user.id)?.has(courseid))
         .sort((a, b) => a.lastname.localeCompare(b.lastname) || a.firstname.localeCompare(b.firstname));
     }
     const total = courseTotalItem(state, courseid);
