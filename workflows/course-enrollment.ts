@@ -6,17 +6,19 @@ import { erpnext, moodle } from './lifecycle-activities';
 import { coursesStillGranted } from './program-courses';
 import { onboardedMoodleUserId } from './student-account';
 
-/** A single Course Enrollment event; student and course come from the webhook because on_trash leaves nothing to re-read. */
+/** A single Course Enrollment event; its links come from the webhook because on_trash leaves nothing to re-read. */
 export interface CourseEnrollmentInput {
   courseEnrollment: string;
   student: string;
   course: string;
+  programEnrollment: string;
   policy: LifecyclePolicy;
 }
 
 export interface CourseEnrollmentResult {
   courseEnrollment: string;
-  outcome: 'enrolled' | 'withdrawn' | 'kept' | 'stale-event' | 'awaiting-onboarding' | 'no-moodle-account' | 'no-moodle-course';
+  /** `covered-by-program-enrollment`: submitting or cancelling the Program Enrollment made this change, and its workflow handles it. */
+  outcome: 'enrolled' | 'withdrawn' | 'kept' | 'stale-event' | 'covered-by-program-enrollment' | 'awaiting-onboarding' | 'no-moodle-account' | 'no-moodle-course';
   courseIdnumber: string;
   moodleUserId: number | null;
   withdrawal?: WithdrawalResult;
@@ -28,6 +30,7 @@ export async function enrollCourse(input: CourseEnrollmentInput): Promise<Course
   upsertSearchAttributes([{ key: StudentId, value: state.student }]);
   const result = { courseEnrollment: input.courseEnrollment, courseIdnumber: state.courseIdnumber, moodleUserId: null };
   if (!state.exists) return { ...result, outcome: 'stale-event' };
+  if (await coveredByProgramEnrollment(input.programEnrollment, state.courseIdnumber, 1)) return { ...result, outcome: 'covered-by-program-enrollment' };
   const moodleUserId = await onboardedMoodleUserId(state.student);
   if (moodleUserId === null) return { ...result, outcome: 'awaiting-onboarding' };
   const { courses } = await moodle.moodleResolveCourses([state.courseIdnumber]);
@@ -42,6 +45,7 @@ export async function withdrawCourse(input: CourseEnrollmentInput): Promise<Cour
   upsertSearchAttributes([{ key: StudentId, value: state.student }]);
   const result = { courseEnrollment: input.courseEnrollment, courseIdnumber: state.courseIdnumber, moodleUserId: null };
   if (state.exists) return { ...result, outcome: 'stale-event' };
+  if (await coveredByProgramEnrollment(input.programEnrollment, state.courseIdnumber, 2)) return { ...result, outcome: 'covered-by-program-enrollment' };
   if ((await coursesStillGranted(state.student)).has(state.courseIdnumber)) return { ...result, outcome: 'kept' };
   const moodleUserId = await onboardedMoodleUserId(state.student);
   if (moodleUserId === null) return { ...result, outcome: 'no-moodle-account' };
@@ -54,4 +58,15 @@ export async function withdrawCourse(input: CourseEnrollmentInput): Promise<Cour
     mode: input.policy.withdrawal,
   });
   return { ...result, moodleUserId, outcome: 'withdrawn', withdrawal };
+}
+
+/**
+ * Education creates a Course Enrollment per program course when a Program Enrollment is submitted
+ * and deletes them on cancel; those changes belong to enrollProgram / withdrawProgram, which make
+ * them in one batch. Only other single-course changes are acted on here.
+ */
+async function coveredByProgramEnrollment(programEnrollment: string, courseIdnumber: string, docstatus: 1 | 2): Promise<boolean> {
+  const pe = await erpnext.erpnextGetProgramEnrollment(programEnrollment);
+  if (pe.docstatus !== docstatus) return false;
+  return (await erpnext.erpnextProgramCourseIdnumbers(pe.program)).includes(courseIdnumber);
 }

@@ -19,12 +19,13 @@ export const programEnrollmentWebhookBody = z.looseObject({
   program: docName,
 });
 
-/** Course Enrollment carries student and course because after on_trash there is nothing left to re-read. */
+/** Course Enrollment carries its links because after on_trash there is nothing left to re-read. */
 export const courseEnrollmentWebhookBody = z.looseObject({
   doctype: z.literal('Course Enrollment'),
   name: docName,
   student: docName,
   course: docName,
+  program_enrollment: docName,
 });
 
 export type ErpnextWebhookBody =

@@ -12,13 +12,14 @@ export interface ErpnextWebhookDefinition {
 }
 
 /**
- * Plain `{{ doc.field }}` substitutions inside JSON strings, the form Frappe's documentation uses:
- * the values are document names and links, which carry no quotes.
+ * Values go through Jinja's `tojson` filter (in Frappe's Jinja environment and the sandbox's
+ * subset), so a name with a quote still renders valid JSON. The space before the closing brace
+ * keeps `}}` and `}` apart for any template lexer.
  */
 const bodyTemplates: Record<ErpnextTriggerSlug, string> = {
-  student: '{"doctype": "Student", "name": "{{ doc.name }}"}',
-  'program-enrollment': '{"doctype": "Program Enrollment", "name": "{{ doc.name }}", "student": "{{ doc.student }}", "program": "{{ doc.program }}"}',
-  'course-enrollment': '{"doctype": "Course Enrollment", "name": "{{ doc.name }}", "student": "{{ doc.student }}", "course": "{{ doc.course }}"}',
+  student: '{"doctype": "Student", "name": {{ doc.name | tojson }} }',
+  'program-enrollment': '{"doctype": "Program Enrollment", "name": {{ doc.name | tojson }}, "student": {{ doc.student | tojson }}, "program": {{ doc.program | tojson }} }',
+  'course-enrollment': '{"doctype": "Course Enrollment", "name": {{ doc.name | tojson }}, "student": {{ doc.student | tojson }}, "course": {{ doc.course | tojson }}, "program_enrollment": {{ doc.program_enrollment | tojson }} }',
 };
 
 /** Every Webhook document the gateway needs, pointing at `gatewayUrl`. */

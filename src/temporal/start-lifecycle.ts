@@ -16,8 +16,8 @@ export type LifecycleEvent =
   | { kind: 'student-updated'; student: string }
   | { kind: 'program-enrollment-submitted'; programEnrollment: string; student: string; program: string }
   | { kind: 'program-enrollment-cancelled'; programEnrollment: string; student: string; program: string }
-  | { kind: 'course-enrollment-created'; courseEnrollment: string; student: string; course: string }
-  | { kind: 'course-enrollment-deleted'; courseEnrollment: string; student: string; course: string };
+  | { kind: 'course-enrollment-created'; courseEnrollment: string; student: string; course: string; programEnrollment: string }
+  | { kind: 'course-enrollment-deleted'; courseEnrollment: string; student: string; course: string; programEnrollment: string };
 
 export interface StartedLifecycleWorkflow {
   workflowId: string;
@@ -135,7 +135,7 @@ export async function startLifecycleWorkflow(client: Client, event: LifecycleEve
       const workflowId = workflowIds.courseEnrollment(event.courseEnrollment, created ? 'after_insert' : 'on_trash');
       // Both workflows take the same input.
       const args: Parameters<typeof enrollCourse | typeof withdrawCourse> = [
-        { courseEnrollment: event.courseEnrollment, student: event.student, course: event.course, policy },
+        { courseEnrollment: event.courseEnrollment, student: event.student, course: event.course, programEnrollment: event.programEnrollment, policy },
       ];
       return start(
         () =>

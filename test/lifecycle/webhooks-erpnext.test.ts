@@ -99,8 +99,8 @@ describe('POST /webhooks/erpnext/<doctype>/<event>', () => {
       { url: 'student/on_update', doc: { doctype: 'Student', name: student }, id: `profile:${student}`, type: 'syncProfile' },
       { url: 'program-enrollment/on_submit', doc: { doctype: 'Program Enrollment', name: `${student}-PE`, student, program: 'BA Business' }, id: `enroll:${student}-PE`, type: 'enrollProgram' },
       { url: 'program-enrollment/on_cancel', doc: { doctype: 'Program Enrollment', name: `${student}-PE`, student, program: 'BA Business' }, id: `withdraw:${student}-PE`, type: 'withdrawProgram' },
-      { url: 'course-enrollment/after_insert', doc: { doctype: 'Course Enrollment', name: `${student}-CE`, student, course: 'BUS101' }, id: `course-enrollment:${student}-CE:after_insert`, type: 'enrollCourse' },
-      { url: 'course-enrollment/on_trash', doc: { doctype: 'Course Enrollment', name: `${student}-CE`, student, course: 'BUS101' }, id: `course-enrollment:${student}-CE:on_trash`, type: 'withdrawCourse' },
+      { url: 'course-enrollment/after_insert', doc: { doctype: 'Course Enrollment', name: `${student}-CE`, student, course: 'BUS101', program_enrollment: `${student}-PE` }, id: `course-enrollment:${student}-CE:after_insert`, type: 'enrollCourse' },
+      { url: 'course-enrollment/on_trash', doc: { doctype: 'Course Enrollment', name: `${student}-CE`, student, course: 'BUS101', program_enrollment: `${student}-PE` }, id: `course-enrollment:${student}-CE:on_trash`, type: 'withdrawCourse' },
     ];
     for (const c of cases) {
       const response = await post(`/webhooks/erpnext/${c.url}`, frappeDelivery(c.doc));

@@ -29,6 +29,7 @@ function eventOf(body: ErpnextWebhookBody, docEvent: string): LifecycleEvent {
         courseEnrollment: body.name,
         student: body.student,
         course: body.course,
+        programEnrollment: body.program_enrollment,
       };
   }
 }
