@@ -5,6 +5,9 @@ import type { Site } from './site';
  * scripts and the setup wizard create, which the Education and Accounts DocTypes link to.
  */
 export function seedBase(site: Site) {
+  // Frappe's installer writes Administrator straight into the database, outside any controller.
+  const stamp = site.clock.timestamp();
+  site.store.put('User', { name: 'Administrator', doctype: 'User', email: 'admin@example.com', first_name: 'Administrator', owner: 'Administrator', creation: stamp, modified: stamp, modified_by: 'Administrator', docstatus: 0, idx: 0 });
   site.transaction(() => {
     for (const gender of ['Female', 'Male', 'Other']) site.insert('Gender', { gender });
     for (const [country_name, code] of [['United Kingdom', 'gb'], ['United States', 'us'], ['India', 'in']]) site.insert('Country', { country_name, code });

@@ -176,6 +176,8 @@ export class Site {
 
     controller.validate?.(doc, this, docstatus === 1 ? 'submit' : 'insert');
     if (docstatus === 1) controller.beforeSubmit?.(doc, this);
+    // Controllers may have filled child tables (Program Enrollment's courses): stamp those rows too.
+    this.stampChildren(meta, doc);
     this.checkData(doctype, doc);
     this.store.put(doctype, doc);
 
@@ -224,6 +226,7 @@ export class Site {
       this.validation.validateLinks(doctype, doc);
       controller.validate?.(doc, this, action);
       if (action === 'submit') controller.beforeSubmit?.(doc, this);
+      this.stampChildren(meta, doc);
       this.checkData(doctype, doc);
     } else controller.beforeCancel?.(doc, this);
     this.store.put(doctype, doc);
