@@ -1,0 +1,206 @@
+import { frappeSignature } from '../../src/gateway/frappe-signature';
+import { demoStudents } from '../../src/sandbox/demo-data';
+import { adminToken, eventually, startLifecycleStack, webhookSecret, type LifecycleStack } from './lifecycle-stack';
+
+/**
+ * The issue's definition of done, through the gateway on the real dev server with both
+ * sandboxes: ERPNext fires its own signed webhooks (created by `campus-bridge setup`), workflows
+ * run the real activities, Moodle is inspected through its web services.
+ */
+let stack: LifecycleStack;
+
+beforeAll(async () => {
+  stack = await startLifecycleStack();
+}, 120_000);
+afterAll(async () => stack?.close());
+
+interface WorkflowStatus {
+  status?: string;
+  result?: Record<string, unknown>;
+  failure?: { message: string; type?: string };
+}
+
+async function admin(method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
+  const response = await fetch(`${stack.gatewayUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${adminToken}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+}
+
+const workflow = async (id: string) => (await admin('GET', `/admin/workflows/${encodeURIComponent(id)}`)).json as WorkflowStatus;
+const finished = (id: string) => eventually(() => workflow(id), (w) => w.status !== undefined && w.status !== 'RUNNING');
+
+/** Posts a webhook body the way Frappe sends it: json.dumps bytes, signature header, no Content-Type. */
+async function deliver(path: string, doc: Record<string, string>, secret = webhookSecret) {
+  const body = `{${Object.entries(doc).map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`).join(', ')}}`;
+  const response = await fetch(`${stack.gatewayUrl}/webhooks/erpnext/${path}`, {
+    method: 'POST',
+    headers: { 'x-frappe-webhook-signature': frappeSignature(body, secret) },
+    body: Buffer.from(body),
+  });
+  return { status: response.status, json: (await response.json()) as { workflowId?: string; duplicate?: boolean; error?: string } };
+}
+
+const usersWithIdnumber = (idnumber: string) => stack.moodle.getUsersByField('idnumber', [idnumber]);
+const activeCourseIdnumbers = async (userId: number) => (await stack.moodle.getUsersCourses(userId)).map((c) => c.idnumber).sort();
+
+async function moodleRequests(): Promise<Record<string, number>> {
+  return (await (await fetch(`${stack.moodleSandbox.url}/__sandbox/requests`)).json()) as Record<string, number>;
+}
+
+describe('student lifecycle end to end', () => {
+  let student: string;
+  let moodleUserId: number;
+  let programEnrollment: string;
+
+  it('a new Student gets exactly one Moodle user, its id written back, without a profile write', async () => {
+    await fetch(`${stack.moodleSandbox.url}/__sandbox/requests`, { method: 'DELETE' });
+    const created = await stack.erp.insert('Student', {
+      first_name: 'Ada',
+      last_name: 'Lovelace',
+      student_email_id: 'ada.lovelace@students.cbu.example',
+      student_mobile_number: '+44 7700 900777',
+      address_line_1: '12 St James Square',
+      city: 'London',
+    });
+    student = created.name;
+
+    const onboarding = await finished(`onboard:${student}`);
+    expect(onboarding).toMatchObject({ status: 'COMPLETED', result: { outcome: 'created', studentId: student, enrolledCourses: [] } });
+    const users = await usersWithIdnumber(student);
+    expect(users).toHaveLength(1);
+    moodleUserId = users[0].id;
+    expect(users[0]).toMatchObject({ username: student.toLowerCase(), email: 'ada.lovelace@students.cbu.example', city: 'London' });
+    expect((await stack.erp.getDoc('Student', student)).custom_moodle_user_id).toBe(moodleUserId);
+    expect(stack.moodleSandbox.state.mail.filter((m) => m.userid === moodleUserId)).toHaveLength(1);
+
+    // The write-back fires on_update; the profile workflow compares and pushes nothing.
+    const profile = stack.env.client.workflow.getHandle(`profile:${student}`);
+    const last = await eventually(() => profile.query<{ outcome: string } | null>('lastSync'), (sync) => sync?.outcome === 'unchanged');
+    expect(last?.outcome).toBe('unchanged');
+    const requests = await moodleRequests();
+    expect(requests.core_user_create_users).toBe(1);
+    expect(requests.core_user_update_users ?? 0).toBe(0);
+  });
+
+  it('five identical deliveries still yield one user and one onboarding run', async () => {
+    const before = stack.moodleSandbox.state.users.length;
+    const responses = await Promise.all(Array.from({ length: 5 }, () => deliver('student/after_insert', { doctype: 'Student', name: student })));
+    expect(responses.map((r) => r.status)).toEqual([202, 202, 202, 202, 202]);
+    expect(responses.map((r) => r.json)).toEqual(Array(5).fill({ workflowId: `onboard:${student}`, duplicate: true }));
+    expect(await usersWithIdnumber(student)).toHaveLength(1);
+    expect(stack.moodleSandbox.state.users.length).toBe(before);
+  });
+
+  it('a submitted Program Enrollment enrols every mapped course in one call and reports the unmapped one', async () => {
+    const pe = await stack.erp.insert('Program Enrollment', {
+      student,
+      program: 'BSc Nursing',
+      academic_year: '2026-27',
+      academic_term: '2026-27 (Autumn)',
+      enrollment_date: '2026-09-01',
+      docstatus: 1,
+    });
+    programEnrollment = pe.name;
+    const enrolment = await finished(`enroll:${programEnrollment}`);
+    expect(enrolment).toMatchObject({
+      status: 'COMPLETED',
+      result: { outcome: 'enrolled', moodleUserId, enrolledCourses: ['NUR101', 'NUR102', 'NUR103'], missingCourses: ['NUR110'] },
+    });
+    expect(await activeCourseIdnumbers(moodleUserId)).toEqual(['NUR101', 'NUR102', 'NUR103']);
+
+    // Education made one Course Enrollment per course; their webhooks defer to the batch above.
+    const courseEnrollments = await stack.erp.getList('Course Enrollment', { fields: ['name'], filters: [['program_enrollment', '=', programEnrollment]] });
+    expect(courseEnrollments).toHaveLength(4);
+    for (const { name } of courseEnrollments) {
+      expect(await finished(`course-enrollment:${String(name)}:after_insert`)).toMatchObject({ status: 'COMPLETED', result: { outcome: 'covered-by-program-enrollment' } });
+    }
+    expect((await moodleRequests()).enrol_manual_enrol_users).toBe(1);
+  });
+
+  it('profile edits in ERPNext arrive in Moodle, including fields the token cannot read back', async () => {
+    await stack.erp.update('Student', student, { city: 'Bath' });
+    await stack.erp.update('Student', student, { city: 'Bristol', address_line_1: '1 Brunel Way' });
+    const user = await eventually(
+      async () => stack.moodleSandbox.state.users.find((u) => u.id === moodleUserId),
+      (u) => u?.city === 'Bristol' && u.address === '1 Brunel Way',
+    );
+    expect(user).toMatchObject({ city: 'Bristol', address: '1 Brunel Way', phone1: '+44 7700 900777' });
+  });
+
+  it('cancelling the Program Enrollment suspends the enrolments (the configured withdrawal), keeping grades', async () => {
+    await stack.erp.cancel('Program Enrollment', programEnrollment);
+    const withdrawal = await finished(`withdraw:${programEnrollment}`);
+    expect(withdrawal).toMatchObject({ status: 'COMPLETED', result: { outcome: 'withdrawn', mode: 'suspend' } });
+    expect(await activeCourseIdnumbers(moodleUserId)).toEqual([]);
+    const nur101 = (await stack.moodle.getCoursesByField('idnumber', 'NUR101')).courses[0];
+    expect((await stack.moodle.getEnrolledUsers(nur101.id)).map((u) => u.id)).toContain(moodleUserId);
+  });
+
+  it('links the hand-made account with the same email instead of creating a second one', async () => {
+    const s = demoStudents.find((x) => x.moodle === 'unlinked-same-email')!;
+    const handMade = (await stack.moodle.getUsersByField('email', [s.email]))[0];
+    const before = stack.moodleSandbox.state.users.length;
+    expect((await deliver('student/after_insert', { doctype: 'Student', name: s.name })).status).toBe(202);
+    const onboarding = await finished(`onboard:${s.name}`);
+    expect(onboarding).toMatchObject({ status: 'COMPLETED', result: { outcome: 'linked', moodleUserId: handMade.id } });
+    expect((await usersWithIdnumber(s.name)).map((u) => u.id)).toEqual([handMade.id]);
+    expect(stack.moodleSandbox.state.users.length).toBe(before);
+    expect(await activeCourseIdnumbers(handMade.id)).toEqual([...demoProgramCourses(s.program)].sort());
+  });
+
+  it('parks an identity conflict for the operator, then follows the decision', async () => {
+    const s = demoStudents.find((x) => x.moodle === 'conflicting-idnumber')!;
+    const taken = (await stack.moodle.getUsersByField('email', [s.email]))[0];
+    expect((await deliver('student/after_insert', { doctype: 'Student', name: s.name })).status).toBe(202);
+    const workflowId = `onboard:${s.name}`;
+
+    const listed = await eventually(
+      () => admin('GET', '/admin/conflicts'),
+      (r) => (r.json.conflicts as { workflowId: string }[]).some((c) => c.workflowId === workflowId),
+    );
+    expect((listed.json.conflicts as { workflowId: string; conflict: unknown }[]).find((c) => c.workflowId === workflowId)?.conflict).toMatchObject({
+      kind: 'email-taken',
+      studentId: s.name,
+      candidates: [{ id: taken.id, idnumber: 'EDU-STU-2025-00417' }],
+    });
+    expect((await workflow(workflowId)).status).toBe('RUNNING');
+
+    const refused = await admin('POST', `/admin/conflicts/${encodeURIComponent(workflowId)}`, { action: 'link', moodleUserId: 1 });
+    expect(refused.status).toBe(409);
+    expect(String(refused.json.error)).toMatch(/one of the conflicting accounts/);
+    expect((await admin('POST', `/admin/conflicts/${encodeURIComponent(workflowId)}`, { action: 'bogus' })).status).toBe(400);
+
+    const accepted = await admin('POST', `/admin/conflicts/${encodeURIComponent(workflowId)}`, { action: 'link', moodleUserId: taken.id });
+    expect(accepted).toEqual({ status: 200, json: { workflowId, accepted: 'link' } });
+    expect(await finished(workflowId)).toMatchObject({ status: 'COMPLETED', result: { outcome: 'linked', decision: 'link', moodleUserId: taken.id } });
+    expect((await usersWithIdnumber(s.name)).map((u) => u.id)).toEqual([taken.id]);
+    const after = await admin('GET', '/admin/conflicts');
+    expect((after.json.conflicts as { workflowId: string }[]).map((c) => c.workflowId)).not.toContain(workflowId);
+  });
+
+  it('answers 400 to malformed and 401 to forged deliveries, starting nothing', async () => {
+    const forged = await deliver('student/after_insert', { doctype: 'Student', name: 'EDU-STU-2026-77777' }, 'not-the-secret');
+    const malformed = await deliver('program-enrollment/on_submit', { doctype: 'Program Enrollment', name: 'EDU-ENR-2026-77777' });
+    expect([forged.status, malformed.status]).toEqual([401, 400]);
+    expect(malformed.json.error).toMatch(/student/);
+    expect((await admin('GET', '/admin/workflows/onboard:EDU-STU-2026-77777')).status).toBe(404);
+    expect((await admin('GET', '/admin/workflows/enroll:EDU-ENR-2026-77777')).status).toBe(404);
+  });
+
+  it('keeps the admin API behind the bearer token', async () => {
+    const response = await fetch(`${stack.gatewayUrl}/admin/conflicts`, { headers: { authorization: 'Bearer wrong' } });
+    expect(response.status).toBe(401);
+  });
+});
+
+function demoProgramCourses(program: string): string[] {
+  const courses: Record<string, string[]> = {
+    'BSc Computer Science': ['CS101', 'CS102', 'CS201', 'MATH110'],
+    'BA Business': ['BUS101', 'BUS102', 'ACC101', 'ECON101'],
+    'BSc Nursing': ['NUR101', 'NUR102', 'NUR103'],
+  };
+  return courses[program];
+}
