@@ -1,0 +1,58 @@
+import { setupErpnext } from '../../src/commands/setup';
+import { createErpnextClient, type ErpnextClient } from '../../src/erpnext/client';
+import { startErpnextSandbox, type ErpnextSandbox } from '../../src/sandbox/erpnext';
+
+let sandbox: ErpnextSandbox;
+let erp: ErpnextClient;
+
+beforeEach(async () => {
+  sandbox = await startErpnextSandbox({ seed: 'empty' });
+  erp = createErpnextClient({ url: sandbox.url, apiKey: 'dev-key', apiSecret: 'dev-secret' });
+});
+afterEach(async () => sandbox.close());
+
+const triggers = [
+  ['Student', 'after_insert', 'student/after_insert'],
+  ['Student', 'on_update', 'student/on_update'],
+  ['Program Enrollment', 'on_submit', 'program-enrollment/on_submit'],
+  ['Program Enrollment', 'on_cancel', 'program-enrollment/on_cancel'],
+  ['Course Enrollment', 'after_insert', 'course-enrollment/after_insert'],
+  ['Course Enrollment', 'on_trash', 'course-enrollment/on_trash'],
+];
+
+describe('campus-bridge setup (ERPNext side)', () => {
+  it('creates the Moodle user id field and one signed JSON Webhook per trigger', async () => {
+    const report = await setupErpnext(erp, { gatewayUrl: 'http://gateway.example:3000/', secret: 'hook-secret' });
+    expect(report.customField).toBe('created');
+    expect(report.webhooks.map((w) => [w.doctype, w.event, w.change])).toEqual(triggers.map(([doctype, event]) => [doctype, event, 'created']));
+
+    const field = await erp.getDoc('Custom Field', 'Student-custom_moodle_user_id');
+    expect(field).toMatchObject({ dt: 'Student', fieldname: 'custom_moodle_user_id', fieldtype: 'Int', read_only: 1 });
+    for (const [i, [doctype, event, path]] of triggers.entries()) {
+      const webhook = await erp.getDoc('Webhook', report.webhooks[i].name);
+      expect(webhook).toMatchObject({
+        webhook_doctype: doctype,
+        webhook_docevent: event,
+        request_url: `http://gateway.example:3000/webhooks/erpnext/${path}`,
+        request_method: 'POST',
+        request_structure: 'JSON',
+        enable_security: 1,
+        enabled: 1,
+      });
+    }
+  });
+
+  it('changes nothing when run again, and repairs a Webhook someone edited', async () => {
+    const first = await setupErpnext(erp, { gatewayUrl: 'http://gateway.example:3000', secret: 'hook-secret' });
+    const again = await setupErpnext(erp, { gatewayUrl: 'http://gateway.example:3000', secret: 'hook-secret' });
+    expect(again.customField).toBe('unchanged');
+    expect(again.webhooks.map((w) => w.change)).toEqual(Array(6).fill('unchanged'));
+    expect(again.webhooks.map((w) => w.name)).toEqual(first.webhooks.map((w) => w.name));
+    expect(await erp.getCount('Webhook')).toBe(6);
+
+    await erp.update('Webhook', first.webhooks[0].name, { enabled: 0 });
+    const repaired = await setupErpnext(erp, { gatewayUrl: 'http://gateway.example:3000', secret: 'hook-secret' });
+    expect(repaired.webhooks.map((w) => w.change)).toEqual(['updated', ...Array(5).fill('unchanged')]);
+    expect((await erp.getDoc('Webhook', first.webhooks[0].name)).enabled).toBe(1);
+  });
+});
