@@ -1,0 +1,186 @@
+import { createErpnextClient, type ErpnextClient } from '../../src/erpnext/client';
+import { startErpnextSandbox, type ErpnextSandbox } from '../../src/sandbox/erpnext';
+import { demoAcademicTerm, demoAcademicYear, demoAssessmentPlans, demoProgramEnrollments, demoStudentGroups, demoStudents, programOf } from '../../src/sandbox/demo-data';
+
+/** The DocType rules and side effects the product depends on, observed through the REST API. */
+let sandbox: ErpnextSandbox;
+let erp: ErpnextClient;
+
+beforeAll(async () => {
+  sandbox = await startErpnextSandbox({ seed: 'demo' });
+  erp = createErpnextClient({ url: sandbox.url, apiKey: 'dev-key', apiSecret: 'dev-secret' });
+});
+afterAll(() => sandbox.close());
+
+const raw = (path: string, init: RequestInit = {}) =>
+  fetch(`${sandbox.url}${path}`, { ...init, headers: { authorization: 'token dev-key:dev-secret', ...(init.body ? { 'content-type': 'application/json' } : {}) } });
+
+describe('demo seed', () => {
+  it('holds the names demo-data promises', async () => {
+    expect((await erp.getList('Student', { orderBy: 'name asc', limitPageLength: 0 })).map((s) => s.name)).toEqual(demoStudents.map((s) => s.name));
+    expect((await erp.getList('Program Enrollment', { fields: ['name', 'student'], orderBy: 'name asc', limitPageLength: 0 })).map((r) => ({ name: r.name, student: r.student }))).toEqual(
+      demoProgramEnrollments.map(({ name, student }) => ({ name, student })),
+    );
+    expect((await erp.getList('Assessment Plan', { fields: ['name', 'course', 'student_group'], orderBy: 'name asc', limitPageLength: 0 })).map((r) => [r.name, r.course, r.student_group])).toEqual(
+      demoAssessmentPlans.map((p) => [p.name, p.course, p.studentGroup]),
+    );
+    const group = await erp.getDoc('Student Group', demoStudentGroups[1].name);
+    expect(group.students?.map((s) => s.student)).toEqual(demoStudentGroups[1].students);
+    expect(group.students?.map((s) => s.group_roll_number)).toEqual(demoStudentGroups[1].students.map((_, i) => i + 1));
+  });
+});
+
+describe('Student', () => {
+  it('gets its Customer in on_update, linked by db.set_value: absent from the insert response, present when read again', async () => {
+    const inserted = await erp.insert('Student', { first_name: 'Priya', last_name: 'Nair', student_email_id: 'priya.nair@students.cbu.example' });
+    expect(inserted.customer).toBeUndefined();
+    const read = await erp.getDoc('Student', inserted.name);
+    expect(read.customer).toBe('Priya Nair');
+    // set_value bumped `modified`, so the insert response is already stale for the optimistic lock.
+    expect(read.modified).not.toBe(inserted.modified);
+    expect(await erp.getDoc('Customer', 'Priya Nair')).toMatchObject({ customer_type: 'Individual', customer_group: 'Student' });
+
+    const namesake = await erp.insert('Student', { first_name: 'Priya', last_name: 'Nair', student_email_id: 'p.nair2@students.cbu.example' });
+    expect((await erp.getDoc('Student', namesake.name)).customer).toBe('Priya Nair - 1');
+  });
+
+  it('accepts Custom Fields once a Custom Field document adds them', async () => {
+    const before = await erp.update('Student', demoStudents[6].name, { moodle_user_id: 42 });
+    expect(before.moodle_user_id).toBeUndefined();
+    await erp.insert('Custom Field', { dt: 'Student', fieldname: 'moodle_user_id', label: 'Moodle User ID', fieldtype: 'Int', read_only: 1 });
+    expect((await erp.getDoc('Student', demoStudents[7].name)).moodle_user_id).toBe(0);
+    expect((await erp.update('Student', demoStudents[6].name, { moodle_user_id: '42' })).moodle_user_id).toBe(42);
+    expect(await erp.getList('Student', { fields: ['name'], filters: [['moodle_user_id', '>', 0]] })).toEqual([{ name: demoStudents[6].name }]);
+    await expect(erp.insert('Custom Field', { dt: 'Student', fieldname: 'city', fieldtype: 'Data' })).rejects.toMatchObject({ status: 417 });
+  });
+});
+
+describe('Program Enrollment', () => {
+  const student = demoStudents[46];
+  const enrol = () => erp.insert('Program Enrollment', { student: student.name, program: student.program, academic_year: demoAcademicYear.name, academic_term: demoAcademicTerm.name });
+
+  it('fills its courses from the Program, creates Course Enrollments on submit and deletes them on cancel', async () => {
+    const draft = await enrol();
+    expect(draft.courses?.map((c) => c.course)).toEqual([...programOf(student.program).courses]);
+    expect(await erp.getCount('Course Enrollment', { program_enrollment: draft.name })).toBe(0);
+
+    await erp.submit('Program Enrollment', draft.name);
+    const enrollments = await erp.getList('Course Enrollment', { fields: ['course', 'student', 'program', 'enrollment_date'], filters: { program_enrollment: draft.name }, orderBy: 'course asc' });
+    expect(enrollments.map((e) => e.course)).toEqual([...programOf(student.program).courses].sort());
+    expect(enrollments[0]).toMatchObject({ student: student.name, program: student.program });
+
+    await expect(enrol()).rejects.toMatchObject({ status: 417, messages: ['Student is already enrolled.'] });
+    await expect(erp.update('Program Enrollment', draft.name, { program: 'BSc Computer Science' })).rejects.toMatchObject({ status: 417, excType: 'UpdateAfterSubmitError' });
+
+    await erp.cancel('Program Enrollment', draft.name);
+    expect(await erp.getCount('Course Enrollment', { program_enrollment: draft.name })).toBe(0);
+    await expect(erp.update('Program Enrollment', draft.name, { student_batch_name: 'late' })).rejects.toMatchObject({ excType: 'DocstatusTransitionError', messages: ['Cannot edit cancelled document'] });
+    // Cancelled, it no longer blocks a new enrollment.
+    expect((await enrol()).docstatus).toBe(0);
+  });
+
+  it('blocks deleting a Student that enrollments still link to', async () => {
+    await expect(erp.delete('Student', demoStudents[0].name)).rejects.toMatchObject({ status: 417, excType: 'LinkExistsError' });
+  });
+});
+
+describe('Assessment Result', () => {
+  const plan = demoAssessmentPlans.find((p) => p.course === 'CS102');
+  const result = (student: string, score: number) => ({ assessment_plan: plan?.name, student, details: [{ assessment_criteria: 'Course Total', score }] });
+
+  it('computes total and grades from the Grading Scale and the plan\'s maximum', async () => {
+    const doc = await erp.insert('Assessment Result', result(demoStudents[3].name, 64.5));
+    expect(doc).toMatchObject({ total_score: 64.5, grade: 'B', maximum_score: 100, student_group: plan?.studentGroup, course: 'CS102', student_name: 'George Taylor' });
+    expect(doc.details?.[0]).toMatchObject({ maximum_score: 100, grade: 'B', score: 64.5 });
+  });
+
+  it('refuses a score above the maximum and a student outside the plan\'s group', async () => {
+    await expect(erp.insert('Assessment Result', result(demoStudents[6].name, 101))).rejects.toMatchObject({ status: 417, messages: ['Score cannot be greater than Maximum Score'] });
+    await expect(erp.insert('Assessment Result', result(demoStudents[1].name, 50))).rejects.toMatchObject({
+      status: 417,
+      excType: 'StudentNotInGroupError',
+      messages: [`Student ${demoStudents[1].name} does not belong to group ${plan?.studentGroup}`],
+    });
+  });
+});
+
+describe('Student Attendance', () => {
+  const group = demoStudentGroups.find((g) => g.course === 'CS101');
+  const [first, second] = group?.students ?? [];
+
+  it('is unique per student, group and date, requires membership, and is marked in bulk by Education\'s API', async () => {
+    await raw('/__sandbox/time', { method: 'PUT', body: JSON.stringify({ now: '2026-10-05T12:00:00Z' }) });
+    const present = await erp.insert('Student Attendance', { student: first, student_group: group?.name, date: '2026-10-01', status: 'Present', docstatus: 1 });
+    expect(present.name).toMatch(/^EDU-ATT-2026-\d{5}$/);
+    await expect(erp.insert('Student Attendance', { student: first, student_group: group?.name, date: '2026-10-01', status: 'Absent' })).rejects.toMatchObject({ status: 417 });
+    await expect(erp.insert('Student Attendance', { student: demoStudents[1].name, student_group: group?.name, date: '2026-10-01' })).rejects.toMatchObject({ status: 417 });
+    await expect(erp.insert('Student Attendance', { student: first, student_group: group?.name, date: '2026-10-09' })).rejects.toMatchObject({ messages: ['Attendance cannot be marked for future dates.'] });
+    // status is allow_on_submit: a submitted record can still be corrected.
+    expect((await erp.update('Student Attendance', present.name, { status: 'Leave' })).status).toBe('Leave');
+
+    const students = JSON.stringify([{ student: second, student_name: 'x' }]);
+    await erp.callMethod('education.education.api.mark_attendance', { students_present: students, students_absent: '[]', student_group: group?.name, date: '2026-10-02' });
+    const marked = await erp.getList('Student Attendance', { fields: ['student', 'status', 'docstatus'], filters: { date: '2026-10-02' } });
+    expect(marked).toEqual([{ student: second, status: 'Present', docstatus: 1 }]);
+    // Education json.loads the lists: a JSON array instead of a string fails there too.
+    await expect(erp.callMethod('education.education.api.mark_attendance', { students_present: [], students_absent: '[]', student_group: group?.name, date: '2026-10-03' })).rejects.toMatchObject({ status: 500 });
+    await raw('/__sandbox/time', { method: 'PUT', body: JSON.stringify({ now: null }) });
+  });
+});
+
+describe('Sales Invoice and Payment Entry', () => {
+  it('a submitted Payment Entry settles the invoice: outstanding 0, status Paid; cancelling it reopens the invoice', async () => {
+    const student = await erp.getDoc('Student', demoStudents[8].name);
+    const invoice = await erp.insert('Sales Invoice', { customer: student.customer, student: student.name, items: [{ item_code: 'ELEC-PHO150', qty: 1 }] });
+    expect(invoice).toMatchObject({ status: 'Draft', grand_total: 250, currency: 'GBP', company: 'Campus Bridge University', debit_to: 'Debtors - CBU' });
+    expect(invoice.items?.[0]).toMatchObject({ item_name: 'Elective: Digital Photography', rate: 250, amount: 250 });
+    await erp.submit('Sales Invoice', invoice.name);
+
+    const payment = await erp.insert('Payment Entry', {
+      payment_type: 'Receive',
+      party_type: 'Customer',
+      party: student.customer,
+      paid_from: 'Debtors - CBU',
+      paid_to: 'Cash - CBU',
+      paid_amount: 250,
+      received_amount: 250,
+      references: [{ reference_doctype: 'Sales Invoice', reference_name: invoice.name, allocated_amount: 250 }],
+      company: 'Campus Bridge University',
+      docstatus: 1,
+    });
+    expect(await erp.getDoc('Sales Invoice', invoice.name)).toMatchObject({ outstanding_amount: 0, status: 'Paid' });
+    await expect(erp.cancel('Sales Invoice', invoice.name)).rejects.toMatchObject({ excType: 'LinkExistsError' });
+
+    await erp.cancel('Payment Entry', payment.name);
+    expect(await erp.getDoc('Sales Invoice', invoice.name)).toMatchObject({ outstanding_amount: 250, status: 'Unpaid' });
+  });
+});
+
+describe('transactions', () => {
+  it('insert_many is all-or-nothing', async () => {
+    const before = await erp.getCount('Course');
+    await expect(erp.insertMany([{ doctype: 'Course', course_name: 'NEW101' }, { doctype: 'Course', course_name: 'CS101' }])).rejects.toMatchObject({ status: 409 });
+    expect(await erp.getCount('Course')).toBe(before);
+  });
+
+  it('writes made during a GET are rolled back', async () => {
+    const group = demoStudentGroups[0];
+    const query = new URLSearchParams({ students_present: JSON.stringify([{ student: group.students[0] }]), students_absent: '[]', student_group: group.name, date: '2026-09-20' });
+    const response = await fetch(`${sandbox.url}/api/method/education.education.api.mark_attendance?${query}`, { headers: { authorization: 'token dev-key:dev-secret' } });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ _server_messages: expect.stringContaining('Attendance has been marked successfully.') });
+    const get = await fetch(`${sandbox.url}/api/method/frappe.client.get_count?doctype=Student%20Attendance&filters=${encodeURIComponent(JSON.stringify({ date: '2026-09-20' }))}`, {
+      headers: { authorization: 'token dev-key:dev-secret' },
+    });
+    expect(await get.json()).toEqual({ message: 0 });
+  });
+
+  it('counts requests per METHOD and DocType or method', async () => {
+    await raw('/__sandbox/requests', { method: 'DELETE' });
+    await erp.getDoc('Student', demoStudents[0].name);
+    await erp.getList('Student');
+    await erp.getCount('Student');
+    await erp.insertMany([{ doctype: 'Course', course_name: 'CNT101' }]);
+    expect(await (await fetch(`${sandbox.url}/__sandbox/requests`)).json()).toEqual({ 'GET Student': 2, 'GET frappe.client.get_count': 1, 'POST frappe.client.insert_many': 1 });
+  });
+});
