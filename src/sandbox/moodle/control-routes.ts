@@ -1,7 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { enrolUser } from './enrolments';
+import type { FunctionContext, MoodleEvent } from './functions/function';
 import { addGradedModule, courseTotalItem, finalGrade, setGrade } from './gradebook';
-import { nextId, type MoodleState } from './state';
+import { addAttendanceSession, seedAttendanceStatuses } from './attendance-register';
+import type { MoodleState } from './state';
 import type { WebhookSender } from './webhooks';
 
 export interface ControlRoutesOptions {
@@ -100,6 +103,20 @@ export async function controlRoutes(app: FastifyInstance, options: ControlRoutes
     return reply.code(201).send(result);
   });
 
+  /** A completed enrol_fee payment: `deliver_order` enrols the payer, firing user_enrolment_created with `other.enrol = 'fee'`. */
+  app.post('/__sandbox/payments', async (request, reply) => {
+    const parsed = z.object({ userid: z.number().int(), courseid: z.number().int() }).safeParse(request.body);
+    if (!parsed.success) return reply.code(400).send({ error: z.prettifyError(parsed.error) });
+    const instance = state.enrolInstances.find((candidate) => candidate.courseid === parsed.data.courseid && candidate.enrol === 'fee' && candidate.status === 0);
+    const payer = state.users.find((user) => user.id === parsed.data.userid && !user.deleted);
+    if (!instance || !payer) return reply.code(404).send({ error: 'no enabled fee enrolment in that course, or unknown user' });
+    const events: MoodleEvent[] = [];
+    const context: FunctionContext = { state, caller: payer, siteUrl: '', hasCapability: () => true, emit: (event) => events.push(event) };
+    enrolUser(context, instance, payer.id, instance.roleid, 0, 0, 0);
+    await webhooks.send(events);
+    return reply.code(201).send({ events: events.map((event) => event.eventname) });
+  });
+
   app.post('/__sandbox/completion/criteria', async (request, reply) => {
     const parsed = z.object({ courseid: z.number().int(), gradepass: z.number() }).safeParse(request.body);
     if (!parsed.success) return reply.code(400).send({ error: z.prettifyError(parsed.error) });
@@ -121,31 +138,4 @@ export async function controlRoutes(app: FastifyInstance, options: ControlRoutes
     }
     return reply.code(204).send();
   });
-}
-
-/** Every new attendance instance copies the plugin's template statuses P=2, L=1, E=1, A=0 (A:db/install.php). */
-export function seedAttendanceStatuses(state: MoodleState, attendanceid: number) {
-  const template: [string, string, number][] = [
-    ['P', 'Present', 2],
-    ['L', 'Late', 1],
-    ['E', 'Excused', 1],
-    ['A', 'Absent', 0],
-  ];
-  for (const [acronym, description, grade] of template) {
-    state.attendanceStatuses.push({ id: nextId(state, 'attendance_statuses'), attendanceid, acronym, description, grade, setnumber: 0 });
-  }
-}
-
-export function addAttendanceSession(state: MoodleState, input: z.output<typeof sessionInput>): { sessionid: number } | { error: string } {
-  const statuses = state.attendanceStatuses.filter((status) => status.attendanceid === input.attendanceid);
-  if (statuses.length === 0) return { error: 'unknown attendance instance' };
-  const now = state.now();
-  const id = nextId(state, 'attendance_sessions');
-  state.attendanceSessions.push({ id, attendanceid: input.attendanceid, sessdate: input.sessdate, duration: input.duration, description: input.description, lasttaken: input.log.length > 0 ? now : null, lasttakenby: input.log.length > 0 ? 2 : 0, timemodified: now });
-  for (const entry of input.log) {
-    const status = statuses.find((candidate) => candidate.acronym === entry.acronym);
-    if (!status) return { error: `unknown status ${entry.acronym}` };
-    state.attendanceLogs.push({ id: nextId(state, 'attendance_log'), sessionid: id, studentid: entry.studentid, statusid: status.id, remarks: entry.remarks, timetaken: now, takenby: 2 });
-  }
-  return { sessionid: id };
 }

@@ -1,5 +1,5 @@
 import { demoAcademicTerm, demoCourses, demoMoodleAccounts, demoMoodleEnrolments, demoPaidElective } from '../../demo-data';
-import { addAttendanceSession, seedAttendanceStatuses } from '../control-routes';
+import { addAttendanceSession, seedAttendanceStatuses } from '../attendance-register';
 import { addGradedModule, setGrade } from '../gradebook';
 import { nextId, newUser, type MoodleState } from '../state';
 import { insertCourse } from '../functions/courses';
