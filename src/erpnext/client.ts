@@ -46,6 +46,9 @@ export interface IterateParams<Row> extends Omit<ListParams<Row>, 'limitStart' |
 
 export type ListRow = Record<string, unknown>;
 
+/** A stable order for paging: `creation` ties (same microsecond) are broken by `name`. */
+const defaultOrder = 'creation asc, name asc';
+
 /** Frappe's `frappe.client.insert_many` refuses more than this many documents per call. */
 export const insertManyLimit = 200;
 
@@ -139,11 +142,15 @@ export function createErpnextClient(options: ErpnextClientOptions) {
       return parseDoc(doctype, `GET ${path}`, await resource('GET', path, {}, call));
     },
 
-    /** `GET /api/resource/{doctype}` (frappe.client.get_list): one page of rows. */
+    /**
+     * `GET /api/resource/{doctype}` (frappe.client.get_list): one page of rows. A page past the
+     * first without `orderBy` gets `creation asc, name asc`: v15 sends no ORDER BY of its own.
+     */
     async getList<Row = ListRow>(doctype: string, params: ListParams<Row> = {}, call?: CallOptions): Promise<Row[]> {
       const path = resourcePath(doctype);
       const what = `GET ${path}`;
-      const rows = parse(what, 200, rowsSchema, await resource('GET', path, { query: listQuery(params) }, call)).map(dropNulls);
+      const ordered = params.orderBy === undefined && (params.limitStart ?? 0) > 0 ? { ...params, orderBy: defaultOrder } : params;
+      const rows = parse(what, 200, rowsSchema, await resource('GET', path, { query: listQuery(ordered) }, call)).map(dropNulls);
       const schema = params.schema ?? (z.record(z.string(), z.unknown()) as unknown as z.ZodType<Row>);
       return parse(what, 200, z.array(schema), rows);
     },
@@ -154,7 +161,7 @@ export function createErpnextClient(options: ErpnextClientOptions) {
      */
     async *iterate<Row = ListRow>(doctype: string, params: IterateParams<Row> = {}, call?: CallOptions): AsyncGenerator<Row, void, undefined> {
       const pageSize = params.pageSize ?? 500;
-      const orderBy = params.orderBy ?? 'creation asc, name asc';
+      const orderBy = params.orderBy ?? defaultOrder;
       for (let start = 0; ; start += pageSize) {
         const page = await client.getList<Row>(doctype, { ...params, orderBy, limitStart: start, limitPageLength: pageSize }, call);
         yield* page;

@@ -329,6 +329,8 @@ export class Site {
       if (systemKeys.has(key) || key === 'docstatus' || key === 'modified') continue;
       const field = meta.fields.find((x) => x.fieldname === key);
       if (!field) continue;
+      // Frappe keeps a password when the form sends back its asterisks.
+      if (field.fieldtype === 'Password' && /^\*+$/.test(String(value ?? ''))) continue;
       if (field.fieldtype !== 'Table') {
         doc[key] = coerce(field, value);
         continue;

@@ -1,0 +1,49 @@
+import { pyJsonDumps } from '../../src/sandbox/erpnext/py-json';
+import { compileCondition } from '../../src/sandbox/erpnext/webhook-condition';
+import { compileTemplate } from '../../src/sandbox/erpnext/webhook-template';
+
+/** The byte format and expression subsets behind webhook bodies (pure functions, no HTTP). */
+describe('pyJsonDumps', () => {
+  it('matches Python json.dumps defaults byte for byte', () => {
+    // Expected strings as CPython 3 prints json.dumps(...) for the same values.
+    expect(pyJsonDumps({ a: 1, b: [true, null, 'x'], c: {} })).toBe('{"a": 1, "b": [true, null, "x"], "c": {}}');
+    expect(pyJsonDumps('Zoë “quoted” \n\t\u007f 😀')).toBe('"Zo\\u00eb \\u201cquoted\\u201d \\n\\t\\u007f \\ud83d\\ude00"');
+    expect(pyJsonDumps([])).toBe('[]');
+    expect(pyJsonDumps('a"b\\c/d')).toBe('"a\\"b\\\\c/d"');
+    expect(pyJsonDumps('\u0001')).toBe('"\\u0001"');
+  });
+});
+
+describe('compileCondition', () => {
+  const doc = { status: 'Paid', grand_total: 250, student: 'EDU-STU-2026-00001', customer: null };
+  it.each([
+    ['doc.status == "Paid"', true],
+    ["doc.status != 'Paid'", false],
+    ['doc.grand_total > 100 and doc.status in ["Paid", "Partly Paid"]', true],
+    ['not doc.customer', true],
+    ['doc.customer == None or (doc.grand_total <= 0)', true],
+    ['doc.get("student") and doc.status not in ["Unpaid"]', true],
+    ['doc.grand_total >= 300', false],
+  ])('%s → %s', (source, expected) => {
+    expect(compileCondition(source)(doc)).toBe(expected);
+  });
+
+  it('refuses what it cannot evaluate', () => {
+    expect(() => compileCondition('frappe.db.exists("Student", doc.student)')).toThrow(SyntaxError);
+    expect(() => compileCondition('doc.status = "Paid"')).toThrow(SyntaxError);
+  });
+});
+
+describe('compileTemplate', () => {
+  const doc = { name: 'EDU-STU-2026-00001', student_name: "O'Brien <Ann>", customer: null, enabled: 1 };
+  it('renders fields as Jinja prints them and tojson as Jinja escapes it', () => {
+    expect(compileTemplate('{"name": "{{ doc.name }}", "customer": "{{ doc.customer }}"}')({ doc })).toBe('{"name": "EDU-STU-2026-00001", "customer": "None"}');
+    expect(compileTemplate('{"n": {{ doc.student_name | tojson }} }')({ doc })).toBe('{"n": "O\\u0027Brien \\u003cAnn\\u003e" }');
+    expect(compileTemplate('{{ doc | tojson }}')({ doc })).toBe('{"customer": null, "enabled": 1, "name": "EDU-STU-2026-00001", "student_name": "O\\u0027Brien \\u003cAnn\\u003e"}');
+  });
+
+  it('refuses blocks and unknown filters', () => {
+    expect(() => compileTemplate('{% if doc.name %}x{% endif %}')).toThrow(SyntaxError);
+    expect(() => compileTemplate('{{ doc.name | upper }}')).toThrow(SyntaxError);
+  });
+});
