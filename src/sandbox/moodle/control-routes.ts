@@ -20,6 +20,7 @@ const settingsPatch = z
     allowaccountssameemail: z.boolean(),
     debug: z.boolean(),
     maxInputVars: z.number().int().positive(),
+    simulateMoodleTiming: z.boolean(),
     revokedCapabilities: z.array(z.string()),
   })
   .partial();

@@ -18,6 +18,8 @@ export interface MoodleSandboxOptions {
   /** `empty`: site, web-service user, service and token only; `captures`: the real site before capture 001. */
   seed?: MoodleSandboxSeed;
   faults?: FaultSettingsInput;
+  /** Add a real Moodle 4.1's measured time to batched writes (timing-model.ts), for benchmarks. */
+  simulateMoodleTiming?: boolean;
 }
 
 export interface MoodleSandbox {
@@ -39,6 +41,7 @@ export async function startMoodleSandbox(options: MoodleSandboxOptions = {}): Pr
   else if (seed === 'demo') seedDemo(state, token);
   else seedSite(state, { token, sitename: 'Campus Bridge Sandbox Moodle', siteShortname: 'sandbox', siteSummary: '', functions: allSandboxFunctions(), siteCreated: state.now() });
 
+  state.settings.simulateMoodleTiming = options.simulateMoodleTiming ?? false;
   const webhooks = createWebhookSender();
   const requestCounts = new Map<string, number>();
   // Big batches are the point of the client's chunking; PHP's own cap is max_input_vars, not bytes.

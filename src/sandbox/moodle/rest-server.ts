@@ -5,6 +5,7 @@ import { otherMoodleFunctions, wsFunctions } from './functions/index';
 import { validateParameters } from './parameters';
 import { mergeGetPost, parsePhpFields, type PhpArray } from './php-input';
 import type { MoodleState } from './state';
+import { simulatedDurationMs } from './timing-model';
 import type { WebhookSender } from './webhooks';
 import { xmlException, xmlResponse, xmlShapes } from './xml';
 
@@ -88,6 +89,13 @@ export async function restServer(app: FastifyInstance, options: RestServerOption
     for (const key of ['moodlewsrestformat', 'wstoken', 'wsfunction']) input.delete(key);
     requestCounts.set(wsfunction ?? '(none)', (requestCounts.get(wsfunction ?? '(none)') ?? 0) + 1);
 
+    if (state.settings.simulateMoodleTiming && wsfunction) {
+      const delay = simulatedDurationMs(wsfunction, (argument) => {
+        const list = input.get(argument);
+        return list instanceof Map ? list.size : 0;
+      });
+      if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+    }
     const events: MoodleEvent[] = [];
     let result: unknown;
     try {

@@ -174,6 +174,8 @@ export interface SiteSettings {
   allowaccountssameemail: boolean;
   debug: boolean;
   maxInputVars: number;
+  /** Add a real Moodle 4.1's response time to batched writes (see timing-model.ts); off by default. */
+  simulateMoodleTiming: boolean;
   /** Capabilities taken away from the web-service role (the captures toggle a few). */
   revokedCapabilities: string[];
 }
@@ -225,6 +227,7 @@ export function emptyState(): MoodleState {
       allowaccountssameemail: false,
       debug: false,
       maxInputVars: 5000,
+      simulateMoodleTiming: false,
       revokedCapabilities: [],
     },
     service: { shortname: 'campus_bridge', functions: [] },
