@@ -118,16 +118,16 @@ export function createMoodleClient(options: MoodleClientOptions) {
 
   return {
     /** `core_webservice_get_site_info`: site, release and the functions this token may call. */
-    getSiteInfo: (call_?: CallOptions) => call('core_webservice_get_site_info', {}, siteInfoSchema, call_),
+    getSiteInfo: (callOptions?: CallOptions) => call('core_webservice_get_site_info', {}, siteInfoSchema, callOptions),
 
     /**
      * `core_user_get_users_by_field`: exact match (email is case-sensitive on PostgreSQL), no
      * deleted filter, missing values silently omitted, results ordered by id.
      */
-    async getUsersByField(field: UserLookupField, values: (string | number)[], call_?: CallOptions) {
+    async getUsersByField(field: UserLookupField, values: (string | number)[], callOptions?: CallOptions) {
       const users = [];
       for (const part of chunk(values, fixedFields)) {
-        users.push(...(await call('core_user_get_users_by_field', { field, values: part }, z.array(moodleUserSchema), call_)));
+        users.push(...(await call('core_user_get_users_by_field', { field, values: part }, z.array(moodleUserSchema), callOptions)));
       }
       return users;
     },
@@ -136,79 +136,79 @@ export function createMoodleClient(options: MoodleClientOptions) {
      * `core_user_get_users`: AND-ed criteria; email/firstname/lastname are case-insensitive LIKE.
      * An unsupported key only yields a warning and is dropped, which can match every user.
      */
-    getUsers: (criteria: { key: string; value: string }[], call_?: CallOptions) =>
-      call('core_user_get_users', { criteria }, getUsersResultSchema, call_),
+    getUsers: (criteria: { key: string; value: string }[], callOptions?: CallOptions) =>
+      call('core_user_get_users', { criteria }, getUsersResultSchema, callOptions),
 
     /** `core_user_create_users`: each request is all-or-nothing; `createpassword` makes Moodle mail the credentials. */
-    async createUsers(users: NewMoodleUser[], call_?: CallOptions) {
+    async createUsers(users: NewMoodleUser[], callOptions?: CallOptions) {
       const created = [];
       for (const part of chunk(users, fixedFields)) {
-        created.push(...(await call('core_user_create_users', { users: part }, z.array(createdUserSchema), call_)));
+        created.push(...(await call('core_user_create_users', { users: part }, z.array(createdUserSchema), callOptions)));
       }
       return created;
     },
 
     /** `core_user_update_users`: per-user transactions; failures come back as warnings, not errors. */
-    async updateUsers(users: MoodleUserUpdate[], call_?: CallOptions): Promise<{ warnings: MoodleWarning[] }> {
+    async updateUsers(users: MoodleUserUpdate[], callOptions?: CallOptions): Promise<{ warnings: MoodleWarning[] }> {
       const warnings: MoodleWarning[] = [];
       for (const part of chunk(users, fixedFields)) {
-        warnings.push(...(await call('core_user_update_users', { users: part }, updateUsersResultSchema, call_)).warnings);
+        warnings.push(...(await call('core_user_update_users', { users: part }, updateUsersResultSchema, callOptions)).warnings);
       }
       return { warnings };
     },
 
     /** `core_course_get_courses_by_field`: `''` lists every course including the site course (id 1). */
-    getCoursesByField: (field: CourseLookupField = '', value?: string | number, call_?: CallOptions) =>
-      call('core_course_get_courses_by_field', field === '' ? {} : { field, value }, coursesByFieldSchema, call_),
+    getCoursesByField: (field: CourseLookupField = '', value?: string | number, callOptions?: CallOptions) =>
+      call('core_course_get_courses_by_field', field === '' ? {} : { field, value }, coursesByFieldSchema, callOptions),
 
     /**
      * `enrol_manual_enrol_users`. Always send the full intended state: a missing `suspend`,
      * `timestart` or `timeend` reactivates the enrolment and clears its dates.
      */
-    async enrolUsers(enrolments: Enrolment[], call_?: CallOptions) {
+    async enrolUsers(enrolments: Enrolment[], callOptions?: CallOptions) {
       for (const part of chunk(enrolments, fixedFields)) {
-        await call('enrol_manual_enrol_users', { enrolments: part }, nullResult, call_);
+        await call('enrol_manual_enrol_users', { enrolments: part }, nullResult, callOptions);
       }
     },
 
     /** `enrol_manual_unenrol_users`: removes the whole manual enrolment; the last one also deletes grades. */
-    async unenrolUsers(enrolments: Unenrolment[], call_?: CallOptions) {
+    async unenrolUsers(enrolments: Unenrolment[], callOptions?: CallOptions) {
       for (const part of chunk(enrolments, fixedFields)) {
-        await call('enrol_manual_unenrol_users', { enrolments: part }, nullResult, call_);
+        await call('enrol_manual_unenrol_users', { enrolments: part }, nullResult, callOptions);
       }
     },
 
     /** `core_enrol_get_enrolled_users`: includes suspended enrolments (without a flag) unless `onlyactive`. */
-    getEnrolledUsers(courseid: number, options: EnrolledUsersOptions = {}, call_?: CallOptions) {
+    getEnrolledUsers(courseid: number, options: EnrolledUsersOptions = {}, callOptions?: CallOptions) {
       const list = Object.entries(options)
         .filter(([, value]) => value !== undefined)
         .map(([name, value]) => ({ name, value: typeof value === 'boolean' ? (value ? '1' : '0') : String(value) }));
-      return call('core_enrol_get_enrolled_users', { courseid, options: list }, z.array(enrolledUserSchema), call_);
+      return call('core_enrol_get_enrolled_users', { courseid, options: list }, z.array(enrolledUserSchema), callOptions);
     },
 
     /** `core_enrol_get_users_courses`: active enrolments only; an unknown user gives `[]`. */
-    getUsersCourses: (userid: number, call_?: CallOptions) =>
-      call('core_enrol_get_users_courses', { userid }, z.array(userCourseSchema), call_),
+    getUsersCourses: (userid: number, callOptions?: CallOptions) =>
+      call('core_enrol_get_users_courses', { userid }, z.array(userCourseSchema), callOptions),
 
     /** `gradereport_user_get_grade_items`: `userid` 0 or omitted = every graded user; course total has `itemtype: 'course'`. */
-    getGradeItems: (courseid: number, userid?: number, call_?: CallOptions) =>
-      call('gradereport_user_get_grade_items', { courseid, userid }, gradeItemsResultSchema, call_),
+    getGradeItems: (courseid: number, userid?: number, callOptions?: CallOptions) =>
+      call('gradereport_user_get_grade_items', { courseid, userid }, gradeItemsResultSchema, callOptions),
 
     /** `core_course_get_contents`: sections and modules; attendance instances have `modname: 'attendance'`. */
-    getCourseContents: (courseid: number, call_?: CallOptions) =>
-      call('core_course_get_contents', { courseid }, z.array(courseSectionSchema), call_),
+    getCourseContents: (courseid: number, callOptions?: CallOptions) =>
+      call('core_course_get_contents', { courseid }, z.array(courseSectionSchema), callOptions),
 
     /** `mod_attendance_get_sessions`: every session of one attendance instance with its log. */
-    getAttendanceSessions: (attendanceid: number, call_?: CallOptions) =>
-      call('mod_attendance_get_sessions', { attendanceid }, z.array(attendanceSessionSchema), call_),
+    getAttendanceSessions: (attendanceid: number, callOptions?: CallOptions) =>
+      call('mod_attendance_get_sessions', { attendanceid }, z.array(attendanceSessionSchema), callOptions),
 
     /** `mod_attendance_get_session`: one session with statuses, users and `attendance_log`. */
-    getAttendanceSession: (sessionid: number, call_?: CallOptions) =>
-      call('mod_attendance_get_session', { sessionid }, attendanceSessionSchema, call_),
+    getAttendanceSession: (sessionid: number, callOptions?: CallOptions) =>
+      call('mod_attendance_get_session', { sessionid }, attendanceSessionSchema, callOptions),
 
     /** `core_completion_get_course_completion_status`. */
-    getCourseCompletionStatus: (courseid: number, userid: number, call_?: CallOptions) =>
-      call('core_completion_get_course_completion_status', { courseid, userid }, completionStatusSchema, call_),
+    getCourseCompletionStatus: (courseid: number, userid: number, callOptions?: CallOptions) =>
+      call('core_completion_get_course_completion_status', { courseid, userid }, completionStatusSchema, callOptions),
   };
 }
 

@@ -91,7 +91,6 @@ export interface Role {
   /** Empty: Moodle shows localised names for standard roles. */
   name: string;
   sortorder: number;
-  assignableInCourse: boolean;
 }
 
 export interface CourseModule {

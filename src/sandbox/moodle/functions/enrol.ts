@@ -3,7 +3,7 @@ import { codingError, invalidParameter, moodleException } from '../exceptions';
 import { activeCoursesOf, activeEnrolmentIndex, courseEnrolments, enrolUser, isActive, unenrolUser } from '../enrolments';
 import { multiple, optional, single, value, withDefault } from '../parameters';
 import { userDetails } from '../presenters';
-import type { MoodleState, UserRecord } from '../state';
+import { transaction, type MoodleState, type UserRecord } from '../state';
 import { findCourse } from './courses';
 import { requireCapability, type FunctionContext, type WsFunction } from './function';
 
@@ -28,8 +28,7 @@ export const enrolUsers: WsFunction = {
       .parse(args);
     const { state } = context;
     // One delegated transaction for the whole call (captures 087/088).
-    const saved = { userEnrolments: state.userEnrolments.map((ue) => ({ ...ue })), roleAssignments: [...state.roleAssignments] };
-    try {
+    transaction(state, () => {
       for (const enrolment of enrolments) {
         if (!state.courses.some((course) => course.id === enrolment.courseid)) throw invalidParameter('Context does not exist');
         requireCapability(context, 'enrol/manual:enrol', 'Enrol users');
@@ -44,10 +43,7 @@ export const enrolUsers: WsFunction = {
         }
         enrolUser(context, instance, enrolment.userid, enrolment.roleid, enrolment.timestart ?? 0, enrolment.timeend ?? 0, enrolment.suspend ? 1 : 0);
       }
-    } catch (error) {
-      Object.assign(state, saved);
-      throw error;
-    }
+    });
     return null;
   },
 };
@@ -59,8 +55,7 @@ export const unenrolUsers: WsFunction = {
   execute(args, context) {
     const { enrolments } = z.object({ enrolments: z.array(z.object({ userid: z.number(), courseid: z.number() })) }).parse(args);
     const { state } = context;
-    const saved = { userEnrolments: state.userEnrolments.map((ue) => ({ ...ue })), roleAssignments: [...state.roleAssignments], grades: state.grades.map((grade) => ({ ...grade })) };
-    try {
+    transaction(state, () => {
       for (const enrolment of enrolments) {
         findCourse(state, enrolment.courseid, 'SELECT id,category FROM {course} WHERE id = ?');
         requireCapability(context, 'enrol/manual:unenrol', 'Unenrol users from the course');
@@ -69,10 +64,7 @@ export const unenrolUsers: WsFunction = {
         if (!state.users.some((user) => user.id === enrolment.userid)) throw invalidParameter(`User id not exist: ${enrolment.userid}`);
         unenrolUser(context, instance, enrolment.userid);
       }
-    } catch (error) {
-      Object.assign(state, saved);
-      throw error;
-    }
+    });
     return null;
   },
 };

@@ -45,7 +45,7 @@ export function seedSite(state: MoodleState, options: SiteSeedOptions): UserReco
   state.users.push(wsUser);
   state.tokens.set(options.token, wsUser.id);
   state.service = { shortname: 'campus_bridge', functions: options.functions };
-  state.roles = standardRoles.map(([id, shortname]) => ({ id, shortname, name: '', sortorder: id, assignableInCourse: true }));
+  state.roles = standardRoles.map(([id, shortname]) => ({ id, shortname, name: '', sortorder: id }));
   state.assignableRoles = standardRoles.filter(([, , assignable]) => assignable).map(([id]) => id);
   state.categories.set(1, 'Category 1');
   state.courses.push({
