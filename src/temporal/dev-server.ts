@@ -14,6 +14,11 @@ export interface DevServerOptions {
   readyTimeoutMs?: number;
   /** Codec endpoint the Web UI calls to decode payloads. */
   uiCodecEndpoint?: string;
+  /**
+   * Own process group: Ctrl-C in a terminal then reaches only our process, which stops the server
+   * after the workers have drained instead of the server dying under them.
+   */
+  detached?: boolean;
 }
 
 export interface DevServer {
@@ -31,7 +36,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   if (options.uiCodecEndpoint) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
   args.push(...devServerSearchAttributeArgs());
 
-  const child = spawn(temporalCliPath(), args, { stdio: ['ignore', options.stdio ?? 'ignore', options.stdio ?? 'ignore'] });
+  const child = spawn(temporalCliPath(), args, { stdio: ['ignore', options.stdio ?? 'ignore', options.stdio ?? 'ignore'], detached: options.detached });
   let exited: string | undefined;
   child.once('exit', (code, signal) => (exited = `exited with ${signal ?? code}`));
 

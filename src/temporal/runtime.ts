@@ -1,9 +1,9 @@
 import type { LogLevel, LogMetadata, Logger as TemporalLogger } from '@temporalio/common';
 import { Runtime } from '@temporalio/worker';
-import type { Logger } from 'pino';
+import pino, { type Logger } from 'pino';
 
 /** Each of our workers polls one kind of task by design; the SDK announces the other kind at every start. */
-const expectedNotice = /^No (activities|workflows) registered, not polling/;
+const expectedNotice = /^No (activities|workflows|Nexus services) registered, not polling/;
 
 const pinoLevel: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {
   TRACE: 'trace',
@@ -35,5 +35,7 @@ export function temporalLoggerFor(logger: Logger): TemporalLogger {
  * server, instead of the SDK shutting workers down on its own.
  */
 export function installTemporalRuntime(logger: Logger): void {
-  Runtime.install({ logger: temporalLoggerFor(logger.child({ component: 'temporal' })), shutdownSignals: [] });
+  // The SDK's INFO lines (bundle statistics, worker state changes) drown our own; debug shows them.
+  const level = logger.levelVal >= pino.levels.values.warn || logger.levelVal <= pino.levels.values.debug ? logger.level : 'warn';
+  Runtime.install({ logger: temporalLoggerFor(logger.child({ component: 'temporal' }, { level })), shutdownSignals: [] });
 }

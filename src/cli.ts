@@ -1,0 +1,71 @@
+import { parseArgs } from 'node:util';
+
+const usage = `Usage: campus-bridge <command> [options]
+
+  dev                                   the whole local stack (npm start)
+  worker                                the Temporal workers (production)
+  gateway                               the HTTP gateway (production)
+  setup [--gateway-url URL] [--rotate-secret]
+                                        ERPNext custom field and signed Webhook documents
+  schedules apply | trigger <grades|attendance>
+                                        the nightly grade and attendance Schedules
+  sync <grades|attendance> [--course C] [--student S] [--wait]
+                                        start a sync now
+`;
+
+class UsageError extends Error {}
+
+/** Parses arguments and hands over to `src/commands/<name>.ts`; nothing else lives here. */
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'dev':
+      return (await import('./commands/dev')).devCommand();
+    case 'worker':
+      return (await import('./commands/worker')).workerCommand();
+    case 'gateway':
+      return (await import('./commands/gateway')).gatewayCommand();
+    case 'setup': {
+      const { values } = parseArgs({ args: rest, options: { 'gateway-url': { type: 'string' }, 'rotate-secret': { type: 'boolean' } } });
+      await (await import('./commands/setup')).setupCommand({ gatewayUrl: values['gateway-url'], rotateSecret: values['rotate-secret'] });
+      return;
+    }
+    case 'schedules': {
+      const { positionals } = parseArgs({ args: rest, allowPositionals: true });
+      const [action, which] = positionals;
+      if (action !== 'apply' && action !== 'trigger') throw new UsageError('schedules needs `apply` or `trigger <grades|attendance>`');
+      if (action === 'trigger' && which !== 'grades' && which !== 'attendance') throw new UsageError('schedules trigger needs `grades` or `attendance`');
+      return (await import('./commands/schedules')).schedulesCommand({ action, which: which as 'grades' | 'attendance' | undefined });
+    }
+    case 'sync': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: { course: { type: 'string' }, student: { type: 'string' }, wait: { type: 'boolean' } },
+      });
+      const [what] = positionals;
+      if (what !== 'grades' && what !== 'attendance') throw new UsageError('sync needs `grades` or `attendance`');
+      return (await import('./commands/sync')).syncCommand({ what, ...values });
+    }
+    case undefined:
+    case 'help':
+    case '--help':
+      process.stdout.write(usage);
+      return;
+    default:
+      throw new UsageError(`unknown command: ${command}`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  () => undefined,
+  (err: unknown) => {
+    if (err instanceof UsageError) {
+      process.stderr.write(`campus-bridge: ${err.message}\n\n${usage}`);
+      process.exit(2);
+    }
+    // Our errors are written for operators (ConfigError lists each variable; PortInUseError names the port).
+    process.stderr.write(`campus-bridge: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,198 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { developmentDefaults, loadConfig, type Config } from '../config/env';
+import { loadMapping } from '../config/mapping-file';
+import { createErpnextClient } from '../erpnext/client';
+import { createLogger } from '../gateway/logger';
+import { startGateway } from '../gateway/server';
+import { createMoodleClient } from '../moodle/client';
+import { assertPortFree } from '../net/port-in-use';
+import { startErpnextSandbox } from '../sandbox/erpnext';
+import { startMoodleSandbox } from '../sandbox/moodle';
+import { connectClient, connectWorkerConnection } from '../temporal/connection';
+import { startDevServer } from '../temporal/dev-server';
+import { installTemporalRuntime } from '../temporal/runtime';
+import { applySchedules } from '../temporal/schedules';
+import { createWorkers } from '../temporal/worker';
+import { PidFile } from './pid-file';
+import { setupErpnext } from './setup';
+import { shutdownSignal } from './shutdown-signal';
+
+/** Git-ignored folder for the local stack's state: Temporal's SQLite history and pid files. */
+const dataDir = path.resolve(__dirname, '../../.data');
+
+/** Things started so far, stopped in reverse order: gateway, workers, sandboxes, Temporal. */
+class StopStack {
+  private readonly steps: { name: string; stop: () => Promise<void> | void }[] = [];
+
+  push(name: string, stop: () => Promise<void> | void): void {
+    this.steps.push({ name, stop });
+  }
+
+  async stopAll(report: (line: string) => void): Promise<boolean> {
+    let clean = true;
+    for (const step of this.steps.reverse()) {
+      try {
+        await step.stop();
+      } catch (err) {
+        clean = false;
+        report(`stopping ${step.name} failed: ${(err as Error).message}`);
+      }
+    }
+    this.steps.length = 0;
+    return clean;
+  }
+}
+
+function portOf(url: string): number {
+  const parsed = new URL(url);
+  return Number(parsed.port || (parsed.protocol === 'https:' ? 443 : 80));
+}
+
+function banner(rows: [string, string, string][]): string {
+  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((row) => row[i].length)));
+  const line = (row: string[]) => `│ ${row.map((cell, i) => cell.padEnd(widths[i])).join(' │ ')} │`;
+  const rule = (l: string, m: string, r: string) => `${l}${widths.map((w) => '─'.repeat(w + 2)).join(m)}${r}`;
+  return [rule('┌', '┬', '┐'), line(rows[0]), rule('├', '┼', '┤'), ...rows.slice(1).map(line), rule('└', '┴', '┘')].join('\n');
+}
+
+export interface DevCommandOptions {
+  env?: NodeJS.ProcessEnv;
+  print?: (line: string) => void;
+}
+
+/**
+ * `campus-bridge dev` (`npm start`): the whole local stack in one process. Temporal dev server
+ * (history kept in .data/temporal.db), the Moodle and ERPNext sandboxes with demo data unless
+ * MOODLE_URL / ERPNEXT_URL point at real systems, the three workers, the gateway, ERPNext's
+ * webhook setup (sandbox only) and the Schedules. Ctrl-C stops it all and exits 0.
+ */
+export async function devCommand(options: DevCommandOptions = {}): Promise<void> {
+  const env = options.env ?? process.env;
+  const print = options.print ?? ((line: string) => console.log(line));
+  const config = loadConfig(env, { developmentDefaults: true });
+  const mapping = loadMapping(config.MAPPING_FILE);
+  const realMoodle = Boolean(env.MOODLE_URL?.trim());
+  const realErpnext = Boolean(env.ERPNEXT_URL?.trim());
+  const logger = createLogger({ level: config.LOG_LEVEL });
+  installTemporalRuntime(logger);
+
+  mkdirSync(dataDir, { recursive: true });
+  const devPid = new PidFile(path.join(dataDir, 'dev.pid'), /src\/cli\.ts dev|campus-bridge dev/);
+  const temporalPid = new PidFile(path.join(dataDir, 'temporal.pid'), /temporal.* server start-dev/);
+  const running = devPid.livePid();
+  if (running !== undefined && running !== process.pid) {
+    throw new Error(`campus-bridge dev is already running (pid ${running}); stop it (Ctrl-C in its terminal, or kill ${running}) before starting another.`);
+  }
+  const stale = await temporalPid.stopLeftover();
+  if (stale !== undefined) print(`Stopped the Temporal dev server (pid ${stale}) that an earlier run left behind.`);
+
+  const temporalPort = Number(config.TEMPORAL_ADDRESS.split(':').pop());
+  const uiPort = temporalPort + 1000;
+  const needed: [number, string, string][] = [
+    [temporalPort, 'Temporal gRPC', 'stop that program or set TEMPORAL_ADDRESS to 127.0.0.1:<free port>.'],
+    [uiPort, 'Temporal Web UI', 'stop that program or set TEMPORAL_ADDRESS to 127.0.0.1:<free port> (the UI uses that port + 1000).'],
+    [config.GATEWAY_PORT, 'gateway', 'stop that program or set GATEWAY_PORT to a free port.'],
+  ];
+  if (!realMoodle) needed.push([portOf(developmentDefaults.MOODLE_URL), 'Moodle sandbox', 'stop that program, or set MOODLE_URL to use a real Moodle.']);
+  if (!realErpnext) needed.push([portOf(developmentDefaults.ERPNEXT_URL), 'ERPNext sandbox', 'stop that program, or set ERPNEXT_URL to use a real ERPNext.']);
+  for (const [port, purpose, hint] of needed) await assertPortFree(port, purpose, hint);
+
+  devPid.write(process.pid);
+  const started = new StopStack();
+  started.push('pid file', () => devPid.remove());
+  const stopped = shutdownSignal();
+  try {
+    print('Starting the Temporal dev server ...');
+    const server = await startDevServer({
+      port: temporalPort,
+      uiPort,
+      dbFilename: path.join(dataDir, 'temporal.db'),
+      detached: true,
+    });
+    if (server.process.pid !== undefined) temporalPid.write(server.process.pid);
+    started.push('Temporal dev server', async () => {
+      await server.stop();
+      temporalPid.remove();
+    });
+
+    if (!realMoodle) {
+      const moodle = await startMoodleSandbox({ port: portOf(developmentDefaults.MOODLE_URL), token: config.MOODLE_TOKEN, seed: 'demo' });
+      started.push('Moodle sandbox', () => moodle.close());
+    }
+    if (!realErpnext) {
+      const erpnext = await startErpnextSandbox({ port: portOf(developmentDefaults.ERPNEXT_URL), apiKey: config.ERPNEXT_API_KEY, apiSecret: config.ERPNEXT_API_SECRET, seed: 'demo' });
+      started.push('ERPNext sandbox', () => erpnext.close());
+    }
+
+    const temporal = await connectClient({ address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE });
+    started.push('Temporal client', () => temporal.connection.close());
+    const connection = await connectWorkerConnection({ address: config.TEMPORAL_ADDRESS });
+    started.push('worker connection', () => connection.close());
+    const erp = createErpnextClient({ url: config.ERPNEXT_URL, apiKey: config.ERPNEXT_API_KEY, apiSecret: config.ERPNEXT_API_SECRET });
+
+    print('Bundling workflows and starting the workers ...');
+    const workers = await createWorkers({
+      connection,
+      namespace: config.TEMPORAL_NAMESPACE,
+      moodle: createMoodleClient({ url: config.MOODLE_URL, token: config.MOODLE_TOKEN }),
+      erpnext: erp,
+      mapping,
+      rates: { moodle: config.MOODLE_RATE_PER_SECOND, erpnext: config.ERPNEXT_RATE_PER_SECOND },
+    });
+    const workersRunning = workers.run();
+    started.push('workers', async () => {
+      workers.shutdown();
+      await workersRunning;
+    });
+
+    const gateway = await startGateway({ config, temporal, mapping, logger, host: '127.0.0.1' });
+    started.push('gateway', () => gateway.close());
+
+    if (!realErpnext) {
+      // The stack stays useful without webhooks (admin API, schedules), so a failed setup is reported, not fatal.
+      await setupErpnext(erp, { gatewayUrl: gateway.url, secret: config.ERPNEXT_WEBHOOK_SECRET }).then(
+        (report) => logger.info({ customField: report.customField, webhooks: report.webhooks.length }, 'ERPNext sandbox set up'),
+        (err: Error) => print(`Warning: ERPNext sandbox setup failed, so its webhooks will not reach the gateway: ${err.message}`),
+      );
+    }
+    for (const { scheduleId, outcome } of await applySchedules(temporal, mapping)) logger.info({ scheduleId, outcome }, 'schedule applied');
+
+    print(banner(rows(config, { gatewayUrl: gateway.url, uiPort, realMoodle, realErpnext })));
+    print('Press Ctrl-C to stop everything.');
+
+    const outcome = await Promise.race([stopped.then((signal) => ({ signal })), workersRunning.then(() => ({ workersStopped: true }))]);
+    print('signal' in outcome ? `${outcome.signal}: stopping ...` : 'The workers stopped on their own: stopping ...');
+  } catch (err) {
+    await started.stopAll(print);
+    throw err;
+  }
+  const clean = await started.stopAll(print);
+  print(clean ? 'Stopped.' : 'Stopped, with errors (above).');
+  if (!clean) process.exitCode = 1;
+}
+
+/** Demo credentials are printed; anything configured stays unprinted, named by its variable. */
+function credential(config: Config, name: 'ADMIN_TOKEN' | 'MOODLE_TOKEN' | 'ERPNEXT_API_KEY' | 'ERPNEXT_API_SECRET'): string {
+  return config[name] === developmentDefaults[name] ? config[name] : `(${name})`;
+}
+
+function rows(config: Config, where: { gatewayUrl: string; uiPort: number; realMoodle: boolean; realErpnext: boolean }): [string, string, string][] {
+  return [
+    ['What', 'URL', 'Notes'],
+    ['Temporal Web UI', `http://localhost:${where.uiPort}`, `namespace ${config.TEMPORAL_NAMESPACE}, gRPC ${config.TEMPORAL_ADDRESS}`],
+    ['Gateway', where.gatewayUrl, `/readyz, /metrics; admin bearer ${credential(config, 'ADMIN_TOKEN')}`],
+    [
+      where.realMoodle ? 'Moodle (real)' : 'Moodle sandbox',
+      config.MOODLE_URL,
+      where.realMoodle ? 'from MOODLE_URL' : `demo data; wstoken ${credential(config, 'MOODLE_TOKEN')}`,
+    ],
+    [
+      where.realErpnext ? 'ERPNext (real)' : 'ERPNext sandbox',
+      config.ERPNEXT_URL,
+      where.realErpnext
+        ? 'from ERPNEXT_URL; run `campus-bridge setup` once'
+        : `demo data; Authorization: token ${credential(config, 'ERPNEXT_API_KEY')}:${credential(config, 'ERPNEXT_API_SECRET')}`,
+    ],
+  ];
+}
