@@ -22,6 +22,8 @@ afterEach(async () => {
 
 const hook = (doctype: string, event: string, extra: Record<string, unknown> = {}) =>
   erp.insert('Webhook', {
+    // Webhook is named "Set by user" (autoname prompt): the REST insert must carry the name.
+    name: `${doctype} ${event}`,
     webhook_doctype: doctype,
     webhook_docevent: event,
     request_url: `${receiver.url}/webhooks/erpnext/${doctype.toLowerCase().replace(/ /g, '-')}/${event}`,
@@ -136,9 +138,19 @@ it('refuses a Webhook whose condition or template the sandbox cannot evaluate, a
   await expect(hook('Student', 'on_submit')).rejects.toMatchObject({ messages: ['DocType must be Submittable for the selected Doc Event'] });
 });
 
-it('hides the webhook secret when the Webhook is read back', async () => {
+it('needs a name, as a "Set by user" DocType, and a secret when security is on', async () => {
+  await expect(hook('Student', 'on_update', { name: undefined })).rejects.toMatchObject({ status: 417, messages: ['Please set the document name'] });
+  await expect(hook('Student', 'on_update', { webhook_secret: undefined })).rejects.toMatchObject({ status: 417, messages: ['Invalid Webhook Secret'] });
+  expect((await hook('Student', 'on_update')).name).toBe('Student on_update');
+});
+
+it('hides the webhook secret when the Webhook is read back, and keeps it when the asterisks are sent back', async () => {
   const webhook = await hook('Student', 'on_update');
   const read = await erp.getDoc('Webhook', webhook.name);
   expect(read.webhook_secret).toBe('*'.repeat(secret.length));
   expect(JSON.stringify(read)).not.toContain(secret);
+  await erp.update('Webhook', webhook.name, { ...read, condition: 'doc.city == "York"' });
+  await erp.update('Student', demoStudents[9].name, { city: 'York' });
+  const [delivery] = await receiver.waitFor(1);
+  expect(delivery.headers['x-frappe-webhook-signature']).toBe(signatureOf(delivery.body));
 });

@@ -17,7 +17,7 @@ export function authenticate(header: string | undefined, credentials: { apiKey: 
   let pair: string | undefined;
   if (scheme.toLowerCase() === 'token') pair = value;
   else if (scheme.toLowerCase() === 'basic') {
-    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value)) throw new FrappeException('InvalidAuthorizationToken', 400, []);
+    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value)) throw new FrappeException('InvalidAuthorizationToken', 400, ['Failed to decode token, please provide a valid base64-encoded token.']);
     pair = Buffer.from(value, 'base64').toString('utf8');
   }
   const [key, secret] = (pair ?? '').split(':');

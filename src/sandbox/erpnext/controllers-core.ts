@@ -61,6 +61,9 @@ const webhook: Controller = {
     }
     if (doc.request_structure === 'Form URL-Encoded') doc.webhook_json = null;
     if (doc.request_structure === 'JSON') doc.webhook_data = [];
+    const dataFields = ((doc.webhook_data as Doc[]) ?? []).map((r) => str(r.fieldname));
+    if (new Set(dataFields).size !== dataFields.length) validationError('Same Field is entered more than once');
+    if (Number(doc.enable_security) && !str(doc.webhook_secret)) validationError('Invalid Webhook Secret');
     if (str(doc.webhook_json)) {
       try {
         compileTemplate(str(doc.webhook_json));

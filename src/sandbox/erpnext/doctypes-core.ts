@@ -44,16 +44,17 @@ export const coreDoctypes: readonly DocTypeMeta[] = [
   {
     name: 'Webhook',
     module: 'Integrations',
-    autoname: 'series:HOOK-.####',
+    // "Set by user": a REST insert must carry `name`.
+    autoname: 'prompt',
     fields: [
-      f.link('webhook_doctype', 'DocType', 'DocType', { reqd: true }),
-      f.select('webhook_docevent', 'Doc Event', webhookDocEvents, { reqd: true }),
+      f.link('webhook_doctype', 'DocType', 'DocType', { reqd: true, setOnlyOnce: true }),
+      f.select('webhook_docevent', 'Doc Event', webhookDocEvents, { setOnlyOnce: true }),
       f.check('enabled', 'Enabled', { default: 1 }),
-      f.code('condition', 'Condition'),
-      f.data('request_url', 'Request URL', { reqd: true }),
+      f.text('condition', 'Condition'),
+      f.text('request_url', 'Request URL', { reqd: true }),
       f.check('is_dynamic_url', 'Is Dynamic URL?'),
       f.int('timeout', 'Request Timeout', { default: 5 }),
-      f.select('request_method', 'Request Method', ['POST', 'PUT', 'DELETE'], { default: 'POST' }),
+      f.select('request_method', 'Request Method', ['POST', 'PUT', 'DELETE'], { reqd: true, default: 'POST' }),
       f.select('request_structure', 'Request Structure', ['', 'Form URL-Encoded', 'JSON']),
       f.check('enable_security', 'Enable Security'),
       { fieldname: 'webhook_secret', fieldtype: 'Password', label: 'Webhook Secret' },
@@ -69,6 +70,7 @@ export const coreDoctypes: readonly DocTypeMeta[] = [
     autoname: 'hash',
     fields: [
       f.link('webhook', 'Webhook', 'Webhook'),
+      f.link('reference_doctype', 'Reference DocType', 'DocType'),
       f.data('reference_document', 'Reference Document'),
       f.code('headers', 'Headers'),
       f.code('data', 'Data'),

@@ -30,7 +30,7 @@ export interface FieldMeta {
 
 /**
  * `series:PREFIX-.YYYY.-` (then `.#####`), `field:fieldname`, `format:EDU-CE-{YYYY}-{#####}`,
- * `hash`, or `controller` (the DocType's controller names it).
+ * `hash`, `prompt` (the caller supplies `name`), or `controller` (the DocType's controller names it).
  */
 export type Autoname = string;
 

@@ -7,9 +7,11 @@ import type { Doc, Store } from './store';
  * Frappe's `set_new_name` for the naming rules the sandbox's DocTypes use. Date parts come from the
  * sandbox clock ("today"), as Frappe's `parse_naming_series` takes them from the current date.
  */
-export function newName(meta: DocTypeMeta, doc: Doc, store: Store, today: string): string {
+export function newName(meta: DocTypeMeta, doc: Doc, store: Store, today: string, requestedName: unknown): string {
   const rule = meta.autoname;
   if (rule === 'hash') return randomBytes(5).toString('hex');
+  // Only "Set by user" DocTypes keep a client's `name`; every other rule replaces it.
+  if (rule === 'prompt') return String(requestedName ?? '').trim() || frappeThrow('ValidationError', 'Please set the document name');
   if (rule.startsWith('field:')) {
     const fieldname = rule.slice('field:'.length);
     const value = doc[fieldname];

@@ -33,10 +33,11 @@ export function createWebhookDispatcher(site: Site, options: WebhookDispatcherOp
   const inFlight = new Set<Promise<void>>();
   let queue = new Map<string, Queued>();
 
-  function log(webhook: string, docname: string, url: string, headers: Record<string, string> | undefined, data: unknown, response: string | undefined, error: string | undefined) {
+  function log(webhook: string, doctype: string, docname: string, url: string, headers: Record<string, string> | undefined, data: unknown, response: string | undefined, error: string | undefined) {
     site.transaction(() =>
       site.insert('Webhook Request Log', {
         webhook,
+        reference_doctype: doctype,
         reference_document: docname,
         url,
         user: 'Administrator',
@@ -74,7 +75,7 @@ export function createWebhookDispatcher(site: Site, options: WebhookDispatcherOp
       }
       for (const h of (webhook.webhook_headers as ChildRow[]) ?? []) if (str(h.key) && str(h.value)) headers[str(h.key)] = str(h.value);
     } catch (err) {
-      log(item.webhook, docname, url, undefined, undefined, undefined, String(err));
+      log(item.webhook, item.doctype, docname, url, undefined, undefined, undefined, String(err));
       return;
     }
 
@@ -87,15 +88,15 @@ export function createWebhookDispatcher(site: Site, options: WebhookDispatcherOp
         const response = await fetch(url, { method: str(webhook.request_method) || 'POST', headers, body: Buffer.from(body, 'utf8'), signal: AbortSignal.any([timeout, stop.signal]) });
         responseText = await response.text();
         if (!response.ok) throw new Error(`${response.status} ${response.statusText} for url: ${url}`);
-        log(item.webhook, docname, url, headers, data, responseText, undefined);
+        log(item.webhook, item.doctype, docname, url, headers, data, responseText, undefined);
         return;
       } catch (err) {
         if (stop.signal.aborted) return;
         if (timeout.aborted) {
-          log(item.webhook, docname, url, headers, data, undefined, `ReadTimeout: ${String(err)}`);
+          log(item.webhook, item.doctype, docname, url, headers, data, undefined, `ReadTimeout: ${String(err)}`);
           continue;
         }
-        log(item.webhook, docname, url, headers, data, responseText, String(err));
+        log(item.webhook, item.doctype, docname, url, headers, data, responseText, String(err));
         await sleep((3 * attempt + 1) * 1000 * scale, undefined, { signal: stop.signal }).catch(() => undefined);
       }
     }
