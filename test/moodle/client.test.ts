@@ -276,3 +276,17 @@ describe('Moodle client failure classification over HTTP', () => {
     expect(error).toMatchObject({ kind: 'permanent', code: 'Error', exception: 'Error', errorcode: undefined });
   });
 });
+
+describe('Moodle client against a sandbox whose web-service account is suspended', () => {
+  test('wsaccessusersuspended is permanent', async () => {
+    const sandbox = await startMoodleSandbox({ seed: 'empty', token });
+    try {
+      const wsUser = sandbox.state.users.find((user) => user.username === 'campusbridge');
+      if (wsUser) wsUser.suspended = true;
+      const error = await expectMoodleError(createMoodleClient({ url: sandbox.url, token }).getSiteInfo());
+      expect(error).toMatchObject({ kind: 'permanent', code: 'wsaccessusersuspended' });
+    } finally {
+      await sandbox.close();
+    }
+  });
+});

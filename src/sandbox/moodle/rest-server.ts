@@ -116,6 +116,9 @@ export async function restServer(app: FastifyInstance, options: RestServerOption
     const callerId = token === undefined ? undefined : state.tokens.get(token);
     const caller = state.users.find((user) => user.id === callerId);
     if (!caller) throw moodleException('invalidtoken', 'Invalid token - token not found');
+    // The calling account's own state is checked before anything about the function.
+    if (caller.deleted) throw moodleException('wsaccessuserdeleted', `Refused web service access for deleted username: ${caller.username}`);
+    if (caller.suspended) throw moodleException('wsaccessusersuspended', `Refused web service access for suspended username: ${caller.username}`);
     if (!wsfunction) throw invalidParameter('Missing function name');
     const fn = wsFunctions.get(wsfunction);
     if (!fn && !otherMoodleFunctions.has(wsfunction)) throw invalidRecord('external_functions', 'SELECT * FROM {external_functions} WHERE name = ?', [wsfunction]);
