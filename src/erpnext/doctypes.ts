@@ -48,8 +48,6 @@ export const studentSchema = z.looseObject({
   customer: z.string().optional(),
   customer_group: z.string().optional(),
   date_of_leaving: z.string().optional(),
-  /** Custom Field created by `campus-bridge setup`: the linked Moodle user id. */
-  moodle_user_id: z.number().int().optional(),
 });
 export type Student = z.infer<typeof studentSchema>;
 

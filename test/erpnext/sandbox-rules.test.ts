@@ -45,13 +45,15 @@ describe('Student', () => {
   });
 
   it('accepts Custom Fields once a Custom Field document adds them', async () => {
-    const before = await erp.update('Student', demoStudents[6].name, { moodle_user_id: 42 });
-    expect(before.moodle_user_id).toBeUndefined();
-    await erp.insert('Custom Field', { dt: 'Student', fieldname: 'moodle_user_id', label: 'Moodle User ID', fieldtype: 'Int', read_only: 1 });
-    expect((await erp.getDoc('Student', demoStudents[7].name)).moodle_user_id).toBe(0);
-    expect((await erp.update('Student', demoStudents[6].name, { moodle_user_id: '42' })).moodle_user_id).toBe(42);
-    expect(await erp.getList('Student', { fields: ['name'], filters: [['moodle_user_id', '>', 0]] })).toEqual([{ name: demoStudents[6].name }]);
-    await expect(erp.insert('Custom Field', { dt: 'Student', fieldname: 'city', fieldtype: 'Data' })).rejects.toMatchObject({ status: 417 });
+    const before = await erp.update('Student', demoStudents[6].name, { custom_moodle_user_id: 42 });
+    expect(before.custom_moodle_user_id).toBeUndefined();
+    // Named from the label with Frappe's `custom_` prefix.
+    const field = await erp.insert('Custom Field', { dt: 'Student', label: 'Moodle User ID', fieldtype: 'Int', read_only: 1 });
+    expect(field).toMatchObject({ name: 'Student-custom_moodle_user_id', fieldname: 'custom_moodle_user_id' });
+    expect((await erp.getDoc('Student', demoStudents[7].name)).custom_moodle_user_id).toBe(0);
+    expect((await erp.update('Student', demoStudents[6].name, { custom_moodle_user_id: '42' })).custom_moodle_user_id).toBe(42);
+    expect(await erp.getList('Student', { fields: ['name'], filters: [['custom_moodle_user_id', '>', 0]] })).toEqual([{ name: demoStudents[6].name }]);
+    await expect(erp.insert('Custom Field', { dt: 'Student', fieldname: 'city', fieldtype: 'Data' })).rejects.toMatchObject({ status: 417, messages: ['A field with the name city already exists in Student'] });
   });
 });
 

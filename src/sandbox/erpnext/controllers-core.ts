@@ -1,6 +1,6 @@
 import { webhookDocEvents } from './doctypes-core';
 import { bold, validationError } from './frappe-errors';
-import { scrub, type FieldMeta, type FieldType } from './meta';
+import type { FieldMeta, FieldType } from './meta';
 import type { Controller } from './site';
 import type { Doc } from './store';
 import { compileCondition } from './webhook-condition';
@@ -25,13 +25,26 @@ function fieldOf(doc: Doc): FieldMeta {
   };
 }
 
+const restrictedFieldnames = new Set(['name', 'parent', 'creation', 'modified', 'modified_by', 'parentfield', 'parenttype', 'file_list', 'flags', 'docstatus']);
+
+/** Custom Field `set_fieldname`: from the label (prefixed `custom_`) unless given; lower case; never a reserved column. */
+function setFieldname(doc: Doc) {
+  if (!str(doc.fieldname)) {
+    if (!str(doc.label)) validationError('Label is mandatory');
+    doc.fieldname = `custom_${str(doc.label).replace(/ /g, '_').replace(/[^\p{L}\p{N}_]/gu, '')}`;
+  }
+  doc.fieldname = str(doc.fieldname).toLowerCase();
+  if (restrictedFieldnames.has(str(doc.fieldname))) doc.fieldname = `${str(doc.fieldname)}1`;
+}
+
 const customField: Controller = {
-  autoname: (doc) => `${str(doc.dt)}-${str(doc.fieldname) || scrub(str(doc.label))}`,
+  autoname(doc) {
+    setFieldname(doc);
+    return `${str(doc.dt)}-${str(doc.fieldname)}`;
+  },
   beforeInsert(doc, site) {
-    doc.fieldname ||= scrub(str(doc.label));
-    if (!str(doc.fieldname)) validationError('Fieldname not set for Custom Field');
-    const existing = site.meta.field(str(doc.dt), str(doc.fieldname));
-    if (existing) validationError(`A field with the name ${bold(doc.fieldname)} already exists in ${bold(doc.dt)}`);
+    setFieldname(doc);
+    if (site.meta.field(str(doc.dt), str(doc.fieldname))) validationError(`A field with the name ${bold(doc.fieldname)} already exists in ${str(doc.dt)}`);
   },
   onUpdate(doc, site) {
     site.meta.removeCustomField(str(doc.dt), str(doc.fieldname));

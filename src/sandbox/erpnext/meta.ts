@@ -55,9 +55,6 @@ export interface MetaRegistry {
   removeCustomField(doctype: string, fieldname: string): void;
 }
 
-/** Frappe's `scrub`: a label's field name. */
-export const scrub = (text: string) => text.trim().toLowerCase().replace(/[\s-]+/g, '_').replace(/[^a-z0-9_]/g, '');
-
 export function createMetaRegistry(standard: readonly DocTypeMeta[]): MetaRegistry {
   const metas = new Map<string, DocTypeMeta>(standard.map((m) => [m.name, { ...m, fields: [...m.fields] }]));
   const require = (doctype: string) => {
