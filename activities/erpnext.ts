@@ -40,8 +40,26 @@ const courseEnrollment = z.looseObject({ name: z.string(), student: z.string(), 
 const namedRow = z.looseObject({ name: z.string() });
 const emailRow = z.looseObject({ name: z.string(), student_email_id: z.string() });
 
+export interface CourseEnrollmentChange {
+  exists: boolean;
+  student: string;
+  courseIdnumber: string;
+  /** docstatus of the Course Enrollment's Program Enrollment. */
+  programEnrollmentStatus: 0 | 1 | 2;
+  programGrantsCourse: boolean;
+}
+
 /** ERPNext reads and the one write (the Moodle user id) of the student lifecycle. */
 export function createErpnextActivities(erp: ErpnextClient, mapping: Mapping = mappingSchema.parse({})) {
+  async function programsCourses(programs: string[]): Promise<string[]> {
+    const idnumbers = new Set<string>();
+    for (const name of programs) {
+      const own = mapping.programs[name] ? [] : program.parse(await erp.getDoc('Program', name)).courses.map((row) => row.course);
+      for (const idnumber of programCourseIdnumbers(name, own, mapping)) idnumbers.add(idnumber);
+    }
+    return [...idnumbers];
+  }
+
   return withFailureMapping({
     ...createErpnextGradeActivities(erp),
     ...createErpnextAttendanceActivities(erp),
@@ -82,40 +100,52 @@ export function createErpnextActivities(erp: ErpnextClient, mapping: Mapping = m
       return { changed: true };
     },
 
-    /** The student's submitted Program Enrollments (DocType `Program Enrollment`, docstatus 1). */
-    async erpnextSubmittedProgramEnrollments(studentId: string): Promise<ProgramEnrollmentFacts[]> {
-      return z.array(programEnrollment).parse(
-        await erp.getList('Program Enrollment', {
-          fields: ['name', 'student', 'program', 'docstatus'],
-          filters: [['student', '=', studentId], ['docstatus', '=', 1]],
-          orderBy: 'creation asc',
-          limitPageLength: 100,
-        }),
-      ).map(({ name, student, program: programName, docstatus: status }) => ({ name, student, program: programName, docstatus: status }));
-    },
-
     /** Re-reads a Program Enrollment (DocType `Program Enrollment`). */
     async erpnextGetProgramEnrollment(name: string): Promise<ProgramEnrollmentFacts> {
       const doc = programEnrollment.parse(await erp.getDoc('Program Enrollment', name));
       return { name: doc.name, student: doc.student, program: doc.program, docstatus: doc.docstatus };
     },
 
-    /** Moodle course idnumbers of a Program (DocType `Program`, child table Program Course), after the mapping's overrides. */
-    async erpnextProgramCourseIdnumbers(programName: string): Promise<string[]> {
-      if (mapping.programs[programName]) return programCourseIdnumbers(programName, [], mapping);
-      const doc = program.parse(await erp.getDoc('Program', programName));
-      return programCourseIdnumbers(programName, doc.courses.map((row) => row.course), mapping);
+    /** Moodle course idnumbers of Programs (DocType `Program`, child table Program Course), after the mapping's overrides. */
+    async erpnextProgramCourseIdnumbers(programs: string[]): Promise<string[]> {
+      return programsCourses(programs);
     },
 
     /**
-     * Re-reads a Course Enrollment (DocType `Course Enrollment`). For on_trash the document is
-     * gone, so the webhook's student and course are used once its absence is confirmed.
+     * What the student's submitted Program Enrollments grant (DocType `Program Enrollment`,
+     * docstatus 1, and their Programs), optionally leaving one enrollment out.
      */
-    async erpnextCourseEnrollmentState(input: { name: string; student: string; course: string }): Promise<{ exists: boolean; student: string; courseIdnumber: string }> {
-      const rows = z.array(namedRow).parse(await erp.getList('Course Enrollment', { fields: ['name'], filters: [['name', '=', input.name]], limitPageLength: 1 }));
-      if (rows.length === 0) return { exists: false, student: input.student, courseIdnumber: courseIdnumber(input.course, mapping) };
-      const doc = courseEnrollment.parse(await erp.getDoc('Course Enrollment', input.name));
-      return { exists: true, student: doc.student, courseIdnumber: courseIdnumber(doc.course, mapping) };
+    async erpnextCoursesGranted(input: { studentId: string; exceptProgramEnrollment?: string }): Promise<{ programs: string[]; courseIdnumbers: string[] }> {
+      const enrollments = z.array(programEnrollment).parse(
+        await erp.getList('Program Enrollment', {
+          fields: ['name', 'student', 'program', 'docstatus'],
+          filters: [['student', '=', input.studentId], ['docstatus', '=', 1]],
+          orderBy: 'creation asc',
+          limitPageLength: 0,
+        }),
+      );
+      const programs = [...new Set(enrollments.filter((pe) => pe.name !== input.exceptProgramEnrollment).map((pe) => pe.program))];
+      return { programs, courseIdnumbers: await programsCourses(programs) };
+    },
+
+    /**
+     * Re-reads a Course Enrollment (DocType `Course Enrollment`) and its Program Enrollment. For
+     * on_trash the document is gone, so the webhook's links are used once its absence is confirmed.
+     * `programGrantsCourse` tells whether the Program Enrollment's program includes the course,
+     * i.e. whether submitting or cancelling that enrollment made this change.
+     */
+    async erpnextCourseEnrollmentChange(input: { courseEnrollment: string; student: string; course: string; programEnrollment: string }): Promise<CourseEnrollmentChange> {
+      const rows = z.array(namedRow).parse(await erp.getList('Course Enrollment', { fields: ['name'], filters: [['name', '=', input.courseEnrollment]], limitPageLength: 1 }));
+      const doc = rows.length > 0 ? courseEnrollment.parse(await erp.getDoc('Course Enrollment', input.courseEnrollment)) : undefined;
+      const idnumber = courseIdnumber(doc?.course ?? input.course, mapping);
+      const pe = programEnrollment.parse(await erp.getDoc('Program Enrollment', doc?.program_enrollment ?? input.programEnrollment));
+      return {
+        exists: doc !== undefined,
+        student: doc?.student ?? input.student,
+        courseIdnumber: idnumber,
+        programEnrollmentStatus: pe.docstatus,
+        programGrantsCourse: (await programsCourses([pe.program])).includes(idnumber),
+      };
     },
   });
 }

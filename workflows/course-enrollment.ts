@@ -1,9 +1,9 @@
 import { upsertSearchAttributes } from '@temporalio/workflow';
+import type { CourseEnrollmentChange } from '../activities/erpnext';
 import type { WithdrawalResult } from '../activities/moodle';
 import type { LifecyclePolicy } from '../src/mapping/lifecycle-policy';
 import { StudentId } from '../src/temporal/search-attributes';
 import { erpnext, moodle } from './lifecycle-activities';
-import { coursesStillGranted } from './program-courses';
 import { onboardedMoodleUserId } from './student-account';
 
 /** A single Course Enrollment event; its links come from the webhook because on_trash leaves nothing to re-read. */
@@ -26,27 +26,29 @@ export interface CourseEnrollmentResult {
 
 /** Course Enrollment inserted (single-course change): enrol the student in that Moodle course. */
 export async function enrollCourse(input: CourseEnrollmentInput): Promise<CourseEnrollmentResult> {
-  const state = await erpnext.erpnextCourseEnrollmentState({ name: input.courseEnrollment, student: input.student, course: input.course });
+  const { policy, ...event } = input;
+  const state = await erpnext.erpnextCourseEnrollmentChange(event);
   upsertSearchAttributes([{ key: StudentId, value: state.student }]);
   const result = { courseEnrollment: input.courseEnrollment, courseIdnumber: state.courseIdnumber, moodleUserId: null };
   if (!state.exists) return { ...result, outcome: 'stale-event' };
-  if (await coveredByProgramEnrollment(input.programEnrollment, state.courseIdnumber, 1)) return { ...result, outcome: 'covered-by-program-enrollment' };
+  if (coveredByProgramEnrollment(state, 1)) return { ...result, outcome: 'covered-by-program-enrollment' };
   const moodleUserId = await onboardedMoodleUserId(state.student);
   if (moodleUserId === null) return { ...result, outcome: 'awaiting-onboarding' };
   const { courses } = await moodle.moodleResolveCourses([state.courseIdnumber]);
   if (courses.length === 0) return { ...result, moodleUserId, outcome: 'no-moodle-course' };
-  await moodle.moodleEnrolStudent({ userId: moodleUserId, courseIds: courses.map((c) => c.id), roleId: input.policy.studentRoleId });
+  await moodle.moodleEnrolStudent({ userId: moodleUserId, courseIds: courses.map((c) => c.id), roleId: policy.studentRoleId });
   return { ...result, moodleUserId, outcome: 'enrolled' };
 }
 
 /** Course Enrollment deleted: withdraw from that Moodle course unless another submitted Program Enrollment still grants it. */
 export async function withdrawCourse(input: CourseEnrollmentInput): Promise<CourseEnrollmentResult> {
-  const state = await erpnext.erpnextCourseEnrollmentState({ name: input.courseEnrollment, student: input.student, course: input.course });
+  const { policy, ...event } = input;
+  const state = await erpnext.erpnextCourseEnrollmentChange(event);
   upsertSearchAttributes([{ key: StudentId, value: state.student }]);
   const result = { courseEnrollment: input.courseEnrollment, courseIdnumber: state.courseIdnumber, moodleUserId: null };
   if (state.exists) return { ...result, outcome: 'stale-event' };
-  if (await coveredByProgramEnrollment(input.programEnrollment, state.courseIdnumber, 2)) return { ...result, outcome: 'covered-by-program-enrollment' };
-  if ((await coursesStillGranted(state.student)).has(state.courseIdnumber)) return { ...result, outcome: 'kept' };
+  if (coveredByProgramEnrollment(state, 2)) return { ...result, outcome: 'covered-by-program-enrollment' };
+  if ((await erpnext.erpnextCoursesGranted({ studentId: state.student })).courseIdnumbers.includes(state.courseIdnumber)) return { ...result, outcome: 'kept' };
   const moodleUserId = await onboardedMoodleUserId(state.student);
   if (moodleUserId === null) return { ...result, outcome: 'no-moodle-account' };
   const { courses } = await moodle.moodleResolveCourses([state.courseIdnumber]);
@@ -54,8 +56,8 @@ export async function withdrawCourse(input: CourseEnrollmentInput): Promise<Cour
   const withdrawal = await moodle.moodleWithdrawStudent({
     userId: moodleUserId,
     courseIds: courses.map((c) => c.id),
-    roleId: input.policy.studentRoleId,
-    mode: input.policy.withdrawal,
+    roleId: policy.studentRoleId,
+    mode: policy.withdrawal,
   });
   return { ...result, moodleUserId, outcome: 'withdrawn', withdrawal };
 }
@@ -65,8 +67,6 @@ export async function withdrawCourse(input: CourseEnrollmentInput): Promise<Cour
  * and deletes them on cancel; those changes belong to enrollProgram / withdrawProgram, which make
  * them in one batch. Only other single-course changes are acted on here.
  */
-async function coveredByProgramEnrollment(programEnrollment: string, courseIdnumber: string, docstatus: 1 | 2): Promise<boolean> {
-  const pe = await erpnext.erpnextGetProgramEnrollment(programEnrollment);
-  if (pe.docstatus !== docstatus) return false;
-  return (await erpnext.erpnextProgramCourseIdnumbers(pe.program)).includes(courseIdnumber);
+function coveredByProgramEnrollment(change: CourseEnrollmentChange, docstatus: 1 | 2): boolean {
+  return change.programEnrollmentStatus === docstatus && change.programGrantsCourse;
 }

@@ -32,7 +32,7 @@ export async function enrollProgram(input: EnrollProgramInput): Promise<EnrollPr
   const moodleUserId = await onboardedMoodleUserId(pe.student);
   if (moodleUserId === null) return { ...nothing, outcome: 'awaiting-onboarding' };
 
-  const { courses, missing } = await resolveProgramCourses([pe.program]);
+  const { courses, missing } = await resolveProgramCourses(pe.program);
   await moodle.moodleEnrolStudent({ userId: moodleUserId, courseIds: courses.map((c) => c.id), roleId: input.policy.studentRoleId });
   return { programEnrollment: pe.name, outcome: 'enrolled', moodleUserId, enrolledCourses: courses.map((c) => c.idnumber), missingCourses: missing };
 }

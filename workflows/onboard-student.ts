@@ -15,7 +15,7 @@ import type { LifecyclePolicy } from '../src/mapping/lifecycle-policy';
 import { NeedsOperator, Program } from '../src/temporal/search-attributes';
 import { workflowIds } from '../src/temporal/workflow-ids';
 import { erpnext, moodle } from './lifecycle-activities';
-import { resolveProgramCourses } from './program-courses';
+import { resolveCourses } from './program-courses';
 import { moodleBaselineSignal } from './sync-profile';
 
 export interface OnboardStudentInput {
@@ -106,9 +106,9 @@ export async function onboardStudent(input: OnboardStudentInput): Promise<Onboar
   }
   await shareBaseline(student);
   await erpnext.erpnextSetMoodleUserId({ studentId: student.studentId, moodleUserId: account.moodleUserId });
-  const programs = (await erpnext.erpnextSubmittedProgramEnrollments(student.studentId)).map((pe) => pe.program);
-  if (programs[0] !== undefined) upsertSearchAttributes([{ key: Program, value: programs[0] }]);
-  const { courses, missing } = await resolveProgramCourses(programs);
+  const granted = await erpnext.erpnextCoursesGranted({ studentId: student.studentId });
+  if (granted.programs[0] !== undefined) upsertSearchAttributes([{ key: Program, value: granted.programs[0] }]);
+  const { courses, missing } = await resolveCourses(granted.courseIdnumbers);
   await moodle.moodleEnrolStudent({ userId: account.moodleUserId, courseIds: courses.map((c) => c.id), roleId: input.policy.studentRoleId });
   await allHandlersFinished();
   return {

@@ -7,24 +7,11 @@ export interface ProgramCourses {
   missing: string[];
 }
 
-export async function resolveProgramCourses(programs: string[]): Promise<ProgramCourses> {
-  const idnumbers = new Set<string>();
-  for (const program of [...new Set(programs)]) {
-    for (const idnumber of await erpnext.erpnextProgramCourseIdnumbers(program)) idnumbers.add(idnumber);
-  }
-  if (idnumbers.size === 0) return { courses: [], missing: [] };
-  return moodle.moodleResolveCourses([...idnumbers]);
+export async function resolveCourses(idnumbers: string[]): Promise<ProgramCourses> {
+  if (idnumbers.length === 0) return { courses: [], missing: [] };
+  return moodle.moodleResolveCourses(idnumbers);
 }
 
-/**
- * Course idnumbers the student keeps through other submitted Program Enrollments, so that
- * withdrawing one enrollment never removes a course another still grants.
- */
-export async function coursesStillGranted(student: string, exceptProgramEnrollment?: string): Promise<Set<string>> {
-  const others = (await erpnext.erpnextSubmittedProgramEnrollments(student)).filter((pe) => pe.name !== exceptProgramEnrollment);
-  const granted = new Set<string>();
-  for (const program of new Set(others.map((pe) => pe.program))) {
-    for (const idnumber of await erpnext.erpnextProgramCourseIdnumbers(program)) granted.add(idnumber);
-  }
-  return granted;
+export async function resolveProgramCourses(program: string): Promise<ProgramCourses> {
+  return resolveCourses(await erpnext.erpnextProgramCourseIdnumbers([program]));
 }

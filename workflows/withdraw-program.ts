@@ -3,7 +3,7 @@ import type { WithdrawalResult } from '../activities/moodle';
 import type { LifecyclePolicy } from '../src/mapping/lifecycle-policy';
 import { Program, StudentId } from '../src/temporal/search-attributes';
 import { erpnext, moodle } from './lifecycle-activities';
-import { coursesStillGranted, resolveProgramCourses } from './program-courses';
+import { resolveProgramCourses } from './program-courses';
 import { onboardedMoodleUserId } from './student-account';
 
 export interface WithdrawProgramInput {
@@ -34,8 +34,8 @@ export async function withdrawProgram(input: WithdrawProgramInput): Promise<With
   const moodleUserId = await onboardedMoodleUserId(pe.student);
   if (moodleUserId === null) return { ...nothing, outcome: 'no-moodle-account' };
 
-  const { courses } = await resolveProgramCourses([pe.program]);
-  const granted = await coursesStillGranted(pe.student, pe.name);
+  const { courses } = await resolveProgramCourses(pe.program);
+  const granted = new Set((await erpnext.erpnextCoursesGranted({ studentId: pe.student, exceptProgramEnrollment: pe.name })).courseIdnumbers);
   const leaving = courses.filter((course) => !granted.has(course.idnumber));
   const withdrawal = await moodle.moodleWithdrawStudent({ userId: moodleUserId, courseIds: leaving.map((c) => c.id), roleId: input.policy.studentRoleId, mode });
   return {

@@ -16,6 +16,7 @@ const existingWebhook = z.looseObject({
   enabled: z.number().optional(),
   request_method: z.string().optional(),
   request_structure: z.string().optional(),
+  request_url: z.string().optional(),
   webhook_json: z.string().optional(),
   enable_security: z.number().optional(),
 });
@@ -24,6 +25,7 @@ function sameWebhook(existing: z.infer<typeof existingWebhook>, wanted: ErpnextW
   return (
     existing.enabled === 1 &&
     existing.enable_security === 1 &&
+    existing.request_url === wanted.request_url &&
     existing.request_method === wanted.request_method &&
     existing.request_structure === wanted.request_structure &&
     existing.webhook_json === wanted.webhook_json
@@ -46,13 +48,20 @@ export async function setupErpnext(erp: ErpnextClient, options: { gatewayUrl: st
 
   const webhooks: SetupReport['webhooks'] = [];
   for (const wanted of erpnextWebhookDefinitions(options.gatewayUrl)) {
-    const [existing] = await erp.getList('Webhook', {
-      fields: ['name', 'enabled', 'request_method', 'request_structure', 'webhook_json', 'enable_security'],
-      filters: [['webhook_doctype', '=', wanted.webhook_doctype], ['webhook_docevent', '=', wanted.webhook_docevent], ['request_url', '=', wanted.request_url]],
-      orderBy: 'creation asc',
-      limitPageLength: 1,
-      schema: existingWebhook,
-    });
+    // Webhook names are prompted (autoname "prompt"): ours are fixed, so a re-run (or a moved
+    // gateway) finds them; a hand-made one pointing at this gateway counts too.
+    const name = `Campus Bridge ${wanted.webhook_doctype} ${wanted.webhook_docevent}`;
+    const fields = ['name', 'enabled', 'request_url', 'request_method', 'request_structure', 'webhook_json', 'enable_security'];
+    const [existing] = [
+      ...(await erp.getList('Webhook', { fields, filters: [['name', '=', name]], limitPageLength: 1, schema: existingWebhook })),
+      ...(await erp.getList('Webhook', {
+        fields,
+        filters: [['webhook_doctype', '=', wanted.webhook_doctype], ['webhook_docevent', '=', wanted.webhook_docevent], ['request_url', '=', wanted.request_url]],
+        orderBy: 'creation asc',
+        limitPageLength: 1,
+        schema: existingWebhook,
+      })),
+    ];
     const doc = {
       ...wanted,
       enabled: 1,
@@ -63,7 +72,7 @@ export async function setupErpnext(erp: ErpnextClient, options: { gatewayUrl: st
     };
     const report = { doctype: wanted.webhook_doctype, event: wanted.webhook_docevent };
     if (!existing) {
-      const created = await erp.insert('Webhook', doc);
+      const created = await erp.insert('Webhook', { name, ...doc });
       webhooks.push({ ...report, name: created.name, change: 'created' });
     } else if (!sameWebhook(existing, wanted) || options.rotateSecret) {
       await erp.update('Webhook', existing.name, doc);

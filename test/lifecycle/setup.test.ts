@@ -54,5 +54,10 @@ describe('campus-bridge setup (ERPNext side)', () => {
     const repaired = await setupErpnext(erp, { gatewayUrl: 'http://gateway.example:3000', secret: 'hook-secret' });
     expect(repaired.webhooks.map((w) => w.change)).toEqual(['updated', ...Array(5).fill('unchanged')]);
     expect((await erp.getDoc('Webhook', first.webhooks[0].name)).enabled).toBe(1);
+
+    const moved = await setupErpnext(erp, { gatewayUrl: 'https://bridge.example.edu', secret: 'hook-secret' });
+    expect(moved.webhooks.map((w) => w.change)).toEqual(Array(6).fill('updated'));
+    expect(await erp.getCount('Webhook')).toBe(6);
+    expect((await erp.getDoc('Webhook', first.webhooks[0].name)).request_url).toBe('https://bridge.example.edu/webhooks/erpnext/student/after_insert');
   });
 });

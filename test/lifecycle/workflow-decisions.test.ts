@@ -86,11 +86,8 @@ function conflictWorld(id: string) {
       calls.written.push(moodleUserId);
       return { changed: true };
     },
-    async erpnextSubmittedProgramEnrollments(studentId) {
-      return [{ name: 'EDU-ENR-2026-00001', student: studentId, program: 'BA Business', docstatus: 1 }];
-    },
-    async erpnextProgramCourseIdnumbers() {
-      return ['BUS101', 'BUS102'];
+    async erpnextCoursesGranted() {
+      return { programs: ['BA Business'], courseIdnumbers: ['BUS101', 'BUS102'] };
     },
   };
   return { moodle, erpnext, calls, taken };

@@ -1,0 +1,198 @@
+import os from 'node:os';
+import { Client, Connection } from '@temporalio/client';
+import { IllegalStateError } from '@temporalio/common';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import pino from 'pino';
+import { z } from 'zod';
+import { createActivities } from '../activities';
+import { setupErpnext } from '../src/commands/setup';
+import { loadConfig } from '../src/config/env';
+import { mappingSchema } from '../src/config/mapping-file';
+import { createErpnextClient } from '../src/erpnext/client';
+import { buildApp } from '../src/gateway/app';
+import { createMoodleClient } from '../src/moodle/client';
+import { demoAcademicTerm, demoAcademicYear, demoCourses, demoPrograms } from '../src/sandbox/demo-data';
+import { startErpnextSandbox } from '../src/sandbox/erpnext';
+import { startMoodleSandbox, type MoodleSandbox } from '../src/sandbox/moodle';
+import { startDevServer } from '../src/temporal/dev-server';
+import { TaskQueueWorkers } from '../src/temporal/task-queue-workers';
+import { freePort } from '../test/support/free-port';
+import type { BenchReport } from './run';
+
+/**
+ * Webhook → enrolled: Students (each with a submitted Program Enrollment) are created through the
+ * ERPNext sandbox's REST API at a steady arrival rate; the sandbox fires its Webhooks at the
+ * gateway; the clock runs from the gateway accepting the Student's after_insert to the moment
+ * Moodle holds the user actively enrolled in every mapped course of the program.
+ */
+const students = Number(process.env.BENCH_ONBOARD_STUDENTS ?? 200);
+const arrivalsPerSecond = Number(process.env.BENCH_ONBOARD_ARRIVALS ?? 5);
+const sandboxLatencyMs = Number(process.env.BENCH_SANDBOX_LATENCY_MS ?? 20);
+const rates = { moodle: Number(process.env.MOODLE_RATE_PER_SECOND ?? 50), erpnext: Number(process.env.ERPNEXT_RATE_PER_SECOND ?? 50) };
+const deadlineMs = Number(process.env.BENCH_ONBOARD_TIMEOUT_MS ?? 300_000);
+const secret = 'bench-webhook-secret';
+
+const studentWebhookBody = z.object({ name: z.string() });
+const requestCounts = z.record(z.string(), z.number());
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+/** Moodle course ids each program should end up with (the demo's NUR110 has no Moodle course). */
+function programCourseIds(moodle: MoodleSandbox): Map<string, number[]> {
+  const byIdnumber = new Map(moodle.state.courses.map((c) => [c.idnumber, c.id]));
+  return new Map(
+    demoPrograms.map((p) => [p.name, p.courses.filter((code) => demoCourses.find((c) => c.code === code)?.moodle).map((code) => byIdnumber.get(code) ?? -1)]),
+  );
+}
+
+/** True once the student's Moodle user is actively enrolled in all of `courseIds` (read from the sandbox's own tables, what its web services return). */
+function enrolled(moodle: MoodleSandbox, idnumber: string, courseIds: number[]): boolean {
+  const user = moodle.state.users.find((u) => u.idnumber === idnumber && !u.deleted);
+  if (!user) return false;
+  const active = new Set(
+    moodle.state.userEnrolments
+      .filter((ue) => ue.userid === user.id && ue.status === 0)
+      .map((ue) => moodle.state.enrolInstances.find((instance) => instance.id === ue.enrolid)?.courseid),
+  );
+  return courseIds.every((id) => active.has(id));
+}
+
+function installQuietRuntime(): void {
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch (err) {
+    // Another bench in this process installed it already.
+    if (!(err instanceof IllegalStateError)) throw err;
+  }
+}
+
+export async function run(): Promise<BenchReport> {
+  installQuietRuntime();
+  const server = await startDevServer({ port: await freePort() });
+  const moodleSandbox = await startMoodleSandbox({ seed: 'demo', faults: { latencyMs: sandboxLatencyMs } });
+  const erpnextSandbox = await startErpnextSandbox({ seed: 'demo', faults: { latencyMs: sandboxLatencyMs } });
+  const clientConnection = await Connection.connect({ address: server.address });
+  const workerConnection = await NativeConnection.connect({ address: server.address });
+  const temporal = new Client({ connection: clientConnection, namespace: 'default' });
+  const mapping = mappingSchema.parse({});
+  const moodle = createMoodleClient({ url: moodleSandbox.url, token: 'dev-moodle-token' });
+  const erp = createErpnextClient({ url: erpnextSandbox.url, apiKey: 'dev-key', apiSecret: 'dev-secret' });
+
+  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: new DefaultLogger('WARN') });
+  const workers = await TaskQueueWorkers.create({
+    connection: workerConnection,
+    namespace: 'default',
+    workflows: { workflowBundle: { code } },
+    activities: createActivities({ moodle, erpnext: erp, mapping }),
+    rates,
+    shutdownGraceTime: '2s',
+  });
+  const running = workers.run();
+
+  const config = loadConfig(
+    { TEMPORAL_ADDRESS: server.address, MOODLE_URL: moodleSandbox.url, ERPNEXT_URL: erpnextSandbox.url, ERPNEXT_WEBHOOK_SECRET: secret },
+    { developmentDefaults: true },
+  );
+  const gateway = await buildApp({ config, temporal, mapping, logger: pino({ level: 'silent' }) });
+  const receivedAt = new Map<string, number>();
+  gateway.addHook('onResponse', async (request, reply) => {
+    if (request.url !== '/webhooks/erpnext/student/after_insert' || reply.statusCode !== 202 || !Buffer.isBuffer(request.body)) return;
+    const { name } = studentWebhookBody.parse(JSON.parse(request.body.toString('utf8')));
+    if (!receivedAt.has(name)) receivedAt.set(name, performance.now());
+  });
+  const gatewayUrl = await gateway.listen({ host: '127.0.0.1', port: 0 });
+  await setupErpnext(erp, { gatewayUrl, secret });
+
+  const expected = programCourseIds(moodleSandbox);
+  const pending = new Map<string, number[]>();
+  const latencies: number[] = [];
+  const errors: string[] = [];
+  const watcher = setInterval(() => {
+    for (const [name, courseIds] of pending) {
+      const received = receivedAt.get(name);
+      if (received !== undefined && enrolled(moodleSandbox, name, courseIds)) {
+        latencies.push(performance.now() - received);
+        pending.delete(name);
+      }
+    }
+  }, 10);
+
+  const started = performance.now();
+  try {
+    const creations: Promise<void>[] = [];
+    for (let i = 0; i < students; i++) {
+      const due = started + (i * 1000) / arrivalsPerSecond;
+      await new Promise((r) => setTimeout(r, Math.max(0, due - performance.now())));
+      const program = demoPrograms[i % demoPrograms.length];
+      creations.push(
+        (async () => {
+          const student = await erp.insert('Student', {
+            first_name: `Bench${i}`,
+            last_name: 'Onboarding',
+            student_email_id: `bench.onboarding.${i}@students.cbu.example`,
+            student_mobile_number: `+44 7700 9${String(i).padStart(5, '0')}`,
+            city: 'Leeds',
+          });
+          pending.set(student.name, expected.get(program.name) ?? []);
+          await erp.insert('Program Enrollment', {
+            student: student.name,
+            program: program.name,
+            academic_year: demoAcademicYear.name,
+            academic_term: demoAcademicTerm.name,
+            enrollment_date: demoAcademicTerm.termStartDate,
+            docstatus: 1,
+          });
+        })().catch((err: unknown) => {
+          errors.push((err as Error).message);
+        }),
+      );
+    }
+    await Promise.all(creations);
+    const deadline = performance.now() + deadlineMs;
+    while (pending.size > 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  } finally {
+    clearInterval(watcher);
+  }
+  const wallSeconds = (performance.now() - started) / 1000;
+  const requests = requestCounts.parse(await (await fetch(`${moodleSandbox.url}/__sandbox/requests`)).json());
+
+  await gateway.close();
+  workers.shutdown();
+  await running;
+  await erpnextSandbox.close();
+  await moodleSandbox.close();
+  await clientConnection.close();
+  await workerConnection.close();
+  await server.stop();
+
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const round = (ms: number) => Math.round(ms);
+  return {
+    name: 'onboarding: webhook → enrolled',
+    figures: {
+      p50Ms: round(percentile(sorted, 50)),
+      p90Ms: round(percentile(sorted, 90)),
+      p99Ms: round(percentile(sorted, 99)),
+      maxMs: round(sorted.at(-1) ?? Number.NaN),
+      enrolled: latencies.length,
+      notEnrolledInTime: pending.size,
+      creationErrors: errors.length,
+      wallSeconds: Math.round(wallSeconds * 10) / 10,
+      moodleCalls: Object.values(requests).reduce((a, b) => a + b, 0),
+    },
+    conditions: {
+      students,
+      arrivalsPerSecond,
+      sandboxLatencyMs,
+      moodleRatePerSecond: rates.moodle,
+      erpnextRatePerSecond: rates.erpnext,
+      flow: 'Student insert, then submitted Program Enrollment (4 courses, 3 or 4 in Moodle), all webhooks fired by the ERPNext sandbox',
+      temporal: 'temporal server start-dev (SQLite in memory), one worker process per queue',
+      cpus: os.cpus().length,
+      node: process.version,
+    },
+  };
+}
