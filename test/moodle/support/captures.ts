@@ -52,37 +52,3 @@ export async function replay(capture: Capture, baseUrl: string, token: string): 
   const response = await fetch(endpoint, init);
   return { status: response.status, contentType: response.headers.get('content-type') ?? '', text: await response.text() };
 }
-
-/**
- * Values that differ between any two Moodle sites or runs, each replaced by a placeholder:
- * - the site URL (captured at 127.0.0.1:8090, the sandbox listens on a free port);
- * - `timecreated`, `timemodified`, `cacherev`, `gradedategraded`, `timecompleted`: wall-clock seconds of the run;
- * - `userprivateaccesskey`: a random per-user key;
- * - the web-service user's preferences `auth_manual_passwordupdatetime`, `last_time_enrolments_synced`,
- *   `_lastloaded`: wall-clock seconds of the site set-up and of the request.
- */
-const timeKeys = new Set(['timecreated', 'timemodified', 'cacherev', 'gradedategraded', 'timecompleted']);
-const timePreferences = new Set(['auth_manual_passwordupdatetime', 'last_time_enrolments_synced', '_lastloaded']);
-
-export function normaliseJson(value: unknown, siteUrls: string[]): unknown {
-  if (typeof value === 'string') return siteUrls.reduce((text, url) => text.split(url).join('<site>'), value);
-  if (Array.isArray(value)) return value.map((item) => normaliseJson(item, siteUrls));
-  if (value !== null && typeof value === 'object') {
-    const record = value as Record<string, unknown>;
-    const result: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(record)) {
-      if (timeKeys.has(key) && typeof item === 'number' && item > 1e9) result[key] = '<time>';
-      else if (key === 'userprivateaccesskey') result[key] = '<key>';
-      else if (key === 'value' && typeof record.name === 'string' && timePreferences.has(record.name)) result[key] = '<time>';
-      else result[key] = normaliseJson(item, siteUrls);
-    }
-    return result;
-  }
-  return value;
-}
-
-export function normaliseXml(text: string, siteUrls: string[]): string {
-  return siteUrls
-    .reduce((xml, url) => xml.split(url).join('<site>'), text)
-    .replace(/(<KEY name="userprivateaccesskey"><VALUE>)[0-9a-f]+(<\/VALUE>)/, '$1<key>$2');
-}
