@@ -91,4 +91,21 @@ describe('Moodle sandbox webhooks', () => {
     expect(JSON.parse(deliveries[0].body)).toMatchObject({ relateduserid: payer.id, courseid: elective.id, other: { enrol: 'fee' } });
     expect((await moodle.getUsersCourses(payer.id)).map((c) => c.idnumber)).toContain('PHO150');
   });
+
+  test('a local_webhooks receiver gets the event with the shared token in the body, unsigned', async () => {
+    const { port } = receiver.address() as AddressInfo;
+    await fetch(`${sandbox.url}/__sandbox/webhooks`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ url: `http://127.0.0.1:${port}/legacy`, secret: 'dev-webhook-secret', events: ['\\core\\event\\user_enrolment_created'], format: 'local_webhooks' }),
+    });
+    const moodle = createMoodleClient({ url: sandbox.url, token: 'dev-moodle-token' });
+    const [course] = (await moodle.getCoursesByField('idnumber', 'BUS102')).courses;
+    const [user] = await moodle.getUsersByField('idnumber', ['EDU-STU-2026-00001']);
+    await moodle.enrolUsers([{ roleid: 5, userid: user.id, courseid: course.id }]);
+
+    const deliveries = await waitForDeliveries(2);
+    const legacy = deliveries.find((delivery) => delivery.headers['webhook-signature'] === undefined);
+    expect(JSON.parse(legacy?.body ?? '{}')).toMatchObject({ eventname: '\\core\\event\\user_enrolment_created', token: 'dev-webhook-secret', host: expect.any(String), relateduserid: user.id, courseid: course.id });
+  });
 });

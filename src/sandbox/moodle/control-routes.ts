@@ -25,7 +25,12 @@ const settingsPatch = z
   })
   .partial();
 
-const webhookInput = z.object({ url: z.url(), secret: z.string().min(1), events: z.array(z.string()).default([]) });
+const webhookInput = z.object({
+  url: z.url(),
+  secret: z.string().min(1),
+  events: z.array(z.string()).default([]),
+  format: z.enum(['standard-webhooks', 'local_webhooks']).default('standard-webhooks'),
+});
 
 const moduleInput = z.object({
   courseid: z.number().int(),
@@ -66,8 +71,8 @@ export async function controlRoutes(app: FastifyInstance, options: ControlRoutes
   app.post('/__sandbox/webhooks', async (request, reply) => {
     const parsed = webhookInput.safeParse(request.body);
     if (!parsed.success) return reply.code(400).send({ error: z.prettifyError(parsed.error) });
-    webhooks.register(parsed.data);
-    return reply.code(201).send({ url: parsed.data.url, events: parsed.data.events });
+    webhooks.register({ ...parsed.data, host: request.host });
+    return reply.code(201).send({ url: parsed.data.url, events: parsed.data.events, format: parsed.data.format });
   });
 
   app.get('/__sandbox/settings', async () => state.settings);

@@ -7,6 +7,13 @@ export interface WebhookRegistration {
   secret: string;
   /** Event names to send (e.g. `\core\event\user_enrolment_created`); empty = all. */
   events: string[];
+  /**
+   * `standard-webhooks` (local_webhookengine): signed headers. `local_webhooks`: unsigned, the
+   * secret travels in the body as `token` next to `host` and `extra`, as that plugin sends it.
+   */
+  format: 'standard-webhooks' | 'local_webhooks';
+  /** Site host reported by local_webhooks. */
+  host: string;
 }
 
 export interface WebhookDelivery {
@@ -36,18 +43,16 @@ export function createWebhookSender() {
   async function deliver(registration: WebhookRegistration, event: MoodleEvent) {
     const id = `msg_${randomUUID()}`;
     const timestamp = Math.floor(Date.now() / 1000);
-    const body = JSON.stringify(event);
+    const signed = registration.format === 'standard-webhooks';
+    const body = JSON.stringify(signed ? event : { ...event, host: registration.host, token: registration.secret, extra: '' });
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (signed) Object.assign(headers, { 'webhook-id': id, 'webhook-timestamp': String(timestamp), 'webhook-signature': signStandardWebhook(registration.secret, id, timestamp, body) });
     const delivery: WebhookDelivery = { id, url: registration.url, eventname: event.eventname, status: null };
     deliveries.push(delivery);
     try {
       const response = await fetch(registration.url, {
         method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'webhook-id': id,
-          'webhook-timestamp': String(timestamp),
-          'webhook-signature': signStandardWebhook(registration.secret, id, timestamp, body),
-        },
+        headers,
         body,
         signal: AbortSignal.timeout(10_000),
       });
@@ -67,7 +72,7 @@ export function createWebhookSender() {
       const jobs = events.flatMap((event) => registrations.filter((r) => r.events.length === 0 || r.events.includes(event.eventname)).map((r) => deliver(r, event)));
       await Promise.all(jobs);
     },
-    list: () => ({ registrations: registrations.map(({ url, events }) => ({ url, events })), deliveries }),
+    list: () => ({ registrations: registrations.map(({ url, events, format }) => ({ url, events, format })), deliveries }),
   };
 }
 
