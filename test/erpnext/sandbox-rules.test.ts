@@ -163,6 +163,11 @@ describe('transactions', () => {
     const before = await erp.getCount('Course');
     await expect(erp.insertMany([{ doctype: 'Course', course_name: 'NEW101' }, { doctype: 'Course', course_name: 'CS101' }])).rejects.toMatchObject({ status: 409 });
     expect(await erp.getCount('Course')).toBe(before);
+    // Nothing of the rolled-back batch lingers, not even in the unique-email check.
+    const email = 'rolled.back@students.cbu.example';
+    await expect(erp.insertMany([{ doctype: 'Student', first_name: 'Roll', student_email_id: email }, { doctype: 'Student', student_email_id: 'x@y.example' }])).rejects.toMatchObject({ excType: 'MandatoryError' });
+    expect((await erp.insert('Student', { first_name: 'Roll', student_email_id: email })).student_email_id).toBe(email);
+    await expect(erp.insert('Student', { first_name: 'Again', student_email_id: email })).rejects.toMatchObject({ excType: 'UniqueValidationError' });
   });
 
   it('writes made during a GET are rolled back', async () => {

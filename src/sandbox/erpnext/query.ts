@@ -167,8 +167,8 @@ export function createQuery(meta: MetaRegistry) {
   }
 
   return {
-    /** The rows a list call returns, nulls included (database rows, not documents). */
-    list(doctype: string, docs: Doc[], args: ListArgs, row: (doc: Doc) => Doc): Doc[] {
+    /** The rows a list call returns, nulls included (database rows, not documents). `docs` are stored rows, read only. */
+    list(doctype: string, docs: readonly Doc[], args: ListArgs, row: (doc: Doc) => Doc): Doc[] {
       const conditions = parseConditions(doctype, args.filters, 'filters');
       const orConditions = parseConditions(doctype, args.or_filters, 'or_filters');
       const order = orderBy(doctype, args.order_by);
@@ -181,13 +181,18 @@ export function createQuery(meta: MetaRegistry) {
         (doc) => conditions.every((c) => testCondition(doctype, doc, c)) && (orConditions.length === 0 || orConditions.some((c) => testCondition(doctype, doc, c))),
       );
       if (order.length > 0) {
-        selected = [...selected].sort((a, b) => {
-          for (const { fieldname, desc } of order) {
-            const result = compare(a[fieldname], b[fieldname], isNumeric(doctype, fieldname));
-            if (result !== 0) return desc ? -result : result;
+        // Sort keys computed once per row, not once per comparison.
+        const keyed = selected.map((doc) => ({ doc, keys: order.map(({ fieldname }) => (isNumeric(doctype, fieldname) ? Number(doc[fieldname] ?? 0) || 0 : String(doc[fieldname] ?? '').toLowerCase())) }));
+        keyed.sort((a, b) => {
+          for (let i = 0; i < order.length; i++) {
+            const x = a.keys[i];
+            const y = b.keys[i];
+            const result = x < y ? -1 : x > y ? 1 : 0;
+            if (result !== 0) return order[i].desc ? -result : result;
           }
           return 0;
         });
+        selected = keyed.map((k) => k.doc);
       }
       const page = pageLength === 0 ? selected.slice(start) : selected.slice(start, start + pageLength);
       return page.map((doc) => {
@@ -197,7 +202,7 @@ export function createQuery(meta: MetaRegistry) {
       });
     },
 
-    count(doctype: string, docs: Doc[], filters: unknown): number {
+    count(doctype: string, docs: readonly Doc[], filters: unknown): number {
       const conditions = parseConditions(doctype, filters, 'filters');
       return docs.filter((doc) => conditions.every((c) => testCondition(doctype, doc, c))).length;
     },

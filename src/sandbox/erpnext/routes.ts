@@ -61,7 +61,7 @@ export async function erpnextRoutes(app: FastifyInstance, options: RoutesOptions
       requireUser(request);
       const { doctype } = request.params;
       site.requireMeta(doctype);
-      const rows = inTransaction(request, () => site.query.list(doctype, site.all(doctype), argsOf(request), (d) => site.listRow(doctype, d)));
+      const rows = inTransaction(request, () => site.query.list(doctype, site.rows(doctype), argsOf(request), (d) => site.listRow(doctype, d)));
       return resource(reply, rows);
     });
 

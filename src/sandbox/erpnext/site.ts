@@ -116,6 +116,12 @@ export class Site {
     return this.store.scan(doctype).map((d) => this.withAllFields(meta, d));
   }
 
+  /** The stored rows of a DocType for queries: read only, custom fields added later may be missing. */
+  rows(doctype: string): readonly Doc[] {
+    this.requireMeta(doctype);
+    return this.store.scan(doctype);
+  }
+
   /** The document as `as_dict()`: every field, nulls included; `noNulls` gives the REST shape. */
   asDict(doctype: string, doc: Doc, options: { noNulls?: boolean } = {}): Doc {
     const meta = this.requireMeta(doctype);

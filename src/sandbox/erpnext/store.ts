@@ -14,6 +14,8 @@ export interface Store {
   scan(doctype: string): readonly Doc[];
   put(doctype: string, doc: Doc): void;
   remove(doctype: string, name: string): void;
+  /** Names of the documents whose `field` equals `value` case-insensitively (MariaDB's default collation), via a lazily built index. */
+  findByField(doctype: string, field: string, value: string): string[];
   /** Next value of a naming-series counter (`tabSeries`). */
   nextSeries(prefix: string): number;
   begin(): void;
@@ -27,6 +29,21 @@ export function createStore(): Store {
   const tables = new Map<string, Map<string, Doc>>();
   const series = new Map<string, number>();
   let journal: (() => void)[] | undefined;
+  /** doctype → field → lower-cased value → names; dropped on rollback and rebuilt on demand. */
+  const indexes = new Map<string, Map<string, Map<string, Set<string>>>>();
+  const key = (value: unknown) => String(value ?? '').toLowerCase();
+
+  const unindex = (doctype: string, doc: Doc | undefined) => {
+    if (!doc) return;
+    for (const [field, index] of indexes.get(doctype) ?? []) index.get(key(doc[field]))?.delete(String(doc.name));
+  };
+  const reindex = (doctype: string, doc: Doc) => {
+    for (const [field, index] of indexes.get(doctype) ?? []) {
+      const k = key(doc[field]);
+      if (!index.has(k)) index.set(k, new Set());
+      index.get(k)?.add(String(doc.name));
+    }
+  };
 
   const table = (doctype: string) => {
     let t = tables.get(doctype);
@@ -49,7 +66,10 @@ export function createStore(): Store {
       const name = String(doc.name);
       const previous = t.get(name);
       remember(() => (previous ? t.set(name, previous) : t.delete(name)));
-      t.set(name, clone(doc));
+      unindex(doctype, previous);
+      const copy = clone(doc);
+      t.set(name, copy);
+      reindex(doctype, copy);
     },
     remove(doctype, name) {
       const t = table(doctype);
@@ -61,7 +81,23 @@ export function createStore(): Store {
         t.clear();
         for (const [k, v] of order) t.set(k, v);
       });
+      unindex(doctype, previous);
       t.delete(name);
+    },
+    findByField(doctype, field, value) {
+      let byField = indexes.get(doctype);
+      if (!byField) indexes.set(doctype, (byField = new Map()));
+      let index = byField.get(field);
+      if (!index) {
+        index = new Map();
+        byField.set(field, index);
+        for (const doc of table(doctype).values()) {
+          const k = key(doc[field]);
+          if (!index.has(k)) index.set(k, new Set());
+          index.get(k)?.add(String(doc.name));
+        }
+      }
+      return [...(index.get(key(value)) ?? [])];
     },
     nextSeries(prefix) {
       const current = series.get(prefix) ?? 0;
@@ -78,6 +114,7 @@ export function createStore(): Store {
     rollback() {
       for (const undo of (journal ?? []).reverse()) undo();
       journal = undefined;
+      indexes.clear();
     },
   };
 }

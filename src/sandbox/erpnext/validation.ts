@@ -109,7 +109,7 @@ export function createValidation(meta: MetaRegistry, store: Store) {
     for (const field of dataFields(requireMeta(doctype)).filter((x) => x.unique)) {
       const value = doc[field.fieldname];
       if (isEmpty(value)) continue;
-      const clash = store.scan(doctype).find((other) => other.name !== doc.name && String(other[field.fieldname] ?? '').toLowerCase() === String(value).toLowerCase());
+      const clash = store.findByField(doctype, field.fieldname, String(value)).some((name) => name !== doc.name);
       if (clash) frappeThrow('UniqueValidationError', `${field.label} must be unique`);
     }
   }

@@ -42,7 +42,7 @@ function requireArg(args: Record<string, unknown>, key: string): string {
 function findOne(site: Site, doctype: string, filters: unknown): Doc | undefined {
   const parsed = parseJsonArg(filters, 'filters');
   if (typeof parsed === 'string') return site.exists(doctype, parsed) ? site.getDoc(doctype, parsed) : undefined;
-  const [first] = site.query.list(doctype, site.all(doctype), { filters: parsed, fields: ['name'], limit_page_length: 1 }, (d) => site.listRow(doctype, d));
+  const [first] = site.query.list(doctype, site.rows(doctype), { filters: parsed, fields: ['name'], limit_page_length: 1 }, (d) => site.listRow(doctype, d));
   return first ? site.getDoc(doctype, str(first.name)) : undefined;
 }
 
@@ -59,14 +59,14 @@ export const whitelistedMethods: Record<string, Whitelisted> = {
     run: ({ site, args }) => {
       const doctype = requireArg(args, 'doctype');
       site.requireMeta(doctype);
-      return site.query.list(doctype, site.all(doctype), args, (d) => site.listRow(doctype, d));
+      return site.query.list(doctype, site.rows(doctype), args, (d) => site.listRow(doctype, d));
     },
   },
   'frappe.client.get_count': {
     run: ({ site, args }) => {
       const doctype = requireArg(args, 'doctype');
       site.requireMeta(doctype);
-      return site.query.count(doctype, site.all(doctype), args.filters);
+      return site.query.count(doctype, site.rows(doctype), args.filters);
     },
   },
   'frappe.client.get': {
