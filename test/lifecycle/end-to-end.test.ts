@@ -190,6 +190,15 @@ describe('student lifecycle end to end', () => {
     expect((await admin('GET', '/admin/workflows/enroll:EDU-ENR-2026-77777')).status).toBe(404);
   });
 
+  it('fails a run for a document ERPNext does not have, with a reason an operator can act on', async () => {
+    const delivered = await deliver('program-enrollment/on_submit', { doctype: 'Program Enrollment', name: 'EDU-ENR-2026-99999', student: 'EDU-STU-2026-99999', program: 'BA Business' });
+    expect(delivered).toEqual({ status: 202, json: { workflowId: 'enroll:EDU-ENR-2026-99999', duplicate: false } });
+    const failed = await finished('enroll:EDU-ENR-2026-99999');
+    expect(failed.status).toBe('FAILED');
+    expect(failed.failure).toEqual({ type: 'erpnext.DoesNotExistError', message: expect.stringMatching(/Program Enrollment/) });
+    expect((await admin('POST', '/admin/conflicts/enroll:EDU-ENR-2026-00000', { action: 'skip' })).status).toBe(404);
+  });
+
   it('keeps the admin API behind the bearer token', async () => {
     const response = await fetch(`${stack.gatewayUrl}/admin/conflicts`, { headers: { authorization: 'Bearer wrong' } });
     expect(response.status).toBe(401);

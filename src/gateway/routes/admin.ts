@@ -1,4 +1,5 @@
 import { WorkflowFailedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import { type FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { conflictQuery, resolveConflictUpdate, type IdentityConflict } from '../../../workflows/onboard-student';
@@ -20,6 +21,21 @@ const decisionBody = z.discriminatedUnion('action', [
 
 /** Visibility finds the parked onboardings; the search attribute is set only while one waits. */
 const parkedQuery = 'NeedsOperator = true AND ExecutionStatus = "Running"';
+
+/**
+ * The failure an operator can act on: the innermost ApplicationFailure (an activity's classified
+ * error or the workflow's own), not the "Activity task failed" wrappers around it.
+ */
+function describeFailure(err: WorkflowFailedError): { message: string; type?: string } {
+  let failure: Error | undefined = err.cause;
+  let application: ApplicationFailure | undefined;
+  while (failure) {
+    if (failure instanceof ApplicationFailure) application = failure;
+    failure = failure.cause instanceof Error ? failure.cause : undefined;
+  }
+  if (application) return { message: application.message, type: application.type ?? undefined };
+  return { message: err.cause?.message ?? err.message };
+}
 
 function isNotFound(err: unknown): boolean {
   return err instanceof WorkflowNotFoundError || (err instanceof Error && 'code' in err && err.code === 5);
@@ -71,10 +87,7 @@ export const adminRoutes: FastifyPluginAsyncZod<AdminRoutesOptions> = async (app
       try {
         await handle.result();
       } catch (err) {
-        if (err instanceof WorkflowFailedError) {
-          const cause = err.cause;
-          return { ...summary, failure: { message: cause?.message ?? err.message, type: cause && 'type' in cause ? cause.type : undefined } };
-        }
+        if (err instanceof WorkflowFailedError) return { ...summary, failure: describeFailure(err) };
         throw err;
       }
     }
