@@ -90,6 +90,16 @@ describe('Moodle client against the sandbox (demo seed)', () => {
     expect(error.message).not.toContain('<div>');
   });
 
+  test('custom profile fields: defined ones are stored and returned, undefined ones dropped like Moodle does', async () => {
+    const [created] = await moodle.createUsers([
+      { username: 'custom.fields', firstname: 'Custom', lastname: 'Fields', email: 'custom.fields@students.cbu.example', createpassword: true, customfields: [{ type: 'programme', value: 'BA Business' }, { type: 'nosuchfield', value: 'x' }] },
+    ]);
+    const [user] = await moodle.getUsersByField('id', [created.id]);
+    expect(user.customfields).toEqual([{ type: 'text', value: 'BA Business', name: 'Programme', shortname: 'programme' }]);
+    const [linked] = await moodle.getUsersByField('idnumber', ['EDU-STU-2026-00001']);
+    expect(linked.customfields?.[0]).toMatchObject({ shortname: 'programme', value: 'BSc Computer Science' });
+  });
+
   test('updateUsers applies valid entries and returns warnings for the others', async () => {
     const [user] = await moodle.getUsersByField('idnumber', ['EDU-STU-2026-00002']);
     const result = await moodle.updateUsers([

@@ -38,9 +38,9 @@ export function userDetails(user: UserRecord, context: FunctionContext): Record<
   if (user.country) details.country = user.country;
   details.profileimageurlsmall = userPictureUrl(context.siteUrl, 'f2');
   details.profileimageurl = userPictureUrl(context.siteUrl, 'f1');
-  const custom = Object.entries(user.customfields);
+  const custom = [...context.state.profileFields].filter(([shortname]) => user.customfields[shortname]);
   if (custom.length > 0) {
-    details.customfields = custom.map(([shortname, value]) => ({ type: 'text', value, displayvalue: value, name: shortname, shortname }));
+    details.customfields = custom.map(([shortname, field]) => ({ type: field.datatype, value: user.customfields[shortname], displayvalue: user.customfields[shortname], name: field.name, shortname }));
   }
   return details;
 }

@@ -188,6 +188,8 @@ export interface MoodleState {
   users: UserRecord[];
   courses: CourseRecord[];
   categories: Map<number, string>;
+  /** Custom user profile fields by shortname; values for undefined fields are dropped like profile_save_data does. */
+  profileFields: Map<string, { name: string; datatype: 'text' | 'menu' | 'datetime' | 'checkbox' }>;
   enrolInstances: EnrolInstance[];
   userEnrolments: UserEnrolment[];
   roleAssignments: RoleAssignment[];
@@ -235,6 +237,7 @@ export function emptyState(): MoodleState {
     users: [],
     courses: [],
     categories: new Map(),
+    profileFields: new Map(),
     enrolInstances: [],
     userEnrolments: [],
     roleAssignments: [],

@@ -164,11 +164,11 @@ const internalAuths = new Set(['manual', 'email', 'none']);
 const emailTaken = (users: UserRecord[], email: string, exceptId?: number) =>
   users.some((user) => !user.deleted && user.id !== exceptId && user.email.toLowerCase() === email.toLowerCase());
 
-function applyProfile(user: UserRecord, profile: z.infer<typeof profileSchema>) {
+function applyProfile(user: UserRecord, profile: z.infer<typeof profileSchema>, context: FunctionContext) {
   const { customfields, preferences, password, ...plain } = profile;
   for (const [key, field] of Object.entries(plain)) if (field !== undefined) Object.assign(user, { [key]: field });
   if (password !== undefined) user.hasPassword = true;
-  for (const field of customfields ?? []) user.customfields[field.type] = field.value;
+  for (const field of customfields ?? []) if (context.state.profileFields.has(field.type)) user.customfields[field.type] = field.value;
   for (const preference of preferences ?? []) user.preferences[preference.type] = preference.value;
 }
 
@@ -196,7 +196,7 @@ export const createUsers: WsFunction = {
         if (input.password !== undefined && !input.createpassword) checkPasswordPolicy(input.password);
         const user = newUser(state, { username: input.username, firstname: input.firstname, lastname: input.lastname, email: input.email });
         state.users.push(user);
-        applyProfile(user, { ...input, password: undefined });
+        applyProfile(user, { ...input, password: undefined }, context);
         user.hasPassword = input.password !== undefined || input.createpassword === true;
         if (input.createpassword) {
           // setnew_password_and_mail: sent inside the request and never rolled back.
@@ -235,7 +235,7 @@ export const updateUsers: WsFunction = {
         warnings.push({ item: 'user', itemid: input.id, warningcode: 'dmlwriteexception', message: 'Error writing to database' });
         continue;
       }
-      applyProfile(user, input);
+      applyProfile(user, input, context);
       if (input.username !== undefined) user.username = input.username;
       if (input.suspended !== undefined) user.suspended = input.suspended;
       context.emit({ eventname: '\\core\\event\\user_updated', component: 'core', action: 'updated', target: 'user', objecttable: 'user', objectid: user.id, crud: 'u', contextinstanceid: user.id, userid: context.caller.id, courseid: 0, relateduserid: user.id, other: null, timecreated: state.now() });

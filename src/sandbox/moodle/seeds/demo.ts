@@ -1,4 +1,4 @@
-import { demoAcademicTerm, demoCourses, demoMoodleAccounts, demoMoodleEnrolments, demoPaidElective } from '../../demo-data';
+import { demoAcademicTerm, demoCourses, demoMoodleAccounts, demoMoodleEnrolments, demoPaidElective, demoStudents } from '../../demo-data';
 import { addAttendanceSession, seedAttendanceStatuses } from '../attendance-register';
 import { addGradedModule, setGrade } from '../gradebook';
 import { nextId, newUser, type MoodleState } from '../state';
@@ -34,6 +34,9 @@ export function seedDemo(state: MoodleState, token: string) {
     siteCreated: state.now() - 30 * day,
   });
 
+  // A custom profile field the mapping file's `customFields` can target (ERPNext field -> shortname).
+  state.profileFields.set('programme', { name: 'Programme', datatype: 'text' });
+
   const categoryIds = new Map<string, number>();
   for (const course of demoCourses) {
     if (!course.moodle || categoryIds.has(course.category)) continue;
@@ -62,7 +65,8 @@ export function seedDemo(state: MoodleState, token: string) {
 
   const userIds = new Map<string, number>();
   for (const account of demoMoodleAccounts) {
-    const user = newUser(state, { ...account, hasPassword: true, city: '', country: 'GB' });
+    const programme = demoStudents.find((student) => student.name === account.idnumber)?.program;
+    const user = newUser(state, { ...account, hasPassword: true, country: 'GB', customfields: programme ? { programme } : {} });
     state.users.push(user);
     userIds.set(account.username, user.id);
   }
