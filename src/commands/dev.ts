@@ -9,6 +9,7 @@ import { createMoodleClient } from '../moodle/client';
 import { assertPortFree } from '../net/port-in-use';
 import { startErpnextSandbox } from '../sandbox/erpnext';
 import { startMoodleSandbox } from '../sandbox/moodle';
+import { dataConverterFor } from '../temporal/codec';
 import { connectClient, connectWorkerConnection } from '../temporal/connection';
 import { startDevServer } from '../temporal/dev-server';
 import { installTemporalRuntime } from '../temporal/runtime';
@@ -108,6 +109,7 @@ export async function devCommand(options: DevCommandOptions = {}): Promise<void>
       port: temporalPort,
       uiPort,
       dbFilename: path.join(dataDir, 'temporal.db'),
+      uiCodecEndpoint: config.PAYLOAD_ENCRYPTION_KEY ? `http://localhost:${config.GATEWAY_PORT}/codec` : undefined,
       detached: true,
     });
     if (server.process.pid !== undefined) temporalPid.write(server.process.pid);
@@ -125,7 +127,8 @@ export async function devCommand(options: DevCommandOptions = {}): Promise<void>
       started.push('ERPNext sandbox', () => erpnext.close());
     }
 
-    const temporal = await connectClient({ address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE });
+    const dataConverter = dataConverterFor(config.PAYLOAD_ENCRYPTION_KEY);
+    const temporal = await connectClient({ address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
     started.push('Temporal client', () => temporal.connection.close());
     const connection = await connectWorkerConnection({ address: config.TEMPORAL_ADDRESS });
     started.push('worker connection', () => connection.close());
@@ -139,6 +142,7 @@ export async function devCommand(options: DevCommandOptions = {}): Promise<void>
       erpnext: erp,
       mapping,
       rates: { moodle: config.MOODLE_RATE_PER_SECOND, erpnext: config.ERPNEXT_RATE_PER_SECOND },
+      dataConverter,
     });
     const workersRunning = workers.run();
     started.push('workers', async () => {

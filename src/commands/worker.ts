@@ -4,6 +4,7 @@ import { loadMapping } from '../config/mapping-file';
 import { createErpnextClient } from '../erpnext/client';
 import { createLogger } from '../gateway/logger';
 import { createMoodleClient } from '../moodle/client';
+import { dataConverterFor } from '../temporal/codec';
 import { connectWorkerConnection } from '../temporal/connection';
 import { registerSearchAttributes } from '../temporal/register-search-attributes';
 import { installTemporalRuntime } from '../temporal/runtime';
@@ -36,6 +37,7 @@ export async function workerCommand(env: NodeJS.ProcessEnv = process.env): Promi
     erpnext: createErpnextClient({ url: config.ERPNEXT_URL, apiKey: config.ERPNEXT_API_KEY, apiSecret: config.ERPNEXT_API_SECRET }),
     mapping: loadMapping(config.MAPPING_FILE),
     rates: { moodle: config.MOODLE_RATE_PER_SECOND, erpnext: config.ERPNEXT_RATE_PER_SECOND },
+    dataConverter: dataConverterFor(config.PAYLOAD_ENCRYPTION_KEY),
   });
   const running = workers.run();
   logger.info({ temporal: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE }, 'workers running');

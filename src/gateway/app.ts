@@ -5,10 +5,12 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/env';
 import type { Mapping } from '../config/mapping-file';
 import { lifecyclePolicy } from '../mapping/lifecycle-policy';
+import { payloadCodecFor } from '../temporal/codec';
 import { createLogger } from './logger';
 import metrics from './metrics';
 import { adminRoutes } from './routes/admin';
 import { adminSyncRoutes } from './routes/admin-sync';
+import { codecRoutes, defaultUiOrigins } from './routes/codec';
 import { healthRoutes } from './routes/health';
 import { erpnextWebhookRoutes } from './routes/webhooks-erpnext';
 
@@ -64,5 +66,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(erpnextWebhookRoutes, { temporal, secret: config.ERPNEXT_WEBHOOK_SECRET, policy: lifecyclePolicy(mapping) });
   await app.register(adminRoutes, { temporal, adminToken: config.ADMIN_TOKEN });
   await app.register(adminSyncRoutes, { temporal, mapping, adminToken: config.ADMIN_TOKEN });
+  const codec = payloadCodecFor(config.PAYLOAD_ENCRYPTION_KEY);
+  if (codec) await app.register(codecRoutes, { codec, uiOrigins: defaultUiOrigins });
   return app;
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import type { Duration } from '@temporalio/common';
+import type { DataConverter, Duration } from '@temporalio/common';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, type WorkflowBundle } from '@temporalio/worker';
 import Long from 'long';
 import pino from 'pino';
@@ -69,6 +69,8 @@ export interface TestWorkersOptions {
   erpnext?: object;
   rates?: { moodle?: number; erpnext?: number };
   shutdownGraceTime?: Duration;
+  /** The same converter (e.g. the payload codec) the test's client uses. */
+  dataConverter?: DataConverter;
 }
 
 /** Builds the three workers (workflows, moodle, erpnext queues) in the test env's namespace. */
@@ -80,6 +82,7 @@ export function createTestWorkers(env: TemporalTestEnv, options: TestWorkersOpti
     activities: { moodle: options.moodle ?? {}, erpnext: options.erpnext ?? {} },
     rates: options.rates,
     shutdownGraceTime: options.shutdownGraceTime ?? '1s',
+    dataConverter: options.dataConverter,
   });
 }
 

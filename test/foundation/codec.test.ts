@@ -1,0 +1,151 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from '@temporalio/client';
+import { defaultPayloadConverter, type Payload } from '@temporalio/common';
+import type { WorkflowBundle } from '@temporalio/worker';
+import { developmentDefaults, loadConfig } from '../../src/config/env';
+import { mappingSchema } from '../../src/config/mapping-file';
+import { buildApp } from '../../src/gateway/app';
+import { AesGcmPayloadCodec, dataConverterFor, encryptedEncoding, keyIdOf } from '../../src/temporal/codec';
+import { taskQueues } from '../../src/temporal/task-queues';
+import { createHarnessActivities, type ActivityCall } from '../support/fixtures/harness-activities';
+import { harnessLinkStudent } from '../support/fixtures/harness-workflows';
+import { bundleWorkflows, connectTestEnv, withWorkers, type TemporalTestEnv } from '../support/temporal';
+
+const key = randomBytes(32);
+const codec = new AesGcmPayloadCodec([key]);
+const studentPayload = () => defaultPayloadConverter.toPayload({ student: 'EDU-STU-2026-00042', email: 'ada@example.edu' });
+const metadataText = (payload: Payload, name: string) => new TextDecoder().decode(payload.metadata?.[name]);
+
+describe('AES-256-GCM payload codec', () => {
+  test('encrypts the whole payload and names the key by fingerprint', async () => {
+    const [sealed] = await codec.encode([studentPayload()]);
+    expect(metadataText(sealed, 'encoding')).toBe(encryptedEncoding);
+    expect(metadataText(sealed, 'encryption-key-id')).toBe(keyIdOf(key));
+    expect(Buffer.from(sealed.data!).toString('latin1')).not.toContain('EDU-STU-2026-00042');
+    expect(Object.keys(sealed.metadata!)).toEqual(['encoding', 'encryption-key-id']);
+    const [opened] = await codec.decode([sealed]);
+    expect(defaultPayloadConverter.fromPayload(opened)).toEqual({ student: 'EDU-STU-2026-00042', email: 'ada@example.edu' });
+  });
+
+  test('the same value encrypts differently every time (random IV)', async () => {
+    const [a, b] = await codec.encode([studentPayload(), studentPayload()]);
+    expect(Buffer.from(a.data!).equals(Buffer.from(b.data!))).toBe(false);
+  });
+
+  test('tampered ciphertext is rejected, not decoded to garbage', async () => {
+    const [sealed] = await codec.encode([studentPayload()]);
+    const data = Buffer.from(sealed.data!);
+    data[20] ^= 0xff;
+    await expect(codec.decode([{ ...sealed, data }])).rejects.toThrow();
+  });
+
+  test('an older key still decodes what it encrypted; an unknown key is named', async () => {
+    const oldKey = randomBytes(32);
+    const [sealedWithOld] = await new AesGcmPayloadCodec([oldKey]).encode([studentPayload()]);
+    const rotated = new AesGcmPayloadCodec([key, oldKey]);
+    expect(defaultPayloadConverter.fromPayload((await rotated.decode([sealedWithOld]))[0])).toMatchObject({ student: 'EDU-STU-2026-00042' });
+    await expect(codec.decode([sealedWithOld])).rejects.toThrow(`payload is encrypted with key ${keyIdOf(oldKey)}, which this process does not have`);
+  });
+
+  test('payloads written before encryption was enabled pass through decode', async () => {
+    const plain = studentPayload();
+    expect(await codec.decode([plain])).toEqual([plain]);
+  });
+});
+
+describe('on the real server', () => {
+  let env: TemporalTestEnv;
+  let workflowBundle: WorkflowBundle;
+  beforeAll(async () => {
+    env = await connectTestEnv();
+    workflowBundle = await bundleWorkflows(require.resolve('../support/fixtures/harness-workflows'));
+  });
+  afterAll(() => env?.close());
+
+  test('history holds only ciphertext while client and workers see plain values', async () => {
+    const dataConverter = dataConverterFor(key.toString('base64'));
+    const client = new Client({ connection: env.client.connection, namespace: env.namespace, dataConverter });
+    const calls: ActivityCall[] = [];
+    const activities = createHarnessActivities(calls);
+    const workflowId = 'codec:EDU-STU-2026-00042';
+
+    const result = await withWorkers(env, { workflowBundle, ...activities, dataConverter }, () =>
+      client.workflow.execute(harnessLinkStudent, { taskQueue: taskQueues.workflows, workflowId, args: ['EDU-STU-2026-00042'] }),
+    );
+    expect(result).toBe('EDU-STU-2026-00042->42');
+
+    // Read history with the plain client: payloads as Temporal stores them (bytes as base64 in this JSON form).
+    const history = JSON.stringify((await env.client.workflow.getHandle(workflowId).fetchHistory()).events);
+    const payloadData = [...history.matchAll(/"data":"([^"]*)"/g)].map((match) => Buffer.from(match[1], 'base64').toString('latin1'));
+    const encodings = [...history.matchAll(/"encoding":"([^"]*)"/g)].map((match) => Buffer.from(match[1], 'base64').toString('utf8'));
+    expect(payloadData.length).toBeGreaterThanOrEqual(6); // input, 2 activity inputs (3 args), 2 activity results, result
+    expect(payloadData.some((data) => data.includes('EDU-STU-2026-00042'))).toBe(false);
+    expect(new Set(encodings)).toEqual(new Set([encryptedEncoding]));
+  });
+});
+
+describe('codec endpoint for the Web UI', () => {
+  const config = loadConfig({ ...developmentDefaults, LOG_LEVEL: 'silent', PAYLOAD_ENCRYPTION_KEY: key.toString('base64') });
+  const uiOrigin = 'http://localhost:8233';
+  let env: TemporalTestEnv;
+  beforeAll(async () => {
+    env = await connectTestEnv();
+  });
+  afterAll(() => env?.close());
+
+  const wire = (payload: Payload) => ({
+    metadata: Object.fromEntries(Object.entries(payload.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+    data: Buffer.from(payload.data!).toString('base64'),
+  });
+
+  test('decodes what the workers encrypted, with CORS for the UI origin only', async () => {
+    const app = await buildApp({ config, temporal: env.client, mapping: mappingSchema.parse({}) });
+    try {
+      const [sealed] = await codec.encode([studentPayload()]);
+      const response = await app.inject({
+        method: 'POST',
+        url: '/codec/decode',
+        headers: { origin: uiOrigin, 'x-namespace': 'default' },
+        payload: { payloads: [wire(sealed)] },
+      });
+      expect(response.statusCode).toBe(200);
+      expect(response.headers['access-control-allow-origin']).toBe(uiOrigin);
+      const [decoded] = response.json().payloads;
+      expect(JSON.parse(Buffer.from(decoded.data, 'base64').toString('utf8'))).toEqual({ student: 'EDU-STU-2026-00042', email: 'ada@example.edu' });
+
+      const foreign = await app.inject({ method: 'POST', url: '/codec/decode', headers: { origin: 'https://evil.example' }, payload: { payloads: [wire(sealed)] } });
+      expect(foreign.headers['access-control-allow-origin']).toBeUndefined();
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('answers the browser preflight and rejects malformed payloads', async () => {
+    const app = await buildApp({ config, temporal: env.client, mapping: mappingSchema.parse({}) });
+    try {
+      const preflight = await app.inject({
+        method: 'OPTIONS',
+        url: '/codec/decode',
+        headers: { origin: uiOrigin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,x-namespace' },
+      });
+      expect(preflight.statusCode).toBe(204);
+      expect(preflight.headers['access-control-allow-origin']).toBe(uiOrigin);
+      expect(preflight.headers['access-control-allow-headers']).toContain('X-Namespace');
+
+      const bad = await app.inject({ method: 'POST', url: '/codec/decode', payload: { payloads: [{ data: 'not base64!' }] } });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json().message).toContain('body/payloads/0/data');
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('without PAYLOAD_ENCRYPTION_KEY there is no codec endpoint', async () => {
+    const app = await buildApp({ config: { ...config, PAYLOAD_ENCRYPTION_KEY: undefined }, temporal: env.client, mapping: mappingSchema.parse({}) });
+    try {
+      expect((await app.inject({ method: 'POST', url: '/codec/decode', payload: { payloads: [] } })).statusCode).toBe(404);
+    } finally {
+      await app.close();
+    }
+  });
+});
