@@ -195,6 +195,17 @@ describe('Moodle client against the sandbox (demo seed)', () => {
     expect(session.courseid).toBe(course.id);
   });
 
+  test('getCourseCompletionStatus: criterion met but incomplete until the completion task runs', async () => {
+    const [course] = (await moodle.getCoursesByField('idnumber', 'ACC101')).courses;
+    const [graded] = (await moodle.getGradeItems(course.id)).usergrades;
+    await sandboxJson(sandbox, '/__sandbox/completion/criteria', 'POST', { courseid: course.id, gradepass: 1 });
+    const before = await moodle.getCourseCompletionStatus(course.id, graded.userid);
+    expect(before.completionstatus).toMatchObject({ completed: false, completions: [{ type: 6, complete: false, timecompleted: null }] });
+    await sandboxJson(sandbox, '/__sandbox/cron', 'POST');
+    const after = await moodle.getCourseCompletionStatus(course.id, graded.userid);
+    expect(after.completionstatus).toMatchObject({ completed: true, completions: [{ complete: true, timecompleted: expect.any(Number) }] });
+  });
+
   test('getCourseCompletionStatus reports usernotenroled as a permanent error', async () => {
     const [course] = (await moodle.getCoursesByField('idnumber', 'CS101')).courses;
     const error = await expectMoodleError(moodle.getCourseCompletionStatus(course.id, 1));
