@@ -88,25 +88,27 @@ export async function syncProfile(input: SyncProfileInput, carried?: SyncProfile
     } while (pending);
     const synced = await syncOnce(input.studentId, baseline);
     last = synced.sync;
-    baseline = synced.baseline;
+    // Only a completed sync moves the baseline: a baseline signalled meanwhile must not be lost.
+    if (synced.matched) baseline = synced.matched;
     syncs++;
   }
   return { studentId: input.studentId, syncs, last, baseline };
 }
 
-async function syncOnce(studentId: string, baseline: DesiredMoodleUser | null): Promise<{ sync: ProfileSync; baseline: DesiredMoodleUser | null }> {
+/** One sync; `matched` is what Moodle holds afterwards, when the sync got that far. */
+async function syncOnce(studentId: string, baseline: DesiredMoodleUser | null): Promise<{ sync: ProfileSync; matched?: DesiredMoodleUser }> {
   const at = new Date().toISOString();
   try {
     const student = await erpnext.erpnextGetStudentForMoodle(studentId);
     const moodleUserId = student.moodleUserId ?? (await onboardedMoodleUserId(studentId));
-    if (moodleUserId === null) return { sync: { at, outcome: 'no-moodle-account', changed: [] }, baseline };
+    if (moodleUserId === null) return { sync: { at, outcome: 'no-moodle-account', changed: [] } };
     const { changed } = await moodle.moodleSyncProfile({ userId: moodleUserId, desired: student.desired, baseline });
-    return { sync: { at, outcome: changed.length > 0 ? 'pushed' : 'unchanged', changed }, baseline: student.desired };
+    return { sync: { at, outcome: changed.length > 0 ? 'pushed' : 'unchanged', changed }, matched: student.desired };
   } catch (err) {
     // A permanent failure (e.g. Moodle refusing an email another account has) must not end the
     // per-student workflow: it is recorded and the next change tries again.
     const failure = err instanceof ActivityFailure ? err.cause : err;
-    if (failure instanceof ApplicationFailure) return { sync: { at, outcome: 'failed', changed: [], error: `${failure.type}: ${failure.message}` }, baseline };
+    if (failure instanceof ApplicationFailure) return { sync: { at, outcome: 'failed', changed: [], error: `${failure.type}: ${failure.message}` } };
     throw err;
   }
 }
