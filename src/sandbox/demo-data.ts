@@ -24,6 +24,21 @@ export const demoAcademicTerm = {
   termEndDate: '2026-12-18',
 } as const;
 
+/** The Company's default Holiday List: Student Attendance cannot be marked on these dates. */
+export const demoHolidayList = {
+  name: 'CBU 2026-27',
+  fromDate: demoAcademicYear.yearStartDate,
+  toDate: demoAcademicYear.yearEndDate,
+  holidays: [
+    { date: '2026-12-25', description: 'Christmas Day' },
+    { date: '2026-12-28', description: 'Boxing Day (substitute day)' },
+    { date: '2027-01-01', description: "New Year's Day" },
+    { date: '2027-03-26', description: 'Good Friday' },
+    { date: '2027-03-29', description: 'Easter Monday' },
+    { date: '2027-05-03', description: 'Early May bank holiday' },
+  ],
+} as const;
+
 export interface DemoCourse {
   /** ERPNext Course name (autoname field:course_name) and the Moodle course idnumber. */
   code: string;

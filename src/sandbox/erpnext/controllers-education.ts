@@ -29,17 +29,32 @@ const student: Controller = {
     doc.student_name = [doc.first_name, doc.middle_name, doc.last_name].filter((p) => str(p) !== '').join(' ');
     const dob = str(doc.date_of_birth);
     if (dob && dob >= site.clock.today()) validationError('Date of Birth cannot be greater than today.');
-    if (dob && str(doc.joining_date) && dob >= str(doc.joining_date)) validationError('Date of Birth cannot be greater than Joining Date.');
+    if (dob && dob >= str(doc.joining_date)) validationError('Date of Birth cannot be greater than Joining Date.');
+    if (str(doc.joining_date) && str(doc.date_of_leaving) && str(doc.joining_date) > str(doc.date_of_leaving)) validationError('Joining Date can not be greater than Leaving Date');
+    // Education Settings `user_creation_skip` off (the default): a Website User per new email.
+    const email = str(doc.student_email_id);
+    if (email && !site.exists('User', email)) {
+      const user = site.insert('User', { email, first_name: doc.first_name, last_name: doc.last_name, gender: doc.gender, user_type: 'Website User', send_welcome_email: 1 });
+      doc.user = user.name;
+    }
   },
-  /** Creates the student's Customer and links it with db.set_value, so the insert response never shows it. */
+  /**
+   * `set_missing_customer_details`: the Customer is created and linked with db.set_value, so the
+   * insert response and insert webhook never show it; later saves rename the linked Customer.
+   */
   onUpdate(doc, site) {
-    const linked = str(site.getDoc('Student', str(doc.name)).customer);
-    if (linked && site.exists('Customer', linked)) {
-      site.dbSetValue('Customer', linked, { customer_name: doc.student_name, customer_group: doc.customer_group || 'Student' });
+    if (!str(doc.customer_group)) {
+      doc.customer_group = 'Student';
+      site.dbSetValue('Student', str(doc.name), { customer_group: 'Student' });
+    }
+    if (str(doc.customer)) {
+      site.save('Customer', str(doc.customer), { customer_group: doc.customer_group, customer_name: doc.student_name });
+      site.msgprint(`Customer ${str(doc.customer)} updated`, { alert: true });
       return;
     }
-    const customer = site.insert('Customer', { customer_name: doc.student_name, customer_type: 'Individual', customer_group: doc.customer_group || 'Student' });
+    const customer = site.insert('Customer', { customer_name: doc.student_name, customer_type: 'Individual', customer_group: doc.customer_group });
     site.dbSetValue('Student', str(doc.name), { customer: customer.name });
+    site.msgprint(`Customer ${str(customer.name)} created and linked to Student`, { alert: true });
   },
 };
 
@@ -55,18 +70,20 @@ const academicTerm: Controller = {
 
 const programEnrollment: Controller = {
   validate(doc, site) {
-    if (rows(doc, 'courses').length === 0 && str(doc.program) && site.exists('Program', str(doc.program))) {
-      doc.courses = rows(site.getDoc('Program', str(doc.program)), 'courses')
-        .filter((c) => Number(c.required) === 1)
-        .map((c) => ({ course: c.course, course_name: c.course_name }));
-    }
     const duplicate = site
       .all('Program Enrollment')
       .find((pe) => pe.name !== doc.name && pe.docstatus !== 2 && pe.student === doc.student && pe.program === doc.program && pe.academic_year === doc.academic_year && str(pe.academic_term) === str(doc.academic_term));
     if (duplicate) validationError('Student is already enrolled.');
+    // Filled after link validation, so these rows never get their fetched course_name.
+    if (rows(doc, 'courses').length === 0 && str(doc.program) && site.exists('Program', str(doc.program))) {
+      doc.courses = rows(site.getDoc('Program', str(doc.program)), 'courses')
+        .filter((c) => Number(c.required) === 1)
+        .map((c) => ({ course: c.course }));
+    }
   },
   onSubmit(doc, site) {
-    const dates = site.all('Program Enrollment').filter((pe) => pe.student === doc.student && pe.docstatus !== 2).map((pe) => str(pe.enrollment_date));
+    // Education takes the earliest enrollment date of all the student's enrollments, cancelled ones too.
+    const dates = site.all('Program Enrollment').filter((pe) => pe.student === doc.student).map((pe) => str(pe.enrollment_date));
     site.dbSetValue('Student', str(doc.student), { joining_date: dates.sort()[0] });
     for (const row of rows(doc, 'courses')) {
       const existing = site.all('Course Enrollment').find((ce) => ce.student === doc.student && ce.course === row.course && ce.program_enrollment === doc.name);
@@ -150,13 +167,18 @@ const assessmentResult: Controller = {
   },
 };
 
+/** The default Company's Holiday List (`get_holiday_list`): a crash without a Company, a 417 without a list. */
+function holidayListOf(site: Site): string {
+  const [company] = site.all('Company');
+  if (!company) frappeThrow('IndexError', 'list index out of range');
+  const list = str(company.default_holiday_list);
+  if (!list) validationError(`Please set a default Holiday List for Company ${bold(company.name)}`);
+  return list;
+}
+
 const studentAttendance: Controller = {
   validate(doc, site) {
     if (!str(doc.student_group) && !str(doc.course_schedule)) validationError(`${bold('Student Group')} or ${bold('Course Schedule')} is mandatory`);
-    const date = str(doc.date);
-    if (!str(doc.leave_application) && date > site.clock.today()) validationError('Attendance cannot be marked for future dates.');
-    const joining = str(site.getDoc('Student', str(doc.student)).joining_date);
-    if (joining && date < joining) validationError(`Attendance date ${date} can not be less than student ${str(doc.student)}'s joining date ${joining}`);
     const group = str(doc.student_group);
     if (group && !activeGroupStudents(site, group).includes(str(doc.student))) {
       validationError(`Student ${bold(doc.student)}: ${str(doc.student_name)} does not belong to Student Group ${bold(formLink('Student Group', group))}`);
@@ -165,6 +187,8 @@ const studentAttendance: Controller = {
       .all('Student Attendance')
       .find((a) => a.name !== doc.name && a.docstatus !== 2 && a.student === doc.student && (str(doc.course_schedule) ? a.course_schedule === doc.course_schedule : a.student_group === doc.student_group && a.date === doc.date));
     if (duplicate) validationError(`Student Attendance record ${formLink('Student Attendance', str(duplicate.name))} already exists against the Student ${bold(doc.student)}`);
+    const holidays = rows(site.getDoc('Holiday List', holidayListOf(site)), 'holidays');
+    if (holidays.some((h) => h.holiday_date === doc.date)) validationError(`Attendance cannot be marked for ${bold(str(doc.date))} as it is a holiday.`);
   },
 };
 

@@ -16,7 +16,15 @@ export const coreDoctypes: readonly DocTypeMeta[] = [
       f.data('abbr', 'Abbr', { reqd: true }),
       f.link('default_currency', 'Default Currency', 'Currency', { reqd: true }),
       f.link('country', 'Country', 'Country', { reqd: true }),
+      f.link('default_holiday_list', 'Default Holiday List', 'Holiday List'),
     ],
+  },
+  { name: 'Holiday', module: 'Setup', istable: true, autoname: 'hash', fields: [f.date('holiday_date', 'Date', { reqd: true }), f.text('description', 'Description', { reqd: true }), f.check('weekly_off', 'Weekly Off')] },
+  {
+    name: 'Holiday List',
+    module: 'Setup',
+    autoname: 'field:holiday_list_name',
+    fields: [f.data('holiday_list_name', 'Holiday List Name', { reqd: true, unique: true }), f.date('from_date', 'From Date', { reqd: true }), f.date('to_date', 'To Date', { reqd: true }), f.table('holidays', 'Holidays', 'Holiday')],
   },
   { name: 'Currency', module: 'Geo', autoname: 'field:currency_name', fields: [f.data('currency_name', 'Currency Name', { reqd: true, unique: true }), f.check('enabled', 'Enabled')] },
   {
@@ -80,5 +88,19 @@ export const coreDoctypes: readonly DocTypeMeta[] = [
       f.code('error', 'Error'),
     ],
   },
-  { name: 'User', module: 'Core', autoname: 'controller', fields: [f.data('email', 'Email', { reqd: true, unique: true }), f.data('first_name', 'First Name', { reqd: true }), f.data('last_name', 'Last Name')] },
+  {
+    name: 'User',
+    module: 'Core',
+    // Named by email.
+    autoname: 'controller',
+    fields: [
+      f.data('email', 'Email', { reqd: true, unique: true }),
+      f.data('first_name', 'First Name', { reqd: true }),
+      f.data('last_name', 'Last Name'),
+      f.link('gender', 'Gender', 'Gender'),
+      f.select('user_type', 'User Type', ['System User', 'Website User'], { default: 'System User' }),
+      f.check('send_welcome_email', 'Send Welcome Email', { default: 1 }),
+      f.data('role_profile_name', 'Role Profile'),
+    ],
+  },
 ];

@@ -49,16 +49,14 @@ export const notPermitted = (message = 'Not permitted'): never => frappeThrow('P
 /** Frappe wraps values in `<strong>` with `frappe.bold`: clients see (and must strip) the HTML. */
 export const bold = (text: unknown) => `<strong>${String(text)}</strong>`;
 
-/** `_server_messages`: a JSON string of a list of JSON strings, each a msgprint dict. */
-export function serverMessages(messages: string[], indicator: 'red' | 'green' | 'blue' = 'red'): string {
-  const items = messages.map((message) =>
-    pyJsonDumps(
-      indicator === 'red'
-        ? { message, title: 'Message', indicator, raise_exception: 1, __frappe_exc_id: randomBytes(5).toString('hex') }
-        : { message, title: 'Message', indicator },
-    ),
-  );
-  return pyJsonDumps(items);
+/** `_server_messages` of an error: a JSON string of a list of JSON strings, each a msgprint dict. */
+export function serverMessages(messages: string[]): string {
+  return pyJsonDumps(messages.map((message) => pyJsonDumps({ message, title: 'Message', indicator: 'red', raise_exception: 1, __frappe_exc_id: randomBytes(5).toString('hex') })));
+}
+
+/** `_server_messages` of a success: informational msgprints and alerts. */
+export function infoMessages(messages: { message: string; alert: boolean }[]): string {
+  return pyJsonDumps(messages.map(({ message, alert }) => pyJsonDumps(alert ? { message, alert: 1 } : { message, title: 'Message' })));
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authenticate, type Session } from './auth';
-import { FrappeException, errorBody, notPermitted, serverMessages, validationError } from './frappe-errors';
+import { FrappeException, errorBody, infoMessages, notPermitted, validationError } from './frappe-errors';
 import { parseJsonArg } from './query';
 import type { Site } from './site';
 import type { Doc } from './store';
@@ -49,12 +49,17 @@ export async function erpnextRoutes(app: FastifyInstance, options: RoutesOptions
   });
 
   const session = (request: FastifyRequest): Session => authenticate(request.headers.authorization, options.credentials);
-  const inTransaction = <T>(request: FastifyRequest, fn: () => T): T => site.transaction(fn, { readOnly: request.method === 'GET' });
+  /** GET writes are rolled back, unless the function commits explicitly (`frappe.db.commit()`). */
+  const inTransaction = <T>(request: FastifyRequest, fn: () => T, commits = false): T => site.transaction(fn, { readOnly: request.method === 'GET' && !commits });
   const requireUser = (request: FastifyRequest) => {
     if (session(request).user === 'Guest') notPermitted('Not permitted');
   };
 
-  const resource = (reply: FastifyReply, data: unknown, status = 200) => reply.code(status).send({ data });
+  const withMessages = (body: Record<string, unknown>) => {
+    const messages = site.takeMessages();
+    return messages.length > 0 ? { ...body, _server_messages: infoMessages(messages) } : body;
+  };
+  const resource = (reply: FastifyReply, data: unknown, status = 200) => reply.code(status).send(withMessages({ data }));
 
   for (const prefix of ['/api', '/api/v1']) {
     app.get<{ Params: { doctype: string } }>(`${prefix}/resource/:doctype`, async (request, reply) => {
@@ -105,12 +110,8 @@ export async function erpnextRoutes(app: FastifyInstance, options: RoutesOptions
       const path = request.params['*'];
       const { user } = session(request);
       const method = resolveMethod(path, request.method, user);
-      const messages: string[] = [];
-      const message = inTransaction(request, () => method.run({ site, args: argsOf(request), user, msgprint: (m) => messages.push(m) }));
-      const body: Record<string, unknown> = {};
-      if (message !== undefined) body.message = message;
-      if (messages.length > 0) body._server_messages = serverMessages(messages, 'blue');
-      return reply.send(body);
+      const message = inTransaction(request, () => method.run({ site, args: argsOf(request), user }), method.commits);
+      return reply.send(withMessages(message === undefined ? {} : { message }));
     });
   }
 }

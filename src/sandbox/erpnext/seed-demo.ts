@@ -7,6 +7,7 @@ import {
   demoCompany,
   demoCourses,
   demoGradingScale,
+  demoHolidayList,
   demoPaidElective,
   demoPrograms,
   demoSeedDate,
@@ -24,7 +25,13 @@ export function seedDemo(site: Site) {
   try {
     site.transaction(() => {
       const abbr = demoCompany.abbr;
-      site.insert('Company', { company_name: demoCompany.name, abbr, default_currency: demoCompany.currency, country: demoCompany.country });
+      site.insert('Holiday List', {
+        holiday_list_name: demoHolidayList.name,
+        from_date: demoHolidayList.fromDate,
+        to_date: demoHolidayList.toDate,
+        holidays: demoHolidayList.holidays.map((h) => ({ holiday_date: h.date, description: h.description })),
+      });
+      site.insert('Company', { company_name: demoCompany.name, abbr, default_currency: demoCompany.currency, country: demoCompany.country, default_holiday_list: demoHolidayList.name });
       site.insert('Account', { account_name: 'Debtors', company: demoCompany.name, account_type: 'Receivable' });
       site.insert('Account', { account_name: 'Cash', company: demoCompany.name, account_type: 'Cash' });
       site.insert('Account', { account_name: 'Sales', company: demoCompany.name, account_type: 'Income Account' });

@@ -39,6 +39,12 @@ export interface TransactionListener {
   rollback(): void;
 }
 
+export interface MessageLog {
+  message: string;
+  /** A toast (`alert=True`) rather than a dialog. */
+  alert: boolean;
+}
+
 export interface SiteOptions {
   clock: Clock;
   doctypes: readonly DocTypeMeta[];
@@ -59,6 +65,7 @@ export class Site {
   private readonly controllers: Record<string, Controller>;
   private readonly listeners: TransactionListener[] = [];
   private readonly user: string;
+  private messages: MessageLog[] = [];
 
   constructor(options: SiteOptions) {
     this.clock = options.clock;
@@ -76,6 +83,7 @@ export class Site {
 
   /** One request: committed when `fn` returns (unless read-only, like Frappe's GET), rolled back when it throws. */
   transaction<T>(fn: () => T, options: { readOnly?: boolean } = {}): T {
+    this.messages = [];
     this.store.begin();
     try {
       const result = fn();
@@ -94,6 +102,18 @@ export class Site {
   private rollback() {
     this.store.rollback();
     for (const l of this.listeners) l.rollback();
+  }
+
+  /** `frappe.msgprint`: the request's success response carries these in `_server_messages`. */
+  msgprint(message: string, options: { alert?: boolean } = {}) {
+    this.messages.push({ message, alert: options.alert ?? false });
+  }
+
+  /** The messages of the last transaction, for its response. */
+  takeMessages(): MessageLog[] {
+    const taken = this.messages;
+    this.messages = [];
+    return taken;
   }
 
   requireMeta(doctype: string): DocTypeMeta {

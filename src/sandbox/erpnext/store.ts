@@ -7,8 +7,11 @@ export type Doc = Record<string, unknown>;
 export type ChildRow = Record<string, unknown>;
 
 export interface Store {
+  /** Primary-key lookups are case-insensitive, as MariaDB's default collation makes them. */
   get(doctype: string, name: string): Doc | undefined;
   has(doctype: string, name: string): boolean;
+  /** The stored spelling of a name, found case-insensitively. */
+  resolve(doctype: string, name: string): string | undefined;
   all(doctype: string): Doc[];
   /** The stored rows themselves, for read-only scans (queries, unique and link checks). */
   scan(doctype: string): readonly Doc[];
@@ -53,12 +56,35 @@ export function createStore(): Store {
 
   const remember = (undo: () => void) => journal?.push(undo);
 
+  function findByField(doctype: string, field: string, value: string): string[] {
+    let byField = indexes.get(doctype);
+    if (!byField) indexes.set(doctype, (byField = new Map()));
+    let index = byField.get(field);
+    if (!index) {
+      index = new Map();
+      byField.set(field, index);
+      for (const doc of table(doctype).values()) {
+        const k = key(doc[field]);
+        if (!index.has(k)) index.set(k, new Set());
+        index.get(k)?.add(String(doc.name));
+      }
+    }
+    return [...(index.get(key(value)) ?? [])];
+  }
+
+  function resolve(doctype: string, name: string): string | undefined {
+    if (table(doctype).has(name)) return name;
+    return findByField(doctype, 'name', name)[0];
+  }
+
+
   return {
-    get: (doctype, name) => {
-      const doc = table(doctype).get(name);
+    get(doctype, name) {
+      const doc = table(doctype).get(resolve(doctype, name) ?? '');
       return doc && clone(doc);
     },
-    has: (doctype, name) => table(doctype).has(name),
+    has: (doctype, name) => resolve(doctype, name) !== undefined,
+    resolve,
     all: (doctype) => [...table(doctype).values()].map(clone),
     scan: (doctype) => [...table(doctype).values()],
     put(doctype, doc) {
@@ -71,8 +97,9 @@ export function createStore(): Store {
       t.set(name, copy);
       reindex(doctype, copy);
     },
-    remove(doctype, name) {
+    remove(doctype, requested) {
       const t = table(doctype);
+      const name = resolve(doctype, requested) ?? requested;
       const previous = t.get(name);
       if (!previous) return;
       // Restoring must keep the row's place in insertion order.
@@ -84,21 +111,7 @@ export function createStore(): Store {
       unindex(doctype, previous);
       t.delete(name);
     },
-    findByField(doctype, field, value) {
-      let byField = indexes.get(doctype);
-      if (!byField) indexes.set(doctype, (byField = new Map()));
-      let index = byField.get(field);
-      if (!index) {
-        index = new Map();
-        byField.set(field, index);
-        for (const doc of table(doctype).values()) {
-          const k = key(doc[field]);
-          if (!index.has(k)) index.set(k, new Set());
-          index.get(k)?.add(String(doc.name));
-        }
-      }
-      return [...(index.get(key(value)) ?? [])];
-    },
+    findByField,
     nextSeries(prefix) {
       const current = series.get(prefix) ?? 0;
       remember(() => series.set(prefix, current));

@@ -12,13 +12,13 @@ export interface MethodCall {
   site: Site;
   args: Record<string, unknown>;
   user: 'Administrator' | 'Guest';
-  /** `frappe.msgprint` during the call: sent back in `_server_messages`. */
-  msgprint(message: string): void;
 }
 
 interface Whitelisted {
   methods?: readonly string[];
   allowGuest?: boolean;
+  /** Calls `frappe.db.commit()` itself, so its writes persist even when called by GET. */
+  commits?: boolean;
   run(call: MethodCall): unknown;
 }
 
@@ -146,11 +146,13 @@ export const whitelistedMethods: Record<string, Whitelisted> = {
     },
   },
   /**
-   * Education's bulk attendance: lists arrive as JSON strings (`json.loads` in Education, so a
-   * JSON array instead of a string fails as it would there). Each record is created and submitted.
+   * Education's bulk attendance: the lists arrive as JSON strings (Education `json.loads` them, so a
+   * JSON array instead of a string fails as it does there), each entry needs `student` and
+   * `student_name`; every record is saved, then submitted; the function commits itself.
    */
   'education.education.api.mark_attendance': {
-    run: ({ site, args, msgprint }) => {
+    commits: true,
+    run: ({ site, args }) => {
       const group = str(args.student_group);
       const date = str(args.date);
       if (group) {
@@ -160,19 +162,24 @@ export const whitelistedMethods: Record<string, Whitelisted> = {
           if (date < str(start) || date > str(end)) validationError(`Attendance cannot be marked outside of Academic Year ${year}`);
         }
       }
-      const decode = (key: string) => {
+      const decode = (key: string): Record<string, unknown>[] => {
         const raw = args[key];
         if (typeof raw !== 'string') return frappeThrow('TypeError', `the JSON object must be str, bytes or bytearray, not ${Array.isArray(raw) ? 'list' : typeof raw}`);
-        return parseJsonArg(raw, key) as { student: string; student_name?: string }[];
+        const list = parseJsonArg(raw, key);
+        return Array.isArray(list) ? list : frappeThrow('TypeError', `'${typeof list}' object is not iterable`);
       };
-      const mark = (list: { student: string; student_name?: string }[], status: string) => {
-        for (const s of list) {
-          site.insert('Student Attendance', { student: s.student, student_name: s.student_name, course_schedule: args.course_schedule ?? null, student_group: group || null, date, status, docstatus: 1 });
+      const mark = (entries: Record<string, unknown>[], status: string) => {
+        for (const entry of entries) {
+          for (const key of ['student', 'student_name']) if (!(key in entry)) frappeThrow('KeyError', `'${key}'`);
+          const doc = site.insert('Student Attendance', { student: entry.student, student_name: entry.student_name, course_schedule: args.course_schedule ?? null, student_group: group || null, date, status });
+          site.save('Student Attendance', str(doc.name), { docstatus: 1 });
         }
       };
-      mark(decode('students_present'), 'Present');
-      mark(decode('students_absent'), 'Absent');
-      msgprint('Attendance has been marked successfully.');
+      const present = decode('students_present');
+      const absent = decode('students_absent');
+      mark(present, 'Present');
+      mark(absent, 'Absent');
+      site.msgprint('Attendance has been marked successfully.');
       return undefined;
     },
   },
