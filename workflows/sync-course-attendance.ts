@@ -5,6 +5,7 @@ import { localDate, planAttendanceWrites, type AttendanceSkipReason, type Erpnex
 import { countSkips } from '../src/mapping/grades';
 import type { MappedCourse } from '../src/mapping/grades-courses';
 import { taskQueues } from '../src/temporal/task-queues';
+import { batches } from './batches';
 import { insertBatchSize, perDocumentBatchSize, skippedListLimit } from './sync-course-grades';
 
 const options = { startToCloseTimeout: '2 minutes', retry: { initialInterval: '1 second', maximumInterval: '1 minute' } } as const;
@@ -37,12 +38,6 @@ export function emptyAttendanceReport(course: string, status: CourseAttendanceRe
   return { course, status, sessions: 0, created: 0, updated: 0, unchanged: 0, skipped: {}, skippedMarks: [], ...extra };
 }
 
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
 /** One course: Moodle sessions taken since the watermark → Student Attendance of the course's group, differences only. */
 export async function syncCourseAttendance(input: SyncCourseAttendanceInput): Promise<{ report: CourseAttendanceReport; watermark: number }> {
   const read = await moodle.moodleReadAttendance({ courseId: input.course.moodleCourseId, since: input.since });
@@ -54,10 +49,10 @@ export async function syncCourseAttendance(input: SyncCourseAttendanceInput): Pr
   const existing = await erpnext.erpnextListAttendance({ group: input.studentGroup, dates });
   const writes = planAttendanceWrites(read.marks, existing, { statusMap: input.statusMap, timeZone: input.timeZone, activeStudents, submit: input.submit });
 
-  for (const records of chunks(writes.create, insertBatchSize)) {
+  for (const records of batches(writes.create, insertBatchSize)) {
     await erpnext.erpnextCreateAttendance({ group: input.studentGroup, records, submit: input.submit });
   }
-  for (const records of chunks(writes.update, perDocumentBatchSize)) {
+  for (const records of batches(writes.update, perDocumentBatchSize)) {
     await erpnext.erpnextUpdateAttendance({ records, submit: input.submit });
   }
   report.created = writes.create.length;

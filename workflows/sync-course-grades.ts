@@ -4,6 +4,7 @@ import type { ErpnextGradeActivities } from '../activities/erpnext-grades';
 import { countSkips, planResultWrites, type SkipReason, type SkippedGrade } from '../src/mapping/grades';
 import type { MappedCourse } from '../src/mapping/grades-courses';
 import { taskQueues } from '../src/temporal/task-queues';
+import { batches } from './batches';
 
 const readOptions = { startToCloseTimeout: '2 minutes', retry: { initialInterval: '1 second', maximumInterval: '1 minute' } } as const;
 const moodle = proxyActivities<MoodleGradeActivities>({ ...readOptions, taskQueue: taskQueues.moodle });
@@ -49,12 +50,6 @@ export function emptyCourseReport(course: string, status: CourseGradesReport['st
   return { course, status, created: 0, updated: 0, unchanged: 0, skipped: {}, skippedGrades: [], ...extra };
 }
 
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
 /**
  * One course: read Moodle course totals changed since the watermark, compare with the plan's
  * Assessment Results (one list read), write only the differences in batches.
@@ -70,13 +65,13 @@ export async function syncCourseGrades(input: SyncCourseGradesInput): Promise<Sy
   const existing = await erpnext.erpnextListAssessmentResults({ plan, students: input.student === undefined ? undefined : [input.student] });
   const writes = planResultWrites(totals, context, existing, input.submitResults);
 
-  for (const batch of chunks(writes.create, insertBatchSize)) {
+  for (const batch of batches(writes.create, insertBatchSize)) {
     await erpnext.erpnextCreateAssessmentResults({ plan, results: batch, submit: input.submitResults });
   }
-  for (const batch of chunks(writes.update, perDocumentBatchSize)) {
+  for (const batch of batches(writes.update, perDocumentBatchSize)) {
     await erpnext.erpnextUpdateAssessmentResults({ plan, results: batch, submit: input.submitResults });
   }
-  for (const batch of chunks(writes.amend, perDocumentBatchSize)) {
+  for (const batch of batches(writes.amend, perDocumentBatchSize)) {
     await erpnext.erpnextAmendAssessmentResults({ plan, results: batch, submit: input.submitResults });
   }
 

@@ -142,6 +142,35 @@ describe('syncGrades on the dev server against both sandboxes', () => {
     expect(report.watermarks).toEqual(latest.watermarks);
   });
 
+  it('submits results when configured and amends a submitted one by cancel-and-amend when its grade changes', async () => {
+    await untilCompletedRunsVisible(env.client, 'syncGrades', 5);
+    const submitting = mappingSchema.parse({ grades: { submitResults: true } });
+    const course = (await moodle.getCoursesByField('idnumber', 'CS102')).courses[0];
+    const { usergrades } = await moodle.getGradeItems(course.id);
+    const target = usergrades.find((user) => user.useridnumber);
+    const student = String(target?.useridnumber);
+    const runFor = (id: string) =>
+      env.client.workflow.execute(syncGrades, { workflowId: id, taskQueue: taskQueues.workflows, args: [{ student, course: 'CS102', settings: gradeSyncSettings(submitting) }] });
+
+    // The draft written earlier is submitted once.
+    expect((await runFor('grades:test-submit')).totals).toMatchObject({ created: 0, updated: 1 });
+    const [submitted] = await erp.getList('Assessment Result', { fields: ['name', 'docstatus', 'total_score'], filters: [['student', '=', student], ['course', '=', 'CS102']] });
+    expect(submitted.docstatus).toBe(1);
+
+    const coursework = target?.gradeitems.find((item) => item.itemtype === 'mod' && item.cmid !== undefined);
+    await moodleWs(moodleSandbox.url, 'core_grades_update_grades', { source: 'test', courseid: course.id, component: 'mod_assign', activityid: coursework?.cmid, itemnumber: 0, 'grades[0][studentid]': target?.userid, 'grades[0][grade]': (coursework?.graderaw ?? 50) > 50 ? 11 : 96 });
+    await resetRequestCounts(erpSandbox.url);
+    expect((await runFor('grades:test-amend')).totals).toMatchObject({ created: 0, updated: 1 });
+    expect(erpnextWrites(await requestCounts(erpSandbox.url))).toEqual({ 'PUT Assessment Result': 1, 'POST frappe.client.insert_many': 1 });
+
+    // amended_from is not asserted: the ERPNext sandbox's Assessment Result lacks that standard field and drops it.
+    const results = await erp.getList('Assessment Result', { fields: ['name', 'docstatus', 'total_score'], filters: [['student', '=', student], ['course', '=', 'CS102']], orderBy: 'creation asc' });
+    expect(results).toHaveLength(2);
+    expect(results[0]).toMatchObject({ name: submitted.name, docstatus: 2 });
+    expect(results[1]).toMatchObject({ docstatus: 1 });
+    expect(results[1].total_score).not.toBe(submitted.total_score);
+  });
+
   it('has its Schedules after `schedules apply`, applies idempotently, and a trigger runs the sync', async () => {
     expect(await applySchedules(env.client, mapping)).toEqual([
       { scheduleId: scheduleIds.grades, outcome: 'created' },
