@@ -172,9 +172,13 @@ export async function run(): Promise<BenchReport> {
       const report = await client.workflow.execute(syncGrades, { workflowId, taskQueue: taskQueues.workflows, args: [{ settings: gradeSyncSettings(mapping) }] });
       return { ms: Math.round(performance.now() - started), writes: await erpnextWriteCount(urls.erpnext), report };
     };
+    // Counted in ERPNext itself: retried batches must not have written a result twice.
+    let stored = 0;
     const { first, rerun } = await workers.runUntil(
       (async () => {
+        const before = await erp.getCount('Assessment Result');
         const firstRun = await timed('grades:bench-first');
+        stored = (await erp.getCount('Assessment Result')) - before;
         await untilVisible(client, 1);
         return { first: firstRun, rerun: await timed('grades:bench-rerun') };
       })(),
@@ -184,6 +188,7 @@ export async function run(): Promise<BenchReport> {
       figures: {
         firstSyncMs: first.ms,
         firstSyncResultsCreated: first.report.totals.created,
+        firstSyncResultsStoredInErpnext: stored,
         firstSyncErpnextWriteRequests: first.writes,
         rerunMs: rerun.ms,
         rerunErpnextWriteRequests: rerun.writes,
