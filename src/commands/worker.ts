@@ -8,7 +8,7 @@ import { dataConverterFor } from '../temporal/codec';
 import { connectWorkerConnection } from '../temporal/connection';
 import { registerSearchAttributes } from '../temporal/register-search-attributes';
 import { installTemporalRuntime } from '../temporal/runtime';
-import { createWorkers } from '../temporal/worker';
+import { runWorkers } from '../temporal/worker';
 import { shutdownSignal } from './shutdown-signal';
 
 /**
@@ -30,23 +30,23 @@ export async function workerCommand(env: NodeJS.ProcessEnv = process.env): Promi
   }
 
   const connection = await connectWorkerConnection({ address: config.TEMPORAL_ADDRESS });
-  const workers = await createWorkers({
-    connection,
-    namespace: config.TEMPORAL_NAMESPACE,
-    moodle: createMoodleClient({ url: config.MOODLE_URL, token: config.MOODLE_TOKEN }),
-    erpnext: createErpnextClient({ url: config.ERPNEXT_URL, apiKey: config.ERPNEXT_API_KEY, apiSecret: config.ERPNEXT_API_SECRET }),
-    mapping: loadMapping(config.MAPPING_FILE),
-    rates: { moodle: config.MOODLE_RATE_PER_SECOND, erpnext: config.ERPNEXT_RATE_PER_SECOND },
-    dataConverter: dataConverterFor(config.PAYLOAD_ENCRYPTION_KEY),
-  });
-  const running = workers.run();
-  logger.info({ temporal: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE }, 'workers running');
+  const stop = new AbortController();
   void shutdownSignal().then((signal) => {
     logger.info({ signal }, 'draining workers');
-    workers.shutdown();
+    stop.abort();
   });
+  logger.info({ temporal: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE }, 'starting workers');
   try {
-    await running;
+    await runWorkers({
+      connection,
+      namespace: config.TEMPORAL_NAMESPACE,
+      moodle: createMoodleClient({ url: config.MOODLE_URL, token: config.MOODLE_TOKEN }),
+      erpnext: createErpnextClient({ url: config.ERPNEXT_URL, apiKey: config.ERPNEXT_API_KEY, apiSecret: config.ERPNEXT_API_SECRET }),
+      mapping: loadMapping(config.MAPPING_FILE),
+      rates: { moodle: config.MOODLE_RATE_PER_SECOND, erpnext: config.ERPNEXT_RATE_PER_SECOND },
+      dataConverter: dataConverterFor(config.PAYLOAD_ENCRYPTION_KEY),
+      signal: stop.signal,
+    });
   } finally {
     await connection.close();
   }
