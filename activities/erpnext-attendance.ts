@@ -10,7 +10,9 @@ const attendanceRowSchema = z.object({ name: z.string(), student: z.string(), da
 /**
  * ERPNext side of the attendance sync (Student Group, Student Attendance), closed over one client;
  * spread into createErpnextActivities. Records are keyed by student + Student Group + date, the
- * uniqueness rule ERPNext applies when no Course Schedule is given.
+ * uniqueness rule ERPNext applies when no Course Schedule is given. Education's bulk
+ * `mark_attendance` is not used: it knows only present and absent (no Leave), always submits, and
+ * saves one record at a time; `insert_many` writes up to 200 in one call either way.
  */
 export function createErpnextAttendanceActivities(erp: ErpnextClient) {
   async function listAttendance(group: string, dates: readonly string[]): Promise<ExistingAttendance[]> {
