@@ -1,4 +1,4 @@
-import { pyJsonDumps } from '../../src/sandbox/erpnext/py-json';
+import { PyFloat, pyFloatRepr, pyJsonDumps, pyJsonLoads } from '../../src/sandbox/erpnext/py-json';
 import { compileCondition } from '../../src/sandbox/erpnext/webhook-condition';
 import { compileTemplate } from '../../src/sandbox/erpnext/webhook-template';
 
@@ -11,6 +11,14 @@ describe('pyJsonDumps', () => {
     expect(pyJsonDumps([])).toBe('[]');
     expect(pyJsonDumps('a"b\\c/d')).toBe('"a\\"b\\\\c/d"');
     expect(pyJsonDumps('\u0001')).toBe('"\\u0001"');
+  });
+
+  it('prints floats as Python repr does and keeps them floats through json.loads', () => {
+    expect([250, 0.1, 1e16, 1.5e-5, -2.5, 123456789.125, 0].map(pyFloatRepr)).toEqual(['250.0', '0.1', '1e+16', '1.5e-05', '-2.5', '123456789.125', '0.0']);
+    expect(pyJsonDumps({ total: new PyFloat(250), qty: 1 })).toBe('{"total": 250.0, "qty": 1}');
+    const loaded = pyJsonLoads('{"a": 250.0, "b": 3, "c": [1e2, "x"], "d": {}, "e": []}');
+    expect(pyJsonDumps(loaded)).toBe('{"a": 250.0, "b": 3, "c": [100.0, "x"], "d": {}, "e": []}');
+    expect(() => pyJsonLoads('{"a": }')).toThrow(SyntaxError);
   });
 });
 

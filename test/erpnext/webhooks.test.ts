@@ -132,6 +132,15 @@ it('evaluates the condition at the event and renders field templates', async () 
   expect(receiver.received).toHaveLength(1);
 });
 
+it('sends Currency and Float fields as Python floats', async () => {
+  await hook('Item', 'on_update');
+  await erp.update('Item', 'ELEC-PHO150', { standard_rate: 275 });
+  const [delivery] = await receiver.waitFor(1);
+  expect(delivery.body.toString('utf8')).toContain('"standard_rate": 275.0');
+  expect(delivery.body.toString('utf8')).toContain('"is_stock_item": 0');
+  expect(delivery.headers['x-frappe-webhook-signature']).toBe(signatureOf(delivery.body));
+});
+
 it('refuses a Webhook whose condition or template the sandbox cannot evaluate, and one on a submit event of a non-submittable DocType', async () => {
   await expect(hook('Student', 'on_update', { condition: 'frappe.db.exists("Student")' })).rejects.toMatchObject({ status: 417, excType: 'ValidationError' });
   await expect(hook('Student', 'on_update', { webhook_json: '{% for x in doc %}{% endfor %}' })).rejects.toMatchObject({ status: 417 });

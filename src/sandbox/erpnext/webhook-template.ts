@@ -1,4 +1,4 @@
-import { pyJsonDumps } from './py-json';
+import { PyFloat, pyFloatRepr, pyJsonDumps } from './py-json';
 import type { Doc } from './store';
 
 /**
@@ -13,6 +13,7 @@ type Renderer = (context: Record<string, unknown>) => string;
 
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
+  if (value instanceof PyFloat) return value;
   if (value && typeof value === 'object') return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortKeys((value as Doc)[k])]));
   return value;
 }
@@ -21,6 +22,7 @@ function jinjaString(value: unknown): string {
   if (value === null || value === undefined) return 'None';
   if (value === true) return 'True';
   if (value === false) return 'False';
+  if (value instanceof PyFloat) return pyFloatRepr(value.value);
   if (typeof value === 'object') return pyJsonDumps(value);
   return String(value);
 }

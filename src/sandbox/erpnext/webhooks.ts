@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { pyJsonDumps } from './py-json';
+import { PyFloat, pyJsonDumps, pyJsonLoads } from './py-json';
 import type { DocEvent, Site, TransactionListener } from './site';
 import type { ChildRow, Doc } from './store';
 import { compileCondition } from './webhook-condition';
@@ -26,6 +26,22 @@ interface Queued {
 }
 
 const str = (v: unknown) => (v === null || v === undefined ? '' : String(v));
+const floatTypes = new Set(['Float', 'Currency', 'Percent']);
+
+/** The document as the job's Python sees it: float-typed fields hold floats (`250.0`), not ints. */
+function withPythonFloats(site: Site, doctype: string, doc: Doc): Doc {
+  const meta = site.requireMeta(doctype);
+  const out: Doc = { ...doc };
+  for (const field of meta.fields) {
+    const value = out[field.fieldname];
+    if (floatTypes.has(field.fieldtype) && typeof value === 'number') out[field.fieldname] = new PyFloat(value);
+    if (field.fieldtype === 'Table' && Array.isArray(value)) out[field.fieldname] = value.map((row: Doc) => withPythonFloats(site, field.options ?? '', row));
+  }
+  return out;
+}
+
+/** `frappe.as_json` for the log: floats as plain numbers are close enough there. */
+const logJson = (value: unknown) => JSON.stringify(value, (_key, v: unknown) => (v instanceof PyFloat ? v.value : v), 1);
 
 export function createWebhookDispatcher(site: Site, options: WebhookDispatcherOptions = {}) {
   const scale = options.retryDelayScale ?? 1;
@@ -41,8 +57,8 @@ export function createWebhookDispatcher(site: Site, options: WebhookDispatcherOp
         reference_document: docname,
         url,
         user: 'Administrator',
-        headers: headers ? JSON.stringify(headers, null, 1) : null,
-        data: data === undefined ? null : JSON.stringify(data, null, 1),
+        headers: headers ? logJson(headers) : null,
+        data: data === undefined ? null : logJson(data),
         response: response ?? null,
         error: error ?? null,
       }),
@@ -52,7 +68,7 @@ export function createWebhookDispatcher(site: Site, options: WebhookDispatcherOp
   function webhookData(webhook: Doc, doc: Doc): unknown {
     const rows = (webhook.webhook_data as ChildRow[]) ?? [];
     if (rows.length > 0) return Object.fromEntries(rows.map((r) => [str(r.key), doc[str(r.fieldname)] ?? null]));
-    if (str(webhook.webhook_json)) return JSON.parse(compileTemplate(str(webhook.webhook_json))({ doc }));
+    if (str(webhook.webhook_json)) return pyJsonLoads(compileTemplate(str(webhook.webhook_json))({ doc }));
     return {};
   }
 
@@ -115,7 +131,7 @@ export function createWebhookDispatcher(site: Site, options: WebhookDispatcherOp
       queue = new Map();
       for (const item of items) {
         // The job sees the document as it was when the request ended.
-        const snapshot = site.asDict(item.doctype, item.doc);
+        const snapshot = withPythonFloats(site, item.doctype, site.asDict(item.doctype, item.doc));
         const job = new Promise<void>((resolve) => setImmediate(resolve))
           .then(() => deliver(item, snapshot))
           .finally(() => inFlight.delete(job));
