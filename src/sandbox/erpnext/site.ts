@@ -21,7 +21,7 @@ export interface Controller {
   /** For `autoname: 'controller'` DocTypes. */
   autoname?(doc: Doc, site: Site): string;
   beforeInsert?(doc: Doc, site: Site): void;
-  /** Runs on insert and on every save except cancel. */
+  /** Runs on insert, save and submit (not on cancel or update after submit). */
   validate?(doc: Doc, site: Site, action: SaveAction): void;
   beforeSubmit?(doc: Doc, site: Site): void;
   beforeCancel?(doc: Doc, site: Site): void;
@@ -250,7 +250,8 @@ export class Site {
 
     if (action !== 'cancel') {
       this.validation.validateLinks(doctype, doc);
-      controller.validate?.(doc, this, action);
+      // An update after submit runs only before_update_after_submit in Frappe, not validate.
+      if (action !== 'update_after_submit') controller.validate?.(doc, this, action);
       if (action === 'submit') controller.beforeSubmit?.(doc, this);
       this.stampChildren(meta, doc);
       this.checkData(doctype, doc);
