@@ -4,10 +4,11 @@ import type { WorkflowBundle } from '@temporalio/worker';
 import type { ErpnextActivities, StudentForMoodle } from '../../activities/erpnext';
 import type { MoodleActivities } from '../../activities/moodle';
 import type { MoodleAccount } from '../../src/mapping/moodle-account';
+import type { DesiredMoodleUser } from '../../src/mapping/moodle-user';
 import { NeedsOperator } from '../../src/temporal/search-attributes';
 import { taskQueues } from '../../src/temporal/task-queues';
 import { conflictQuery, onboardStudent, resolveConflictUpdate } from '../../workflows/onboard-student';
-import { lastSyncQuery, studentChangedSignal, syncProfile } from '../../workflows/sync-profile';
+import { lastSyncQuery, moodleBaselineSignal, studentChangedSignal, syncProfile } from '../../workflows/sync-profile';
 import { bundleWorkflows, connectTestEnv, withWorkers, type TemporalTestEnv } from '../support/temporal';
 
 /**
@@ -195,5 +196,40 @@ describe('syncProfile coalescing', () => {
     });
     expect(pushed).toEqual(['City v5', 'City v6']);
     expect(result).toMatchObject({ studentId: id, syncs: 2, last: { outcome: 'pushed', changed: ['city'] } });
+  });
+
+  it('judges what Moodle hides against the baseline onboarding signals, and then against what it synced', async () => {
+    const id = `EDU-STU-2026-8${String(++serial).padStart(4, '0')}`;
+    const written = student(id).desired;
+    const baselines: (DesiredMoodleUser | null)[] = [];
+    const erpnext: Fakes<ErpnextActivities> = {
+      async erpnextGetStudentForMoodle(studentId) {
+        return { ...student(studentId), moodleUserId: 77 };
+      },
+    };
+    const moodle: Fakes<MoodleActivities> = {
+      async moodleSyncProfile({ baseline }) {
+        baselines.push(baseline);
+        return { changed: [] };
+      },
+    };
+    const start = () =>
+      env.client.workflow.signalWithStart(syncProfile, {
+        workflowId: `profile:${id}`,
+        taskQueue: taskQueues.workflows,
+        args: [{ studentId: id, settle: '1s', idleTimeout: '2s' }],
+        signal: studentChangedSignal,
+        signalArgs: [],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+      });
+    const result = await withWorkers(env, { workflowBundle, moodle, erpnext }, async () => {
+      const handle = await start();
+      await handle.signal(moodleBaselineSignal, { ...written, phone1: '+44 7700 900001' });
+      await waitFor(() => handle.query(lastSyncQuery), (last) => last !== null);
+      await start();
+      return handle.result();
+    });
+    expect(baselines).toEqual([{ ...written, phone1: '+44 7700 900001' }, written]);
+    expect(result).toMatchObject({ syncs: 2, last: { outcome: 'unchanged' } });
   });
 });
