@@ -1,0 +1,52 @@
+import { schedulesCommand } from '../../src/commands/schedules';
+import { syncCommand } from '../../src/commands/sync';
+import { scheduleIds } from '../../src/temporal/schedules';
+import { connectTestEnv, type TemporalTestEnv } from '../support/temporal';
+import { untilScheduleStarted } from './sandbox-helpers';
+
+// No workers: these tests are about what the commands create and start.
+let env: TemporalTestEnv;
+
+beforeAll(async () => {
+  env = await connectTestEnv();
+});
+
+afterAll(async () => {
+  await env?.close();
+});
+
+function printer() {
+  const lines: string[] = [];
+  return { lines, print: (line: string) => lines.push(line) };
+}
+
+describe('campus-bridge schedules', () => {
+  it('apply creates both Schedules, a second apply updates them, trigger starts a run', async () => {
+    const first = printer();
+    await schedulesCommand({ action: 'apply', client: env.client, env: {}, print: first.print });
+    expect(first.lines).toEqual([`schedule ${scheduleIds.grades}: created`, `schedule ${scheduleIds.attendance}: created`]);
+
+    const second = printer();
+    await schedulesCommand({ action: 'apply', client: env.client, env: {}, print: second.print });
+    expect(second.lines).toEqual([`schedule ${scheduleIds.grades}: updated`, `schedule ${scheduleIds.attendance}: updated`]);
+
+    const triggered = printer();
+    await schedulesCommand({ action: 'trigger', which: 'attendance', client: env.client, env: {}, print: triggered.print });
+    expect(triggered.lines).toEqual([`schedule ${scheduleIds.attendance}: triggered`]);
+    const workflowId = await untilScheduleStarted(env.client.schedule.getHandle(scheduleIds.attendance));
+    expect(workflowId).toMatch(/^attendance:nightly-/);
+    await env.client.workflow.getHandle(workflowId).terminate('test over');
+  });
+});
+
+describe('campus-bridge sync', () => {
+  it('starts syncGrades for one course and prints its workflow id', async () => {
+    const out = printer();
+    await syncCommand({ what: 'grades', course: 'CS101', client: env.client, env: {}, print: out.print });
+    const [line] = out.lines;
+    expect(line).toMatch(/^started grades:/);
+    const handle = env.client.workflow.getHandle(line.slice('started '.length));
+    expect((await handle.describe()).type).toBe('syncGrades');
+    await handle.terminate('test over');
+  });
+});
