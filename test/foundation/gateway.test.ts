@@ -7,6 +7,7 @@ import { developmentDefaults, loadConfig } from '../../src/config/env';
 import { mappingSchema } from '../../src/config/mapping-file';
 import { buildApp } from '../../src/gateway/app';
 import { createLogger } from '../../src/gateway/logger';
+import { startDevServer } from '../../src/temporal/dev-server';
 import { freePort } from '../support/free-port';
 import { connectTestEnv, type TemporalTestEnv } from '../support/temporal';
 
@@ -59,10 +60,28 @@ describe('health', () => {
       const response = await down.inject({ method: 'GET', url: '/readyz' });
       expect(response.statusCode).toBe(503);
       expect(response.json()).toEqual({ status: 'not ready', reason: 'Temporal is not reachable' });
-      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(Date.now() - started).toBeLessThan(3_000);
     } finally {
       await down.close();
       await unreachable.connection.close();
+    }
+  });
+
+  test('GET /readyz turns 503 within its 2 s bound when Temporal goes away, and closing then is clean', async () => {
+    const server = await startDevServer({ port: await freePort() });
+    const client = new Client({ connection: await Connection.connect({ address: server.address }) });
+    const app = await buildApp({ config, temporal: client, mapping });
+    try {
+      expect((await app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
+      await server.stop();
+      const started = Date.now();
+      const response = await app.inject({ method: 'GET', url: '/readyz' });
+      expect(response.statusCode).toBe(503);
+      expect(Date.now() - started).toBeLessThan(2_500);
+    } finally {
+      await app.close(); // waits for the abandoned check, so closing the connection next cannot crash its retry timer
+      await client.connection.close();
+      await server.stop();
     }
   });
 });

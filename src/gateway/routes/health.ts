@@ -8,6 +8,31 @@ export interface HealthRoutesOptions {
   readyTimeoutMs?: number;
 }
 
+/**
+ * Asks Temporal for its system info. The gRPC deadline ends the call, but the client's retry of
+ * UNAVAILABLE sleeps past it (about 3.3 s for a 2 s deadline, measured), so a timer bounds the
+ * answer. The call itself still runs to its end, and must not outlive the connection (the SDK's
+ * retry timer throws on a closed channel), so `inFlight` lets the plugin wait for it on close.
+ */
+async function answersWithin(temporal: Client, ms: number, inFlight: Set<Promise<unknown>>): Promise<void> {
+  const connection = temporal.connection;
+  const call = connection.withDeadline(Date.now() + ms, () => connection.workflowService.getSystemInfo({}));
+  const settled: Promise<unknown> = call.then(
+    () => inFlight.delete(settled),
+    () => inFlight.delete(settled),
+  );
+  inFlight.add(settled);
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  try {
+    await Promise.race([call, timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 const status = z.object({ status: z.enum(['ok', 'ready', 'not ready']), reason: z.string().optional() });
 
 /**
@@ -16,13 +41,16 @@ const status = z.object({ status: z.enum(['ok', 'ready', 'not ready']), reason: 
  */
 export const healthRoutes: FastifyPluginAsyncZod<HealthRoutesOptions> = async (app, options) => {
   const readyTimeoutMs = options.readyTimeoutMs ?? 2_000;
+  const inFlight = new Set<Promise<unknown>>();
+  app.addHook('onClose', async () => {
+    await Promise.all(inFlight);
+  });
 
   app.get('/healthz', { schema: { response: { 200: status } } }, async () => ({ status: 'ok' as const }));
 
   app.get('/readyz', { schema: { response: { 200: status, 503: status } } }, async (request, reply) => {
     try {
-      const connection = options.temporal.connection;
-      await connection.withDeadline(Date.now() + readyTimeoutMs, () => connection.workflowService.getSystemInfo({}));
+      await answersWithin(options.temporal, readyTimeoutMs, inFlight);
       return { status: 'ready' as const };
     } catch (err) {
       // Probes repeat every few seconds: one line with the cause, no stack.
