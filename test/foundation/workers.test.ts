@@ -1,6 +1,6 @@
 import { taskQueues } from '../../src/temporal/task-queues';
 import { createHarnessActivities, type ActivityCall } from '../support/fixtures/harness-activities';
-import { harnessLinkStudent, harnessSlowWrite } from '../support/fixtures/harness-workflows';
+import { harnessBurst, harnessLinkStudent, harnessSlowWrite } from '../support/fixtures/harness-workflows';
 import { bundleWorkflows, connectTestEnv, createTestWorkers, withWorkers, type TemporalTestEnv } from '../support/temporal';
 import type { WorkflowBundle } from '@temporalio/worker';
 
@@ -35,8 +35,8 @@ test('a workflow runs to completion with its activities on the moodle and erpnex
 
   expect(result).toBe('EDU-STU-2026-00001->42');
   expect(calls).toEqual([
-    { activityType: 'moodleLookupUser', taskQueue: taskQueues.moodle, attempt: 1, outcome: 'completed' },
-    { activityType: 'erpnextRecordLink', taskQueue: taskQueues.erpnext, attempt: 1, outcome: 'completed' },
+    { activityType: 'moodleLookupUser', taskQueue: taskQueues.moodle, attempt: 1, outcome: 'completed', at: expect.any(Number) },
+    { activityType: 'erpnextRecordLink', taskQueue: taskQueues.erpnext, attempt: 1, outcome: 'completed', at: expect.any(Number) },
   ]);
 });
 
@@ -55,7 +55,7 @@ test('shutdown lets an in-flight activity finish within the grace time and recor
   workers.shutdown();
   await running;
 
-  expect(calls).toEqual([{ activityType: 'moodleSlowWrite', taskQueue: taskQueues.moodle, attempt: 1, outcome: 'completed' }]);
+  expect(calls).toEqual([{ activityType: 'moodleSlowWrite', taskQueue: taskQueues.moodle, attempt: 1, outcome: 'completed', at: expect.any(Number) }]);
   const second = createHarnessActivities(calls);
   await withWorkers(env, { workflowBundle, ...second }, () => expect(handle.result()).resolves.toBe('written'));
   expect(calls).toHaveLength(1);
@@ -75,10 +75,28 @@ test('shutdown past the grace time cancels the activity and the server hands it 
   await started;
   workers.shutdown();
   await running;
-  expect(calls).toEqual([{ activityType: 'moodleSlowWrite', taskQueue: taskQueues.moodle, attempt: 1, outcome: 'cancelled' }]);
+  expect(calls).toEqual([{ activityType: 'moodleSlowWrite', taskQueue: taskQueues.moodle, attempt: 1, outcome: 'cancelled', at: expect.any(Number) }]);
 
   const fast = createHarnessActivities(calls);
   const result = await withWorkers(env, { workflowBundle, moodle: { moodleSlowWrite: () => fast.moodle.moodleSlowWrite(10) } }, () => handle.result());
   expect(result).toBe('written');
   expect(calls[1]).toMatchObject({ activityType: 'moodleSlowWrite', attempt: 2, outcome: 'completed' });
+});
+
+test('the server paces a queue to its configured rate, however many activities are ready', async () => {
+  const calls: ActivityCall[] = [];
+  const { moodle } = createHarnessActivities(calls);
+  const count = 30;
+  const rate = 10;
+
+  const ran = await withWorkers(env, { workflowBundle, moodle, rates: { moodle: rate } }, () =>
+    env.client.workflow.execute(harnessBurst, { taskQueue: taskQueues.workflows, workflowId: 'harness:burst', args: [count] }),
+  );
+
+  expect(ran).toBe(count);
+  const times = calls.map((call) => call.at).sort((a, b) => a - b);
+  const spanMs = times[times.length - 1] - times[0];
+  // Unpaced, 30 trivial activities finish within a few hundred ms; at 10/s they need well over a
+  // second even after the limiter's initial burst (measured: 16, 8, 3, 3 per second over 3.9 s).
+  expect(spanMs).toBeGreaterThan(1_500);
 });
