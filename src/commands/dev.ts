@@ -160,7 +160,10 @@ export async function devCommand(options: DevCommandOptions = {}): Promise<void>
         (err: Error) => print(`Warning: ERPNext sandbox setup failed, so its webhooks will not reach the gateway: ${err.message}`),
       );
     }
-    for (const { scheduleId, outcome } of await applySchedules(temporal, mapping)) logger.info({ scheduleId, outcome }, 'schedule applied');
+    await applySchedules(temporal, mapping).then(
+      (applied) => applied.forEach(({ scheduleId, outcome }) => logger.info({ scheduleId, outcome }, 'schedule applied')),
+      (err: Error) => print(`Warning: applying the Schedules failed: ${err.message}${encryptedHistoryHint(err)}`),
+    );
 
     print(banner(rows(config, { gatewayUrl: gateway.url, uiPort, realMoodle, realErpnext })));
     print('Press Ctrl-C to stop everything.');
@@ -174,6 +177,13 @@ export async function devCommand(options: DevCommandOptions = {}): Promise<void>
   const clean = await started.stopAll(print);
   print(clean ? 'Stopped.' : 'Stopped, with errors (above).');
   if (!clean) process.exitCode = 1;
+}
+
+/** The SDK's words for a payload sealed by our codec and read without it. */
+function encryptedHistoryHint(err: Error): string {
+  return /Unknown encoding: binary\/encrypted/.test(err.message)
+    ? ` (.data/temporal.db holds history written with PAYLOAD_ENCRYPTION_KEY set: start with the same key, or delete .data/temporal.db)`
+    : '';
 }
 
 /** Demo credentials are printed; anything configured stays unprinted, named by its variable. */
