@@ -162,7 +162,7 @@ const assessmentResult: Controller = {
     }
     doc.total_score = total;
     doc.grade = gradeFor(site, str(doc.grading_scale), (total / Number(doc.maximum_score)) * 100);
-    const duplicate = site.all('Assessment Result').find((r) => r.name !== doc.name && r.docstatus !== 2 && r.student === doc.student && r.assessment_plan === doc.assessment_plan);
+    const duplicate = site.rows('Assessment Result').find((r) => r.name !== doc.name && r.docstatus !== 2 && r.student === doc.student && r.assessment_plan === doc.assessment_plan);
     if (duplicate) validationError(`Assessment Result record ${formLink('Assessment Result', str(duplicate.name))} already exists.`);
   },
 };
@@ -184,7 +184,7 @@ const studentAttendance: Controller = {
       validationError(`Student ${bold(doc.student)}: ${str(doc.student_name)} does not belong to Student Group ${bold(formLink('Student Group', group))}`);
     }
     const duplicate = site
-      .all('Student Attendance')
+      .rows('Student Attendance')
       .find((a) => a.name !== doc.name && a.docstatus !== 2 && a.student === doc.student && (str(doc.course_schedule) ? a.course_schedule === doc.course_schedule : a.student_group === doc.student_group && a.date === doc.date));
     if (duplicate) validationError(`Student Attendance record ${formLink('Student Attendance', str(duplicate.name))} already exists against the Student ${bold(doc.student)}`);
     const holidays = rows(site.getDoc('Holiday List', holidayListOf(site)), 'holidays');
