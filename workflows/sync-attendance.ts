@@ -6,6 +6,7 @@ import type { ErpnextAttendanceStatus } from '../src/mapping/attendance';
 import { selectCourses, type MappedCourse } from '../src/mapping/grades-courses';
 import { taskQueues } from '../src/temporal/task-queues';
 import { runCourseWindow } from './course-window';
+import { addCourse, emptySyncReport, type SyncReport } from './sync-report';
 import { failureMessage } from './failure-message';
 import { emptyAttendanceReport, syncCourseAttendance, type CourseAttendanceReport } from './sync-course-attendance';
 
@@ -29,11 +30,8 @@ interface CourseTask {
   since: number;
 }
 
-export interface AttendanceReport {
-  courses: CourseAttendanceReport[];
-  totals: { created: number; updated: number; unchanged: number; skipped: number; failedCourses: number; unmappedCourses: number };
-  watermarks: Record<string, number>;
-}
+/** Watermarks are the newest session `lasttaken` written through per Moodle course idnumber. */
+export type AttendanceReport = SyncReport<CourseAttendanceReport>;
 
 export interface SyncAttendanceInput {
   course?: string;
@@ -48,15 +46,6 @@ export function attendanceSyncSettings(mapping: Mapping, coursesPerRun = 500): A
   return { statusMap, timeZone: schedule.timezone, submit, courses: mapping.courses, parallelism: mapping.grades.parallelism, coursesPerRun };
 }
 
-function addCourse(report: AttendanceReport, course: CourseAttendanceReport): void {
-  report.courses.push(course);
-  report.totals.created += course.created;
-  report.totals.updated += course.updated;
-  report.totals.unchanged += course.unchanged;
-  report.totals.skipped += Object.values(course.skipped).reduce((sum, n) => sum + (n ?? 0), 0);
-  if (course.status === 'failed') report.totals.failedCourses += 1;
-  if (course.status === 'unmapped') report.totals.unmappedCourses += 1;
-}
 
 async function planCourses(input: SyncAttendanceInput, report: AttendanceReport): Promise<CourseTask[]> {
   const { mapped, unmapped } = selectCourses(await moodle.moodleListCourses(), input.settings.courses, input.course);
@@ -76,11 +65,7 @@ async function planCourses(input: SyncAttendanceInput, report: AttendanceReport)
 
 /** Attendance sync: the grade sync's shape (child per course, sliding window, continue-as-new, watermarks from the last good run). */
 export async function syncAttendance(input: SyncAttendanceInput): Promise<AttendanceReport> {
-  const report: AttendanceReport = input.carry?.report ?? {
-    courses: [],
-    totals: { created: 0, updated: 0, unchanged: 0, skipped: 0, failedCourses: 0, unmappedCourses: 0 },
-    watermarks: await erpnext.erpnextLastAttendanceWatermarks(),
-  };
+  const report = input.carry?.report ?? emptySyncReport<CourseAttendanceReport>(await erpnext.erpnextLastAttendanceWatermarks());
   const running = new Set<string>();
   let pending: CourseTask[] = [];
   setHandler(attendanceProgressQuery, () => ({ ...report, running: [...running], pending: pending.map((task) => task.course.moodleIdnumber) }));

@@ -12,6 +12,7 @@ import type { Mapping } from '../src/config/mapping-file';
 import { selectCourses, type MappedCourse, type UnmappedCourse } from '../src/mapping/grades-courses';
 import { taskQueues } from '../src/temporal/task-queues';
 import { runCourseWindow } from './course-window';
+import { addCourse, emptySyncReport, type SyncReport } from './sync-report';
 import { failureMessage } from './failure-message';
 import { emptyCourseReport, syncCourseGrades, type CourseGradesReport } from './sync-course-grades';
 
@@ -37,12 +38,8 @@ export interface CourseTask {
   since: number;
 }
 
-export interface GradesReport {
-  courses: CourseGradesReport[];
-  totals: { created: number; updated: number; unchanged: number; skipped: number; failedCourses: number; unmappedCourses: number };
-  /** Moodle course idnumber → newest `gradedategraded` written through. The next run starts there. */
-  watermarks: Record<string, number>;
-}
+/** Watermarks are the newest `gradedategraded` written through per Moodle course idnumber. */
+export type GradesReport = SyncReport<CourseGradesReport>;
 
 export interface GradesProgress extends GradesReport {
   running: string[];
@@ -67,19 +64,7 @@ export function gradeSyncSettings(mapping: Mapping, coursesPerRun = 500): GradeS
   return { submitResults, plans, courses: mapping.courses, parallelism, coursesPerRun };
 }
 
-function emptyReport(watermarks: Record<string, number>): GradesReport {
-  return { courses: [], totals: { created: 0, updated: 0, unchanged: 0, skipped: 0, failedCourses: 0, unmappedCourses: 0 }, watermarks };
-}
 
-function addCourse(report: GradesReport, course: CourseGradesReport): void {
-  report.courses.push(course);
-  report.totals.created += course.created;
-  report.totals.updated += course.updated;
-  report.totals.unchanged += course.unchanged;
-  report.totals.skipped += Object.values(course.skipped).reduce((sum, n) => sum + (n ?? 0), 0);
-  if (course.status === 'failed') report.totals.failedCourses += 1;
-  if (course.status === 'unmapped') report.totals.unmappedCourses += 1;
-}
 
 /**
  * Where this run starts: the last completed run's watermarks (see erpnextLastGradeWatermarks),
@@ -109,7 +94,7 @@ async function planCourses(input: SyncGradesInput, report: GradesReport): Promis
  * (a sliding window), continuing as new between courses when history grows large.
  */
 export async function syncGrades(input: SyncGradesInput): Promise<GradesReport> {
-  const report = input.carry?.report ?? emptyReport(await erpnext.erpnextLastGradeWatermarks());
+  const report = input.carry?.report ?? emptySyncReport<CourseGradesReport>(await erpnext.erpnextLastGradeWatermarks());
   const running = new Set<string>();
   let pending: CourseTask[] = [];
   setHandler(gradesProgressQuery, () => ({ ...report, running: [...running], pending: pending.map((task) => task.course.moodleIdnumber) }));
