@@ -24,10 +24,13 @@ export function temporalAddress(): string {
 
 let runtimeInstalled = false;
 
-/** Worker logs at WARN, so passing tests stay quiet; one runtime per test file (module registry). */
+/**
+ * Worker logs at ERROR (TEST_LOG_LEVEL to change), so the retries that fault-injection tests
+ * provoke on purpose do not bury real failures; one runtime per test file (module registry).
+ */
 function installQuietRuntime(): void {
   if (runtimeInstalled) return;
-  installTemporalRuntime(pino({ level: 'warn' }, pino.destination(2)));
+  installTemporalRuntime(pino({ level: process.env.TEST_LOG_LEVEL ?? 'error' }, pino.destination(2)));
   runtimeInstalled = true;
 }
 
