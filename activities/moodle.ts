@@ -3,6 +3,7 @@ import type { MoodleClient } from '../src/moodle/client';
 import type { DesiredMoodleUser } from '../src/mapping/moodle-user';
 import { currentMoodleProfile, moodleAccount, sameEmail, type MoodleAccount } from '../src/mapping/moodle-account';
 import { hasChanges, profileChanges } from '../src/mapping/profile-changes';
+import { ExpiringCache } from './expiring-cache';
 import { withFailureMapping } from './failure';
 import { createMoodleGradeActivities } from './moodle-grades';
 import { createMoodleAttendanceActivities } from './moodle-attendance';
@@ -35,6 +36,9 @@ export interface WithdrawalResult {
   keptForGrades: number[];
 }
 
+/** Course ids only change when a course is deleted and recreated with the same idnumber. */
+const courseIdTtlMs = 5 * 60_000;
+
 /** Moodle side effects of the student lifecycle, closed over one client. */
 export function createMoodleActivities(moodle: MoodleClient) {
   async function updateUser(user: Parameters<MoodleClient['updateUsers']>[0][number]): Promise<void> {
@@ -49,6 +53,8 @@ export function createMoodleActivities(moodle: MoodleClient) {
     }
   }
 
+  const courseIds = new ExpiringCache<string, number>(courseIdTtlMs);
+
   async function accountsByIdnumber(idnumber: string): Promise<MoodleAccount[]> {
     return (await moodle.getUsersByField('idnumber', [idnumber])).map(moodleAccount);
   }
@@ -58,19 +64,15 @@ export function createMoodleActivities(moodle: MoodleClient) {
     ...createMoodleAttendanceActivities(moodle),
     /**
      * Every account that could be this student's. Email lookup by field is case-sensitive on
-     * PostgreSQL while Moodle's duplicate check is not, so the case-insensitive `get_users`
-     * search runs too (its LIKE treats `_` as a wildcard, hence the exact filter afterwards).
+     * PostgreSQL while Moodle's duplicate check is not, so emails are searched with the
+     * case-insensitive `get_users` (its LIKE treats `_` as a wildcard, hence the exact filter afterwards).
      */
     async moodleFindStudentAccounts(input: { idnumber: string; email: string }): Promise<StudentAccounts> {
       const byIdnumber = await accountsByIdnumber(input.idnumber);
-      const exact = await moodle.getUsersByField('email', [input.email]);
+      // The LIKE search is a superset of the exact one, so it alone finds every casing.
       const { users: similar } = await moodle.getUsers([{ key: 'email', value: input.email }]);
-      const byId = new Map<number, MoodleAccount>();
-      for (const user of [...exact, ...similar]) {
-        const account = moodleAccount(user);
-        if (sameEmail(account.email, input.email)) byId.set(account.id, account);
-      }
-      return { byIdnumber, byEmail: [...byId.values()].sort((a, b) => a.id - b.id) };
+      const byEmail = similar.map(moodleAccount).filter((account) => sameEmail(account.email, input.email));
+      return { byIdnumber, byEmail: byEmail.sort((a, b) => a.id - b.id) };
     },
 
     /** Accounts carrying this idnumber (`core_user_get_users_by_field`). */
@@ -134,13 +136,20 @@ export function createMoodleActivities(moodle: MoodleClient) {
       return { changed: [...Object.keys(changes.fields), ...Object.keys(changes.customfields).map((name) => `profile_field_${name}`)] };
     },
 
-    /** Moodle course ids for course idnumbers (`core_course_get_courses_by_field` idnumber, one call each: the field takes one value). */
+    /**
+     * Moodle course ids for course idnumbers (`core_course_get_courses_by_field` idnumber, one
+     * call each: the field takes one value). Found ids are remembered for a few minutes, since
+     * every admission of a program asks for the same courses; a missing course is asked again
+     * each time, so a course created in Moodle is picked up at once.
+     */
     async moodleResolveCourses(idnumbers: string[]): Promise<CourseResolution> {
       const resolution: CourseResolution = { courses: [], missing: [] };
       for (const idnumber of idnumbers) {
-        const { courses } = await moodle.getCoursesByField('idnumber', idnumber);
-        const course = courses.find((c) => c.idnumber === idnumber);
-        if (course) resolution.courses.push({ idnumber, id: course.id });
+        const id = await courseIds.get(idnumber, async () => {
+          const { courses } = await moodle.getCoursesByField('idnumber', idnumber);
+          return courses.find((c) => c.idnumber === idnumber)?.id;
+        });
+        if (id !== undefined) resolution.courses.push({ idnumber, id });
         else resolution.missing.push(idnumber);
       }
       return resolution;

@@ -101,6 +101,20 @@ describe('courses, enrolment and withdrawal', () => {
     expect(resolution.missing).toEqual(['NUR110']);
   });
 
+  it('asks Moodle once per found course, but asks again for a missing one until it exists', async () => {
+    const lookups = async () => ((await (await fetch(`${sandbox.url}/__sandbox/requests`)).json()) as Record<string, number>).core_course_get_courses_by_field ?? 0;
+    await activities.moodleResolveCourses(['NUR101', 'NUR110']);
+    await activities.moodleResolveCourses(['NUR101', 'NUR110']);
+    expect(await lookups()).toBe(3);
+
+    const body = new URLSearchParams({ wstoken: 'dev-moodle-token', wsfunction: 'core_course_create_courses', moodlewsrestformat: 'json' });
+    Object.entries({ fullname: 'Clinical Placement I', shortname: 'NUR110', idnumber: 'NUR110', categoryid: '1' }).forEach(([k, v]) => body.set(`courses[0][${k}]`, v));
+    await fetch(`${sandbox.url}/webservice/rest/server.php`, { method: 'POST', body });
+    const resolution = await activities.moodleResolveCourses(['NUR101', 'NUR110']);
+    expect(resolution).toEqual({ courses: [expect.objectContaining({ idnumber: 'NUR101' }), expect.objectContaining({ idnumber: 'NUR110' })], missing: [] });
+    expect(await lookups()).toBe(4);
+  });
+
   it('enrols in one batch, then suspends (keeping the enrolment) or unenrols', async () => {
     const { id: userId } = await activities.moodleCreateStudentUser(desired(fresh));
     const { courses } = await activities.moodleResolveCourses(['BUS101', 'BUS102']);
