@@ -37,7 +37,6 @@ const docstatus = z.union([z.literal(0), z.literal(1), z.literal(2)]);
 const programEnrollment = z.looseObject({ name: z.string(), student: z.string(), program: z.string(), docstatus });
 const program = z.looseObject({ name: z.string(), courses: z.array(z.looseObject({ course: z.string() })).default([]) });
 const courseEnrollment = z.looseObject({ name: z.string(), student: z.string(), course: z.string(), program_enrollment: z.string().nullish() });
-const namedRow = z.looseObject({ name: z.string() });
 const emailRow = z.looseObject({ name: z.string(), student_email_id: z.string() });
 
 export interface CourseEnrollmentChange {
@@ -135,8 +134,10 @@ export function createErpnextActivities(erp: ErpnextClient, mapping: Mapping = m
      * i.e. whether submitting or cancelling that enrollment made this change.
      */
     async erpnextCourseEnrollmentChange(input: { courseEnrollment: string; student: string; course: string; programEnrollment: string }): Promise<CourseEnrollmentChange> {
-      const rows = z.array(namedRow).parse(await erp.getList('Course Enrollment', { fields: ['name'], filters: [['name', '=', input.courseEnrollment]], limitPageLength: 1 }));
-      const doc = rows.length > 0 ? courseEnrollment.parse(await erp.getDoc('Course Enrollment', input.courseEnrollment)) : undefined;
+      // A list rather than a get: a deleted document is an empty answer, not an error to tell apart.
+      const [doc] = z.array(courseEnrollment).parse(
+        await erp.getList('Course Enrollment', { fields: ['name', 'student', 'course', 'program_enrollment'], filters: [['name', '=', input.courseEnrollment]], limitPageLength: 1 }),
+      );
       const idnumber = courseIdnumber(doc?.course ?? input.course, mapping);
       const pe = programEnrollment.parse(await erp.getDoc('Program Enrollment', doc?.program_enrollment ?? input.programEnrollment));
       return {

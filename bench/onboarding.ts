@@ -170,6 +170,8 @@ export async function run(): Promise<BenchReport> {
   }
   const wallSeconds = (performance.now() - started) / 1000;
   const requests = requestCounts.parse(await (await fetch(`${moodleSandbox.url}/__sandbox/requests`)).json());
+  const erpnextRequests = requestCounts.parse(await (await fetch(`${erpnextSandbox.url}/__sandbox/requests`)).json());
+  if (process.env.BENCH_VERBOSE) console.table({ ...requests, ...erpnextRequests });
 
   await gateway.close();
   workers.shutdown();
@@ -194,6 +196,8 @@ export async function run(): Promise<BenchReport> {
       creationErrors: errors.length,
       wallSeconds: Math.round(wallSeconds * 10) / 10,
       moodleCalls: Object.values(requests).reduce((a, b) => a + b, 0),
+      // Includes the bench's own inserts and the sandbox's webhook-driven reads.
+      erpnextCalls: Object.values(erpnextRequests).reduce((a, b) => a + b, 0),
     },
     conditions: {
       students,
