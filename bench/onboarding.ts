@@ -26,7 +26,7 @@ import type { BenchReport } from './run';
  * Moodle holds the user actively enrolled in every mapped course of the program.
  */
 const students = Number(process.env.BENCH_ONBOARD_STUDENTS ?? 200);
-const arrivalsPerSecond = Number(process.env.BENCH_ONBOARD_ARRIVALS ?? 5);
+const arrivalsPerSecond = Number(process.env.BENCH_ONBOARD_ARRIVALS ?? 1);
 const sandboxLatencyMs = Number(process.env.BENCH_SANDBOX_LATENCY_MS ?? 20);
 const rates = { moodle: Number(process.env.MOODLE_RATE_PER_SECOND ?? 50), erpnext: Number(process.env.ERPNEXT_RATE_PER_SECOND ?? 50) };
 const deadlineMs = Number(process.env.BENCH_ONBOARD_TIMEOUT_MS ?? 300_000);
