@@ -9,8 +9,7 @@ import { createMoodleClient } from '../moodle/client';
 import { assertPortFree } from '../net/port-in-use';
 import { startErpnextSandbox } from '../sandbox/erpnext';
 import { startMoodleSandbox } from '../sandbox/moodle';
-import { dataConverterFor } from '../temporal/codec';
-import { connectClient, connectWorkerConnection } from '../temporal/connection';
+import { connectClient, connectWorkerConnection, temporalTarget } from '../temporal/connection';
 import { startDevServer } from '../temporal/dev-server';
 import { installTemporalRuntime } from '../temporal/runtime';
 import { applySchedules } from '../temporal/schedules';
@@ -127,8 +126,8 @@ export async function devCommand(options: DevCommandOptions = {}): Promise<void>
       started.push('ERPNext sandbox', () => erpnext.close());
     }
 
-    const dataConverter = dataConverterFor(config.PAYLOAD_ENCRYPTION_KEY);
-    const temporal = await connectClient({ address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
+    const target = temporalTarget(config);
+    const temporal = await connectClient(target);
     started.push('Temporal client', () => temporal.connection.close());
     const connection = await connectWorkerConnection({ address: config.TEMPORAL_ADDRESS });
     started.push('worker connection', () => connection.close());
@@ -142,7 +141,7 @@ export async function devCommand(options: DevCommandOptions = {}): Promise<void>
       erpnext: erp,
       mapping,
       rates: { moodle: config.MOODLE_RATE_PER_SECOND, erpnext: config.ERPNEXT_RATE_PER_SECOND },
-      dataConverter,
+      dataConverter: target.dataConverter,
     });
     const workersRunning = workers.run();
     started.push('workers', async () => {

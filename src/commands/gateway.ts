@@ -2,8 +2,7 @@ import { loadConfig } from '../config/env';
 import { loadMapping } from '../config/mapping-file';
 import { createLogger } from '../gateway/logger';
 import { startGateway } from '../gateway/server';
-import { dataConverterFor } from '../temporal/codec';
-import { connectClient } from '../temporal/connection';
+import { connectClient, temporalTarget } from '../temporal/connection';
 import { shutdownSignal } from './shutdown-signal';
 
 /**
@@ -13,11 +12,7 @@ import { shutdownSignal } from './shutdown-signal';
 export async function gatewayCommand(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const config = loadConfig(env);
   const logger = createLogger({ level: config.LOG_LEVEL });
-  const temporal = await connectClient({
-    address: config.TEMPORAL_ADDRESS,
-    namespace: config.TEMPORAL_NAMESPACE,
-    dataConverter: dataConverterFor(config.PAYLOAD_ENCRYPTION_KEY),
-  });
+  const temporal = await connectClient(temporalTarget(config));
   const gateway = await startGateway({ config, temporal, mapping: loadMapping(config.MAPPING_FILE), logger });
   const signal = await shutdownSignal();
   logger.info({ signal }, 'stopping gateway');

@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { loadConfig } from '../config/env';
 import { loadMapping } from '../config/mapping-file';
-import { connectClient } from '../temporal/connection';
+import { connectClient, temporalTarget } from '../temporal/connection';
 import { applySchedules, scheduleIds } from '../temporal/schedules';
 
 export type SchedulesAction = 'apply' | 'trigger';
@@ -25,7 +25,7 @@ export async function schedulesCommand(options: SchedulesCommandOptions): Promis
   const env = options.env ?? process.env;
   const config = loadConfig(env, { developmentDefaults: true });
   const print = options.print ?? ((line: string) => console.log(line));
-  const client = options.client ?? (await connectClient({ address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE }));
+  const client = options.client ?? (await connectClient(temporalTarget(config)));
   try {
     if (options.action === 'apply') {
       for (const { scheduleId, outcome } of await applySchedules(client, loadMapping(config.MAPPING_FILE))) print(`schedule ${scheduleId}: ${outcome}`);

@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { loadConfig } from '../config/env';
 import { loadMapping } from '../config/mapping-file';
-import { connectClient } from '../temporal/connection';
+import { connectClient, temporalTarget } from '../temporal/connection';
 import { startAttendanceSync, startGradeSync } from '../temporal/schedules';
 
 export interface SyncCommandOptions {
@@ -23,7 +23,7 @@ export interface SyncCommandOptions {
 export async function syncCommand(options: SyncCommandOptions): Promise<void> {
   const config = loadConfig(options.env ?? process.env, { developmentDefaults: true });
   const print = options.print ?? ((line: string) => console.log(line));
-  const client = options.client ?? (await connectClient({ address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE }));
+  const client = options.client ?? (await connectClient(temporalTarget(config)));
   try {
     const mapping = loadMapping(config.MAPPING_FILE);
     const { workflowId } =

@@ -4,8 +4,7 @@ import { loadMapping } from '../config/mapping-file';
 import { createErpnextClient } from '../erpnext/client';
 import { createLogger } from '../gateway/logger';
 import { createMoodleClient } from '../moodle/client';
-import { dataConverterFor } from '../temporal/codec';
-import { connectWorkerConnection } from '../temporal/connection';
+import { connectWorkerConnection, temporalTarget } from '../temporal/connection';
 import { registerSearchAttributes } from '../temporal/register-search-attributes';
 import { installTemporalRuntime } from '../temporal/runtime';
 import { runWorkers } from '../temporal/worker';
@@ -44,7 +43,7 @@ export async function workerCommand(env: NodeJS.ProcessEnv = process.env): Promi
       erpnext: createErpnextClient({ url: config.ERPNEXT_URL, apiKey: config.ERPNEXT_API_KEY, apiSecret: config.ERPNEXT_API_SECRET }),
       mapping: loadMapping(config.MAPPING_FILE),
       rates: { moodle: config.MOODLE_RATE_PER_SECOND, erpnext: config.ERPNEXT_RATE_PER_SECOND },
-      dataConverter: dataConverterFor(config.PAYLOAD_ENCRYPTION_KEY),
+      dataConverter: temporalTarget(config).dataConverter,
       signal: stop.signal,
     });
   } finally {

@@ -1,5 +1,7 @@
 import { Client, Connection, type DataConverter } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
+import type { Config } from '../config/env';
+import { dataConverterFor } from './codec';
 
 export interface TemporalTarget {
   /** host:port of the Temporal frontend. */
@@ -7,6 +9,11 @@ export interface TemporalTarget {
   namespace: string;
   /** Payload codec and converters; must be the same for clients and workers of a namespace. */
   dataConverter?: DataConverter;
+}
+
+/** Where every entry point finds Temporal, and the payload encryption it must share with the others. */
+export function temporalTarget(config: Pick<Config, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE' | 'PAYLOAD_ENCRYPTION_KEY'>): TemporalTarget {
+  return { address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE, dataConverter: dataConverterFor(config.PAYLOAD_ENCRYPTION_KEY) };
 }
 
 /** A workflow client (starts, signals, queries, schedules) for one namespace. */
