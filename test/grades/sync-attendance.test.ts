@@ -1,15 +1,11 @@
-import type { WorkflowBundle } from '@temporalio/worker';
-import { createErpnextActivities } from '../../activities/erpnext';
-import { createMoodleActivities } from '../../activities/moodle';
 import { mappingSchema } from '../../src/config/mapping-file';
-import { createErpnextClient, type ErpnextClient } from '../../src/erpnext/client';
-import { createMoodleClient } from '../../src/moodle/client';
-import { startErpnextSandbox } from '../../src/sandbox/erpnext';
-import { startMoodleSandbox } from '../../src/sandbox/moodle';
-import type { TaskQueueWorkers } from '../../src/temporal/task-queue-workers';
+import type { ErpnextClient } from '../../src/erpnext/client';
+import type { ErpnextSandbox } from '../../src/sandbox/erpnext';
+import type { MoodleSandbox } from '../../src/sandbox/moodle';
 import { taskQueues } from '../../src/temporal/task-queues';
 import { attendanceSyncSettings, syncAttendance, type AttendanceReport } from '../../workflows/sync-attendance';
-import { bundleWorkflows, connectTestEnv, createTestWorkers, type TemporalTestEnv } from '../support/temporal';
+import type { TemporalTestEnv } from '../support/temporal';
+import { startSyncStack, type SyncStack } from './sync-stack';
 import { erpnextWrites, requestCounts, resetRequestCounts, untilCompletedRunsVisible } from './sandbox-helpers';
 
 jest.setTimeout(120_000);
@@ -17,30 +13,20 @@ jest.setTimeout(120_000);
 // Europe/London: the demo's 09:00 UTC sessions fall on the same calendar day there.
 const mapping = mappingSchema.parse({ attendance: { schedule: { cron: '30 2 * * *', timezone: 'Europe/London' }, submit: true } });
 
+let stack: SyncStack;
 let env: TemporalTestEnv;
-let bundle: WorkflowBundle;
-let moodleSandbox: Awaited<ReturnType<typeof startMoodleSandbox>>;
-let erpSandbox: Awaited<ReturnType<typeof startErpnextSandbox>>;
+let moodleSandbox: MoodleSandbox;
+let erpSandbox: ErpnextSandbox;
 let erp: ErpnextClient;
-let workers: TaskQueueWorkers;
-let running: Promise<void>;
 
 beforeAll(async () => {
-  [env, bundle, moodleSandbox, erpSandbox] = await Promise.all([connectTestEnv(), bundleWorkflows(), startMoodleSandbox({ seed: 'demo' }), startErpnextSandbox({ seed: 'demo' })]);
+  stack = await startSyncStack(mapping);
+  ({ env, moodleSandbox, erpSandbox, erp } = stack);
   // Each demo session was taken as it ended (weeks apart, in the past), as teachers do.
   for (const session of moodleSandbox.state.attendanceSessions) if (session.lasttaken !== null) session.lasttaken = session.sessdate + session.duration;
-  const moodle = createMoodleClient({ url: moodleSandbox.url, token: 'dev-moodle-token' });
-  erp = createErpnextClient({ url: erpSandbox.url, apiKey: 'dev-key', apiSecret: 'dev-secret' });
-  workers = await createTestWorkers(env, { workflowBundle: bundle, moodle: createMoodleActivities(moodle), erpnext: createErpnextActivities(erp, mapping) });
-  running = workers.run();
 });
 
-afterAll(async () => {
-  workers?.shutdown();
-  await running;
-  await Promise.all([moodleSandbox?.close(), erpSandbox?.close()]);
-  await env?.close();
-});
+afterAll(async () => stack?.close());
 
 const run = (id: string): Promise<AttendanceReport> =>
   env.client.workflow.execute(syncAttendance, { workflowId: id, taskQueue: taskQueues.workflows, args: [{ settings: attendanceSyncSettings(mapping) }] });

@@ -1,47 +1,34 @@
-import type { WorkflowBundle } from '@temporalio/worker';
-import { createErpnextActivities } from '../../activities/erpnext';
-import { createMoodleActivities } from '../../activities/moodle';
 import { mappingSchema } from '../../src/config/mapping-file';
-import { createErpnextClient, type ErpnextClient } from '../../src/erpnext/client';
-import { createMoodleClient, type MoodleClient } from '../../src/moodle/client';
-import { startErpnextSandbox } from '../../src/sandbox/erpnext';
-import { startMoodleSandbox } from '../../src/sandbox/moodle';
+import type { ErpnextClient } from '../../src/erpnext/client';
+import type { MoodleClient } from '../../src/moodle/client';
+import type { ErpnextSandbox } from '../../src/sandbox/erpnext';
+import type { MoodleSandbox } from '../../src/sandbox/moodle';
 import { applySchedules, scheduleIds, startGradeSync } from '../../src/temporal/schedules';
-import type { TaskQueueWorkers } from '../../src/temporal/task-queue-workers';
 import { taskQueues } from '../../src/temporal/task-queues';
 import { gradeSyncSettings, gradesProgressQuery, syncGrades, type GradesReport } from '../../workflows/sync-grades';
-import { bundleWorkflows, connectTestEnv, createTestWorkers, type TemporalTestEnv } from '../support/temporal';
+import type { TemporalTestEnv } from '../support/temporal';
+import { startSyncStack, type SyncStack } from './sync-stack';
 import { erpnextWrites, moodleWs, requestCounts, resetRequestCounts, untilCompletedRunsVisible, untilScheduleStarted } from './sandbox-helpers';
 
 jest.setTimeout(120_000);
 
 const mapping = mappingSchema.parse({ grades: { parallelism: 3 } });
 
+let stack: SyncStack;
 let env: TemporalTestEnv;
-let bundle: WorkflowBundle;
-let moodleSandbox: Awaited<ReturnType<typeof startMoodleSandbox>>;
-let erpSandbox: Awaited<ReturnType<typeof startErpnextSandbox>>;
+let moodleSandbox: MoodleSandbox;
+let erpSandbox: ErpnextSandbox;
 let moodle: MoodleClient;
 let erp: ErpnextClient;
-let workers: TaskQueueWorkers;
-let running: Promise<void>;
 
 beforeAll(async () => {
-  [env, bundle, moodleSandbox, erpSandbox] = await Promise.all([connectTestEnv(), bundleWorkflows(), startMoodleSandbox({ seed: 'demo' }), startErpnextSandbox({ seed: 'demo' })]);
+  stack = await startSyncStack(mapping);
+  ({ env, moodleSandbox, erpSandbox, moodle, erp } = stack);
   // The demo's grades were entered yesterday, so grades given during the test are newer than any watermark they set.
   for (const grade of moodleSandbox.state.grades) grade.timemodified -= 86_400;
-  moodle = createMoodleClient({ url: moodleSandbox.url, token: 'dev-moodle-token' });
-  erp = createErpnextClient({ url: erpSandbox.url, apiKey: 'dev-key', apiSecret: 'dev-secret' });
-  workers = await createTestWorkers(env, { workflowBundle: bundle, moodle: createMoodleActivities(moodle), erpnext: createErpnextActivities(erp, mapping) });
-  running = workers.run();
 });
 
-afterAll(async () => {
-  workers?.shutdown();
-  await running;
-  await Promise.all([moodleSandbox?.close(), erpSandbox?.close()]);
-  await env?.close();
-});
+afterAll(async () => stack?.close());
 
 const run = (id: string, input: Partial<Parameters<typeof syncGrades>[0]> = {}): Promise<GradesReport> =>
   env.client.workflow.execute(syncGrades, { workflowId: id, taskQueue: taskQueues.workflows, args: [{ settings: gradeSyncSettings(mapping), ...input }] });

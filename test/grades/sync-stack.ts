@@ -1,0 +1,39 @@
+import { createErpnextActivities } from '../../activities/erpnext';
+import { createMoodleActivities } from '../../activities/moodle';
+import type { Mapping } from '../../src/config/mapping-file';
+import { createErpnextClient, type ErpnextClient } from '../../src/erpnext/client';
+import { createMoodleClient, type MoodleClient } from '../../src/moodle/client';
+import { startErpnextSandbox, type ErpnextSandbox } from '../../src/sandbox/erpnext';
+import { startMoodleSandbox, type MoodleSandbox } from '../../src/sandbox/moodle';
+import { bundleWorkflows, connectTestEnv, createTestWorkers, type TemporalTestEnv } from '../support/temporal';
+
+/** Both demo sandboxes and the three workers with the real activities, for the sync workflows. */
+export interface SyncStack {
+  env: TemporalTestEnv;
+  moodleSandbox: MoodleSandbox;
+  erpSandbox: ErpnextSandbox;
+  moodle: MoodleClient;
+  erp: ErpnextClient;
+  close(): Promise<void>;
+}
+
+export async function startSyncStack(mapping: Mapping): Promise<SyncStack> {
+  const [env, workflowBundle, moodleSandbox, erpSandbox] = await Promise.all([connectTestEnv(), bundleWorkflows(), startMoodleSandbox({ seed: 'demo' }), startErpnextSandbox({ seed: 'demo' })]);
+  const moodle = createMoodleClient({ url: moodleSandbox.url, token: 'dev-moodle-token' });
+  const erp = createErpnextClient({ url: erpSandbox.url, apiKey: 'dev-key', apiSecret: 'dev-secret' });
+  const workers = await createTestWorkers(env, { workflowBundle, moodle: createMoodleActivities(moodle), erpnext: createErpnextActivities(erp, mapping) });
+  const running = workers.run();
+  return {
+    env,
+    moodleSandbox,
+    erpSandbox,
+    moodle,
+    erp,
+    async close() {
+      workers.shutdown();
+      await running;
+      await Promise.all([moodleSandbox.close(), erpSandbox.close()]);
+      await env.close();
+    },
+  };
+}
