@@ -2,13 +2,6 @@ import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 
-declare module 'fastify' {
-  interface FastifyInstance {
-    /** Prometheus registry of this app; route plugins may register their own metrics on it. */
-    metrics: Registry;
-  }
-}
-
 const labelNames = ['method', 'route', 'status_code'] as const;
 
 /**
@@ -32,7 +25,6 @@ const metricsPlugin: FastifyPluginAsync = async (app) => {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
-  app.decorate('metrics', registry);
 
   app.addHook('onResponse', async (request, reply) => {
     const labels = { method: request.method, route: request.routeOptions.url ?? 'unmatched', status_code: String(reply.statusCode) };

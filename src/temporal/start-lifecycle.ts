@@ -51,6 +51,52 @@ function attributes(kind: string, student: string, program?: string): SearchAttr
   return pairs;
 }
 
+/** What starting the workflow of a one-off event takes; Program and Course changes carry their links. */
+interface OnceOnlyStart {
+  workflowType: string;
+  workflowId: string;
+  args: unknown[];
+  searchAttributes: SearchAttributePair[];
+}
+
+function onceOnlyStart(event: Exclude<LifecycleEvent, { kind: 'student-updated' }>, policy: LifecyclePolicy): OnceOnlyStart {
+  switch (event.kind) {
+    case 'student-created':
+      return {
+        workflowType: 'onboardStudent',
+        workflowId: workflowIds.onboard(event.student),
+        args: [{ studentId: event.student, policy }] satisfies Parameters<typeof onboardStudent>,
+        searchAttributes: attributes(syncKinds.onboard, event.student),
+      };
+    case 'program-enrollment-submitted':
+      return {
+        workflowType: 'enrollProgram',
+        workflowId: workflowIds.enroll(event.programEnrollment),
+        args: [{ programEnrollment: event.programEnrollment, policy }] satisfies Parameters<typeof enrollProgram>,
+        searchAttributes: attributes(syncKinds.enroll, event.student, event.program),
+      };
+    case 'program-enrollment-cancelled':
+      return {
+        workflowType: 'withdrawProgram',
+        workflowId: workflowIds.withdraw(event.programEnrollment),
+        args: [{ programEnrollment: event.programEnrollment, policy }] satisfies Parameters<typeof withdrawProgram>,
+        searchAttributes: attributes(syncKinds.withdraw, event.student, event.program),
+      };
+    case 'course-enrollment-created':
+    case 'course-enrollment-deleted': {
+      const created = event.kind === 'course-enrollment-created';
+      const { courseEnrollment, student, course, programEnrollment } = event;
+      return {
+        workflowType: created ? 'enrollCourse' : 'withdrawCourse',
+        workflowId: workflowIds.courseEnrollment(courseEnrollment, created ? 'after_insert' : 'on_trash'),
+        // Both workflows take the same input.
+        args: [{ courseEnrollment, student, course, programEnrollment, policy }] satisfies Parameters<typeof enrollCourse | typeof withdrawCourse>,
+        searchAttributes: attributes(created ? syncKinds.courseEnrol : syncKinds.courseWithdraw, student),
+      };
+    }
+  }
+}
+
 /**
  * Starts (or joins) the workflow for one ERPNext event and resolves once Temporal has durably
  * accepted it, which is when the gateway may answer 202.
@@ -67,87 +113,25 @@ export async function startLifecycleWorkflow(client: Client, event: LifecycleEve
     }
   };
 
-  switch (event.kind) {
-    case 'student-created': {
-      const workflowId = workflowIds.onboard(event.student);
-      return start(
-        () =>
-          client.workflow.start<typeof onboardStudent>('onboardStudent', {
-            workflowId,
-            taskQueue,
-            args: [{ studentId: event.student, policy }],
-            typedSearchAttributes: attributes(syncKinds.onboard, event.student),
-            ...onceOnly,
-          }),
-        workflowId,
-      );
-    }
-    case 'student-updated': {
-      // Every on_update is a new event: signal-with-start joins the student's running profile
-      // workflow, which coalesces a burst of saves into one sync of the latest data.
-      const workflowId = workflowIds.profile(event.student);
-      return start(
-        () =>
-          client.workflow.signalWithStart<typeof syncProfile, []>('syncProfile', {
-            workflowId,
-            taskQueue,
-            args: [{ studentId: event.student }],
-            signal: studentChangedSignal,
-            signalArgs: [],
-            typedSearchAttributes: attributes(syncKinds.profile, event.student),
-            workflowIdConflictPolicy: 'USE_EXISTING',
-            workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-          }),
-        workflowId,
-      );
-    }
-    case 'program-enrollment-submitted': {
-      const workflowId = workflowIds.enroll(event.programEnrollment);
-      return start(
-        () =>
-          client.workflow.start<typeof enrollProgram>('enrollProgram', {
-            workflowId,
-            taskQueue,
-            args: [{ programEnrollment: event.programEnrollment, policy }],
-            typedSearchAttributes: attributes(syncKinds.enroll, event.student, event.program),
-            ...onceOnly,
-          }),
-        workflowId,
-      );
-    }
-    case 'program-enrollment-cancelled': {
-      const workflowId = workflowIds.withdraw(event.programEnrollment);
-      return start(
-        () =>
-          client.workflow.start<typeof withdrawProgram>('withdrawProgram', {
-            workflowId,
-            taskQueue,
-            args: [{ programEnrollment: event.programEnrollment, policy }],
-            typedSearchAttributes: attributes(syncKinds.withdraw, event.student, event.program),
-            ...onceOnly,
-          }),
-        workflowId,
-      );
-    }
-    case 'course-enrollment-created':
-    case 'course-enrollment-deleted': {
-      const created = event.kind === 'course-enrollment-created';
-      const workflowId = workflowIds.courseEnrollment(event.courseEnrollment, created ? 'after_insert' : 'on_trash');
-      // Both workflows take the same input.
-      const args: Parameters<typeof enrollCourse | typeof withdrawCourse> = [
-        { courseEnrollment: event.courseEnrollment, student: event.student, course: event.course, programEnrollment: event.programEnrollment, policy },
-      ];
-      return start(
-        () =>
-          client.workflow.start<typeof enrollCourse>(created ? 'enrollCourse' : 'withdrawCourse', {
-            workflowId,
-            taskQueue,
-            args,
-            typedSearchAttributes: attributes(created ? syncKinds.courseEnrol : syncKinds.courseWithdraw, event.student),
-            ...onceOnly,
-          }),
-        workflowId,
-      );
-    }
+  if (event.kind === 'student-updated') {
+    // Every on_update is a new event: signal-with-start joins the student's running profile
+    // workflow, which coalesces a burst of saves into one sync of the latest data.
+    const workflowId = workflowIds.profile(event.student);
+    return start(
+      () =>
+        client.workflow.signalWithStart<typeof syncProfile, []>('syncProfile', {
+          workflowId,
+          taskQueue,
+          args: [{ studentId: event.student }],
+          signal: studentChangedSignal,
+          signalArgs: [],
+          typedSearchAttributes: attributes(syncKinds.profile, event.student),
+          workflowIdConflictPolicy: 'USE_EXISTING',
+          workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+        }),
+      workflowId,
+    );
   }
+  const { workflowType, workflowId, args, searchAttributes } = onceOnlyStart(event, policy);
+  return start(() => client.workflow.start(workflowType, { workflowId, taskQueue, args, typedSearchAttributes: searchAttributes, ...onceOnly }), workflowId);
 }

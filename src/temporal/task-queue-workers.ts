@@ -34,22 +34,11 @@ export class TaskQueueWorkers {
       shutdownGraceTime: options.shutdownGraceTime ?? '10s',
     };
     const workerOptions: WorkerOptions[] = [{ ...common, ...options.workflows, taskQueue: taskQueues.workflows }];
-    // The SDK refuses a worker with nothing to poll; a test may need only one system's queue.
-    if (Object.keys(options.activities.moodle).length > 0) {
-      workerOptions.push({
-        ...common,
-        taskQueue: taskQueues.moodle,
-        activities: options.activities.moodle,
-        maxTaskQueueActivitiesPerSecond: options.rates?.moodle,
-      });
-    }
-    if (Object.keys(options.activities.erpnext).length > 0) {
-      workerOptions.push({
-        ...common,
-        taskQueue: taskQueues.erpnext,
-        activities: options.activities.erpnext,
-        maxTaskQueueActivitiesPerSecond: options.rates?.erpnext,
-      });
+    for (const system of ['moodle', 'erpnext'] as const) {
+      const activities = options.activities[system];
+      // The SDK refuses a worker with nothing to poll; a test may need only one system's queue.
+      if (Object.keys(activities).length === 0) continue;
+      workerOptions.push({ ...common, taskQueue: taskQueues[system], activities, maxTaskQueueActivitiesPerSecond: options.rates?.[system] });
     }
     const created: Worker[] = [];
     try {
