@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IntegrationError, kindOfStatus, parseRetryAfter, type FailureKind } from '../http/integration-error';
+import { IntegrationError, kindOfStatus, parseRetryAfter, socketErrorCode, type FailureKind } from '../http/integration-error';
 
 /**
  * Frappe exceptions that answer 417/409 but mean "try again": a concurrent writer changed the
@@ -77,7 +77,6 @@ function parseErrorBody(text: string): { excType?: string; messages: string[] } 
 
 function kindOf(status: number, excType: string | undefined): FailureKind {
   if (excType && transientExcTypes.has(excType)) return 'transient';
-  if (status === 503) return 'transient';
   return kindOfStatus(status);
 }
 
@@ -103,9 +102,7 @@ export function errorFromResponse(what: string, status: number, headers: Headers
 /** A request that never got an answer: refused connection, reset, DNS, or our own timeout. */
 export function errorFromNetwork(what: string, err: unknown, timedOut: boolean): ErpnextError {
   if (timedOut) return new ErpnextError(`ERPNext ${what} timed out`, { kind: 'transient', code: 'TIMEOUT', cause: err });
-  // fetch wraps the socket error ({code: 'ECONNREFUSED', …}) in `cause`; duck-typed, since errors may come from another realm.
-  const cause = err && typeof err === 'object' && 'cause' in err ? err.cause : undefined;
-  const code = cause && typeof cause === 'object' && 'code' in cause && typeof cause.code === 'string' ? cause.code : 'NETWORK';
+  const code = socketErrorCode(err) ?? 'NETWORK';
   return new ErpnextError(`ERPNext ${what} failed: network error ${code}`, { kind: 'transient', code, cause: err });
 }
 

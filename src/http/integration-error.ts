@@ -50,6 +50,16 @@ export function parseRetryAfter(value: string | null | undefined, now: number = 
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
+/**
+ * The socket error code (ECONNREFUSED, ECONNRESET, ENOTFOUND, …) behind a failed fetch: undici
+ * wraps it as `TypeError('fetch failed', { cause: { code } })`. Duck-typed, since errors may come
+ * from another realm.
+ */
+export function socketErrorCode(err: unknown): string | undefined {
+  const cause = err && typeof err === 'object' && 'cause' in err ? err.cause : undefined;
+  return cause && typeof cause === 'object' && 'code' in cause && typeof cause.code === 'string' ? cause.code : undefined;
+}
+
 /** Classification of an HTTP status that carried no more specific error body. */
 export function kindOfStatus(status: number): FailureKind {
   if (status === 429) return 'rate-limited';

@@ -1,4 +1,4 @@
-import { IntegrationError, kindOfStatus, type FailureKind } from '../http/integration-error';
+import { IntegrationError, kindOfStatus, socketErrorCode, type FailureKind } from '../http/integration-error';
 
 /**
  * A failed Moodle web-service call. Moodle reports its own errors with HTTP 200 and a JSON body
@@ -70,9 +70,9 @@ export function moodleNetworkError(wsfunction: string, cause: unknown, timedOut:
   });
 }
 
-/** undici wraps the socket error: `TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } })`; an abort is a DOMException. */
+/** The socket error code, else the error's name (an abort is a DOMException). */
 function networkCodeOf(error: unknown): string | undefined {
-  if (!error || typeof error !== 'object') return undefined;
-  if ('cause' in error && error.cause && typeof error.cause === 'object' && 'code' in error.cause && typeof error.cause.code === 'string') return error.cause.code;
+  const code = socketErrorCode(error);
+  if (code !== undefined || !error || typeof error !== 'object') return code;
   return 'name' in error && typeof error.name === 'string' ? error.name : undefined;
 }

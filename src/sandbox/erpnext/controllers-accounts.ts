@@ -1,13 +1,12 @@
 import { bold, validationError } from './frappe-errors';
 import type { Controller, Site } from './site';
-import type { ChildRow, Doc } from './store';
+import { type ChildRow, type Doc, str } from './store';
 
 /**
  * The slice of ERPNext selling and accounts the paid elective needs: Customer naming, Sales Invoice
  * missing values, totals and status, and a Payment Entry whose submit settles its invoices
  * (`update_voucher_outstanding` → `set_status(update=True)` → db_set, so `on_change` fires).
  */
-const str = (v: unknown) => (v === null || v === undefined ? '' : String(v));
 const rows = (doc: Doc, table: string) => (doc[table] as ChildRow[] | undefined) ?? [];
 const round2 = (n: number) => Math.round(n * 100) / 100;
 

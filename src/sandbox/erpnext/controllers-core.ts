@@ -2,12 +2,11 @@ import { webhookDocEvents } from './doctypes-core';
 import { bold, validationError } from './frappe-errors';
 import type { FieldMeta, FieldType } from './meta';
 import type { Controller } from './site';
-import type { Doc } from './store';
+import { type Doc, str } from './store';
 import { compileCondition } from './webhook-condition';
 import { compileTemplate } from './webhook-template';
 
 /** Custom Field (adds a field to a DocType's metadata) and Webhook (validated as Frappe does on save). */
-const str = (v: unknown) => (v === null || v === undefined ? '' : String(v));
 const submitEvents = new Set<string>(['on_submit', 'on_cancel', 'on_update_after_submit']);
 
 function fieldOf(doc: Doc): FieldMeta {

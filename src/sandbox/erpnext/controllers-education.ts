@@ -1,13 +1,12 @@
 import { bold, frappeThrow, validationError } from './frappe-errors';
 import type { Controller, Site } from './site';
-import type { ChildRow, Doc } from './store';
+import { type ChildRow, type Doc, str } from './store';
 
 /**
  * Education's server-side rules and side effects (education v15.5 controllers, as summarised in
  * shared/reference/erpnext.md §4), for the DocTypes the bridge reads and writes.
  */
 const rows = (doc: Doc, table: string) => (doc[table] as ChildRow[] | undefined) ?? [];
-const str = (v: unknown) => (v === null || v === undefined ? '' : String(v));
 const formLink = (doctype: string, name: string) => `<a href="/app/${doctype.toLowerCase().replace(/ /g, '-')}/${name}">${name}</a>`;
 
 /** Active students of a Student Group (`get_student_group_students`). */
@@ -83,21 +82,21 @@ const programEnrollment: Controller = {
   },
   onSubmit(doc, site) {
     // Education takes the earliest enrollment date of all the student's enrollments, cancelled ones too.
-    const dates = site.all('Program Enrollment').filter((pe) => pe.student === doc.student).map((pe) => str(pe.enrollment_date));
+    const dates = site.rows('Program Enrollment').filter((pe) => pe.student === doc.student).map((pe) => str(pe.enrollment_date));
     site.dbSetValue('Student', str(doc.student), { joining_date: dates.sort()[0] });
     for (const row of rows(doc, 'courses')) {
-      const existing = site.all('Course Enrollment').find((ce) => ce.student === doc.student && ce.course === row.course && ce.program_enrollment === doc.name);
+      const existing = site.rows('Course Enrollment').find((ce) => ce.student === doc.student && ce.course === row.course && ce.program_enrollment === doc.name);
       if (!existing) site.insert('Course Enrollment', { student: doc.student, course: row.course, program_enrollment: doc.name, enrollment_date: doc.enrollment_date });
     }
   },
   onCancel(doc, site) {
-    for (const ce of site.all('Course Enrollment').filter((x) => x.program_enrollment === doc.name)) site.delete('Course Enrollment', str(ce.name));
+    for (const ce of site.rows('Course Enrollment').filter((x) => x.program_enrollment === doc.name)) site.delete('Course Enrollment', str(ce.name));
   },
 };
 
 const courseEnrollment: Controller = {
   validate(doc, site) {
-    const duplicate = site.all('Course Enrollment').find((ce) => ce.name !== doc.name && ce.student === doc.student && ce.course === doc.course && ce.program_enrollment === doc.program_enrollment);
+    const duplicate = site.rows('Course Enrollment').find((ce) => ce.name !== doc.name && ce.student === doc.student && ce.course === doc.course && ce.program_enrollment === doc.program_enrollment);
     if (duplicate) validationError(`Student is already enrolled via Course Enrollment ${formLink('Course Enrollment', str(duplicate.name))}`);
   },
 };

@@ -6,6 +6,9 @@
 export type Doc = Record<string, unknown>;
 export type ChildRow = Record<string, unknown>;
 
+/** A stored value as Frappe's `cstr` gives it: null and undefined become ''. */
+export const str = (v: unknown) => (v === null || v === undefined ? '' : String(v));
+
 export interface Store {
   /** Primary-key lookups are case-insensitive, as MariaDB's default collation makes them. */
   get(doctype: string, name: string): Doc | undefined;
@@ -125,9 +128,11 @@ export function createStore(): Store {
       journal = undefined;
     },
     rollback() {
-      for (const undo of (journal ?? []).reverse()) undo();
+      const undo = journal ?? [];
+      for (const step of undo.reverse()) step();
       journal = undefined;
-      indexes.clear();
+      // Read-only requests (every GET) roll back too; only a real undo can leave indexes stale.
+      if (undo.length > 0) indexes.clear();
     },
   };
 }

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PyFloat, pyJsonDumps, pyJsonLoads } from './py-json';
 import type { DocEvent, Site, TransactionListener } from './site';
-import type { ChildRow, Doc } from './store';
+import { type ChildRow, type Doc, str } from './store';
 import { compileCondition } from './webhook-condition';
 import { compileTemplate } from './webhook-template';
 
@@ -25,7 +25,6 @@ interface Queued {
   doc: Doc;
 }
 
-const str = (v: unknown) => (v === null || v === undefined ? '' : String(v));
 const floatTypes = new Set(['Float', 'Currency', 'Percent']);
 
 /** The document as the job's Python sees it: float-typed fields hold floats (`250.0`), not ints. */
@@ -120,7 +119,7 @@ export function createWebhookDispatcher(site: Site, options: WebhookDispatcherOp
 
   const listener: TransactionListener = {
     event(doctype: string, event: DocEvent, doc: Doc) {
-      for (const webhook of site.all('Webhook')) {
+      for (const webhook of site.rows('Webhook')) {
         if (!Number(webhook.enabled) || webhook.webhook_doctype !== doctype || webhook.webhook_docevent !== event) continue;
         if (str(webhook.condition) && !compileCondition(str(webhook.condition))(site.asDict(doctype, doc))) continue;
         queue.set(`${str(webhook.name)}\u0000${str(doc.name)}`, { webhook: str(webhook.name), doctype, doc });

@@ -1,7 +1,7 @@
 import { frappeThrow, notPermitted, validationError } from './frappe-errors';
 import { parseJsonArg } from './query';
 import type { Site } from './site';
-import type { Doc } from './store';
+import { type Doc, str } from './store';
 
 /**
  * The whitelisted functions the sandbox serves under `/api/method/<dotted.path>`: the
@@ -22,7 +22,6 @@ interface Whitelisted {
   run(call: MethodCall): unknown;
 }
 
-const str = (v: unknown) => (v === null || v === undefined ? '' : String(v));
 const writes = ['POST', 'PUT'] as const;
 
 function docArg(raw: unknown, what: string): Doc {
