@@ -177,20 +177,21 @@ export function createMoodleActivities(moodle: MoodleClient) {
       const active = new Set((await moodle.getUsersCourses(input.userId)).map((course) => course.id));
       const toSuspend: number[] = [];
       for (const courseId of input.courseIds) {
+        // Not active means not enrolled or already suspended: either way there is nothing to
+        // withdraw, and a retry must not unenrol a course an earlier attempt suspended for its grades.
+        if (!active.has(courseId)) continue;
         if (input.mode === 'suspend') {
-          if (active.has(courseId)) toSuspend.push(courseId);
+          toSuspend.push(courseId);
           continue;
         }
-        if (active.has(courseId)) {
-          const { usergrades } = await moodle.getGradeItems(courseId, input.userId);
-          const graded = usergrades.some((grades) => grades.gradeitems.some((item) => item.graderaw !== null && item.graderaw !== undefined));
-          if (graded) {
-            toSuspend.push(courseId);
-            result.keptForGrades.push(courseId);
-            continue;
-          }
+        const { usergrades } = await moodle.getGradeItems(courseId, input.userId);
+        const graded = usergrades.some((grades) => grades.gradeitems.some((item) => item.graderaw !== null && item.graderaw !== undefined));
+        if (graded) {
+          toSuspend.push(courseId);
+          result.keptForGrades.push(courseId);
+        } else {
+          result.unenrolled.push(courseId);
         }
-        result.unenrolled.push(courseId);
       }
       if (toSuspend.length > 0) {
         await moodle.enrolUsers(toSuspend.map((courseid) => ({ roleid: input.roleId, userid: input.userId, courseid, timestart: 0, timeend: 0, suspend: true })));

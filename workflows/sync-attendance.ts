@@ -1,4 +1,4 @@
-import { continueAsNew, defineQuery, executeChild, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { continueAsNew, defineQuery, executeChild, isCancellation, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { MoodleGradeActivities } from '../activities/moodle-grades';
 import type { ErpnextAttendanceActivities } from '../activities/erpnext-attendance';
 import type { Mapping } from '../src/config/mapping-file';
@@ -65,10 +65,12 @@ async function planCourses(input: SyncAttendanceInput, report: AttendanceReport)
 
 /** Attendance sync: the grade sync's shape (child per course, sliding window, continue-as-new, watermarks from the last good run). */
 export async function syncAttendance(input: SyncAttendanceInput): Promise<AttendanceReport> {
-  const report = input.carry?.report ?? emptySyncReport<CourseAttendanceReport>(await erpnext.erpnextLastAttendanceWatermarks());
+  // The query answers from the first moment, before the watermarks and course plan are read.
+  let report = input.carry?.report ?? emptySyncReport<CourseAttendanceReport>({});
   const running = new Set<string>();
   let pending: CourseTask[] = [];
   setHandler(attendanceProgressQuery, () => ({ ...report, running: [...running], pending: pending.map((task) => task.course.moodleIdnumber) }));
+  if (!input.carry) report = emptySyncReport<CourseAttendanceReport>(await erpnext.erpnextLastAttendanceWatermarks());
   pending = input.carry?.pending ?? (await planCourses(input, report));
 
   const rest = await runCourseWindow({
@@ -87,6 +89,7 @@ export async function syncAttendance(input: SyncAttendanceInput): Promise<Attend
         addCourse(report, courseReport);
         report.watermarks[key] = watermark;
       } catch (err) {
+        if (isCancellation(err)) throw err;
         addCourse(report, emptyAttendanceReport(key, 'failed', { studentGroup: task.studentGroup, reason: failureMessage(err) }));
       }
     },

@@ -2,6 +2,7 @@ import {
   continueAsNew,
   defineQuery,
   executeChild,
+  isCancellation,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -94,10 +95,12 @@ async function planCourses(input: SyncGradesInput, report: GradesReport): Promis
  * (a sliding window), continuing as new between courses when history grows large.
  */
 export async function syncGrades(input: SyncGradesInput): Promise<GradesReport> {
-  const report = input.carry?.report ?? emptySyncReport<CourseGradesReport>(await erpnext.erpnextLastGradeWatermarks());
+  // The query answers from the first moment, before the watermarks and course plan are read.
+  let report = input.carry?.report ?? emptySyncReport<CourseGradesReport>({});
   const running = new Set<string>();
   let pending: CourseTask[] = [];
   setHandler(gradesProgressQuery, () => ({ ...report, running: [...running], pending: pending.map((task) => task.course.moodleIdnumber) }));
+  if (!input.carry) report = emptySyncReport<CourseGradesReport>(await erpnext.erpnextLastGradeWatermarks());
   pending = input.carry?.pending ?? (await planCourses(input, report));
 
   const runCourse = async (task: CourseTask): Promise<void> => {
@@ -111,6 +114,7 @@ export async function syncGrades(input: SyncGradesInput): Promise<GradesReport> 
       // A run restricted to one student saw only part of the course, so it cannot move the watermark.
       if (input.student === undefined) report.watermarks[key] = watermark;
     } catch (err) {
+      if (isCancellation(err)) throw err;
       // The course keeps its old watermark, so the next run retries exactly what failed here.
       addCourse(report, emptyCourseReport(key, 'failed', { plan: task.plan, reason: failureMessage(err) }));
     }

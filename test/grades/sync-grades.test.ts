@@ -179,4 +179,19 @@ describe('syncGrades on the dev server against both sandboxes', () => {
     expect(report.totals).toMatchObject({ created: 0, updated: 0 });
     expect(report.courses.some((c) => c.status === 'synced')).toBe(true);
   });
+
+  it('ends CANCELLED when cancelled while courses are syncing, instead of reporting them failed', async () => {
+    const slowMoodle = (latencyMs: number) =>
+      fetch(`${moodleSandbox.url}/__sandbox/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ latencyMs }) });
+    await slowMoodle(1_500);
+    try {
+      const handle = await env.client.workflow.start(syncGrades, { workflowId: 'grades:test-cancel', taskQueue: taskQueues.workflows, args: [{ settings: gradeSyncSettings(mapping) }] });
+      while ((await handle.query(gradesProgressQuery)).running.length === 0) await new Promise((r) => setTimeout(r, 100));
+      await handle.cancel();
+      await expect(handle.result()).rejects.toThrow();
+      expect((await handle.describe()).status.name).toBe('CANCELLED');
+    } finally {
+      await slowMoodle(0);
+    }
+  });
 });

@@ -101,6 +101,23 @@ describe('courses, enrolment and withdrawal', () => {
     expect(resolution.missing).toEqual(['NUR110']);
   });
 
+  it('unenrols only ungraded courses, and a retried withdrawal leaves the grade-keeping suspension alone', async () => {
+    const { id: userId } = await activities.moodleCreateStudentUser(desired(fresh));
+    const { courses } = await activities.moodleResolveCourses(['BUS101', 'BUS102']);
+    const [graded, ungraded] = courses.map((c) => c.id);
+    await activities.moodleEnrolStudent({ userId, courseIds: [graded, ungraded], roleId: 5 });
+    const item = sandbox.state.gradeItems.find((candidate) => candidate.courseid === graded && candidate.cmid !== undefined)!;
+    await fetch(`${sandbox.url}/__sandbox/grades`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ cmid: item.cmid, grades: [{ userid: userId, grade: 64 }] }) });
+
+    const withdrawal = { userId, courseIds: [graded, ungraded], roleId: 5, mode: 'unenrol' as const };
+    expect(await activities.moodleWithdrawStudent(withdrawal)).toEqual({ suspended: [graded], unenrolled: [ungraded], keptForGrades: [graded] });
+    // The same activity again, as Temporal retries it after a lost response: nothing more to do.
+    expect(await activities.moodleWithdrawStudent(withdrawal)).toEqual({ suspended: [], unenrolled: [], keptForGrades: [] });
+    expect((await client.getEnrolledUsers(graded)).map((u) => u.id)).toContain(userId);
+    const { usergrades } = await client.getGradeItems(graded, userId);
+    expect(usergrades[0].gradeitems.find((i) => i.cmid === item.cmid)?.graderaw).toBe(64);
+  });
+
   it('asks Moodle once per found course, but asks again for a missing one until it exists', async () => {
     const lookups = async () => ((await (await fetch(`${sandbox.url}/__sandbox/requests`)).json()) as Record<string, number>).core_course_get_courses_by_field ?? 0;
     await activities.moodleResolveCourses(['NUR101', 'NUR110']);
