@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import type { Mapping } from '../src/config/mapping-file';
-import { mappingSchema } from '../src/config/mapping-file';
 import type { ErpnextClient } from '../src/erpnext/client';
 import { desiredMoodleUser, isPlaceholderEmail, studentFields, type DesiredMoodleUser } from '../src/mapping/moodle-user';
 import { courseIdnumber, programCourseIdnumbers } from '../src/mapping/program-courses';
@@ -16,7 +15,6 @@ export interface StudentForMoodle {
   email: string;
   /** False for a placeholder address: no account is created for it and it is never pushed. */
   emailDeliverable: boolean;
-  enabled: boolean;
   /** The Moodle user id written back by onboarding, when there is one. */
   moodleUserId: number | null;
   desired: DesiredMoodleUser & { auth: string };
@@ -49,7 +47,7 @@ export interface CourseEnrollmentChange {
 }
 
 /** ERPNext reads and the one write (the Moodle user id) of the student lifecycle. */
-export function createErpnextActivities(erp: ErpnextClient, mapping: Mapping = mappingSchema.parse({})) {
+export function createErpnextActivities(erp: ErpnextClient, mapping: Mapping) {
   async function programsCourses(programs: string[]): Promise<string[]> {
     const idnumbers = new Set<string>();
     for (const name of programs) {
@@ -69,7 +67,6 @@ export function createErpnextActivities(erp: ErpnextClient, mapping: Mapping = m
         studentId: student.name,
         email: student.student_email_id.trim(),
         emailDeliverable: !isPlaceholderEmail(student.student_email_id),
-        enabled: student.enabled !== 0,
         moodleUserId: student[moodleUserIdField.fieldname] || null,
         desired: { ...desiredMoodleUser(student, mapping), auth: mapping.moodle.auth },
       };

@@ -1,8 +1,8 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { IntegrationError } from '../src/http/integration-error';
 
-/** ApplicationFailure types a workflow may branch on; retry policies key on these too. */
-export const failureTypes = {
+/** The retryable ApplicationFailure types a client error becomes. */
+const failureTypes = {
   rateLimited: 'RateLimited',
   transient: 'Transient',
 } as const;

@@ -182,14 +182,6 @@ export function planResultWrites(
   return writes;
 }
 
-/** Per-course counts in a sync report. */
-export interface CourseSyncCounts {
-  created: number;
-  updated: number;
-  unchanged: number;
-  skipped: Partial<Record<SkipReason, number>>;
-}
-
 export function countSkips<R extends string>(skipped: readonly { reason: R }[]): Partial<Record<R, number>> {
   const counts: Partial<Record<R, number>> = {};
   for (const { reason } of skipped) counts[reason] = (counts[reason] ?? 0) + 1;

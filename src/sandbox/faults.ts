@@ -29,15 +29,15 @@ export interface FaultsPluginOptions {
 const isControlRoute = (url: string) => url.startsWith('/__sandbox/');
 
 async function faults(app: FastifyInstance, options: FaultsPluginOptions) {
-  let settings = faultSettingsSchema.parse(options.initial ?? {});
-  let outageUntil = Date.now() + settings.outageMs;
-  let window = { second: 0, count: 0 };
-
-  const apply = (input: FaultSettingsInput) => {
-    settings = faultSettingsSchema.parse(input);
-    outageUntil = Date.now() + settings.outageMs;
+  let settings: FaultSettings;
+  let outageUntil: number;
+  let window: { second: number; count: number };
+  const apply = (next: FaultSettings) => {
+    settings = next;
+    outageUntil = Date.now() + next.outageMs;
     window = { second: 0, count: 0 };
   };
+  apply(faultSettingsSchema.parse(options.initial ?? {}));
 
   const reject = (reply: FastifyReply, status: number, retryAfterSeconds?: number) => {
     if (retryAfterSeconds !== undefined) reply.header('retry-after', String(retryAfterSeconds));

@@ -33,7 +33,6 @@ function student(id: string): StudentForMoodle {
     studentId: id,
     email: `${id.toLowerCase()}@students.cbu.example`,
     emailDeliverable: true,
-    enabled: true,
     moodleUserId: null,
     desired: {
       idnumber: id,

@@ -25,12 +25,13 @@ export interface NewAttendanceSession {
 export function addAttendanceSession(state: MoodleState, input: NewAttendanceSession): { sessionid: number } | { error: string } {
   const statuses = state.attendanceStatuses.filter((status) => status.attendanceid === input.attendanceid);
   if (statuses.length === 0) return { error: 'unknown attendance instance' };
+  const unknown = input.log.find((entry) => !statuses.some((status) => status.acronym === entry.acronym));
+  if (unknown) return { error: `unknown status ${unknown.acronym}` };
   const now = state.now();
   const id = nextId(state, 'attendance_sessions');
   state.attendanceSessions.push({ id, attendanceid: input.attendanceid, sessdate: input.sessdate, duration: input.duration, description: input.description, lasttaken: input.log.length > 0 ? now : null, lasttakenby: input.log.length > 0 ? 2 : 0, timemodified: now });
   for (const entry of input.log) {
-    const status = statuses.find((candidate) => candidate.acronym === entry.acronym);
-    if (!status) return { error: `unknown status ${entry.acronym}` };
+    const status = statuses.find((candidate) => candidate.acronym === entry.acronym)!;
     state.attendanceLogs.push({ id: nextId(state, 'attendance_log'), sessionid: id, studentid: entry.studentid, statusid: status.id, remarks: entry.remarks, timetaken: now, takenby: 2 });
   }
   return { sessionid: id };
