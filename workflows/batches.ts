@@ -1,3 +1,10 @@
+/** Frappe's `insert_many` takes at most 200 documents per call. */
+export const insertBatchSize = 200;
+/** Updates and amendments are one request per document; a batch bounds one activity's duration. */
+export const perDocumentBatchSize = 50;
+/** Skipped records are counted in full but listed only up to this many per course, to keep history small. */
+export const skippedListLimit = 25;
+
 /** Splits work into batches of at most `size` (Frappe's insert_many limit, or one activity's share). */
 export function batches<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];

@@ -1,18 +1,12 @@
-import { continueAsNew, defineQuery, executeChild, isCancellation, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
-import type { MoodleGradeActivities } from '../activities/moodle-grades';
-import type { ErpnextAttendanceActivities } from '../activities/erpnext-attendance';
+import { continueAsNew, defineQuery, executeChild, isCancellation, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Mapping } from '../src/config/mapping-file';
 import type { ErpnextAttendanceStatus } from '../src/mapping/attendance';
 import { selectCourses, type MappedCourse } from '../src/mapping/grades-courses';
-import { taskQueues } from '../src/temporal/task-queues';
 import { runCourseWindow } from './course-window';
 import { addCourse, emptySyncReport, type SyncReport } from './sync-report';
 import { failureMessage } from './failure-message';
 import { emptyAttendanceReport, syncCourseAttendance, type CourseAttendanceReport } from './sync-course-attendance';
-
-const options = { startToCloseTimeout: '1 minute', retry: { initialInterval: '1 second', maximumInterval: '1 minute' } } as const;
-const moodle = proxyActivities<MoodleGradeActivities>({ ...options, taskQueue: taskQueues.moodle });
-const erpnext = proxyActivities<ErpnextAttendanceActivities>({ ...options, taskQueue: taskQueues.erpnext });
+import { erpnext, moodle } from './sync-activities';
 
 export interface AttendanceSyncSettings {
   statusMap: Record<string, ErpnextAttendanceStatus>;
@@ -45,7 +39,6 @@ export function attendanceSyncSettings(mapping: Mapping, coursesPerRun = 500): A
   const { statusMap, schedule, submit } = mapping.attendance;
   return { statusMap, timeZone: schedule.timezone, submit, courses: mapping.courses, parallelism: mapping.grades.parallelism, coursesPerRun };
 }
-
 
 async function planCourses(input: SyncAttendanceInput, report: AttendanceReport): Promise<CourseTask[]> {
   const { mapped, unmapped } = selectCourses(await moodle.moodleListCourses(), input.settings.courses, input.course);

@@ -1,16 +1,8 @@
-import { proxyActivities } from '@temporalio/workflow';
-import type { MoodleAttendanceActivities } from '../activities/moodle-attendance';
-import type { ErpnextAttendanceActivities } from '../activities/erpnext-attendance';
 import { localDate, planAttendanceWrites, type AttendanceSkipReason, type ErpnextAttendanceStatus, type SkippedMark } from '../src/mapping/attendance';
 import { countSkips } from '../src/mapping/grades';
 import type { MappedCourse } from '../src/mapping/grades-courses';
-import { taskQueues } from '../src/temporal/task-queues';
-import { batches } from './batches';
-import { insertBatchSize, perDocumentBatchSize, skippedListLimit } from './sync-course-grades';
-
-const options = { startToCloseTimeout: '2 minutes', retry: { initialInterval: '1 second', maximumInterval: '1 minute' } } as const;
-const moodle = proxyActivities<MoodleAttendanceActivities>({ ...options, taskQueue: taskQueues.moodle });
-const erpnext = proxyActivities<ErpnextAttendanceActivities>({ ...options, taskQueue: taskQueues.erpnext });
+import { batches, insertBatchSize, perDocumentBatchSize, skippedListLimit } from './batches';
+import { erpnext, moodle } from './sync-activities';
 
 export interface SyncCourseAttendanceInput {
   course: MappedCourse;

@@ -1,21 +1,7 @@
-import { proxyActivities } from '@temporalio/workflow';
-import type { MoodleGradeActivities } from '../activities/moodle-grades';
-import type { ErpnextGradeActivities } from '../activities/erpnext-grades';
 import { countSkips, planResultWrites, type SkipReason, type SkippedGrade } from '../src/mapping/grades';
 import type { MappedCourse } from '../src/mapping/grades-courses';
-import { taskQueues } from '../src/temporal/task-queues';
-import { batches } from './batches';
-
-const readOptions = { startToCloseTimeout: '2 minutes', retry: { initialInterval: '1 second', maximumInterval: '1 minute' } } as const;
-const moodle = proxyActivities<MoodleGradeActivities>({ ...readOptions, taskQueue: taskQueues.moodle });
-const erpnext = proxyActivities<ErpnextGradeActivities>({ ...readOptions, taskQueue: taskQueues.erpnext });
-
-/** Frappe's `insert_many` takes at most 200 documents per call. */
-export const insertBatchSize = 200;
-/** Updates and amendments are one request per document; a batch bounds one activity's duration. */
-export const perDocumentBatchSize = 50;
-/** Skipped grades are counted in full but listed only up to this many per course, to keep history small. */
-export const skippedListLimit = 25;
+import { batches, insertBatchSize, perDocumentBatchSize, skippedListLimit } from './batches';
+import { erpnext, moodle } from './sync-activities';
 
 export interface SyncCourseGradesInput {
   course: MappedCourse;

@@ -3,23 +3,16 @@ import {
   defineQuery,
   executeChild,
   isCancellation,
-  proxyActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { MoodleGradeActivities } from '../activities/moodle-grades';
-import type { ErpnextGradeActivities } from '../activities/erpnext-grades';
 import type { Mapping } from '../src/config/mapping-file';
 import { selectCourses, type MappedCourse, type UnmappedCourse } from '../src/mapping/grades-courses';
-import { taskQueues } from '../src/temporal/task-queues';
 import { runCourseWindow } from './course-window';
 import { addCourse, emptySyncReport, type SyncReport } from './sync-report';
 import { failureMessage } from './failure-message';
 import { emptyCourseReport, syncCourseGrades, type CourseGradesReport } from './sync-course-grades';
-
-const readOptions = { startToCloseTimeout: '1 minute', retry: { initialInterval: '1 second', maximumInterval: '1 minute' } } as const;
-const moodle = proxyActivities<MoodleGradeActivities>({ ...readOptions, taskQueue: taskQueues.moodle });
-const erpnext = proxyActivities<ErpnextGradeActivities>({ ...readOptions, taskQueue: taskQueues.erpnext });
+import { erpnext, moodle } from './sync-activities';
 
 /** The mapping-file settings a run needs; config reaches workflows only as input. */
 export interface GradeSyncSettings {
@@ -64,8 +57,6 @@ export function gradeSyncSettings(mapping: Mapping, coursesPerRun = 500): GradeS
   const { submitResults, plans, parallelism } = mapping.grades;
   return { submitResults, plans, courses: mapping.courses, parallelism, coursesPerRun };
 }
-
-
 
 /**
  * Where this run starts: the last completed run's watermarks (see erpnextLastGradeWatermarks),
