@@ -17,6 +17,11 @@ export const faultSettingsSchema = z.object({
   outageRetryAfterSeconds: z.number().int().min(0).default(1),
   /** Fraction of protocol requests answered with a random 500/502/504. */
   errorRate: z.number().min(0).max(1).default(0),
+  /**
+   * Fraction of protocol requests that are carried out but answered 502, as when a proxy gives up
+   * after the server committed: the client retries a write that already happened.
+   */
+  lostResponseRate: z.number().min(0).max(1).default(0),
 });
 
 export type FaultSettings = z.infer<typeof faultSettingsSchema>;
@@ -58,6 +63,13 @@ async function faults(app: FastifyInstance, options: FaultsPluginOptions) {
       return reject(reply, [500, 502, 504][Math.floor(Math.random() * 3)]);
     }
     if (settings.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, settings.latencyMs));
+  });
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (isControlRoute(request.url) || reply.statusCode >= 400 || settings.lostResponseRate === 0) return payload;
+    if (Math.random() >= settings.lostResponseRate) return payload;
+    reply.code(502).type('text/html; charset=utf-8');
+    return '<html><body><h1>502</h1></body></html>';
   });
 
   app.get('/__sandbox/faults', async () => settings);

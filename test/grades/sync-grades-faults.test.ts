@@ -11,13 +11,15 @@ import { bundleWorkflows, connectTestEnv, withWorkers } from '../support/tempora
 
 jest.setTimeout(180_000);
 
-it('completes the grade sync through a Moodle outage, ERPNext rate limiting and random 5xx, writing each result once', async () => {
+it('completes the grade sync through a Moodle outage, ERPNext rate limiting, random 5xx and lost answers, writing each result once', async () => {
   const [env, workflowBundle, moodleSandbox, erpSandbox] = await Promise.all([
     connectTestEnv(),
     bundleWorkflows(),
-    // Moodle is down (503 + Retry-After) for the first 3 s; ERPNext allows 10 requests a second and fails a fifth of them.
+    // Moodle is down (503 + Retry-After) for the first 3 s. ERPNext allows 10 requests a second, fails
+    // a tenth of them, and loses the answer to another tenth after carrying them out, so some writes
+    // are retried although they happened: only the activities' look-before-retry keeps them single.
     startMoodleSandbox({ seed: 'demo', faults: { outageMs: 3_000, outageRetryAfterSeconds: 1 } }),
-    startErpnextSandbox({ seed: 'demo', faults: { rateLimit: { perSecond: 10, retryAfterSeconds: 1 }, errorRate: 0.2 } }),
+    startErpnextSandbox({ seed: 'demo', faults: { rateLimit: { perSecond: 10, retryAfterSeconds: 1 }, errorRate: 0.1, lostResponseRate: 0.1 } }),
   ]);
   try {
     const mapping = mappingSchema.parse({});
