@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { IntegrationError } from '../src/http/integration-error';
+import { IntegrationError } from '../src/errors/integration-error';
 
 /** The retryable ApplicationFailure types a client error becomes. */
 const failureTypes = {

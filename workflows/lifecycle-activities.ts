@@ -1,7 +1,7 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { ErpnextActivities } from '../activities/erpnext';
 import type { MoodleActivities } from '../activities/moodle';
-import { taskQueues } from '../src/temporal/task-queues';
+import { taskQueues } from '../src/shared/task-queues';
 
 /**
  * Each system's activities run on its own rate-limited task queue. Retries back off up to a

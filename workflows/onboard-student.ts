@@ -12,8 +12,8 @@ import {
 import type { StudentForMoodle } from '../activities/erpnext';
 import type { MoodleAccount } from '../src/mapping/moodle-account';
 import type { LifecyclePolicy } from '../src/mapping/lifecycle-policy';
-import { NeedsOperator, Program } from '../src/temporal/search-attributes';
-import { workflowIds } from '../src/temporal/workflow-ids';
+import { NeedsOperator, Program } from '../src/shared/search-attributes';
+import { workflowIds } from '../src/shared/workflow-ids';
 import { erpnext, moodle } from './lifecycle-activities';
 import { resolveCourses } from './program-courses';
 import { moodleBaselineSignal } from './sync-profile';

@@ -3,7 +3,7 @@ import type { ErpnextAttendanceActivities } from '../activities/erpnext-attendan
 import type { ErpnextGradeActivities } from '../activities/erpnext-grades';
 import type { MoodleAttendanceActivities } from '../activities/moodle-attendance';
 import type { MoodleGradeActivities } from '../activities/moodle-grades';
-import { taskQueues } from '../src/temporal/task-queues';
+import { taskQueues } from '../src/shared/task-queues';
 
 /**
  * The grade and attendance syncs' activities, on each system's rate-limited queue. A call reads

@@ -1,6 +1,6 @@
 import { loadConfig } from '../config/env';
 import { loadMapping } from '../config/mapping-file';
-import { createLogger } from '../gateway/logger';
+import { createLogger } from '../logging/logger';
 import { startGateway } from '../gateway/server';
 import { connectClient, temporalTarget } from '../temporal/connection';
 import { shutdownSignal } from './shutdown-signal';

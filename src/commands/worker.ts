@@ -2,7 +2,7 @@ import { Connection } from '@temporalio/client';
 import { loadConfig } from '../config/env';
 import { loadMapping } from '../config/mapping-file';
 import { createErpnextClient } from '../erpnext/client';
-import { createLogger } from '../gateway/logger';
+import { createLogger } from '../logging/logger';
 import { createMoodleClient } from '../moodle/client';
 import { connectWorkerConnection, temporalTarget } from '../temporal/connection';
 import { registerSearchAttributes } from '../temporal/register-search-attributes';

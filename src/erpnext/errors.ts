@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IntegrationError, kindOfStatus, parseRetryAfter, socketErrorCode, type FailureKind } from '../http/integration-error';
+import { IntegrationError, kindOfStatus, parseRetryAfter, socketErrorCode, type FailureKind } from '../errors/integration-error';
 
 /**
  * Frappe exceptions that answer 417/409 but mean "try again": a concurrent writer changed the

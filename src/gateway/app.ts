@@ -6,7 +6,7 @@ import type { Config } from '../config/env';
 import type { Mapping } from '../config/mapping-file';
 import { lifecyclePolicy } from '../mapping/lifecycle-policy';
 import { payloadCodecFor } from '../temporal/codec';
-import { createLogger } from './logger';
+import { createLogger } from '../logging/logger';
 import metrics from './metrics';
 import { adminRoutes } from './routes/admin';
 import { adminSyncRoutes } from './routes/admin-sync';

@@ -1,4 +1,4 @@
-import { IntegrationError, kindOfStatus, socketErrorCode, type FailureKind } from '../http/integration-error';
+import { IntegrationError, kindOfStatus, socketErrorCode, type FailureKind } from '../errors/integration-error';
 
 /**
  * A failed Moodle web-service call. Moodle reports its own errors with HTTP 200 and a JSON body

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { parseRetryAfter } from '../http/integration-error';
+import { parseRetryAfter } from '../errors/integration-error';
 import { MoodleError, moodleExceptionError, moodleHttpError, moodleNetworkError } from './errors';
 import { encodeRestArguments, type RestValue } from './rest-encoding';
 import { moodleExceptionSchema } from './schemas';

@@ -3,9 +3,9 @@ import type { Duration } from '@temporalio/common';
 import type { Mapping } from '../config/mapping-file';
 import { syncAttendance, attendanceSyncSettings } from '../../workflows/sync-attendance';
 import { syncGrades, gradeSyncSettings } from '../../workflows/sync-grades';
-import { StudentId, SyncKind } from './search-attributes';
-import { taskQueues } from './task-queues';
-import { workflowIds } from './workflow-ids';
+import { StudentId, SyncKind } from '../shared/search-attributes';
+import { taskQueues } from '../shared/task-queues';
+import { workflowIds } from '../shared/workflow-ids';
 
 /*
  * When the grade and attendance syncs run: nightly Temporal Schedules, and on demand.

@@ -6,9 +6,9 @@ import type { enrollProgram } from '../../workflows/enroll-program';
 import type { onboardStudent } from '../../workflows/onboard-student';
 import { studentChangedSignal, type syncProfile } from '../../workflows/sync-profile';
 import type { withdrawProgram } from '../../workflows/withdraw-program';
-import { Program, StudentId, SyncKind } from './search-attributes';
-import { taskQueues } from './task-queues';
-import { workflowIds } from './workflow-ids';
+import { Program, StudentId, SyncKind } from '../shared/search-attributes';
+import { taskQueues } from '../shared/task-queues';
+import { workflowIds } from '../shared/workflow-ids';
 
 /** An ERPNext change the lifecycle reacts to, as named by its webhook. */
 export type LifecycleEvent =

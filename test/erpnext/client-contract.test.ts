@@ -1,7 +1,7 @@
 import { createErpnextClient, type ErpnextClient } from '../../src/erpnext/client';
 import { studentSchema } from '../../src/erpnext/doctypes';
-import { startErpnextSandbox, type ErpnextSandbox } from '../../src/sandbox/erpnext';
-import { demoStudents } from '../../src/sandbox/demo-data';
+import { startErpnextSandbox, type ErpnextSandbox } from '../../sandboxes/erpnext';
+import { demoStudents } from '../../sandboxes/demo-data';
 
 /** Each client function against the sandbox over real HTTP: the success path. */
 let sandbox: ErpnextSandbox;

@@ -1,9 +1,9 @@
 import { createServer } from 'node:net';
 import { createErpnextClient, type ErpnextClient } from '../../src/erpnext/client';
 import { ErpnextError } from '../../src/erpnext/errors';
-import { IntegrationError } from '../../src/http/integration-error';
-import { startErpnextSandbox, type ErpnextSandbox } from '../../src/sandbox/erpnext';
-import { demoStudents } from '../../src/sandbox/demo-data';
+import { IntegrationError } from '../../src/errors/integration-error';
+import { startErpnextSandbox, type ErpnextSandbox } from '../../sandboxes/erpnext';
+import { demoStudents } from '../../sandboxes/demo-data';
 
 /** Every failure class the client distinguishes, produced by the sandbox (or the network) over HTTP. */
 let sandbox: ErpnextSandbox;

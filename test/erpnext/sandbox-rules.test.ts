@@ -1,6 +1,6 @@
 import { createErpnextClient, type ErpnextClient } from '../../src/erpnext/client';
-import { startErpnextSandbox, type ErpnextSandbox } from '../../src/sandbox/erpnext';
-import { demoAcademicTerm, demoAcademicYear, demoAssessmentPlans, demoProgramEnrollments, demoStudentGroups, demoStudents, programOf } from '../../src/sandbox/demo-data';
+import { startErpnextSandbox, type ErpnextSandbox } from '../../sandboxes/erpnext';
+import { demoAcademicTerm, demoAcademicYear, demoAssessmentPlans, demoProgramEnrollments, demoStudentGroups, demoStudents, programOf } from '../../sandboxes/demo-data';
 
 /** The DocType rules and side effects the product depends on, observed through the REST API. */
 let sandbox: ErpnextSandbox;

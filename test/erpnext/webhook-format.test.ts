@@ -1,6 +1,6 @@
-import { PyFloat, pyFloatRepr, pyJsonDumps, pyJsonLoads } from '../../src/sandbox/erpnext/py-json';
-import { compileCondition } from '../../src/sandbox/erpnext/webhook-condition';
-import { compileTemplate } from '../../src/sandbox/erpnext/webhook-template';
+import { PyFloat, pyFloatRepr, pyJsonDumps, pyJsonLoads } from '../../sandboxes/erpnext/py-json';
+import { compileCondition } from '../../sandboxes/erpnext/webhook-condition';
+import { compileTemplate } from '../../sandboxes/erpnext/webhook-template';
 
 /** The byte format and expression subsets behind webhook bodies (pure functions, no HTTP). */
 describe('pyJsonDumps', () => {

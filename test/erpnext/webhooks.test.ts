@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { createErpnextClient, type ErpnextClient } from '../../src/erpnext/client';
-import { startErpnextSandbox, type ErpnextSandbox } from '../../src/sandbox/erpnext';
-import { demoAcademicTerm, demoAcademicYear, demoStudents, programOf } from '../../src/sandbox/demo-data';
+import { startErpnextSandbox, type ErpnextSandbox } from '../../sandboxes/erpnext';
+import { demoAcademicTerm, demoAcademicYear, demoStudents, programOf } from '../../sandboxes/demo-data';
 import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver';
 
 /** Webhook documents fire as Frappe's do: after commit, Python-json body, HMAC signature, three tries. */

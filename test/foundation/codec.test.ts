@@ -6,7 +6,7 @@ import { developmentDefaults, loadConfig } from '../../src/config/env';
 import { mappingSchema } from '../../src/config/mapping-file';
 import { buildApp } from '../../src/gateway/app';
 import { AesGcmPayloadCodec, dataConverterFor, encryptedEncoding, keyIdOf } from '../../src/temporal/codec';
-import { taskQueues } from '../../src/temporal/task-queues';
+import { taskQueues } from '../../src/shared/task-queues';
 import { createHarnessActivities, type ActivityCall } from '../support/fixtures/harness-activities';
 import { harnessLinkStudent } from '../support/fixtures/harness-workflows';
 import { bundleWorkflows, connectTestEnv, withWorkers, type TemporalTestEnv } from '../support/temporal';

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { developmentDefaults, loadConfig } from '../../src/config/env';
 import { mappingSchema } from '../../src/config/mapping-file';
 import { buildApp } from '../../src/gateway/app';
-import { createLogger } from '../../src/gateway/logger';
+import { createLogger } from '../../src/logging/logger';
 import { startDevServer } from '../../src/temporal/dev-server';
 import { freePort } from '../support/free-port';
 import { connectTestEnv, type TemporalTestEnv } from '../support/temporal';

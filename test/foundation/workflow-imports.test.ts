@@ -8,7 +8,7 @@ import path from 'node:path';
  */
 const root = path.resolve(__dirname, '../..');
 const allowedPackages = [/^@temporalio\/workflow$/, /^@temporalio\/common(\/|$)/, /^zod$/];
-const allowedLocal = [/^workflows\//, /^src\/mapping\//, /^src\/temporal\/(search-attributes|workflow-ids|task-queues)\.ts$/];
+const allowedLocal = [/^workflows\//, /^src\/mapping\//, /^src\/shared\//];
 
 /** Value imports of a TypeScript file (`import type` and `type`-only specifier lists are erased by the compiler). */
 function valueImports(source: string): string[] {

@@ -1,8 +1,8 @@
 import { mappingSchema } from '../../src/config/mapping-file';
 import type { ErpnextClient } from '../../src/erpnext/client';
-import type { ErpnextSandbox } from '../../src/sandbox/erpnext';
-import type { MoodleSandbox } from '../../src/sandbox/moodle';
-import { taskQueues } from '../../src/temporal/task-queues';
+import type { ErpnextSandbox } from '../../sandboxes/erpnext';
+import type { MoodleSandbox } from '../../sandboxes/moodle';
+import { taskQueues } from '../../src/shared/task-queues';
 import { attendanceSyncSettings, syncAttendance, type AttendanceReport } from '../../workflows/sync-attendance';
 import type { TemporalTestEnv } from '../support/temporal';
 import { startSyncStack, type SyncStack } from './sync-stack';

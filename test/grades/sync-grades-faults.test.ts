@@ -3,9 +3,9 @@ import { createMoodleActivities } from '../../activities/moodle';
 import { mappingSchema } from '../../src/config/mapping-file';
 import { createErpnextClient } from '../../src/erpnext/client';
 import { createMoodleClient } from '../../src/moodle/client';
-import { startErpnextSandbox } from '../../src/sandbox/erpnext';
-import { startMoodleSandbox } from '../../src/sandbox/moodle';
-import { taskQueues } from '../../src/temporal/task-queues';
+import { startErpnextSandbox } from '../../sandboxes/erpnext';
+import { startMoodleSandbox } from '../../sandboxes/moodle';
+import { taskQueues } from '../../src/shared/task-queues';
 import { gradeSyncSettings, syncGrades } from '../../workflows/sync-grades';
 import { bundleWorkflows, connectTestEnv, withWorkers } from '../support/temporal';
 

@@ -1,10 +1,10 @@
 import { mappingSchema } from '../../src/config/mapping-file';
 import type { ErpnextClient } from '../../src/erpnext/client';
 import type { MoodleClient } from '../../src/moodle/client';
-import type { ErpnextSandbox } from '../../src/sandbox/erpnext';
-import type { MoodleSandbox } from '../../src/sandbox/moodle';
+import type { ErpnextSandbox } from '../../sandboxes/erpnext';
+import type { MoodleSandbox } from '../../sandboxes/moodle';
 import { applySchedules, scheduleIds, startGradeSync } from '../../src/temporal/schedules';
-import { taskQueues } from '../../src/temporal/task-queues';
+import { taskQueues } from '../../src/shared/task-queues';
 import { gradeSyncSettings, gradesProgressQuery, syncGrades, type GradesReport } from '../../workflows/sync-grades';
 import type { TemporalTestEnv } from '../support/temporal';
 import { startSyncStack, type SyncStack } from './sync-stack';

@@ -3,8 +3,8 @@ import { createMoodleActivities } from '../../activities/moodle';
 import type { Mapping } from '../../src/config/mapping-file';
 import { createErpnextClient, type ErpnextClient } from '../../src/erpnext/client';
 import { createMoodleClient, type MoodleClient } from '../../src/moodle/client';
-import { startErpnextSandbox, type ErpnextSandbox } from '../../src/sandbox/erpnext';
-import { startMoodleSandbox, type MoodleSandbox } from '../../src/sandbox/moodle';
+import { startErpnextSandbox, type ErpnextSandbox } from '../../sandboxes/erpnext';
+import { startMoodleSandbox, type MoodleSandbox } from '../../sandboxes/moodle';
 import { bundleWorkflows, connectTestEnv, createTestWorkers, type TemporalTestEnv } from '../support/temporal';
 
 /** Both demo sandboxes and the three workers with the real activities, for the sync workflows. */

@@ -1,5 +1,5 @@
 import { frappeSignature } from '../../src/gateway/frappe-signature';
-import { demoStudents } from '../../src/sandbox/demo-data';
+import { demoStudents } from '../../sandboxes/demo-data';
 import { adminToken, eventually, startLifecycleStack, webhookSecret, type LifecycleStack } from './lifecycle-stack';
 
 /**

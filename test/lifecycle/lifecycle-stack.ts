@@ -7,8 +7,8 @@ import { mappingSchema, type Mapping } from '../../src/config/mapping-file';
 import { createErpnextClient, type ErpnextClient } from '../../src/erpnext/client';
 import { buildApp } from '../../src/gateway/app';
 import { createMoodleClient, type MoodleClient } from '../../src/moodle/client';
-import { startErpnextSandbox, type ErpnextSandbox } from '../../src/sandbox/erpnext';
-import { startMoodleSandbox, type MoodleSandbox } from '../../src/sandbox/moodle';
+import { startErpnextSandbox, type ErpnextSandbox } from '../../sandboxes/erpnext';
+import { startMoodleSandbox, type MoodleSandbox } from '../../sandboxes/moodle';
 import type { TaskQueueWorkers } from '../../src/temporal/task-queue-workers';
 import { bundleWorkflows, connectTestEnv, createTestWorkers, type TemporalTestEnv } from '../support/temporal';
 

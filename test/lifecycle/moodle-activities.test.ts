@@ -1,8 +1,8 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { createMoodleActivities, type MoodleActivities } from '../../activities/moodle';
 import { createMoodleClient, type MoodleClient } from '../../src/moodle/client';
-import { demoStudents } from '../../src/sandbox/demo-data';
-import { startMoodleSandbox, type MoodleSandbox } from '../../src/sandbox/moodle';
+import { demoStudents } from '../../sandboxes/demo-data';
+import { startMoodleSandbox, type MoodleSandbox } from '../../sandboxes/moodle';
 
 /** The lifecycle's Moodle activities against the protocol-faithful sandbox, seeded with the demo institution. */
 let sandbox: MoodleSandbox;

@@ -1,6 +1,6 @@
 import { setupErpnext } from '../../src/commands/setup';
 import { createErpnextClient, type ErpnextClient } from '../../src/erpnext/client';
-import { startErpnextSandbox, type ErpnextSandbox } from '../../src/sandbox/erpnext';
+import { startErpnextSandbox, type ErpnextSandbox } from '../../sandboxes/erpnext';
 
 let sandbox: ErpnextSandbox;
 let erp: ErpnextClient;

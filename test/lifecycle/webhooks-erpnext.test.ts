@@ -4,7 +4,7 @@ import { frappeSignature } from '../../src/gateway/frappe-signature';
 import { erpnextWebhookRoutes } from '../../src/gateway/routes/webhooks-erpnext';
 import { lifecyclePolicy } from '../../src/mapping/lifecycle-policy';
 import { mappingSchema } from '../../src/config/mapping-file';
-import { StudentId, SyncKind } from '../../src/temporal/search-attributes';
+import { StudentId, SyncKind } from '../../src/shared/search-attributes';
 import { connectTestEnv, type TemporalTestEnv } from '../support/temporal';
 
 // No workers here: these tests are about what the gateway starts (or refuses to start).

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { startMoodleSandbox, type MoodleSandbox } from '../../src/sandbox/moodle';
+import { startMoodleSandbox, type MoodleSandbox } from '../../sandboxes/moodle';
 import { capturesDir, loadCaptures, replay, type Capture } from './support/captures';
 
 /**

@@ -1,6 +1,6 @@
 import { createMoodleClient, type MoodleClient } from '../../src/moodle/client';
 import { MoodleError } from '../../src/moodle/errors';
-import { startMoodleSandbox, type MoodleSandbox } from '../../src/sandbox/moodle';
+import { startMoodleSandbox, type MoodleSandbox } from '../../sandboxes/moodle';
 import { freePort } from '../support/free-port';
 
 /** Every client function against the Moodle sandbox over real HTTP, on the demo institution. */

@@ -1,6 +1,6 @@
 import { encodeRestArguments, fieldCount } from '../../src/moodle/rest-encoding';
 import { kindOfMoodleException } from '../../src/moodle/errors';
-import { mergeGetPost, parsePhpFields } from '../../src/sandbox/moodle/php-input';
+import { mergeGetPost, parsePhpFields } from '../../sandboxes/moodle/php-input';
 
 describe('Moodle REST argument encoding', () => {
   test('nested lists and objects become PHP bracket fields; booleans 1/0; undefined left out', () => {

@@ -1,5 +1,5 @@
 import { createMoodleClient, type MoodleClient } from '../../src/moodle/client';
-import { startMoodleSandbox, type MoodleSandbox } from '../../src/sandbox/moodle';
+import { startMoodleSandbox, type MoodleSandbox } from '../../sandboxes/moodle';
 
 /** Moodle behaviours the product must survive that the real captures do not show directly (reference moodle.md §1.4, §3.6). */
 describe('Moodle sandbox behaviours beyond the captures', () => {

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createMoodleClient } from '../../src/moodle/client';
-import { startMoodleSandbox, type MoodleSandbox } from '../../src/sandbox/moodle';
+import { startMoodleSandbox, type MoodleSandbox } from '../../sandboxes/moodle';
 
 /** The sandbox's outbound webhooks: Moodle event data, signed the Standard Webhooks way. */
 

@@ -1,6 +1,6 @@
 import { createMoodleClient } from '../../src/moodle/client';
-import { startMoodleSandbox, type MoodleSandbox } from '../../src/sandbox/moodle';
-import { simulatedDurationMs } from '../../src/sandbox/moodle/timing-model';
+import { startMoodleSandbox, type MoodleSandbox } from '../../sandboxes/moodle';
+import { simulatedDurationMs } from '../../sandboxes/moodle/timing-model';
 
 describe('real-Moodle timing model for batched writes', () => {
   test('reproduces the measured per-user costs', () => {

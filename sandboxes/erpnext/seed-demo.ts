@@ -17,7 +17,7 @@ import {
 import type { Site } from './site';
 
 /**
- * The demo institution (src/sandbox/demo-data.ts), inserted through the same document lifecycle a
+ * The demo institution (sandboxes/demo-data.ts), inserted through the same document lifecycle a
  * real site would run, with the clock at `demoSeedDate` so names come out as the demo data says.
  */
 export function seedDemo(site: Site) {
