@@ -116,7 +116,8 @@ function compare(capture: Capture, actual: { status: number; contentType: string
 }
 
 describe('Moodle sandbox replays the real Moodle 4.1 captures', () => {
-  const captures = loadCaptures();
+  // The first set (001-140, Moodle 4.1.10); 141-319 come from a second site and replay in their own files.
+  const captures = loadCaptures().filter((capture) => capture.number <= 140);
   let sandbox: MoodleSandbox;
   const exact: number[] = [];
 
@@ -145,7 +146,7 @@ describe('Moodle sandbox replays the real Moodle 4.1 captures', () => {
     exact.push(capture.number);
   });
 
-  const debugCaptures = loadCaptures(path.join(capturesDir, 'debuginfo'));
+  const debugCaptures = loadCaptures(path.join(capturesDir, 'debuginfo')).filter((capture) => capture.number <= 140);
   const debugExact: number[] = [];
 
   test.each(debugCaptures.map((capture) => [capture.file, capture] as const))('debuginfo/%s (debugging on)', async (_file, capture) => {

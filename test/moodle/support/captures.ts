@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 
-/** Real Moodle 4.1.10 request/response pairs (copied from shared/reference/moodle-real; see README.md there). */
+/** Real Moodle 4.1.10 (001-140) and 4.1.11 (141-319) captures; see README.md and README-addendum-141-319.md there. */
 export const capturesDir = path.join(__dirname, '..', 'captures');
 
 const captureSchema = z.object({
@@ -22,11 +22,45 @@ const captureSchema = z.object({
 
 export type Capture = z.infer<typeof captureSchema> & { number: number; file: string };
 
-export function loadCaptures(dir = capturesDir): Capture[] {
-  return readdirSync(dir)
+const readJsonFiles = (dir: string) =>
+  readdirSync(dir)
     .filter((file) => /^\d{3}-.*\.json$/.test(file))
     .sort()
-    .map((file) => ({ ...captureSchema.parse(JSON.parse(readFileSync(path.join(dir, file), 'utf8'))), number: Number(file.slice(0, 3)), file }));
+    .map((file) => ({ file, number: Number(file.slice(0, 3)), json: JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as Record<string, unknown> }));
+
+/** Web-service request/response captures; the webhook deliveries (`kind: webhook_delivery`) are loaded by loadWebhookDeliveries. */
+export function loadCaptures(dir = capturesDir): Capture[] {
+  return readJsonFiles(dir)
+    .filter(({ json }) => json.kind === undefined)
+    .map(({ file, number, json }) => ({ ...captureSchema.parse(json), number, file }));
+}
+
+const deliverySchema = z.object({
+  kind: z.literal('webhook_delivery'),
+  trigger_capture: z.number(),
+  hook: z.object({ plugin: z.string(), url: z.string(), type: z.string(), token: z.string(), other: z.string(), events: z.array(z.string()), serviceid: z.number() }),
+  deliveries: z.array(
+    z.object({
+      method: z.string(),
+      url: z.string(),
+      http_version: z.string(),
+      headers: z.record(z.string(), z.string()),
+      body_raw: z.string(),
+      body: z.record(z.string(), z.unknown()),
+      listener_replied: z.number(),
+      received_after_trigger_sent_s: z.number(),
+    }),
+  ),
+  notes: z.array(z.string()).optional(),
+});
+
+export type WebhookDeliveryCapture = z.infer<typeof deliverySchema> & { number: number; file: string };
+
+/** What the real local_webhooks plugin POSTed to a listener after a web-service call (captures 305-319). */
+export function loadWebhookDeliveries(dir = capturesDir): WebhookDeliveryCapture[] {
+  return readJsonFiles(dir)
+    .filter(({ json }) => json.kind === 'webhook_delivery')
+    .map(({ file, number, json }) => ({ ...deliverySchema.parse(json), number, file }));
 }
 
 export interface ReplayedResponse {
