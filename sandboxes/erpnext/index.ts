@@ -1,15 +1,18 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import type { ApiUser } from './auth';
 import { faultsPlugin, type FaultSettingsInput } from '../faults';
 import { createClock } from './clock';
 import { accountsControllers } from './controllers-accounts';
 import { coreControllers } from './controllers-core';
+import { paymentControllers } from './controllers-payments';
 import { educationControllers } from './controllers-education';
 import { accountsDoctypes } from './doctypes-accounts';
 import { coreDoctypes } from './doctypes-core';
 import { educationDoctypes } from './doctypes-education';
 import { requestCounterPlugin } from './request-counter';
 import { erpnextRoutes } from './routes';
+import { schedulerRoutes } from './scheduler';
 import { seedBase } from './seed-base';
 import { seedDemo } from './seed-demo';
 import { Site } from './site';
@@ -26,6 +29,8 @@ export interface ErpnextSandboxOptions {
   host?: string;
   apiKey?: string;
   apiSecret?: string;
+  /** Further API keys, each of a user with only the given roles (Administrator's key is apiKey/apiSecret). */
+  apiUsers?: readonly ApiUser[];
   seed?: 'empty' | 'demo';
   faults?: FaultSettingsInput;
   /** Multiplies Frappe's 1 s / 4 s / 7 s webhook retry sleeps (tests: e.g. 0.01). */
@@ -48,7 +53,7 @@ export async function startErpnextSandbox(options: ErpnextSandboxOptions = {}): 
   const site = new Site({
     clock: createClock(),
     doctypes: [...coreDoctypes, ...educationDoctypes, ...accountsDoctypes],
-    controllers: { ...coreControllers, ...educationControllers, ...accountsControllers },
+    controllers: { ...coreControllers, ...educationControllers, ...accountsControllers, ...paymentControllers },
   });
   const webhooks = createWebhookDispatcher(site, { retryDelayScale: options.webhookRetryDelayScale });
   seedBase(site);
@@ -58,8 +63,9 @@ export async function startErpnextSandbox(options: ErpnextSandboxOptions = {}): 
   const app = Fastify({ logger: false });
   await app.register(requestCounterPlugin, { counts: requestCounts });
   await app.register(faultsPlugin, { initial: options.faults });
-  await app.register(erpnextRoutes, { site, credentials: { apiKey: options.apiKey ?? 'dev-key', apiSecret: options.apiSecret ?? 'dev-secret' } });
+  await app.register(erpnextRoutes, { site, users: [{ user: 'Administrator', apiKey: options.apiKey ?? 'dev-key', apiSecret: options.apiSecret ?? 'dev-secret', roles: 'all' }, ...(options.apiUsers ?? [])] });
   registerTimeControl(app, site);
+  await app.register(schedulerRoutes, { site });
 
   const host = options.host ?? '127.0.0.1';
   await app.listen({ port: options.port ?? 0, host });

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { authenticate, type Session } from './auth';
+import { authenticate, type ApiUser, type Session } from './auth';
 import { FrappeException, errorBody, infoMessages, notPermitted, validationError } from './frappe-errors';
 import { parseJsonArg } from './query';
 import type { Site } from './site';
@@ -14,7 +14,7 @@ import { resolveMethod } from './whitelisted-methods';
  */
 export interface RoutesOptions {
   site: Site;
-  credentials: { apiKey: string; apiSecret: string };
+  users: readonly ApiUser[];
 }
 
 const isJson = (request: FastifyRequest) => String(request.headers['content-type'] ?? '').startsWith('application/json');
@@ -48,7 +48,7 @@ export async function erpnextRoutes(app: FastifyInstance, options: RoutesOptions
     return reply.code(500).send(errorBody(new FrappeException(error.name || 'Exception', 500, [error.message])));
   });
 
-  const session = (request: FastifyRequest): Session => authenticate(request.headers.authorization, options.credentials);
+  const session = (request: FastifyRequest): Session => authenticate(request.headers.authorization, options.users);
   /** GET writes are rolled back, unless the function commits explicitly (`frappe.db.commit()`). */
   const inTransaction = <T>(request: FastifyRequest, fn: () => T, commits = false): T => site.transaction(fn, { readOnly: request.method === 'GET' && !commits });
   const requireUser = (request: FastifyRequest) => {
