@@ -1,34 +1,51 @@
-import { bold, validationError } from './frappe-errors';
+import { validationError } from './frappe-errors';
 import type { Controller, Site } from './site';
 import { type ChildRow, type Doc, str } from './store';
+import { unlinkPaymentsOnCancel } from './controllers-payments';
 
 /**
  * The slice of ERPNext selling and accounts the paid elective needs: Customer naming, Sales Invoice
- * missing values, totals and status, and a Payment Entry whose submit settles its invoices
- * (`update_voucher_outstanding` → `set_status(update=True)` → db_set, so `on_change` fires).
+ * missing values, totals and status, credit notes, and what submit and cancel do to outstanding
+ * amounts. Payment Entry lives in controllers-payments.ts, the daily Overdue job in scheduler.ts.
  */
-const rows = (doc: Doc, table: string) => (doc[table] as ChildRow[] | undefined) ?? [];
-const round2 = (n: number) => Math.round(n * 100) / 100;
+export const rows = (doc: Doc, table: string) => (doc[table] as ChildRow[] | undefined) ?? [];
+export const round2 = (n: number) => Math.round(n * 100) / 100;
 
-function companyAbbr(site: Site, company: string): string {
+export function companyAbbr(site: Site, company: string): string {
   return site.exists('Company', company) ? str(site.getDoc('Company', company).abbr) : '';
 }
 
-/** Paid, Partly Paid, Overdue or Unpaid for a submitted invoice (`SalesInvoice.set_status`). */
-export function invoiceStatus(invoice: Doc, today: string): string {
+function hasSubmittedReturn(site: Site, invoiceName: string): boolean {
+  return site.rows('Sales Invoice').some((d) => d.docstatus === 1 && Number(d.is_return) === 1 && d.return_against === invoiceName);
+}
+
+/**
+ * `SalesInvoice.get_status` for a submitted invoice, in ERPNext's order: Overdue (outstanding past
+ * the due date) before Partly Paid before Unpaid; an invoice settled by a credit note reads
+ * "Credit Note Issued", a credit note itself "Return", anything else settled "Paid".
+ */
+export function invoiceStatus(invoice: Doc, site: Site): string {
+  if (invoice.docstatus === 2) return 'Cancelled';
+  if (invoice.docstatus !== 1) return 'Draft';
   const outstanding = Number(invoice.outstanding_amount);
-  if (outstanding <= 0) return 'Paid';
-  if (str(invoice.due_date) && str(invoice.due_date) < today) return 'Overdue';
-  if (outstanding < Number(invoice.grand_total)) return 'Partly Paid';
-  return 'Unpaid';
+  const total = Number(invoice.rounded_total) || Number(invoice.grand_total);
+  const due = str(invoice.due_date);
+  const today = site.clock.today();
+  if (outstanding > 0 && due && due < today) return 'Overdue';
+  if (outstanding > 0 && outstanding < total) return 'Partly Paid';
+  if (outstanding > 0) return 'Unpaid';
+  if (!Number(invoice.is_return) && hasSubmittedReturn(site, str(invoice.name))) return 'Credit Note Issued';
+  if (Number(invoice.is_return)) return 'Return';
+  return outstanding <= 0 ? 'Paid' : 'Submitted';
 }
 
 const customer: Controller = {
-  /** Selling Settings "Customer Name" naming: a clash gets " - 1", " - 2", … appended. */
+  /** Selling Settings "Customer Name" naming: a clash gets " - 1", " - 2", … appended, with a note (228). */
   autoname(doc, site) {
     const base = str(doc.customer_name).trim();
     let name = base;
     for (let n = 1; site.exists('Customer', name); n++) name = `${base} - ${n}`;
+    if (name !== base) site.msgprint(`Changed customer name to '${name}' as '${base}' already exists.`);
     return name;
   },
 };
@@ -37,87 +54,88 @@ const account: Controller = {
   autoname: (doc, site) => `${str(doc.account_name)} - ${companyAbbr(site, str(doc.company))}`,
 };
 
+function fillMissingValues(doc: Doc, site: Site) {
+  if (!str(doc.company)) {
+    const companies = site.all('Company');
+    if (companies.length === 1) doc.company = companies[0].name;
+  }
+  const company = str(doc.company);
+  const abbr = companyAbbr(site, company);
+  if (company && site.exists('Company', company)) {
+    doc.currency ||= site.getDoc('Company', company).default_currency;
+    if (!str(doc.debit_to) && site.exists('Account', `Debtors - ${abbr}`)) doc.debit_to = `Debtors - ${abbr}`;
+  }
+  // A credit note is due the day it is posted (284, 308).
+  if (Number(doc.is_return)) doc.due_date = doc.posting_date;
+  doc.due_date ||= doc.posting_date;
+  if (str(doc.due_date) < str(doc.posting_date)) validationError('Due Date cannot be before Posting / Supplier Invoice Date');
+  const priceList = str(doc.selling_price_list) || 'Standard Selling';
+  if (site.exists('Price List', priceList)) doc.selling_price_list = priceList;
+  let total = 0;
+  for (const item of rows(doc, 'items')) {
+    if (str(item.item_code) && site.exists('Item', str(item.item_code))) {
+      const master = site.getDoc('Item', str(item.item_code));
+      item.item_name ||= master.item_name;
+      item.uom ||= master.stock_uom;
+      if (!Number(item.price_list_rate)) {
+        const price = site.all('Item Price').find((p) => p.item_code === item.item_code && p.price_list === priceList);
+        item.price_list_rate = price ? Number(price.price_list_rate) : Number(master.standard_rate);
+      }
+    }
+    if (!Number(item.rate)) item.rate = round2(Number(item.price_list_rate) * (1 - Number(item.discount_percentage) / 100));
+    item.amount = round2(Number(item.qty) * Number(item.rate));
+    if (!str(item.income_account) && site.exists('Account', `Sales - ${abbr}`)) item.income_account = `Sales - ${abbr}`;
+    total += Number(item.amount);
+  }
+  doc.total = doc.net_total = doc.grand_total = doc.rounded_total = round2(total);
+}
+
+/**
+ * Submit's ledger effect (`make_gl_entries` → `update_voucher_outstanding`): the outstanding amount
+ * is written to the *stored* invoice by db_set, so only on_change carries it. A credit note with
+ * `update_outstanding_for_self` 0 settles the original instead and keeps its own status (310, 313).
+ */
+function postLedger(doc: Doc, site: Site) {
+  const againstOriginal = Number(doc.is_return) && !Number(doc.update_outstanding_for_self) && str(doc.return_against);
+  if (againstOriginal) {
+    const original = site.getDoc('Sales Invoice', str(doc.return_against));
+    const outstanding = round2(Number(original.outstanding_amount) + Number(doc.grand_total));
+    site.dbSetValue('Sales Invoice', str(original.name), { outstanding_amount: outstanding });
+    const updated = site.getDoc('Sales Invoice', str(original.name));
+    site.dbSet('Sales Invoice', updated, { status: invoiceStatus(updated, site) });
+    return;
+  }
+  // Saved as a draft first, then submitted by PUT: validate already set status and outstanding (249).
+  if (doc.status !== 'Draft') return;
+  const stored = site.getDoc('Sales Invoice', str(doc.name));
+  const settled = { ...stored, outstanding_amount: doc.grand_total };
+  // db_set on a freshly loaded copy: the response is built from `doc`, which stays stale (279, 323).
+  site.dbSet('Sales Invoice', stored, { outstanding_amount: doc.grand_total, status: invoiceStatus(settled, site) });
+}
+
 const salesInvoice: Controller = {
   validate(doc, site, action) {
-    if (!str(doc.company)) {
-      const companies = site.all('Company');
-      if (companies.length === 1) doc.company = companies[0].name;
-    }
-    const company = str(doc.company);
-    if (company && site.exists('Company', company)) {
-      doc.currency ||= site.getDoc('Company', company).default_currency;
-      const debtors = `Debtors - ${companyAbbr(site, company)}`;
-      if (!str(doc.debit_to) && site.exists('Account', debtors)) doc.debit_to = debtors;
-    }
-    doc.due_date ||= doc.posting_date;
-    if (str(doc.due_date) < str(doc.posting_date)) validationError('Due Date cannot be before Posting / Supplier Invoice Date');
-    const priceList = str(doc.selling_price_list) || 'Standard Selling';
-    if (site.exists('Price List', priceList)) doc.selling_price_list = priceList;
-    let total = 0;
-    for (const item of rows(doc, 'items')) {
-      if (str(item.item_code) && site.exists('Item', str(item.item_code))) {
-        const master = site.getDoc('Item', str(item.item_code));
-        item.item_name ||= master.item_name;
-        item.uom ||= master.stock_uom;
-        if (!Number(item.price_list_rate)) {
-          const price = site.all('Item Price').find((p) => p.item_code === item.item_code && p.price_list === priceList);
-          item.price_list_rate = price ? Number(price.price_list_rate) : Number(master.standard_rate);
-        }
-      }
-      if (!Number(item.rate)) item.rate = round2(Number(item.price_list_rate) * (1 - Number(item.discount_percentage) / 100));
-      item.amount = round2(Number(item.qty) * Number(item.rate));
-      const income = `Sales - ${companyAbbr(site, company)}`;
-      if (!str(item.income_account) && site.exists('Account', income)) item.income_account = income;
-      total += Number(item.amount);
-    }
-    doc.total = doc.net_total = doc.grand_total = round2(total);
-    doc.outstanding_amount = doc.grand_total;
-    doc.status = action === 'submit' ? invoiceStatus(doc, site.clock.today()) : 'Draft';
+    fillMissingValues(doc, site);
+    const inInsert = !site.exists('Sales Invoice', str(doc.name));
+    if (action !== 'submit') {
+      doc.outstanding_amount = doc.grand_total;
+      doc.status = 'Draft';
+    } else if (inInsert) {
+      // Inserted with docstatus 1: totals are computed but outstanding stays what the body said
+      // (0 when absent) and status "Draft" until submit's db_set (279, 284, 323).
+      doc.outstanding_amount = Number(doc.outstanding_amount) || 0;
+      doc.status = 'Draft';
+    } else doc.status = invoiceStatus(doc, site);
   },
+  onSubmit: postLedger,
+  beforeCancel: (doc, site) => unlinkPaymentsOnCancel(doc, site),
   onCancel(doc, site) {
     site.dbSet('Sales Invoice', doc, { status: 'Cancelled' });
   },
 };
 
-const paymentEntry: Controller = {
-  validate(doc, site) {
-    if (str(doc.party_type) && !str(doc.party)) validationError('Party is mandatory');
-    let allocated = 0;
-    for (const ref of rows(doc, 'references')) {
-      if (ref.reference_doctype !== 'Sales Invoice') validationError(`Reference Doctype must be one of Sales Invoice`);
-      const invoice = site.getDoc('Sales Invoice', str(ref.reference_name));
-      if (invoice.docstatus !== 1) validationError(`${bold(`Sales Invoice ${str(invoice.name)}`)} must be submitted`);
-      if (str(doc.party) && invoice.customer !== doc.party) validationError(`Sales Invoice ${str(invoice.name)} is not associated with ${str(doc.party_type)} ${str(doc.party)}`);
-      ref.total_amount = invoice.grand_total;
-      ref.outstanding_amount = invoice.outstanding_amount;
-      if (Number(ref.allocated_amount) > Number(invoice.outstanding_amount)) {
-        validationError(`Row #${String(ref.idx)}: Allocated Amount cannot be greater than outstanding amount.`);
-      }
-      allocated += Number(ref.allocated_amount);
-    }
-    if (allocated > Number(doc.paid_amount)) validationError('Total Allocated Amount cannot be greater than Paid Amount');
-  },
-  onSubmit(doc, site) {
-    settle(doc, site, -1);
-  },
-  onCancel(doc, site) {
-    settle(doc, site, 1);
-  },
-};
-
-/** Moves each referenced invoice's outstanding amount by the allocation and re-derives its status. */
-function settle(payment: Doc, site: Site, sign: 1 | -1) {
-  for (const ref of rows(payment, 'references')) {
-    const invoice = site.getDoc('Sales Invoice', str(ref.reference_name));
-    const outstanding = round2(Number(invoice.outstanding_amount) + sign * Number(ref.allocated_amount));
-    site.dbSet('Sales Invoice', invoice, { outstanding_amount: outstanding });
-    site.dbSet('Sales Invoice', invoice, { status: invoiceStatus({ ...invoice, outstanding_amount: outstanding }, site.clock.today()) });
-  }
-}
-
 export const accountsControllers: Record<string, Controller> = {
   Customer: customer,
   Account: account,
   'Sales Invoice': salesInvoice,
-  'Payment Entry': paymentEntry,
 };

@@ -1,7 +1,7 @@
 import { f, type DocTypeMeta } from './meta';
 
 /** ERPNext selling and accounts DocTypes behind the paid elective (ERPNext v15, reference §4 "Fees and invoices"). */
-export const salesInvoiceStatuses = ['Draft', 'Submitted', 'Paid', 'Partly Paid', 'Unpaid', 'Overdue', 'Cancelled'] as const;
+export const salesInvoiceStatuses = ['Draft', 'Return', 'Credit Note Issued', 'Submitted', 'Paid', 'Partly Paid', 'Unpaid', 'Overdue', 'Overdue and Discounted', 'Cancelled'] as const;
 
 export const accountsDoctypes: readonly DocTypeMeta[] = [
   { name: 'Customer Group', module: 'Setup', autoname: 'field:customer_group_name', fields: [f.data('customer_group_name', 'Customer Group Name', { reqd: true, unique: true }), f.check('is_group', 'Is Group')] },
@@ -79,6 +79,11 @@ export const accountsDoctypes: readonly DocTypeMeta[] = [
       f.link('company', 'Company', 'Company', { reqd: true }),
       f.date('posting_date', 'Date', { reqd: true, default: 'Today' }),
       f.date('due_date', 'Payment Due Date'),
+      f.check('set_posting_time', 'Edit Posting Date and Time'),
+      f.check('is_return', 'Is Return (Credit Note)'),
+      f.link('return_against', 'Return Against', 'Sales Invoice'),
+      // v15: a credit note's ledger entries are against itself unless this is off (283, 308).
+      f.check('update_outstanding_for_self', 'Update Outstanding for Self', { default: 1 }),
       f.link('currency', 'Currency', 'Currency'),
       f.float('conversion_rate', 'Exchange Rate', { default: 1 }),
       f.link('selling_price_list', 'Price List', 'Price List'),
@@ -88,7 +93,9 @@ export const accountsDoctypes: readonly DocTypeMeta[] = [
       f.currency('total', 'Total', { readOnly: true }),
       f.currency('net_total', 'Net Total', { readOnly: true }),
       f.currency('grand_total', 'Grand Total', { readOnly: true }),
+      f.currency('rounded_total', 'Rounded Total', { readOnly: true }),
       f.currency('outstanding_amount', 'Outstanding Amount', { readOnly: true }),
+      f.data('po_no', 'Customer\'s Purchase Order', { allowOnSubmit: true }),
       f.select('status', 'Status', salesInvoiceStatuses, { default: 'Draft', readOnly: true }),
       f.text('remarks', 'Remarks'),
       // Education's custom fields on Sales Invoice (education/install.py).
@@ -105,8 +112,10 @@ export const accountsDoctypes: readonly DocTypeMeta[] = [
       f.link('reference_doctype', 'Type', 'DocType', { reqd: true }),
       { fieldname: 'reference_name', fieldtype: 'Dynamic Link', label: 'Name', options: 'reference_doctype', reqd: true },
       f.currency('total_amount', 'Grand Total', { readOnly: true }),
+      f.date('due_date', 'Due Date', { readOnly: true }),
       f.currency('outstanding_amount', 'Outstanding', { readOnly: true }),
       f.currency('allocated_amount', 'Allocated'),
+      f.link('account', 'Account', 'Account'),
     ],
   },
   {
@@ -120,8 +129,12 @@ export const accountsDoctypes: readonly DocTypeMeta[] = [
       f.date('posting_date', 'Posting Date', { reqd: true, default: 'Today' }),
       f.select('party_type', 'Party Type', ['', 'Customer', 'Supplier', 'Employee', 'Student']),
       { fieldname: 'party', fieldtype: 'Dynamic Link', label: 'Party', options: 'party_type' },
+      f.data('party_name', 'Party Name'),
+      f.data('mode_of_payment', 'Mode of Payment'),
       f.link('paid_from', 'Account Paid From', 'Account', { reqd: true }),
+      f.data('paid_from_account_type', 'Paid From Account Type', { readOnly: true }),
       f.link('paid_to', 'Account Paid To', 'Account', { reqd: true }),
+      f.data('paid_to_account_type', 'Paid To Account Type', { readOnly: true }),
       f.currency('paid_amount', 'Paid Amount', { reqd: true }),
       f.currency('received_amount', 'Received Amount', { reqd: true }),
       f.float('source_exchange_rate', 'Exchange Rate', { default: 1 }),
@@ -129,6 +142,9 @@ export const accountsDoctypes: readonly DocTypeMeta[] = [
       f.data('reference_no', 'Cheque/Reference No'),
       f.date('reference_date', 'Cheque/Reference Date'),
       f.table('references', 'Payment References', 'Payment Entry Reference'),
+      f.currency('total_allocated_amount', 'Total Allocated Amount', { readOnly: true }),
+      f.currency('unallocated_amount', 'Unallocated Amount', { readOnly: true }),
+      f.select('status', 'Status', ['Draft', 'Submitted', 'Cancelled'], { default: 'Draft', readOnly: true }),
     ],
   },
 ];

@@ -1,4 +1,5 @@
 import { frappeThrow, notPermitted, validationError } from './frappe-errors';
+import { accountsMethods } from './methods-accounts';
 import { parseJsonArg } from './query';
 import type { Site } from './site';
 import { type Doc, str } from './store';
@@ -14,7 +15,7 @@ export interface MethodCall {
   user: 'Administrator' | 'Guest';
 }
 
-interface Whitelisted {
+export interface Whitelisted {
   methods?: readonly string[];
   allowGuest?: boolean;
   /** Calls `frappe.db.commit()` itself, so its writes persist even when called by GET. */
@@ -182,34 +183,8 @@ export const whitelistedMethods: Record<string, Whitelisted> = {
       return undefined;
     },
   },
-  /** ERPNext's "Create Payment" button: a draft Payment Entry settling the invoice's outstanding amount. */
-  'erpnext.accounts.doctype.payment_entry.payment_entry.get_payment_entry': {
-    run: ({ site, args }) => {
-      const dt = requireArg(args, 'dt');
-      if (dt !== 'Sales Invoice') validationError(`get_payment_entry in the sandbox supports Sales Invoice only, not ${dt}`);
-      const invoice = site.getDoc(dt, requireArg(args, 'dn'));
-      if (invoice.docstatus !== 1) validationError('Payment Entry can only be created against a submitted document');
-      if (Number(invoice.outstanding_amount) <= 0) validationError('Payment Entry is already created');
-      const company = site.getDoc('Company', str(invoice.company));
-      const amount = Number(invoice.outstanding_amount);
-      return {
-        doctype: 'Payment Entry',
-        payment_type: 'Receive',
-        company: invoice.company,
-        posting_date: site.clock.today(),
-        party_type: 'Customer',
-        party: invoice.customer,
-        paid_from: invoice.debit_to,
-        paid_to: `Cash - ${str(company.abbr)}`,
-        paid_amount: amount,
-        received_amount: amount,
-        source_exchange_rate: 1,
-        target_exchange_rate: 1,
-        docstatus: 0,
-        references: [{ reference_doctype: dt, reference_name: invoice.name, total_amount: invoice.grand_total, outstanding_amount: amount, allocated_amount: amount }],
-      };
-    },
-  },
+  // ERPNext's accounts helpers (get_payment_entry, make_sales_return) live in methods-accounts.ts.
+  ...accountsMethods,
 };
 
 /** Looks up a function and checks the HTTP method and session, as `frappe.handler.execute_cmd` does. */
