@@ -121,7 +121,8 @@ it('evaluates the condition at the event and renders field templates', async () 
   });
   const student = await erp.getDoc('Student', demoStudents[0].name);
   const invoice = await erp.insert('Sales Invoice', { customer: student.customer, student: student.name, items: [{ item_code: 'ELEC-PHO150', qty: 1 }], docstatus: 1 });
-  expect(invoice).toMatchObject({ status: 'Unpaid', grand_total: 250, outstanding_amount: 250 });
+  // The insert response of a docstatus-1 insert is stale, as on the real site (captures 279, 323).
+  expect(invoice).toMatchObject({ status: 'Draft', grand_total: 250, outstanding_amount: 0 });
   const draft = await erp.callMethod('erpnext.accounts.doctype.payment_entry.payment_entry.get_payment_entry', { dt: 'Sales Invoice', dn: invoice.name }, 'GET');
   await erp.insert('Payment Entry', { ...(draft as Record<string, unknown>), reference_no: 'BANK-1', reference_date: '2026-09-01', docstatus: 1 });
 
