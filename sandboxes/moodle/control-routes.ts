@@ -22,6 +22,9 @@ const settingsPatch = z
     maxInputVars: z.number().int().positive(),
     simulateMoodleTiming: z.boolean(),
     revokedCapabilities: z.array(z.string()),
+    wsRoleCapabilities: z.array(z.string()),
+    messaging: z.boolean(),
+    messagingallusers: z.boolean(),
   })
   .partial();
 
@@ -130,16 +133,25 @@ export async function controlRoutes(app: FastifyInstance, options: ControlRoutes
     return reply.code(204).send();
   });
 
-  /** Runs `completion_regular_task`: users meeting the grade criterion are marked complete. */
+  /**
+   * One run of the completion tasks. A criterion met is recorded in one run and aggregated into
+   * the course completion only by a later one (the aggregation takes rows flagged before the run
+   * started), so a completion needs two runs after the criterion is met (captures 114/115: the
+   * daily then the regular task; issue 9).
+   */
   app.post('/__sandbox/cron', async (_request, reply) => {
+    const now = state.now();
     for (const [courseid, criterion] of state.completionCriteria) {
       const total = courseTotalItem(state, courseid);
       for (const user of state.users) {
-        const grade = finalGrade(state, total, user.id);
         const key = `${courseid}:${user.id}`;
-        if (grade.value !== null && grade.value >= criterion.gradepass && !state.courseCompletions.has(key)) {
-          state.courseCompletions.set(key, grade.timemodified ?? state.now());
+        const metAt = state.gradeCriterionMet.get(key);
+        if (metAt !== undefined) {
+          if (!state.courseCompletions.has(key)) state.courseCompletions.set(key, metAt);
+          continue;
         }
+        const grade = finalGrade(state, total, user.id);
+        if (grade.value !== null && grade.value >= criterion.gradepass) state.gradeCriterionMet.set(key, now);
       }
     }
     return reply.code(204).send();

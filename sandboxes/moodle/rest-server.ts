@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { wsUserHasCapability } from './capabilities';
 import { MoodleException, invalidParameter, invalidRecord, moodleException } from './exceptions';
 import type { FunctionContext, MoodleEvent } from './functions/function';
 import { otherMoodleFunctions, wsFunctions } from './functions/index';
@@ -129,7 +130,7 @@ export async function restServer(app: FastifyInstance, options: RestServerOption
       state,
       caller,
       siteUrl: `${request.protocol}://${request.host}`,
-      hasCapability: (capability) => !state.settings.revokedCapabilities.includes(capability),
+      hasCapability: (capability) => wsUserHasCapability(state, capability),
       emit: (event) => events.push(event),
     };
     const args = validateParameters(fn.parameters, input);

@@ -66,7 +66,8 @@ const adminSteps: Record<number, { before?: object[]; after?: object[] }> = {
   100: { before: [{ module: { courseid: 2, modname: 'assign', name: 'Essay 1', idnumber: 'ESSAY1', grademax: 100 } }] },
   109: { before: [{ settings: { revokedCapabilities: ['mod/assign:view'] } }], after: [{ settings: { revokedCapabilities: [] } }] },
   114: { before: [{ criteria: { courseid: 2, gradepass: 50 } }] },
-  115: { before: [{ cron: true }] },
+  // The capture run ran completion_daily_task then completion_regular_task: two runs.
+  115: { before: [{ cron: true }, { cron: true }] },
   129: { before: [{ settings: { restEnabled: false } }], after: [{ settings: { restEnabled: true } }] },
   130: { before: [{ settings: { enablewebservices: false } }], after: [{ settings: { enablewebservices: true } }] },
   132: { before: [{ settings: { revokedCapabilities: ['moodle/user:create'] } }], after: [{ settings: { revokedCapabilities: [] } }] },

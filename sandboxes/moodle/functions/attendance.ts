@@ -1,18 +1,40 @@
 import { z } from 'zod';
-import { invalidRecord } from '../exceptions';
+import { MoodleException, invalidParameter, invalidRecord } from '../exceptions';
 import { isEnrolled } from '../enrolments';
 import { value } from '../parameters';
 import type { AttendanceSession, MoodleState } from '../state';
-import type { WsFunction } from './function';
+import type { FunctionContext, WsFunction } from './function';
+
+/**
+ * Both reads refuse a caller without one of these with a generic invalid_parameter_exception,
+ * `mod/attendance:view` is not enough (mod_attendance MOODLE_401_STABLE externallib.php; issue 9).
+ */
+const readCapabilities = ['mod/attendance:manageattendances', 'mod/attendance:takeattendances', 'mod/attendance:changeattendances'];
+
+function requireAnyReadCapability(context: FunctionContext) {
+  if (!readCapabilities.some((capability) => context.hasCapability(capability))) throw invalidParameter('Invalid session id or no permissions.');
+}
+
+/**
+ * get_coursemodule_from_instance(..., MUST_EXIST) reads through get_record_sql, whose missing
+ * record names no table: `invalidrecordunknown` (lib/dml/moodle_database.php, dml_missing_record_exception).
+ */
+const unknownAttendance = (attendanceid: number) =>
+  new MoodleException(
+    'dml_missing_record_exception',
+    'invalidrecordunknown',
+    "Can't find data record in database.",
+    `SELECT cm.*, m.name, md.name AS modname \n              FROM {course_modules} cm\n                   JOIN {modules} md ON md.id = cm.module\n                   JOIN {attendance} m ON m.id = cm.instance\n                   \n             WHERE m.id = :instance AND md.name = :modulename\n                   \n[array (\n  'instance' => ${attendanceid},\n  'modulename' => 'attendance',\n)]`,
+  );
 
 /** `attendance_handler::get_session` of mod_attendance (MOODLE_401_STABLE), as get_session_returns cleans it. */
 function presentSession(state: MoodleState, session: AttendanceSession) {
   const module = state.modules.find((candidate) => candidate.modname === 'attendance' && candidate.instance === session.attendanceid);
   const courseid = module?.courseid ?? 0;
-  const students = state.roleAssignments
-    .filter((ra) => ra.courseid === courseid && ra.roleid === 5 && isEnrolled(state, courseid, ra.userid))
-    .map((ra) => state.users.find((user) => user.id === ra.userid))
-    .filter((user) => user !== undefined);
+  // get_enrolled_users(coursecontext, 'mod/attendance:canbelisted') with onlyactive off: students
+  // whose enrolment is suspended are listed too (issue 9). Only the student role can be listed.
+  const listed = new Set(state.roleAssignments.filter((ra) => ra.courseid === courseid && ra.roleid === 5 && isEnrolled(state, courseid, ra.userid, false)).map((ra) => ra.userid));
+  const students = state.users.filter((user) => listed.has(user.id) && !user.deleted);
   return {
     id: session.id,
     attendanceid: session.attendanceid,
@@ -51,6 +73,7 @@ export const getSession: WsFunction = {
     const { sessionid } = z.object({ sessionid: z.number() }).parse(args);
     const session = context.state.attendanceSessions.find((candidate) => candidate.id === sessionid);
     if (!session) throw invalidRecord('attendance_sessions', 'SELECT * FROM {attendance_sessions} WHERE id = ?', [sessionid]);
+    requireAnyReadCapability(context);
     return presentSession(context.state, session);
   },
 };
@@ -62,9 +85,9 @@ export const getSessions: WsFunction = {
   execute(args, context) {
     const { attendanceid } = z.object({ attendanceid: z.number() }).parse(args);
     const { state } = context;
-    if (!state.modules.some((module) => module.modname === 'attendance' && module.instance === attendanceid)) {
-      throw invalidRecord('attendance', 'SELECT * FROM {attendance} WHERE id = ?', [attendanceid]);
-    }
-    return state.attendanceSessions.filter((session) => session.attendanceid === attendanceid).sort((a, b) => a.sessdate - b.sessdate).map((session) => presentSession(state, session));
+    if (!state.modules.some((module) => module.modname === 'attendance' && module.instance === attendanceid)) throw unknownAttendance(attendanceid);
+    requireAnyReadCapability(context);
+    // attendance_handler::get_sessions reads them `id ASC`, not by date.
+    return state.attendanceSessions.filter((session) => session.attendanceid === attendanceid).sort((a, b) => a.id - b.id).map((session) => presentSession(state, session));
   },
 };

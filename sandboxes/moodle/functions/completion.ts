@@ -23,7 +23,8 @@ export const getCourseCompletionStatus: WsFunction = {
     const grade = finalGrade(state, courseTotalItem(state, courseid), userid).value;
     const gradeText = grade === null ? '-' : grade.toFixed(2);
     const required = criterion.gradepass.toFixed(2);
-    // `completed` only changes when the completion cron task has run (captures 114/115).
+    // Both change only through the completion tasks: the criterion in one run, the course in a later one (captures 114/115).
+    const criterionCompleted = state.gradeCriterionMet.get(`${courseid}:${userid}`) ?? null;
     const timecompleted = state.courseCompletions.get(`${courseid}:${userid}`) ?? null;
     return {
       completionstatus: {
@@ -34,8 +35,8 @@ export const getCourseCompletionStatus: WsFunction = {
             type: 6,
             title: 'Course grade',
             status: `${gradeText} (${required} required)`,
-            complete: timecompleted !== null,
-            timecompleted,
+            complete: criterionCompleted !== null,
+            timecompleted: criterionCompleted,
             details: { type: 'Course grade', criteria: 'Required course grade', requirement: required, status: gradeText },
           },
         ],

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { codingError, invalidParameter, moodleException } from '../exceptions';
-import { activeCoursesOf, activeEnrolmentIndex, courseEnrolments, enrolUser, isActive, unenrolUser } from '../enrolments';
+import { activeCoursesOf, activeEnrolmentIndex, courseEnrolments, enrolUser, unenrolUser } from '../enrolments';
 import { multiple, optional, single, value, withDefault } from '../parameters';
 import { userDetails } from '../presenters';
 import { transaction, type MoodleState, type UserRecord } from '../state';
@@ -136,15 +136,18 @@ export const getUsersCourses: WsFunction = {
     const { userid, returnusercount } = z.object({ userid: z.number(), returnusercount: z.boolean() }).parse(args);
     const { state } = context;
     return activeCoursesOf(state, userid).map((course) => {
-      const hasCriteria = state.completionCriteria.has(course.id);
-      const completed = state.courseCompletions.has(`${course.id}:${userid}`);
-      const activeCount = new Set(courseEnrolments(state, course.id).filter((ue) => isActive(state, ue)).map((ue) => ue.userid)).size;
+      // Without completion enabled, completion_info is never consulted: null/false (capture 303).
+      const tracked = course.enablecompletion === 1;
+      const hasCriteria = tracked && state.completionCriteria.has(course.id);
+      const completed = tracked ? state.courseCompletions.has(`${course.id}:${userid}`) : null;
+      // count_enrolled_users without onlyactive: suspended enrolments count too (issue 9, seen on the real site).
+      const enrolledCount = new Set(courseEnrolments(state, course.id).map((ue) => ue.userid)).size;
       return {
         id: course.id,
         shortname: course.shortname,
         fullname: course.fullname,
         displayname: course.fullname,
-        ...(returnusercount ? { enrolledusercount: activeCount } : {}),
+        ...(returnusercount ? { enrolledusercount: enrolledCount } : {}),
         idnumber: course.idnumber,
         visible: course.visible,
         summary: course.summary,
@@ -154,7 +157,7 @@ export const getUsersCourses: WsFunction = {
         lang: '',
         enablecompletion: course.enablecompletion === 1,
         completionhascriteria: hasCriteria,
-        completionusertracked: true,
+        completionusertracked: tracked,
         category: course.category,
         progress: hasCriteria ? (completed ? 100 : 0) : null,
         completed,
@@ -166,7 +169,7 @@ export const getUsersCourses: WsFunction = {
         hidden: false,
         overviewfiles: [],
         showactivitydates: false,
-        showcompletionconditions: true,
+        showcompletionconditions: tracked ? true : null,
         timemodified: course.timemodified,
       };
     });

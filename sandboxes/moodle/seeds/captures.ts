@@ -1,3 +1,4 @@
+import { firstSetRoleCapabilities } from '../capabilities';
 import type { MoodleState } from '../state';
 import { seedSite } from './site';
 
@@ -21,7 +22,8 @@ export const capturedServiceFunctions = [
 
 /**
  * The real site as it stood before capture 001: fresh install, web-service user, service and
- * token; the course-module sequence at 2 so the assignment the capture run added gets cmid 3.
+ * token. The two courses of 009 take course modules 1 and 2 (their news forums), so the
+ * assignment the capture run added gets cmid 3.
  */
 export function seedCaptures(state: MoodleState, token: string) {
   seedSite(state, {
@@ -32,5 +34,5 @@ export function seedCaptures(state: MoodleState, token: string) {
     functions: capturedServiceFunctions,
     siteCreated: 1795561945,
   });
-  state.sequences.set('course_modules', 2);
+  state.settings.wsRoleCapabilities = [...firstSetRoleCapabilities];
 }
