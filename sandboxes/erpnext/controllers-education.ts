@@ -1,4 +1,4 @@
-import { bold, frappeThrow, validationError } from './frappe-errors';
+import { bold, frappeThrow, pythonCrash, validationError } from './frappe-errors';
 import type { Controller, Site } from './site';
 import { type ChildRow, type Doc, str } from './store';
 
@@ -24,7 +24,7 @@ function gradeFor(site: Site, scale: string, percentage: number): string | null 
 }
 
 const student: Controller = {
-  validate(doc, site) {
+  validate(doc, site, action) {
     doc.student_name = [doc.first_name, doc.middle_name, doc.last_name].filter((p) => str(p) !== '').join(' ');
     const dob = str(doc.date_of_birth);
     if (dob && dob >= site.clock.today()) validationError('Date of Birth cannot be greater than today.');
@@ -32,6 +32,11 @@ const student: Controller = {
     if (str(doc.joining_date) && str(doc.date_of_leaving) && str(doc.joining_date) > str(doc.date_of_leaving)) validationError('Joining Date can not be greater than Leaving Date');
     // Education Settings `user_creation_skip` off (the default): a Website User per new email.
     const email = str(doc.student_email_id);
+    // Frappe's validate_email_address (125).
+    if (email && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) frappeThrow('InvalidEmailAddressError', `${email} is not a valid Email Address`);
+    // Without an email the User insert crashes in `User.autoname` (`self.email.strip()`) before the
+    // mandatory check can run: a 500, not a MandatoryError (121).
+    if (!email && action === 'insert') pythonCrash('AttributeError', "'NoneType' object has no attribute 'strip'");
     if (email && !site.exists('User', email)) {
       const user = site.insert('User', { email, first_name: doc.first_name, last_name: doc.last_name, gender: doc.gender, user_type: 'Website User', send_welcome_email: 1 });
       doc.user = user.name;

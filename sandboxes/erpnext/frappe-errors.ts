@@ -5,6 +5,21 @@ import { pyJsonDumps } from './py-json';
  * A Frappe exception as `frappe.throw` raises it: the class name (`exc_type`), its HTTP status
  * (`frappe/exceptions.py`), and the messages `msgprint` queued for `_server_messages`.
  */
+export interface ExceptionDetail {
+  /** The exception's own text when it is not the first message (`raise X(text)` after a msgprint). */
+  text?: string;
+  /** Raised without `msgprint` (`raise X(text)`): no `_server_messages`. */
+  silent?: boolean;
+  /** Message dialog title; `frappe.throw` says "Message". */
+  title?: string;
+  /** A plain `msgprint` before the raise: the message dict has no indicator, raise_exception or id. */
+  plain?: boolean;
+  /** No `exception`/`exc` keys (the handler answered without a traceback). */
+  noTraceback?: boolean;
+  /** `_exc_source`: the app whose code raised it ("education (app)"), set by the Site for controller code. */
+  excSource?: string;
+}
+
 export class FrappeException extends Error {
   constructor(
     readonly excType: string,
@@ -12,8 +27,9 @@ export class FrappeException extends Error {
     readonly messages: string[],
     /** Set by permission failures (`_error_message`) instead of a message. */
     readonly errorMessage?: string,
+    readonly detail: ExceptionDetail = {},
   ) {
-    super(messages[0] ?? errorMessage ?? excType);
+    super(detail.text ?? messages[0] ?? errorMessage ?? excType);
   }
 }
 
@@ -30,6 +46,7 @@ const statusOf: Record<string, number> = {
   CannotChangeConstantError: 417,
   LinkExistsError: 417,
   StudentNotInGroupError: 417,
+  InvalidEmailAddressError: 417,
   DataError: 417,
   DoesNotExistError: 404,
   PermissionError: 403,
@@ -42,6 +59,16 @@ export function frappeThrow(excType: keyof typeof statusOf | string, ...messages
   throw new FrappeException(excType, statusOf[excType] ?? 500, messages);
 }
 
+/** `raise X(text)` without a msgprint: the error has an `exception` but no `_server_messages`. */
+export function frappeRaise(excType: string, text: string): never {
+  throw new FrappeException(excType, statusOf[excType] ?? 500, [], undefined, { text, silent: true });
+}
+
+/** An uncaught Python exception (500), e.g. `AttributeError: 'NoneType' object has no attribute 'lower'`. */
+export function pythonCrash(excType: string, text: string): never {
+  throw new FrappeException(excType, 500, [], undefined, { text, silent: true });
+}
+
 export const validationError = (message: string): never => frappeThrow('ValidationError', message);
 export const notFound = (doctype: string, name: string): never => frappeThrow('DoesNotExistError', `${doctype} ${name} not found`);
 export const notPermitted = (message = 'Not permitted'): never => frappeThrow('PermissionError', message);
@@ -50,8 +77,11 @@ export const notPermitted = (message = 'Not permitted'): never => frappeThrow('P
 export const bold = (text: unknown) => `<strong>${String(text)}</strong>`;
 
 /** `_server_messages` of an error: a JSON string of a list of JSON strings, each a msgprint dict. */
-export function serverMessages(messages: string[]): string {
-  return pyJsonDumps(messages.map((message) => pyJsonDumps({ message, title: 'Message', indicator: 'red', raise_exception: 1, __frappe_exc_id: randomBytes(5).toString('hex') })));
+export function serverMessages(messages: string[], detail: ExceptionDetail = {}): string {
+  const title = detail.title ?? 'Message';
+  const dict = (message: string) =>
+    detail.plain ? { message, title } : { message, title, indicator: 'red', raise_exception: 1, __frappe_exc_id: randomBytes(28).toString('hex') };
+  return pyJsonDumps(messages.map((message) => pyJsonDumps(dict(message))));
 }
 
 /** `_server_messages` of a success: informational msgprints and alerts. */
@@ -59,19 +89,26 @@ export function infoMessages(messages: { message: string; alert: boolean }[]): s
   return pyJsonDumps(messages.map(({ message, alert }) => pyJsonDumps(alert ? { message, alert: 1 } : { message, title: 'Message' })));
 }
 
+/** Where an exception class lives, as its traceback's last line names it; Python's builtins print bare. */
+const exceptionModules: Record<string, string> = { AttributeError: '', TypeError: '', KeyError: '', ImportError: '', ValueError: '', JSONDecodeError: 'json.decoder.', OperationalError: 'pymysql.err.' };
+
 /**
  * The v1 error body of `report_error`: `exc_type`, the traceback keys (System Settings
  * `allow_error_traceback` defaults on; never for 404), and the queued messages.
  */
 export function errorBody(err: FrappeException): Record<string, unknown> {
   const body: Record<string, unknown> = {};
-  if (err.httpStatus !== 404) {
-    const last = `frappe.exceptions.${err.excType}: ${err.messages[0] ?? ''}`;
+  const { detail } = err;
+  if (err.httpStatus !== 404 && !detail.noTraceback) {
+    const text = detail.text ?? err.messages[0];
+    const module = exceptionModules[err.excType] ?? 'frappe.exceptions.';
+    const last = text ? `${module}${err.excType}: ${text}` : `${module}${err.excType}`;
     body.exception = last;
     body.exc = pyJsonDumps([`Traceback (most recent call last):\n  File "apps/frappe/frappe/app.py", line 114, in application\n    response = frappe.api.handle(request)\n${last}\n`]);
   }
   body.exc_type = err.excType;
-  if (err.messages.length > 0) body._server_messages = serverMessages(err.messages);
+  if (detail.excSource) body._exc_source = detail.excSource;
+  if (err.messages.length > 0 && !detail.silent) body._server_messages = serverMessages(err.messages, detail);
   if (err.errorMessage) body._error_message = err.errorMessage;
   return body;
 }

@@ -10,6 +10,7 @@ import { educationControllers } from './controllers-education';
 import { accountsDoctypes } from './doctypes-accounts';
 import { coreDoctypes } from './doctypes-core';
 import { educationDoctypes } from './doctypes-education';
+import { enforceRequestLineLimit } from './gunicorn';
 import { requestCounterPlugin } from './request-counter';
 import { erpnextRoutes } from './routes';
 import { schedulerRoutes } from './scheduler';
@@ -61,6 +62,7 @@ export async function startErpnextSandbox(options: ErpnextSandboxOptions = {}): 
 
   const requestCounts = new Map<string, number>();
   const app = Fastify({ logger: false });
+  enforceRequestLineLimit(app);
   await app.register(requestCounterPlugin, { counts: requestCounts });
   await app.register(faultsPlugin, { initial: options.faults });
   await app.register(erpnextRoutes, { site, users: [{ user: 'Administrator', apiKey: options.apiKey ?? 'dev-key', apiSecret: options.apiSecret ?? 'dev-secret', roles: 'all' }, ...(options.apiUsers ?? [])] });

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authenticate, type ApiUser, type Session } from './auth';
+import { requirePermission, type Right } from './permissions';
 import { FrappeException, errorBody, infoMessages, notPermitted, validationError } from './frappe-errors';
 import { parseJsonArg } from './query';
 import type { Site } from './site';
@@ -41,6 +42,15 @@ export async function erpnextRoutes(app: FastifyInstance, options: RoutesOptions
     done(null, Object.fromEntries(new URLSearchParams(String(body))));
   });
 
+  // Frappe's werkzeug responses say `application/json` with no charset (every JSON capture).
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (String(reply.getHeader('content-type') ?? '').startsWith('application/json')) reply.header('content-type', 'application/json');
+    return payload;
+  });
+
+  // An unmatched route or HTTP method (PATCH) is Frappe's bare DoesNotExistError (065, 099).
+  app.setNotFoundHandler((_request, reply) => reply.code(404).send({ exc_type: 'DoesNotExistError' }));
+
   app.setErrorHandler((err, _request, reply) => {
     if (err instanceof FrappeException) return reply.code(err.httpStatus).send(errorBody(err));
     // Anything else, including a body Frappe's json.loads could not parse, is an unexpected exception: 500.
@@ -51,8 +61,9 @@ export async function erpnextRoutes(app: FastifyInstance, options: RoutesOptions
   const session = (request: FastifyRequest): Session => authenticate(request.headers.authorization, options.users);
   /** GET writes are rolled back, unless the function commits explicitly (`frappe.db.commit()`). */
   const inTransaction = <T>(request: FastifyRequest, fn: () => T, commits = false): T => site.transaction(fn, { readOnly: request.method === 'GET' && !commits });
-  const requireUser = (request: FastifyRequest) => {
-    if (session(request).user === 'Guest') notPermitted('Not permitted');
+  const allow = (request: FastifyRequest, doctype: string, right: Right, options?: { traceback?: boolean }) => {
+    site.requireMeta(doctype);
+    requirePermission(session(request), doctype, right, options);
   };
 
   const withMessages = (body: Record<string, unknown>) => {
@@ -63,44 +74,46 @@ export async function erpnextRoutes(app: FastifyInstance, options: RoutesOptions
 
   for (const prefix of ['/api', '/api/v1']) {
     app.get<{ Params: { doctype: string } }>(`${prefix}/resource/:doctype`, async (request, reply) => {
-      requireUser(request);
       const { doctype } = request.params;
-      site.requireMeta(doctype);
+      allow(request, doctype, 'read', { traceback: true });
+      const args = argsOf(request);
+      // A child table is listable only through its parent (`parent=<ParentDocType>`, 040/041).
+      if (site.meta.get(doctype)?.istable && !args.parent) throw new FrappeException('PermissionError', 403, [], undefined, { text: '' });
       const rows = inTransaction(request, () => site.query.list(doctype, site.rows(doctype), argsOf(request), (d) => site.listRow(doctype, d)));
       return resource(reply, rows);
     });
 
     app.post<{ Params: { doctype: string } }>(`${prefix}/resource/:doctype`, async (request, reply) => {
-      requireUser(request);
       const { doctype } = request.params;
+      allow(request, doctype, 'create');
       const doc = inTransaction(request, () => site.asDict(doctype, site.insert(doctype, docBody(request)), { noNulls: true }));
       return resource(reply, doc);
     });
 
     app.get<{ Params: { doctype: string; name: string } }>(`${prefix}/resource/:doctype/:name`, async (request, reply) => {
-      requireUser(request);
       const { doctype, name } = request.params;
+      allow(request, doctype, 'read');
       return resource(reply, site.asDict(doctype, site.getDoc(doctype, name), { noNulls: true }));
     });
 
     app.put<{ Params: { doctype: string; name: string } }>(`${prefix}/resource/:doctype/:name`, async (request, reply) => {
-      requireUser(request);
       const { doctype, name } = request.params;
+      allow(request, doctype, 'write');
       const doc = inTransaction(request, () => site.asDict(doctype, site.save(doctype, name, docBody(request)), { noNulls: true }));
       return resource(reply, doc);
     });
 
     app.delete<{ Params: { doctype: string; name: string } }>(`${prefix}/resource/:doctype/:name`, async (request, reply) => {
-      requireUser(request);
       const { doctype, name } = request.params;
+      allow(request, doctype, 'delete');
       inTransaction(request, () => site.delete(doctype, name));
       return resource(reply, 'ok', 202);
     });
 
     /** `run_method`: the whitelisted Document methods `submit`, `cancel` and `save`. */
     app.post<{ Params: { doctype: string; name: string } }>(`${prefix}/resource/:doctype/:name`, async (request, reply) => {
-      requireUser(request);
       const { doctype, name } = request.params;
+      allow(request, doctype, 'write');
       const { run_method: method, ...rest } = docBody(request);
       const patch = method === 'submit' ? { docstatus: 1 } : method === 'cancel' ? { docstatus: 2 } : method === 'save' ? rest : notPermitted(`Method ${String(method)} is not whitelisted`);
       return resource(reply, inTransaction(request, () => site.asDict(doctype, site.save(doctype, name, patch), { noNulls: true })));
@@ -108,9 +121,9 @@ export async function erpnextRoutes(app: FastifyInstance, options: RoutesOptions
 
     app.all<{ Params: { '*': string } }>(`${prefix}/method/*`, async (request, reply) => {
       const path = request.params['*'];
-      const { user } = session(request);
-      const method = resolveMethod(path, request.method, user);
-      const message = inTransaction(request, () => method.run({ site, args: argsOf(request), user }), method.commits);
+      const caller = session(request);
+      const method = resolveMethod(path, request.method, caller);
+      const message = inTransaction(request, () => method.run({ site, args: argsOf(request), user: caller.user, session: caller }), method.commits);
       return reply.send(withMessages(message === undefined ? {} : { message }));
     });
   }

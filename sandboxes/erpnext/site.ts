@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from './clock';
-import { bold, frappeThrow, notFound } from './frappe-errors';
+import { checkDocstatusTransition } from './docstatus';
+import { FrappeException, bold, frappeThrow, notFound } from './frappe-errors';
 import { createMetaRegistry, numericTypes, type DocTypeMeta, type MetaRegistry } from './meta';
 import { newName } from './naming';
 import { createQuery, type Query } from './query';
@@ -73,7 +74,7 @@ export class Site {
     this.store = createStore();
     this.query = createQuery(this.meta);
     this.validation = createValidation(this.meta, this.store);
-    this.controllers = options.controllers;
+    this.controllers = Object.fromEntries(Object.entries(options.controllers).map(([doctype, c]) => [doctype, attributed(c, appOf(this.meta.get(doctype)?.module))]));
     this.user = options.user ?? 'Administrator';
   }
 
@@ -187,7 +188,7 @@ export class Site {
       if (field.fieldtype === 'Table') doc[field.fieldname] = this.childRows(field.options ?? '', body[field.fieldname], today);
     }
     const docstatus = Math.trunc(Number(body.docstatus ?? 0)) || 0;
-    if (docstatus === 2) frappeThrow('DocstatusTransitionError', 'Cannot change docstatus from 0 to 2');
+    checkDocstatusTransition(0, docstatus);
     if (docstatus === 1 && !meta.isSubmittable) frappeThrow('ValidationError', `Cannot submit ${doctype}: it is not submittable`);
     doc.docstatus = docstatus;
     doc.doctype = doctype;
@@ -227,9 +228,7 @@ export class Site {
     const from = Number(stored.docstatus);
     const to = 'docstatus' in patch ? Math.trunc(Number(patch.docstatus)) || 0 : from;
 
-    if (from === 2) frappeThrow('DocstatusTransitionError', 'Cannot edit cancelled document');
-    if (from === 1 && to === 0) frappeThrow('DocstatusTransitionError', 'Cannot change docstatus from 1 to 0');
-    if (from === 0 && to === 2) frappeThrow('DocstatusTransitionError', 'Cannot change docstatus from 0 to 2');
+    checkDocstatusTransition(from, to);
     if (to > 0 && !meta.isSubmittable) frappeThrow('ValidationError', `Cannot submit ${doctype}: it is not submittable`);
     const action: SaveAction = from === 0 ? (to === 1 ? 'submit' : 'save') : to === 2 ? 'cancel' : 'update_after_submit';
 
@@ -274,6 +273,11 @@ export class Site {
     // v15.50 lists on_update_after_submit as a Webhook event but never fires it (reference §3).
     this.emit(doctype, 'on_change', doc);
     return doc;
+  }
+
+  /** `Document.cancel`: a save to docstatus 2. */
+  cancel(doctype: string, name: string): Doc {
+    return this.save(doctype, name, { docstatus: 2 });
   }
 
   /** `frappe.delete_doc`: drafts and cancelled documents only, and nothing may still link here. */
@@ -389,6 +393,30 @@ export class Site {
     this.validation.validateSelects(doctype, doc);
     this.validation.validateUnique(doctype, doc);
   }
+}
+
+/** The app whose code a module's controllers are (`_exc_source`); Frappe's own modules name none. */
+function appOf(module: string | undefined): string | undefined {
+  if (module === 'Education') return 'education';
+  if (module && ['Accounts', 'Selling', 'Stock', 'Setup', 'Buying'].includes(module)) return 'erpnext';
+  return undefined;
+}
+
+/** Wraps a controller so that what its hooks raise carries `_exc_source: "<app> (app)"`, as Frappe reads it off the traceback. */
+function attributed(controller: Controller, app: string | undefined): Controller {
+  if (!app) return controller;
+  const wrapped: Record<string, unknown> = {};
+  for (const [hook, fn] of Object.entries(controller)) {
+    wrapped[hook] = (...args: unknown[]) => {
+      try {
+        return (fn as (...a: unknown[]) => unknown)(...args);
+      } catch (err) {
+        if (err instanceof FrappeException && !err.detail.excSource) err.detail.excSource = `${app} (app)`;
+        throw err;
+      }
+    };
+  }
+  return wrapped as Controller;
 }
 
 /** Child rows compared without the stamps a save rewrites. */

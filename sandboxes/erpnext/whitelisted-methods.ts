@@ -1,4 +1,6 @@
-import { frappeThrow, notPermitted, validationError } from './frappe-errors';
+import type { Session } from './auth';
+import { FrappeException, frappeThrow, notPermitted, validationError } from './frappe-errors';
+import { requirePermission, type Right } from './permissions';
 import { accountsMethods } from './methods-accounts';
 import { parseJsonArg } from './query';
 import type { Site } from './site';
@@ -12,7 +14,8 @@ import { type Doc, str } from './store';
 export interface MethodCall {
   site: Site;
   args: Record<string, unknown>;
-  user: 'Administrator' | 'Guest';
+  user: string;
+  session: Session;
 }
 
 export interface Whitelisted {
@@ -46,40 +49,52 @@ function findOne(site: Site, doctype: string, filters: unknown): Doc | undefined
   return first ? site.getDoc(doctype, str(first.name)) : undefined;
 }
 
-function insertDoc(site: Site, doc: Doc): Doc {
+function insertDoc(call: MethodCall, doc: Doc): Doc {
   const doctype = str(doc.doctype);
   if (!doctype) validationError('doctype is required');
-  return site.insert(doctype, doc);
+  allowed(call, doctype, 'create');
+  return call.site.insert(doctype, doc);
+}
+
+/** `frappe.client` checks the caller's permission on the DocType it is asked about. */
+function allowed(call: MethodCall, doctype: string, right: Right, options?: { traceback?: boolean }): string {
+  call.site.requireMeta(doctype);
+  requirePermission(call.session, doctype, right, options);
+  return doctype;
 }
 
 export const whitelistedMethods: Record<string, Whitelisted> = {
   'frappe.ping': { allowGuest: true, run: () => 'pong' },
+  // `frappe.handler.ping`, reached as `/api/method/ping` (001).
+  ping: { allowGuest: true, run: () => 'pong' },
   'frappe.auth.get_logged_user': { run: ({ user }) => user },
   'frappe.client.get_list': {
-    run: ({ site, args }) => {
-      const doctype = requireArg(args, 'doctype');
-      site.requireMeta(doctype);
+    run: (call) => {
+      const { site, args } = call;
+      const doctype = allowed(call, requireArg(args, 'doctype'), 'read', { traceback: true });
       return site.query.list(doctype, site.rows(doctype), args, (d) => site.listRow(doctype, d));
     },
   },
   'frappe.client.get_count': {
-    run: ({ site, args }) => {
-      const doctype = requireArg(args, 'doctype');
-      site.requireMeta(doctype);
+    run: (call) => {
+      const { site, args } = call;
+      const doctype = allowed(call, requireArg(args, 'doctype'), 'read', { traceback: true });
       return site.query.count(doctype, site.rows(doctype), args.filters);
     },
   },
   'frappe.client.get': {
-    run: ({ site, args }) => {
-      const doctype = requireArg(args, 'doctype');
+    run: (call) => {
+      const { site, args } = call;
+      const doctype = allowed(call, requireArg(args, 'doctype'), 'read');
       const doc = args.name ? site.getDoc(doctype, str(args.name)) : findOne(site, doctype, args.filters);
       if (!doc) return frappeThrow('DoesNotExistError', `${doctype} not found`);
       return site.asDict(doctype, doc);
     },
   },
   'frappe.client.get_value': {
-    run: ({ site, args }) => {
-      const doctype = requireArg(args, 'doctype');
+    run: (call) => {
+      const { site, args } = call;
+      const doctype = allowed(call, requireArg(args, 'doctype'), 'read');
       const parsed = parseJsonArg(args.fieldname, 'fieldname');
       const fields = Array.isArray(parsed) ? parsed.map(String) : [str(parsed) || 'name'];
       const doc = findOne(site, doctype, args.filters ?? args.name);
@@ -89,8 +104,9 @@ export const whitelistedMethods: Record<string, Whitelisted> = {
   },
   'frappe.client.set_value': {
     methods: writes,
-    run: ({ site, args }) => {
-      const doctype = requireArg(args, 'doctype');
+    run: (call) => {
+      const { site, args } = call;
+      const doctype = allowed(call, requireArg(args, 'doctype'), 'write');
       const name = requireArg(args, 'name');
       const parsed = parseJsonArg(args.fieldname, 'fieldname');
       const values = parsed && typeof parsed === 'object' ? (parsed as Doc) : { [str(parsed)]: args.value };
@@ -99,49 +115,54 @@ export const whitelistedMethods: Record<string, Whitelisted> = {
   },
   'frappe.client.insert': {
     methods: writes,
-    run: ({ site, args }) => {
-      const doc = insertDoc(site, docArg(args.doc, 'doc'));
+    run: (call) => {
+      const { site, args } = call;
+      const doc = insertDoc(call, docArg(args.doc, 'doc'));
       return site.asDict(str(doc.doctype), doc);
     },
   },
   'frappe.client.insert_many': {
     methods: writes,
-    run: ({ site, args }) => {
-      const docs = parseJsonArg(args.docs, 'docs');
+    run: (call) => {
+      const docs = parseJsonArg(call.args.docs, 'docs');
       if (!Array.isArray(docs)) return validationError('docs must be a list');
       if (docs.length > 200) validationError('Only 200 inserts allowed in one request');
-      return docs.map((d: unknown) => str(insertDoc(site, docArg(d, 'doc')).name));
+      return docs.map((d: unknown) => str(insertDoc(call, docArg(d, 'doc')).name));
     },
   },
   'frappe.client.save': {
     methods: writes,
-    run: ({ site, args }) => {
+    run: (call) => {
+      const { site, args } = call;
       const doc = docArg(args.doc, 'doc');
       const doctype = str(doc.doctype);
-      const saved = doc.name && site.exists(doctype, str(doc.name)) ? site.save(doctype, str(doc.name), doc) : insertDoc(site, doc);
+      const saved = doc.name && site.exists(doctype, str(doc.name)) ? site.save(allowed(call, doctype, 'write'), str(doc.name), doc) : insertDoc(call, doc);
       return site.asDict(doctype, saved);
     },
   },
   'frappe.client.submit': {
     methods: writes,
-    run: ({ site, args }) => {
+    run: (call) => {
+      const { site, args } = call;
       const doc = docArg(args.doc, 'doc');
       const doctype = str(doc.doctype);
-      const submitted = doc.name && site.exists(doctype, str(doc.name)) ? site.save(doctype, str(doc.name), { ...doc, docstatus: 1 }) : insertDoc(site, { ...doc, docstatus: 1 });
+      const submitted = doc.name && site.exists(doctype, str(doc.name)) ? site.save(allowed(call, doctype, 'submit'), str(doc.name), { ...doc, docstatus: 1 }) : insertDoc(call, { ...doc, docstatus: 1 });
       return site.asDict(doctype, submitted);
     },
   },
   'frappe.client.cancel': {
     methods: writes,
-    run: ({ site, args }) => {
-      const doctype = requireArg(args, 'doctype');
-      return site.asDict(doctype, site.save(doctype, requireArg(args, 'name'), { docstatus: 2 }));
+    run: (call) => {
+      const { site, args } = call;
+      const doctype = allowed(call, requireArg(args, 'doctype'), 'cancel');
+      return site.asDict(doctype, site.cancel(doctype, requireArg(args, 'name')));
     },
   },
   'frappe.client.delete': {
     methods: ['POST', 'DELETE'],
-    run: ({ site, args }) => {
-      site.delete(requireArg(args, 'doctype'), requireArg(args, 'name'));
+    run: (call) => {
+      const { site, args } = call;
+      site.delete(allowed(call, requireArg(args, 'doctype'), 'delete'), requireArg(args, 'name'));
       return undefined;
     },
   },
@@ -187,10 +208,28 @@ export const whitelistedMethods: Record<string, Whitelisted> = {
   ...accountsMethods,
 };
 
-/** Looks up a function and checks the HTTP method and session, as `frappe.handler.execute_cmd` does. */
-export function resolveMethod(path: string, httpMethod: string, user: 'Administrator' | 'Guest'): Whitelisted {
-  const method = whitelistedMethods[path] ?? frappeThrow('PermissionError', `Function ${path} is not whitelisted.`);
+/** Python functions the sandbox knows exist but are not whitelisted (a call is 403, not 417). */
+const notWhitelisted = new Set(['frappe.get_doc', 'frappe.get_list', 'frappe.get_all', 'frappe.db.sql', 'frappe.new_doc', 'frappe.delete_doc']);
+
+/** Modules whose functions the sandbox serves; a missing attribute of one is `get_attr`'s ValidationError. */
+const knownModules = new Set(Object.keys(whitelistedMethods).filter((path) => path.includes('.')).map((path) => path.slice(0, path.lastIndexOf('.'))));
+
+/**
+ * Looks up a function and checks the HTTP method and session, as `frappe.handler.execute_cmd`
+ * does: an unknown function is a 417 "Failed to get method…" (067), a known but not whitelisted
+ * one a 403 "not whitelisted" (068, and Guest calling a non-guest function, 004).
+ */
+export function resolveMethod(path: string, httpMethod: string, session: Session): Whitelisted {
+  const method = whitelistedMethods[path];
+  const notAllowed = () =>
+    new FrappeException('PermissionError', 403, [`<details><summary>You are not permitted to access this resource. Login to access</summary>Function <strong>${path}</strong> is not whitelisted.</details>`], undefined, { title: 'Method Not Allowed' });
+  if (!method) {
+    if (notWhitelisted.has(path)) throw notAllowed();
+    const module = path.includes('.') ? path.slice(0, path.lastIndexOf('.')) : path;
+    const reason = knownModules.has(module) ? `module '${module}' has no attribute '${path.slice(module.length + 1)}'` : `No module named '${module}'`;
+    throw new FrappeException('ValidationError', 417, [`Failed to get method for command ${path} with ${reason}`]);
+  }
   if (method.methods && !method.methods.includes(httpMethod)) notPermitted();
-  if (user === 'Guest' && !method.allowGuest) notPermitted();
+  if (session.user === 'Guest' && !method.allowGuest) throw notAllowed();
   return method;
 }

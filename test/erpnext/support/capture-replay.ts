@@ -159,20 +159,22 @@ function pythonJsonDumps(value: unknown): string {
  */
 export function learnSubstitutions(capture: ApiCapture, actual: ReplayedResponse, state: ReplayState) {
   if (capture.http_status !== actual.status || actual.status >= 300) return;
-  const walk = (expected: unknown, got: unknown) => {
-    if (Array.isArray(expected) && Array.isArray(got)) {
-      expected.forEach((item, i) => walk(item, got[i]));
-      return;
-    }
-    if (!expected || !got || typeof expected !== 'object' || typeof got !== 'object') return;
-    const e = expected as Record<string, unknown>;
-    const g = got as Record<string, unknown>;
-    for (const key of ['name', 'modified', 'creation']) {
-      if (typeof e[key] === 'string' && typeof g[key] === 'string' && e[key] !== g[key] && !state.substitutions.has(e[key])) state.substitutions.set(e[key], g[key]);
-    }
-    for (const [key, value] of Object.entries(e)) if (typeof value === 'object') walk(value, g[key]);
+  const learn = (expected: unknown, got: unknown) => {
+    if (typeof expected === 'string' && typeof got === 'string' && expected !== got && !state.substitutions.has(expected)) state.substitutions.set(expected, got);
   };
-  walk(capture.response, actual.json);
+  // Only a single document answer (insert, get, save) is walked: list rows may come in another order.
+  const root = (body: unknown) => (body && typeof body === 'object' ? ((body as Record<string, unknown>).data ?? (body as Record<string, unknown>).message) : undefined);
+  const expected = root(capture.response);
+  const got = root(actual.json);
+  if (Array.isArray(expected) && Array.isArray(got) && expected.every((item) => typeof item === 'string')) {
+    // insert_many answers the new names, in order.
+    expected.forEach((name, i) => learn(name, got[i]));
+    return;
+  }
+  if (!expected || !got || typeof expected !== 'object' || typeof got !== 'object' || Array.isArray(expected)) return;
+  const e = expected as Record<string, unknown>;
+  const g = got as Record<string, unknown>;
+  for (const key of ['name', 'modified']) learn(e[key], g[key]);
 }
 
 /**
