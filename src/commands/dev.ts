@@ -1,21 +1,22 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { developmentDefaults, loadConfig, type Config } from '../config/env';
+import { developmentDefaults, loadConfig } from '../config/env';
 import { loadMapping } from '../config/mapping-file';
-import { createErpnextClient } from '../erpnext/client';
-import { createLogger } from '../logging/logger';
+import { provisionErpnext } from '../erpnext/provisioning/provision-erpnext';
 import { startGateway } from '../gateway/server';
-import { createMoodleClient } from '../moodle/client';
-import { assertPortFree } from './port-in-use';
-import { startErpnextSandbox } from '../../sandboxes/erpnext';
-import { startMoodleSandbox } from '../../sandboxes/moodle';
-import { connectClient, connectWorkerConnection, temporalTarget } from '../temporal/connection';
+import { createLogger } from '../logging/logger';
+import { applySchedules } from '../starters/nightly-schedules';
 import { startDevServer } from '../temporal/dev-server';
 import { installTemporalRuntime } from '../temporal/runtime';
-import { applySchedules } from '../temporal/schedules';
 import { createWorkers } from '../temporal/worker';
+import { connectTemporalClient, connectWorkerConnection, erpnextClientFrom, workersFrom } from '../wiring/from-config';
+// The sandboxes are the local stack's stand-ins for Moodle and ERPNext: only this command loads
+// them (they are not in the production image).
+import { startErpnextSandbox } from '../../sandboxes/erpnext';
+import { startMoodleSandbox } from '../../sandboxes/moodle';
+import { devBanner } from './dev-banner';
+import { assertPortFree } from './free-ports';
 import { PidFile } from './pid-file';
-import { setupErpnext } from './setup';
 import { shutdownSignal } from './shutdown-signal';
 
 /** Git-ignored folder for the local stack's state: Temporal's SQLite history and pid files. */
@@ -49,13 +50,6 @@ function portOf(url: string): number {
   return Number(parsed.port || (parsed.protocol === 'https:' ? 443 : 80));
 }
 
-function banner(rows: [string, string, string][]): string {
-  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((row) => row[i].length)));
-  const line = (row: string[]) => `│ ${row.map((cell, i) => cell.padEnd(widths[i])).join(' │ ')} │`;
-  const rule = (l: string, m: string, r: string) => `${l}${widths.map((w) => '─'.repeat(w + 2)).join(m)}${r}`;
-  return [rule('┌', '┬', '┐'), line(rows[0]), rule('├', '┼', '┤'), ...rows.slice(1).map(line), rule('└', '┴', '┘')].join('\n');
-}
-
 export interface DevCommandOptions {
   env?: NodeJS.ProcessEnv;
   print?: (line: string) => void;
@@ -70,7 +64,7 @@ export interface DevCommandOptions {
 export async function devCommand(options: DevCommandOptions = {}): Promise<void> {
   const env = options.env ?? process.env;
   const print = options.print ?? ((line: string) => console.log(line));
-  const config = loadConfig(env, { developmentDefaults: true });
+  const config = loadConfig('dev', env, { developmentDefaults: true });
   const mapping = loadMapping(config.MAPPING_FILE);
   const realMoodle = Boolean(env.MOODLE_URL?.trim());
   const realErpnext = Boolean(env.ERPNEXT_URL?.trim());
@@ -126,23 +120,13 @@ export async function devCommand(options: DevCommandOptions = {}): Promise<void>
       started.push('ERPNext sandbox', () => erpnext.close());
     }
 
-    const target = temporalTarget(config);
-    const temporal = await connectClient(target);
+    const temporal = await connectTemporalClient(config);
     started.push('Temporal client', () => temporal.connection.close());
-    const connection = await connectWorkerConnection({ address: config.TEMPORAL_ADDRESS });
+    const connection = await connectWorkerConnection(config);
     started.push('worker connection', () => connection.close());
-    const erp = createErpnextClient({ url: config.ERPNEXT_URL, apiKey: config.ERPNEXT_API_KEY, apiSecret: config.ERPNEXT_API_SECRET });
 
     print('Bundling workflows and starting the workers ...');
-    const workers = await createWorkers({
-      connection,
-      namespace: config.TEMPORAL_NAMESPACE,
-      moodle: createMoodleClient({ url: config.MOODLE_URL, token: config.MOODLE_TOKEN }),
-      erpnext: erp,
-      mapping,
-      rates: { moodle: config.MOODLE_RATE_PER_SECOND, erpnext: config.ERPNEXT_RATE_PER_SECOND },
-      dataConverter: target.dataConverter,
-    });
+    const workers = await createWorkers(workersFrom(config, mapping, connection));
     const workersRunning = workers.run();
     started.push('workers', async () => {
       workers.shutdown();
@@ -154,7 +138,7 @@ export async function devCommand(options: DevCommandOptions = {}): Promise<void>
 
     if (!realErpnext) {
       // The stack stays useful without webhooks (admin API, schedules), so a failed setup is reported, not fatal.
-      await setupErpnext(erp, { gatewayUrl: gateway.url, secret: config.ERPNEXT_WEBHOOK_SECRET }).then(
+      await provisionErpnext(erpnextClientFrom(config), { gatewayUrl: gateway.url, secret: config.ERPNEXT_WEBHOOK_SECRET }).then(
         (report) => logger.info({ customField: report.customField, webhooks: report.webhooks.length }, 'ERPNext sandbox set up'),
         (err: Error) => print(`Warning: ERPNext sandbox setup failed, so its webhooks will not reach the gateway: ${err.message}`),
       );
@@ -164,7 +148,7 @@ export async function devCommand(options: DevCommandOptions = {}): Promise<void>
       (err: Error) => print(`Warning: applying the Schedules failed: ${err.message}${encryptedHistoryHint(err)}`),
     );
 
-    print(banner(rows(config, { gatewayUrl: gateway.url, uiPort, realMoodle, realErpnext })));
+    print(devBanner(config, { gatewayUrl: gateway.url, uiPort, realMoodle, realErpnext }));
     print('Press Ctrl-C to stop everything.');
 
     const outcome = await Promise.race([stopped.then((signal) => ({ signal })), workersRunning.then(() => ({ workersStopped: true }))]);
@@ -183,29 +167,4 @@ function encryptedHistoryHint(err: Error): string {
   return /Unknown encoding: binary\/encrypted/.test(err.message)
     ? ` (.data/temporal.db holds history written with PAYLOAD_ENCRYPTION_KEY set: start with the same key, or delete .data/temporal.db)`
     : '';
-}
-
-/** Demo credentials are printed; anything configured stays unprinted, named by its variable. */
-function credential(config: Config, name: 'ADMIN_TOKEN' | 'MOODLE_TOKEN' | 'ERPNEXT_API_KEY' | 'ERPNEXT_API_SECRET'): string {
-  return config[name] === developmentDefaults[name] ? config[name] : `(${name})`;
-}
-
-function rows(config: Config, where: { gatewayUrl: string; uiPort: number; realMoodle: boolean; realErpnext: boolean }): [string, string, string][] {
-  return [
-    ['What', 'URL', 'Notes'],
-    ['Temporal Web UI', `http://localhost:${where.uiPort}`, `namespace ${config.TEMPORAL_NAMESPACE}, gRPC ${config.TEMPORAL_ADDRESS}`],
-    ['Gateway', where.gatewayUrl, `/readyz, /metrics; admin bearer ${credential(config, 'ADMIN_TOKEN')}`],
-    [
-      where.realMoodle ? 'Moodle (real)' : 'Moodle sandbox',
-      config.MOODLE_URL,
-      where.realMoodle ? 'from MOODLE_URL' : `demo data; wstoken ${credential(config, 'MOODLE_TOKEN')}`,
-    ],
-    [
-      where.realErpnext ? 'ERPNext (real)' : 'ERPNext sandbox',
-      config.ERPNEXT_URL,
-      where.realErpnext
-        ? 'from ERPNEXT_URL; run `campus-bridge setup` once'
-        : `demo data; Authorization: token ${credential(config, 'ERPNEXT_API_KEY')}:${credential(config, 'ERPNEXT_API_SECRET')}`,
-    ],
-  ];
 }

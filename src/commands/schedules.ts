@@ -1,8 +1,8 @@
 import type { Client } from '@temporalio/client';
 import { loadConfig } from '../config/env';
 import { loadMapping } from '../config/mapping-file';
-import { connectClient, temporalTarget } from '../temporal/connection';
-import { applySchedules, scheduleIds } from '../temporal/schedules';
+import { applySchedules, scheduleIds } from '../starters/nightly-schedules';
+import { connectTemporalClient } from '../wiring/from-config';
 
 export type SchedulesAction = 'apply' | 'trigger';
 
@@ -23,9 +23,9 @@ export interface SchedulesCommandOptions {
  */
 export async function schedulesCommand(options: SchedulesCommandOptions): Promise<void> {
   const env = options.env ?? process.env;
-  const config = loadConfig(env, { developmentDefaults: true });
+  const config = loadConfig('schedules', env, { developmentDefaults: true });
   const print = options.print ?? ((line: string) => console.log(line));
-  const client = options.client ?? (await connectClient(temporalTarget(config)));
+  const client = options.client ?? (await connectTemporalClient(config));
   try {
     if (options.action === 'apply') {
       for (const { scheduleId, outcome } of await applySchedules(client, loadMapping(config.MAPPING_FILE))) print(`schedule ${scheduleId}: ${outcome}`);

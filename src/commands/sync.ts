@@ -1,8 +1,8 @@
 import type { Client } from '@temporalio/client';
 import { loadConfig } from '../config/env';
 import { loadMapping } from '../config/mapping-file';
-import { connectClient, temporalTarget } from '../temporal/connection';
-import { startAttendanceSync, startGradeSync } from '../temporal/schedules';
+import { startAttendanceSync, startGradeSync } from '../starters/sync-requests';
+import { connectTemporalClient } from '../wiring/from-config';
 
 export interface SyncCommandOptions {
   what: 'grades' | 'attendance';
@@ -21,9 +21,9 @@ export interface SyncCommandOptions {
  * start the same workflow the nightly Schedule starts.
  */
 export async function syncCommand(options: SyncCommandOptions): Promise<void> {
-  const config = loadConfig(options.env ?? process.env, { developmentDefaults: true });
+  const config = loadConfig('sync', options.env ?? process.env, { developmentDefaults: true });
   const print = options.print ?? ((line: string) => console.log(line));
-  const client = options.client ?? (await connectClient(temporalTarget(config)));
+  const client = options.client ?? (await connectTemporalClient(config));
   try {
     const mapping = loadMapping(config.MAPPING_FILE);
     const { workflowId } =

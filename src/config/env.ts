@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** Values the local stack (`npm start`, tests) uses when nothing is configured; see DESIGN.md. */
+/** Values the local stack (`npm start`, tests) uses when nothing is configured. */
 export const developmentDefaults = {
   TEMPORAL_ADDRESS: '127.0.0.1:7233',
   TEMPORAL_NAMESPACE: 'default',
@@ -10,7 +10,6 @@ export const developmentDefaults = {
   ERPNEXT_API_KEY: 'dev-key',
   ERPNEXT_API_SECRET: 'dev-secret',
   ERPNEXT_WEBHOOK_SECRET: 'dev-webhook-secret',
-  MOODLE_WEBHOOK_SECRET: 'dev-webhook-secret',
   ADMIN_TOKEN: 'dev-admin-token',
   GATEWAY_PORT: '3000',
 } as const;
@@ -24,31 +23,68 @@ const port = z.coerce
   .max(65535, 'expected a TCP port number');
 const rate = z.coerce.number({ error: 'expected requests per second, a positive number' }).positive('expected requests per second, a positive number');
 
-/** Every environment variable Campus Bridge reads, in one schema. */
-export const envSchema = z.object({
+/*
+ * The variables, grouped by what reads them. Each process parses only the groups it uses, so the
+ * gateway starts without the Moodle token or the ERPNext API secret, and the worker without the
+ * admin token.
+ */
+
+/** Where Temporal is, and the payload encryption every client and worker of a namespace must share. */
+export const temporalEnv = z.object({
   TEMPORAL_ADDRESS: z.string({ error: 'expected host:port of the Temporal frontend, e.g. 127.0.0.1:7233' }).regex(/^[^:\s]+:\d+$/, 'expected host:port of the Temporal frontend, e.g. 127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
-  MOODLE_URL: url('https://moodle.example.edu'),
-  MOODLE_TOKEN: secret('the Moodle web-service token'),
-  ERPNEXT_URL: url('https://erp.example.edu'),
-  ERPNEXT_API_KEY: secret('the ERPNext API key'),
-  ERPNEXT_API_SECRET: secret('the ERPNext API secret'),
-  ERPNEXT_WEBHOOK_SECRET: secret('the secret set on the ERPNext Webhook documents'),
-  MOODLE_WEBHOOK_SECRET: secret('the secret shared with the Moodle webhook plugin'),
-  ADMIN_TOKEN: secret('the bearer token for the admin API'),
-  GATEWAY_PORT: port.default(3000),
-  MAPPING_FILE: z.string().min(1).optional(),
   PAYLOAD_ENCRYPTION_KEY: z
     .string()
     .regex(/^[A-Za-z0-9+/]{43}=$/, 'expected a base64-encoded 32-byte AES-256 key (openssl rand -base64 32)')
     .optional(),
-  MOODLE_RATE_PER_SECOND: rate.default(20),
-  ERPNEXT_RATE_PER_SECOND: rate.default(20),
-  MOODLE_WEBHOOK_AUTH: z.enum(['standard-webhooks', 'body-token']).default('standard-webhooks'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
+export type TemporalEnv = z.infer<typeof temporalEnv>;
 
-export type Config = z.infer<typeof envSchema>;
+export const moodleEnv = z.object({
+  MOODLE_URL: url('https://moodle.example.edu'),
+  MOODLE_TOKEN: secret('the Moodle web-service token'),
+  /** Moodle activities per second, enforced by the Temporal server across every worker. */
+  MOODLE_RATE_PER_SECOND: rate.default(20),
+});
+export type MoodleEnv = z.infer<typeof moodleEnv>;
+
+export const erpnextEnv = z.object({
+  ERPNEXT_URL: url('https://erp.example.edu'),
+  ERPNEXT_API_KEY: secret('the ERPNext API key'),
+  ERPNEXT_API_SECRET: secret('the ERPNext API secret'),
+  /** ERPNext activities per second, enforced by the Temporal server across every worker. */
+  ERPNEXT_RATE_PER_SECOND: rate.default(20),
+});
+export type ErpnextEnv = z.infer<typeof erpnextEnv>;
+
+/** What the gateway listens on and checks callers with; the webhook secret is also what `setup` writes to ERPNext. */
+export const gatewayEnv = z.object({
+  GATEWAY_PORT: port.default(3000),
+  ADMIN_TOKEN: secret('the bearer token for the admin API'),
+  ERPNEXT_WEBHOOK_SECRET: secret('the secret set on the ERPNext Webhook documents'),
+});
+export type GatewayEnv = z.infer<typeof gatewayEnv>;
+
+const logEnv = z.object({ LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') });
+const mappingEnv = z.object({ MAPPING_FILE: z.string().min(1).optional() });
+
+/** Each process's variables. Worker and gateway run in production; the others are operator and local commands. */
+export const processEnv = {
+  worker: z.object({ ...temporalEnv.shape, ...moodleEnv.shape, ...erpnextEnv.shape, ...mappingEnv.shape, ...logEnv.shape }),
+  gateway: z.object({ ...temporalEnv.shape, ...gatewayEnv.shape, ...mappingEnv.shape, ...logEnv.shape }),
+  /** ERPNext provisioning: the API, the secret it writes, and the port for the default gateway URL. */
+  setup: z.object({ ...erpnextEnv.shape, ...gatewayEnv.pick({ GATEWAY_PORT: true, ERPNEXT_WEBHOOK_SECRET: true }).shape }),
+  schedules: z.object({ ...temporalEnv.shape, ...mappingEnv.shape }),
+  sync: z.object({ ...temporalEnv.shape, ...mappingEnv.shape }),
+  /** The whole local stack runs every process in one. */
+  dev: z.object({ ...temporalEnv.shape, ...moodleEnv.shape, ...erpnextEnv.shape, ...gatewayEnv.shape, ...mappingEnv.shape, ...logEnv.shape }),
+};
+
+export type ProcessName = keyof typeof processEnv;
+export type ConfigOf<P extends ProcessName> = z.infer<(typeof processEnv)[P]>;
+export type WorkerConfig = ConfigOf<'worker'>;
+export type GatewayConfig = ConfigOf<'gateway'>;
+export type DevConfig = ConfigOf<'dev'>;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -58,15 +94,16 @@ export class ConfigError extends Error {
 }
 
 /**
- * Parses the environment once per entry point. Empty strings count as unset. Messages name the
- * variable and what it expects, never the value, so secrets cannot leak into logs.
+ * Parses the environment `process` reads, once, at its entry point. Empty strings count as unset.
+ * Messages name the variable and what it expects, never the value, so secrets cannot leak into
+ * logs. Production processes (worker, gateway) get no development defaults.
  */
-export function loadConfig(env: NodeJS.ProcessEnv, options: { developmentDefaults?: boolean } = {}): Config {
+export function loadConfig<P extends ProcessName>(process: P, env: NodeJS.ProcessEnv, options: { developmentDefaults?: boolean } = {}): ConfigOf<P> {
   const given = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
   const input = options.developmentDefaults ? { ...developmentDefaults, ...given } : given;
-  const parsed = envSchema.safeParse(input);
+  const parsed = processEnv[process].safeParse(input);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }
-  return parsed.data;
+  return parsed.data as ConfigOf<P>;
 }

@@ -2,58 +2,98 @@ import { readFileSync } from 'node:fs';
 import YAML from 'yaml';
 import { z } from 'zod';
 
-const schedule = z.object({
+const durationUnits = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+const durationText = /^(\d+)(ms|s|m|h|d)$/;
+
+/**
+ * A duration written as a whole number and a unit (`90m`, `36h`, `7d`), checked here and handed on
+ * in milliseconds, so workflows and Schedules receive a number that needs no further check.
+ */
+const duration = (options: { min?: { ms: number; text: string } } = {}) =>
+  z
+    .string({ error: 'expected a duration such as "6h" or "7d"' })
+    .regex(durationText, 'expected a whole number with a unit (ms, s, m, h, d), e.g. "6h" or "7d"')
+    .transform((text) => {
+      const [, amount, unit] = durationText.exec(text)!;
+      return Number(amount) * durationUnits[unit as keyof typeof durationUnits];
+    })
+    .refine((ms) => ms >= (options.min?.ms ?? 1), `expected at least ${options.min?.text ?? '1ms'}`);
+
+/** True when the runtime knows the IANA time zone (the workflow formats dates in it). */
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Temporal accepts 5 to 7 cron fields, optionally after `CRON_TZ=<zone>`, or a macro such as
+ * `@daily` or `@every 6h`. The server parses the fields themselves; this catches the wrong shape.
+ */
+const cronShape = /^(@\w+( \S+)?|(CRON_TZ=\S+\s+)?\S+(\s+\S+){4,6})$/;
+
+const schedule = z.strictObject({
   /** Cron expression in `timezone`. */
-  cron: z.string().min(1),
-  timezone: z.string().min(1).default('UTC'),
-  /** How late a missed run (worker or server down) may still be caught up. */
-  catchupWindow: z.string().min(1).default('6h'),
+  cron: z.string({ error: 'expected a cron expression, e.g. "0 2 * * *"' }).trim().regex(cronShape, 'expected a cron expression of 5 to 7 fields, e.g. "0 2 * * *", or a macro such as "@daily"'),
+  timezone: z.string().refine(isTimeZone, 'expected an IANA time zone, e.g. "UTC" or "Europe/London"').default('UTC'),
+  /** How late a missed run (worker or server down) may still be caught up; the server's minimum is 10 s. In ms once parsed. */
+  catchupWindow: duration({ min: { ms: 10_000, text: '10s' } }).prefault('6h'),
 });
+
+const name = (what: string) => z.string().trim().min(1, `expected ${what}`);
+/** Keys are whatever the YAML says (an empty key cannot match a record); values must name something. */
+const nameMap = (value: string) => z.record(z.string(), name(value));
 
 /**
  * The institution-specific half of the configuration: how ERPNext records map onto Moodle.
- * Environment variables hold endpoints and secrets; this file holds policy.
+ * Environment variables hold endpoints and secrets; this file holds policy. Validated in full
+ * when it is loaded (unknown keys too, so a misspelt key is an error rather than a silent
+ * default): what reaches workflows and Schedules needs no further checks.
  */
-export const mappingSchema = z.object({
+export const mappingSchema = z.strictObject({
   moodle: z
-    .object({
+    .strictObject({
       /** What becomes the Moodle username: the student's email, or the ERPNext Student id. */
       usernameStrategy: z.enum(['email', 'studentId']).default('studentId'),
       /** Moodle role id given by enrolments (5 = student on a stock site). */
       studentRoleId: z.number().int().positive().default(5),
-      auth: z.string().min(1).default('manual'),
+      /** Moodle auth plugin of the accounts onboarding creates. */
+      auth: name('a Moodle auth plugin name, e.g. "manual"').default('manual'),
     })
-    .default({ usernameStrategy: 'studentId', studentRoleId: 5, auth: 'manual' }),
+    .prefault({}),
   /** Program Enrollment cancelled: suspend keeps grades; unenrol removes the enrolment (and, for a last enrolment, grades). */
   withdrawal: z.enum(['suspend', 'unenrol']).default('suspend'),
   /** ERPNext Student field → Moodle custom profile field shortname. */
-  customFields: z.record(z.string(), z.string()).default({}),
+  customFields: nameMap('a Moodle profile field shortname').default({}),
   /** ERPNext Course name → Moodle course idnumber, where the two differ. */
-  courses: z.record(z.string(), z.string()).default({}),
+  courses: nameMap('a Moodle course idnumber').default({}),
   /** ERPNext Program name → Moodle course idnumbers, replacing the Program's own course list. */
-  programs: z.record(z.string(), z.object({ courses: z.array(z.string()).min(1) })).default({}),
-  /** How long a parked identity conflict waits for an operator before the workflow fails. */
-  conflictTimeout: z.string().min(1).default('7d'),
+  programs: z.record(z.string(), z.strictObject({ courses: z.array(name('a Moodle course idnumber')).min(1) })).default({}),
+  /** How long a parked identity conflict waits for an operator before the workflow fails. In ms once parsed. */
+  conflictTimeout: duration().prefault('7d'),
   grades: z
-    .object({
-      schedule: schedule.default({ cron: '0 2 * * *', timezone: 'UTC', catchupWindow: '6h' }),
+    .strictObject({
+      schedule: schedule.prefault({ cron: '0 2 * * *' }),
       /** Submit Assessment Results (docstatus 1) after writing them, or leave them as drafts. */
       submitResults: z.boolean().default(false),
       /** Moodle course idnumber → ERPNext Assessment Plan, where it cannot be found from ERPNext. */
-      plans: z.record(z.string(), z.string()).default({}),
+      plans: nameMap('an ERPNext Assessment Plan name').default({}),
       /** Child workflows (one per course) running at once. */
       parallelism: z.number().int().positive().default(4),
     })
-    .default({ schedule: { cron: '0 2 * * *', timezone: 'UTC', catchupWindow: '6h' }, submitResults: false, plans: {}, parallelism: 4 }),
+    .prefault({}),
   attendance: z
-    .object({
-      schedule: schedule.default({ cron: '30 2 * * *', timezone: 'UTC', catchupWindow: '6h' }),
+    .strictObject({
+      schedule: schedule.prefault({ cron: '30 2 * * *' }),
       /** Moodle attendance status acronym → ERPNext Student Attendance status. */
       statusMap: z.record(z.string(), z.enum(['Present', 'Absent', 'Leave'])).default({ P: 'Present', L: 'Present', E: 'Leave', A: 'Absent' }),
       /** Submit Student Attendance (docstatus 1) when writing it, as Education's own bulk marking does, or leave drafts. */
       submit: z.boolean().default(false),
     })
-    .default({ schedule: { cron: '30 2 * * *', timezone: 'UTC', catchupWindow: '6h' }, statusMap: { P: 'Present', L: 'Present', E: 'Leave', A: 'Absent' }, submit: false }),
+    .prefault({}),
 });
 
 export type Mapping = z.infer<typeof mappingSchema>;

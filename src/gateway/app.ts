@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
-import type { Config } from '../config/env';
+import type { GatewayConfig } from '../config/env';
 import type { Mapping } from '../config/mapping-file';
 import { lifecyclePolicy } from '../mapping/lifecycle-policy';
 import { payloadCodecFor } from '../temporal/codec';
@@ -15,7 +15,7 @@ import { healthRoutes } from './routes/health';
 import { erpnextWebhookRoutes } from './routes/webhooks-erpnext';
 
 export interface AppDependencies {
-  config: Config;
+  config: GatewayConfig;
   temporal: Client;
   mapping: Mapping;
   /** Defaults to a JSON logger on stdout at LOG_LEVEL. */

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { PortInUseError } from '../commands/port-in-use';
+import { PortInUseError } from '../errors/port-in-use';
 import { buildApp, type AppDependencies } from './app';
 
 export interface Gateway {

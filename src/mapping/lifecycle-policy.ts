@@ -1,4 +1,3 @@
-import { msToNumber } from '@temporalio/common/lib/time';
 import type { Mapping } from '../config/mapping-file';
 
 /**
@@ -13,11 +12,11 @@ export interface LifecyclePolicy {
   conflictTimeoutMs: number;
 }
 
-/** Throws when the mapping's conflictTimeout is not a duration such as '7d' or '36h'. */
+/** The mapping file has already checked every value (durations arrive in milliseconds). */
 export function lifecyclePolicy(mapping: Pick<Mapping, 'moodle' | 'withdrawal' | 'conflictTimeout'>): LifecyclePolicy {
   return {
     studentRoleId: mapping.moodle.studentRoleId,
     withdrawal: mapping.withdrawal,
-    conflictTimeoutMs: msToNumber(mapping.conflictTimeout as Parameters<typeof msToNumber>[0]),
+    conflictTimeoutMs: mapping.conflictTimeout,
   };
 }

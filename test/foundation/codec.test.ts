@@ -85,7 +85,7 @@ describe('on the real server', () => {
 });
 
 describe('codec endpoint for the Web UI', () => {
-  const config = loadConfig({ ...developmentDefaults, LOG_LEVEL: 'silent', PAYLOAD_ENCRYPTION_KEY: key.toString('base64') });
+  const config = loadConfig('gateway', { ...developmentDefaults, LOG_LEVEL: 'silent', PAYLOAD_ENCRYPTION_KEY: key.toString('base64') });
   const uiOrigin = 'http://localhost:8233';
   let env: TemporalTestEnv;
   beforeAll(async () => {

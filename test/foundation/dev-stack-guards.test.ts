@@ -4,7 +4,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PidFile } from '../../src/commands/pid-file';
-import { assertPortFree, isPortFree } from '../../src/commands/port-in-use';
+import { assertPortFree, isPortFree } from '../../src/commands/free-ports';
 
 let dir: string;
 beforeAll(() => {

@@ -11,7 +11,7 @@ import { startDevServer } from '../../src/temporal/dev-server';
 import { freePort } from '../support/free-port';
 import { connectTestEnv, type TemporalTestEnv } from '../support/temporal';
 
-const config = loadConfig({ ...developmentDefaults, LOG_LEVEL: 'silent' });
+const config = loadConfig('gateway', { ...developmentDefaults, LOG_LEVEL: 'silent' });
 const mapping = mappingSchema.parse({});
 
 let env: TemporalTestEnv;

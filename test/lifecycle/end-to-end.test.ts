@@ -1,4 +1,4 @@
-import { frappeSignature } from '../../src/gateway/frappe-signature';
+import { frappeSignature } from '../../src/webhooks/erpnext-contract';
 import { demoStudents } from '../../sandboxes/demo-data';
 import { adminToken, eventually, startLifecycleStack, webhookSecret, type LifecycleStack } from './lifecycle-stack';
 

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { frappeSignature, verifyFrappeSignature } from '../../src/gateway/frappe-signature';
+import { frappeSignature, verifyFrappeSignature } from '../../src/webhooks/erpnext-contract';
 
 // What Frappe sends: json.dumps(data) with Python's ", " / ": " separators and \u escapes.
 const frappeBody = Buffer.from('{"doctype": "Student", "name": "EDU-STU-2026-00001", "first_name": "Ren\\u00e9e"}', 'utf8');

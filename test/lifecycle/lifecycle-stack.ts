@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { createActivities } from '../../activities';
-import { setupErpnext } from '../../src/commands/setup';
 import { loadConfig } from '../../src/config/env';
 import { mappingSchema, type Mapping } from '../../src/config/mapping-file';
 import { createErpnextClient, type ErpnextClient } from '../../src/erpnext/client';
+import { provisionErpnext } from '../../src/erpnext/provisioning/provision-erpnext';
 import { buildApp } from '../../src/gateway/app';
 import { createMoodleClient, type MoodleClient } from '../../src/moodle/client';
 import { startErpnextSandbox, type ErpnextSandbox } from '../../sandboxes/erpnext';
@@ -45,6 +45,7 @@ export async function startLifecycleStack(options: { mapping?: Partial<Mapping> 
   const running = workers.run();
 
   const config = loadConfig(
+    'gateway',
     {
       TEMPORAL_ADDRESS: '127.0.0.1:7233',
       MOODLE_URL: moodleSandbox.url,
@@ -56,7 +57,7 @@ export async function startLifecycleStack(options: { mapping?: Partial<Mapping> 
   );
   const gateway = await buildApp({ config, temporal: env.client, mapping, logger: pino({ level: 'silent' }) });
   const gatewayUrl = await gateway.listen({ host: '127.0.0.1', port: 0 });
-  await setupErpnext(erp, { gatewayUrl, secret: webhookSecret });
+  await provisionErpnext(erp, { gatewayUrl, secret: webhookSecret });
 
   return {
     env,

@@ -1,5 +1,7 @@
-import { setupErpnext } from '../../src/commands/setup';
 import { createErpnextClient, type ErpnextClient } from '../../src/erpnext/client';
+import { provisionErpnext } from '../../src/erpnext/provisioning/provision-erpnext';
+import { customFieldSchema } from '../../src/erpnext/resources/custom-fields';
+import { webhookSchema } from '../../src/erpnext/resources/webhooks';
 import { startErpnextSandbox, type ErpnextSandbox } from '../../sandboxes/erpnext';
 
 let sandbox: ErpnextSandbox;
@@ -20,16 +22,16 @@ const triggers = [
   ['Course Enrollment', 'on_trash', 'course-enrollment/on_trash'],
 ];
 
-describe('campus-bridge setup (ERPNext side)', () => {
+describe('ERPNext provisioning (campus-bridge setup)', () => {
   it('creates the Moodle user id field and one signed JSON Webhook per trigger', async () => {
-    const report = await setupErpnext(erp, { gatewayUrl: 'http://gateway.example:3000/', secret: 'hook-secret' });
+    const report = await provisionErpnext(erp, { gatewayUrl: 'http://gateway.example:3000/', secret: 'hook-secret' });
     expect(report.customField).toBe('created');
     expect(report.webhooks.map((w) => [w.doctype, w.event, w.change])).toEqual(triggers.map(([doctype, event]) => [doctype, event, 'created']));
 
-    const field = await erp.getDoc('Custom Field', 'Student-custom_moodle_user_id');
+    const field = await erp.getDoc('Custom Field', 'Student-custom_moodle_user_id', { schema: customFieldSchema });
     expect(field).toMatchObject({ dt: 'Student', fieldname: 'custom_moodle_user_id', fieldtype: 'Int', read_only: 1 });
     for (const [i, [doctype, event, path]] of triggers.entries()) {
-      const webhook = await erp.getDoc('Webhook', report.webhooks[i].name);
+      const webhook = await erp.getDoc('Webhook', report.webhooks[i].name, { schema: webhookSchema });
       expect(webhook).toMatchObject({
         webhook_doctype: doctype,
         webhook_docevent: event,
@@ -43,21 +45,21 @@ describe('campus-bridge setup (ERPNext side)', () => {
   });
 
   it('changes nothing when run again, and repairs a Webhook someone edited', async () => {
-    const first = await setupErpnext(erp, { gatewayUrl: 'http://gateway.example:3000', secret: 'hook-secret' });
-    const again = await setupErpnext(erp, { gatewayUrl: 'http://gateway.example:3000', secret: 'hook-secret' });
+    const first = await provisionErpnext(erp, { gatewayUrl: 'http://gateway.example:3000', secret: 'hook-secret' });
+    const again = await provisionErpnext(erp, { gatewayUrl: 'http://gateway.example:3000', secret: 'hook-secret' });
     expect(again.customField).toBe('unchanged');
     expect(again.webhooks.map((w) => w.change)).toEqual(Array(6).fill('unchanged'));
     expect(again.webhooks.map((w) => w.name)).toEqual(first.webhooks.map((w) => w.name));
     expect(await erp.getCount('Webhook')).toBe(6);
 
     await erp.update('Webhook', first.webhooks[0].name, { enabled: 0 });
-    const repaired = await setupErpnext(erp, { gatewayUrl: 'http://gateway.example:3000', secret: 'hook-secret' });
+    const repaired = await provisionErpnext(erp, { gatewayUrl: 'http://gateway.example:3000', secret: 'hook-secret' });
     expect(repaired.webhooks.map((w) => w.change)).toEqual(['updated', ...Array(5).fill('unchanged')]);
-    expect((await erp.getDoc('Webhook', first.webhooks[0].name)).enabled).toBe(1);
+    expect((await erp.getDoc('Webhook', first.webhooks[0].name, { schema: webhookSchema })).enabled).toBe(1);
 
-    const moved = await setupErpnext(erp, { gatewayUrl: 'https://bridge.example.edu', secret: 'hook-secret' });
+    const moved = await provisionErpnext(erp, { gatewayUrl: 'https://bridge.example.edu', secret: 'hook-secret' });
     expect(moved.webhooks.map((w) => w.change)).toEqual(Array(6).fill('updated'));
     expect(await erp.getCount('Webhook')).toBe(6);
-    expect((await erp.getDoc('Webhook', first.webhooks[0].name)).request_url).toBe('https://bridge.example.edu/webhooks/erpnext/student/after_insert');
+    expect((await erp.getDoc('Webhook', first.webhooks[0].name, { schema: webhookSchema })).request_url).toBe('https://bridge.example.edu/webhooks/erpnext/student/after_insert');
   });
 });

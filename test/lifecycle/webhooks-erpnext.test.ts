@@ -1,6 +1,6 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { frappeSignature } from '../../src/gateway/frappe-signature';
+import { frappeSignature } from '../../src/webhooks/erpnext-contract';
 import { erpnextWebhookRoutes } from '../../src/gateway/routes/webhooks-erpnext';
 import { lifecyclePolicy } from '../../src/mapping/lifecycle-policy';
 import { mappingSchema } from '../../src/config/mapping-file';

@@ -1,9 +1,8 @@
 import type { Client } from '@temporalio/client';
 import type { FastifyPluginAsync } from 'fastify';
 import type { LifecyclePolicy } from '../../mapping/lifecycle-policy';
-import { startLifecycleWorkflow, type LifecycleEvent } from '../../temporal/start-lifecycle';
-import { erpnextTriggers, type ErpnextTriggerSlug, type ErpnextWebhookBody } from '../erpnext-webhook-bodies';
-import { frappeSignatureHeader, verifyFrappeSignature } from '../frappe-signature';
+import { startLifecycleWorkflow, type LifecycleEvent } from '../../starters/lifecycle-events';
+import { erpnextTriggers, frappeSignatureHeader, verifyFrappeSignature, type ErpnextTriggerSlug, type ErpnextWebhookBody } from '../../webhooks/erpnext-contract';
 
 export interface ErpnextWebhookRoutesOptions {
   temporal: Client;

@@ -1,16 +1,5 @@
 import net from 'node:net';
-
-/** A port our stack needs is held by another program; the message says which and what to do. */
-export class PortInUseError extends Error {
-  constructor(
-    readonly port: number,
-    readonly purpose: string,
-    hint: string,
-  ) {
-    super(`Port ${port} (${purpose}) is already in use by another program: ${hint}`);
-    this.name = 'PortInUseError';
-  }
-}
+import { PortInUseError } from '../errors/port-in-use';
 
 /** True when nothing accepts connections on 127.0.0.1:`port` and we could bind it ourselves. */
 export function isPortFree(port: number, host = '127.0.0.1'): Promise<boolean> {

@@ -1,0 +1,75 @@
+import { erpnextWebhookDeliveries, type ErpnextWebhookDelivery } from '../../webhooks/erpnext-contract';
+import type { ErpnextClient } from '../client';
+import { createCustomFields } from '../resources/custom-fields';
+import { moodleUserIdField } from '../resources/students';
+import { createWebhooks, type SignedWebhook, type Webhook } from '../resources/webhooks';
+
+export type ProvisioningChange = 'created' | 'updated' | 'unchanged';
+
+export interface ProvisioningReport {
+  customField: ProvisioningChange;
+  webhooks: { doctype: string; event: string; name: string; change: ProvisioningChange }[];
+}
+
+export interface ProvisioningOptions {
+  /** Where ERPNext reaches the gateway. */
+  gatewayUrl: string;
+  /** The secret the Webhooks sign with (ERPNEXT_WEBHOOK_SECRET). */
+  secret: string;
+  /** Rewrite the secret on every Webhook, even one that is otherwise unchanged. */
+  rotateSecret?: boolean;
+}
+
+function delivers(existing: Webhook, wanted: ErpnextWebhookDelivery): boolean {
+  return (
+    existing.enabled === 1 &&
+    existing.enable_security === 1 &&
+    existing.request_url === wanted.request_url &&
+    existing.request_method === wanted.request_method &&
+    existing.request_structure === wanted.request_structure &&
+    existing.webhook_json === wanted.webhook_json
+  );
+}
+
+/**
+ * The ERPNext half of the integration guide, through the REST API: the Custom Field that holds
+ * the Moodle user id on Student, and one signed Webhook per trigger of the webhook contract.
+ * Looks before it writes, so a re-run changes nothing. Frappe never returns a Password field, so
+ * a changed secret alone is not detected; `rotateSecret` rewrites it on every Webhook.
+ */
+export async function provisionErpnext(erp: ErpnextClient, options: ProvisioningOptions): Promise<ProvisioningReport> {
+  const customFields = createCustomFields(erp);
+  let customField: ProvisioningChange = 'unchanged';
+  if (!(await customFields.exists(moodleUserIdField))) {
+    await customFields.insert({ ...moodleUserIdField });
+    customField = 'created';
+  }
+
+  const webhooks = createWebhooks(erp);
+  const report: ProvisioningReport['webhooks'] = [];
+  for (const wanted of erpnextWebhookDeliveries(options.gatewayUrl)) {
+    // Ours have fixed names, so a re-run (or a moved gateway) finds them; a hand-made one
+    // delivering to this gateway counts too.
+    const name = `Campus Bridge ${wanted.webhook_doctype} ${wanted.webhook_docevent}`;
+    const existing = (await webhooks.findByName(name)) ?? (await webhooks.findDelivering(wanted));
+    const signed: SignedWebhook = {
+      ...wanted,
+      enabled: 1,
+      enable_security: 1,
+      webhook_secret: options.secret,
+      // Frappe sends no Content-Type of its own; the form UI adds this row for JSON bodies.
+      webhook_headers: [{ key: 'Content-Type', value: 'application/json' }],
+    };
+    const trigger = { doctype: wanted.webhook_doctype, event: wanted.webhook_docevent };
+    if (!existing) {
+      const created = await webhooks.insert(name, signed);
+      report.push({ ...trigger, name: created.name, change: 'created' });
+    } else if (!delivers(existing, wanted) || options.rotateSecret) {
+      await webhooks.update(existing.name, signed);
+      report.push({ ...trigger, name: existing.name, change: 'updated' });
+    } else {
+      report.push({ ...trigger, name: existing.name, change: 'unchanged' });
+    }
+  }
+  return { customField, webhooks: report };
+}

@@ -1,0 +1,64 @@
+import { Client, Connection } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
+import { NativeConnection } from '@temporalio/worker';
+import type { ErpnextEnv, MoodleEnv, TemporalEnv } from '../config/env';
+import type { Mapping } from '../config/mapping-file';
+import { createErpnextClient, type ErpnextClient } from '../erpnext/client';
+import { createMoodleClient, type MoodleClient } from '../moodle/client';
+import { dataConverterFor } from '../temporal/codec';
+import { registerSearchAttributes } from '../temporal/register-search-attributes';
+import type { RunWorkersOptions } from '../temporal/worker';
+
+/*
+ * How every process turns its configuration into the things it runs with: the Moodle and ERPNext
+ * clients, the Temporal connections and client, the workers' settings. Built here and nowhere
+ * else, so `dev`, `worker`, `gateway`, `setup`, `schedules` and `sync` cannot drift apart (a
+ * client without the payload codec would write history the workers cannot read).
+ */
+
+export function moodleClientFrom(config: Pick<MoodleEnv, 'MOODLE_URL' | 'MOODLE_TOKEN'>): MoodleClient {
+  return createMoodleClient({ url: config.MOODLE_URL, token: config.MOODLE_TOKEN });
+}
+
+export function erpnextClientFrom(config: Pick<ErpnextEnv, 'ERPNEXT_URL' | 'ERPNEXT_API_KEY' | 'ERPNEXT_API_SECRET'>): ErpnextClient {
+  return createErpnextClient({ url: config.ERPNEXT_URL, apiKey: config.ERPNEXT_API_KEY, apiSecret: config.ERPNEXT_API_SECRET });
+}
+
+/** The payload codec (PAYLOAD_ENCRYPTION_KEY): the same for clients and workers, or one cannot read what the other wrote. */
+export function dataConverterFrom(config: Pick<TemporalEnv, 'PAYLOAD_ENCRYPTION_KEY'>): DataConverter | undefined {
+  return dataConverterFor(config.PAYLOAD_ENCRYPTION_KEY);
+}
+
+/** A workflow client (starts, signals, queries, updates, Schedules) on the configured namespace, with the payload codec. */
+export async function connectTemporalClient(config: TemporalEnv): Promise<Client> {
+  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: dataConverterFrom(config) });
+}
+
+/** The native (Rust core) connection that workers poll through. */
+export function connectWorkerConnection(config: Pick<TemporalEnv, 'TEMPORAL_ADDRESS'>): Promise<NativeConnection> {
+  return NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+}
+
+/** Registers our search attributes on the configured namespace where missing; returns the names added. */
+export async function registerSearchAttributesFrom(config: TemporalEnv): Promise<string[]> {
+  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  try {
+    return await registerSearchAttributes(connection, config.TEMPORAL_NAMESPACE);
+  } finally {
+    await connection.close();
+  }
+}
+
+/** Everything the three workers run with: clients, mapping, per-system rate limits and the payload codec. */
+export function workersFrom(config: TemporalEnv & MoodleEnv & ErpnextEnv, mapping: Mapping, connection: NativeConnection): Omit<RunWorkersOptions, 'signal'> {
+  return {
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    moodle: moodleClientFrom(config),
+    erpnext: erpnextClientFrom(config),
+    mapping,
+    rates: { moodle: config.MOODLE_RATE_PER_SECOND, erpnext: config.ERPNEXT_RATE_PER_SECOND },
+    dataConverter: dataConverterFrom(config),
+  };
+}

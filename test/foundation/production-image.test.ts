@@ -1,0 +1,94 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import path from 'node:path';
+import { importsOf, type SourceFiles } from './import-graph';
+
+/**
+ * The production image holds only what the Dockerfile copies (no sandboxes/, test/ or bench/), so
+ * the worker and gateway, and the operator commands, must not load anything from those folders.
+ * The check walks the value imports reachable from each production entry point.
+ */
+const root = path.resolve(__dirname, '../..');
+const productionCommands = ['worker', 'gateway', 'setup', 'schedules', 'sync'].map((name) => `src/commands/${name}.ts`);
+// The worker bundles workflows/index.ts (require.resolve, not an import) when it starts.
+const entries = [...productionCommands, 'workflows/index.ts'];
+
+function sources(): SourceFiles {
+  const files = new Map<string, string>();
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(path.join(root, dir), { withFileTypes: true })) {
+      const rel = `${dir}/${entry.name}`;
+      if (entry.isDirectory()) walk(rel);
+      else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts')) files.set(rel, readFileSync(path.join(root, rel), 'utf8'));
+    }
+  };
+  for (const dir of ['src', 'workflows', 'activities', 'sandboxes', 'test', 'bench']) walk(dir);
+  return files;
+}
+
+/** Local files and packages that running `entries` loads (type-only imports are erased). */
+function reachable(files: SourceFiles, from: string[]): { files: Set<string>; packages: Set<string> } {
+  const reached = new Set<string>();
+  const packages = new Set<string>();
+  const queue = [...from];
+  while (queue.length > 0) {
+    const file = queue.shift()!;
+    if (reached.has(file)) continue;
+    reached.add(file);
+    for (const imp of importsOf(file, files.get(file) ?? '', files)) {
+      if (imp.typeOnly) continue;
+      if (imp.target !== undefined) queue.push(imp.target);
+      else if (!imp.specifier.startsWith('node:') && !builtinModules.includes(imp.specifier)) {
+        const parts = imp.specifier.split('/');
+        packages.add(imp.specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]);
+      }
+    }
+  }
+  return { files: reached, packages };
+}
+
+/** The folders the Dockerfile copies into the image (`COPY src ./src` …). */
+function copiedFolders(): string[] {
+  const dockerfile = readFileSync(path.join(root, 'Dockerfile'), 'utf8');
+  return [...dockerfile.matchAll(/^COPY\s+(?!--)(\S+)\s+\.\/\S*$/gm)].map((match) => match[1]).filter((source) => !source.includes('.'));
+}
+
+const outsideImage = (reached: Set<string>, folders: string[]) => [...reached].filter((file) => !folders.some((folder) => file.startsWith(`${folder}/`)));
+
+describe('the production image', () => {
+  const files = sources();
+  const folders = copiedFolders();
+
+  it('copies the product and leaves the sandboxes, tests and benches out', () => {
+    expect(folders).toEqual(expect.arrayContaining(['bin', 'src', 'workflows', 'activities']));
+    expect(folders.filter((folder) => ['sandboxes', 'test', 'bench', 'scripts'].includes(folder))).toEqual([]);
+  });
+
+  it('holds every file the production commands load', () => {
+    const { files: reached } = reachable(files, entries);
+    expect(reached).toContain('src/commands/worker.ts');
+    expect(reached).toContain('src/gateway/app.ts');
+    expect(reached).toContain('activities/index.ts');
+    expect(outsideImage(reached, folders)).toEqual([]);
+  });
+
+  it('needs only runtime dependencies from package.json', () => {
+    const { dependencies } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    const { packages } = reachable(files, entries);
+    expect([...packages].filter((name) => !(name in dependencies))).toEqual([]);
+  });
+
+  it('reaches the dev command (and so the sandboxes) only through a dynamic import in the CLI', () => {
+    const cli = files.get('src/cli.ts')!;
+    expect(cli).toMatch(/await import\('\.\/commands\/dev'\)/);
+    expect(cli).not.toMatch(/^import .*\.\/commands\/dev/m);
+    expect([...reachable(files, ['src/commands/dev.ts']).files].some((file) => file.startsWith('sandboxes/'))).toBe(true);
+  });
+
+  it('reports a production command that imports a sandbox', () => {
+    const broken = new Map(files);
+    broken.set('src/erpnext/client.ts', `import { startErpnextSandbox } from '../../sandboxes/erpnext';\n${files.get('src/erpnext/client.ts')}`);
+    const outside = outsideImage(reachable(broken, entries).files, folders);
+    expect(outside).toEqual(expect.arrayContaining(['sandboxes/erpnext/index.ts']));
+  });
+});
