@@ -7,8 +7,7 @@ import { Client, Connection } from '@temporalio/client';
 import { IllegalStateError } from '@temporalio/common';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { z } from 'zod';
-import { createErpnextActivities } from '../activities/erpnext';
-import { createMoodleActivities } from '../activities/moodle';
+import { createActivities } from '../activities';
 import { loadConfig } from '../src/config/env';
 import { mappingSchema } from '../src/config/mapping-file';
 import { createErpnextClient, insertManyLimit, type ErpnextClient } from '../src/erpnext/client';
@@ -20,7 +19,8 @@ import { startDevServer } from '../src/temporal/dev-server';
 import { TaskQueueWorkers } from '../src/temporal/task-queue-workers';
 import { taskQueues } from '../src/shared/task-queues';
 import { freePort } from '../test/support/free-port';
-import { gradeSyncSettings, syncGrades, type GradesReport } from '../workflows/sync-grades';
+import { gradeSyncSettings } from '../src/starters/sync-settings';
+import { syncGrades, type GradesReport } from '../workflows/sync-grades';
 import type { BenchReport } from './run';
 
 /** 20 courses × 500 students = 10,000 course totals. */
@@ -144,7 +144,7 @@ export async function run(): Promise<BenchReport> {
     // Another bench in the same `npm run bench` already installed it; its logger serves both.
     if (!(err instanceof IllegalStateError)) throw err;
   }
-  const config = loadConfig({}, { developmentDefaults: true });
+  const config = loadConfig('worker', {}, { developmentDefaults: true });
   const rates = { moodle: config.MOODLE_RATE_PER_SECOND, erpnext: config.ERPNEXT_RATE_PER_SECOND };
   const mapping = mappingSchema.parse({});
   const server = await startDevServer({ port: await freePort() });
@@ -163,7 +163,7 @@ export async function run(): Promise<BenchReport> {
       connection: workerConnection,
       namespace: 'default',
       workflows: { workflowBundle: { code } },
-      activities: { moodle: createMoodleActivities(moodle), erpnext: createErpnextActivities(erp, mapping) },
+      activities: createActivities({ moodle, erpnext: erp, mapping }),
       rates,
     });
     const timed = async (workflowId: string): Promise<{ ms: number; writes: number; report: GradesReport }> => {

@@ -8,8 +8,9 @@ export const workflowIds = {
   withdraw: (programEnrollment: string) => `withdraw:${programEnrollment}`,
   courseEnrollment: (courseEnrollment: string, event: string) => `course-enrollment:${courseEnrollment}:${event}`,
   profile: (student: string) => `profile:${student}`,
-  elective: (moodleUserId: number, moodleCourseId: number) => `elective:${moodleUserId}:${moodleCourseId}`,
-  backfill: (run: string) => `backfill:${run}`,
+  /** `at` is an ISO time for an on-demand run, or `nightly` for the Schedule (the server appends the scheduled time). */
   grades: (at: string) => `grades:${at}`,
   attendance: (at: string) => `attendance:${at}`,
+  /** One course of a grade or attendance run: a child of that run, keyed by Moodle course idnumber. */
+  courseSync: (run: string, moodleIdnumber: string) => `${run}/${moodleIdnumber}`,
 } as const;

@@ -1,6 +1,6 @@
 import { schedulesCommand } from '../../src/commands/schedules';
 import { syncCommand } from '../../src/commands/sync';
-import { scheduleIds } from '../../src/temporal/schedules';
+import { scheduleIds } from '../../src/starters/nightly-schedules';
 import { connectTestEnv, type TemporalTestEnv } from '../support/temporal';
 import { untilScheduleStarted } from './sandbox-helpers';
 

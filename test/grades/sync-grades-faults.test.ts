@@ -1,12 +1,12 @@
-import { createErpnextActivities } from '../../activities/erpnext';
-import { createMoodleActivities } from '../../activities/moodle';
+import { createActivities } from '../../activities';
 import { mappingSchema } from '../../src/config/mapping-file';
 import { createErpnextClient } from '../../src/erpnext/client';
 import { createMoodleClient } from '../../src/moodle/client';
 import { startErpnextSandbox } from '../../sandboxes/erpnext';
 import { startMoodleSandbox } from '../../sandboxes/moodle';
 import { taskQueues } from '../../src/shared/task-queues';
-import { gradeSyncSettings, syncGrades } from '../../workflows/sync-grades';
+import { gradeSyncSettings } from '../../src/starters/sync-settings';
+import { syncGrades } from '../../workflows/sync-grades';
 import { bundleWorkflows, connectTestEnv, withWorkers } from '../support/temporal';
 
 jest.setTimeout(180_000);
@@ -25,7 +25,7 @@ it('completes the grade sync through a Moodle outage, ERPNext rate limiting, ran
     const mapping = mappingSchema.parse({});
     const moodle = createMoodleClient({ url: moodleSandbox.url, token: 'dev-moodle-token' });
     const erp = createErpnextClient({ url: erpSandbox.url, apiKey: 'dev-key', apiSecret: 'dev-secret' });
-    const report = await withWorkers(env, { workflowBundle, moodle: createMoodleActivities(moodle), erpnext: createErpnextActivities(erp, mapping) }, () =>
+    const report = await withWorkers(env, { workflowBundle, ...createActivities({ moodle, erpnext: erp, mapping }) }, () =>
       env.client.workflow.execute(syncGrades, { workflowId: 'grades:test-faults', taskQueue: taskQueues.workflows, args: [{ settings: gradeSyncSettings(mapping) }] }),
     );
 

@@ -1,5 +1,4 @@
-import { createErpnextActivities } from '../../activities/erpnext';
-import { createMoodleActivities } from '../../activities/moodle';
+import { createActivities } from '../../activities';
 import type { Mapping } from '../../src/config/mapping-file';
 import { createErpnextClient, type ErpnextClient } from '../../src/erpnext/client';
 import { createMoodleClient, type MoodleClient } from '../../src/moodle/client';
@@ -21,7 +20,7 @@ export async function startSyncStack(mapping: Mapping): Promise<SyncStack> {
   const [env, workflowBundle, moodleSandbox, erpSandbox] = await Promise.all([connectTestEnv(), bundleWorkflows(), startMoodleSandbox({ seed: 'demo' }), startErpnextSandbox({ seed: 'demo' })]);
   const moodle = createMoodleClient({ url: moodleSandbox.url, token: 'dev-moodle-token' });
   const erp = createErpnextClient({ url: erpSandbox.url, apiKey: 'dev-key', apiSecret: 'dev-secret' });
-  const workers = await createTestWorkers(env, { workflowBundle, moodle: createMoodleActivities(moodle), erpnext: createErpnextActivities(erp, mapping) });
+  const workers = await createTestWorkers(env, { workflowBundle, ...createActivities({ moodle, erpnext: erp, mapping }) });
   const running = workers.run();
   return {
     env,

@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Mapping } from '../../config/mapping-file';
-import { startAttendanceSync, startGradeSync } from '../../temporal/schedules';
+import { startAttendanceSync, startGradeSync } from '../../starters/sync-requests';
 import { requireAdminToken } from '../admin-auth';
 
 export interface AdminSyncRoutesOptions {

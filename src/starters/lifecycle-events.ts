@@ -1,12 +1,13 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { SearchAttributePair } from '@temporalio/common';
-import type { LifecyclePolicy } from '../mapping/lifecycle-policy';
 import type { enrollCourse, withdrawCourse } from '../../workflows/course-enrollment';
 import type { enrollProgram } from '../../workflows/enroll-program';
 import type { onboardStudent } from '../../workflows/onboard-student';
 import { studentChangedSignal, type syncProfile } from '../../workflows/sync-profile';
 import type { withdrawProgram } from '../../workflows/withdraw-program';
+import type { LifecyclePolicy } from '../mapping/lifecycle-policy';
 import { Program, StudentId, SyncKind } from '../shared/search-attributes';
+import { syncKinds, type SyncKindValue } from '../shared/sync-kinds';
 import { taskQueues } from '../shared/task-queues';
 import { workflowIds } from '../shared/workflow-ids';
 
@@ -25,16 +26,6 @@ export interface StartedLifecycleWorkflow {
   duplicate: boolean;
 }
 
-/** The value SyncKind carries for each process, so the Web UI can filter by it. */
-export const syncKinds = {
-  onboard: 'onboard',
-  enroll: 'enroll',
-  withdraw: 'withdraw',
-  profile: 'profile',
-  courseEnrol: 'course-enrol',
-  courseWithdraw: 'course-withdraw',
-} as const;
-
 /**
  * A running workflow with the same id absorbs a duplicate delivery (USE_EXISTING). Once it has
  * completed, the same business event is not repeated (a re-sent after_insert must not onboard
@@ -42,7 +33,7 @@ export const syncKinds = {
  */
 const onceOnly = { workflowIdConflictPolicy: 'USE_EXISTING', workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY' } as const;
 
-function attributes(kind: string, student: string, program?: string): SearchAttributePair[] {
+function attributes(kind: SyncKindValue, student: string, program?: string): SearchAttributePair[] {
   const pairs: SearchAttributePair[] = [
     { key: SyncKind, value: kind },
     { key: StudentId, value: student },

@@ -1,0 +1,16 @@
+/**
+ * The value the SyncKind search attribute carries for each process, so an operator can filter the
+ * Web UI by it. Starters set it; tests and the admin API read it back.
+ */
+export const syncKinds = {
+  onboard: 'onboard',
+  enroll: 'enroll',
+  withdraw: 'withdraw',
+  profile: 'profile',
+  courseEnrol: 'course-enrol',
+  courseWithdraw: 'course-withdraw',
+  grades: 'grades',
+  attendance: 'attendance',
+} as const;
+
+export type SyncKindValue = (typeof syncKinds)[keyof typeof syncKinds];

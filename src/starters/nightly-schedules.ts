@@ -1,0 +1,89 @@
+import { ScheduleAlreadyRunning, type Client, type ScheduleOptions } from '@temporalio/client';
+import type { syncAttendance } from '../../workflows/sync-attendance';
+import type { syncGrades } from '../../workflows/sync-grades';
+import type { Mapping } from '../config/mapping-file';
+import { SyncKind } from '../shared/search-attributes';
+import { syncKinds } from '../shared/sync-kinds';
+import { taskQueues } from '../shared/task-queues';
+import { workflowIds } from '../shared/workflow-ids';
+import { attendanceSyncSettings, gradeSyncSettings } from './sync-settings';
+
+/*
+ * The clock's workflow starts: the grade and attendance syncs run nightly from Temporal Schedules.
+ * On-demand runs of the same workflows start in sync-requests.ts.
+ */
+
+/** Stable ids: `schedules apply` finds and updates these rather than adding new ones. */
+export const scheduleIds = { grades: 'grades-nightly', attendance: 'attendance-nightly' } as const;
+
+/**
+ * Overlap SKIP: each run is incremental from the last completed run's watermark, so a run skipped
+ * because the previous one is still going loses nothing; queueing them would only pile up work.
+ * A run missed while the server was down is still started if it is no older than `catchupWindow`.
+ */
+const overlap = 'SKIP' as const;
+
+/** The Schedules for the nightly syncs, from the mapping file (cron, timezone, catch-up window, settings). */
+export function scheduleDefinitions(mapping: Mapping): ScheduleOptions[] {
+  const grades = mapping.grades.schedule;
+  const attendance = mapping.attendance.schedule;
+  return [
+    {
+      scheduleId: scheduleIds.grades,
+      spec: { cronExpressions: [grades.cron], timezone: grades.timezone },
+      // The server appends the scheduled time: runs are `grades:nightly-2026-11-26T02:00:00Z`.
+      action: {
+        type: 'startWorkflow',
+        workflowType: 'syncGrades',
+        workflowId: workflowIds.grades('nightly'),
+        taskQueue: taskQueues.workflows,
+        args: [{ settings: gradeSyncSettings(mapping) }] satisfies Parameters<typeof syncGrades>,
+        typedSearchAttributes: [{ key: SyncKind, value: syncKinds.grades }],
+      },
+      policies: { overlap, catchupWindow: grades.catchupWindow },
+    },
+    {
+      scheduleId: scheduleIds.attendance,
+      spec: { cronExpressions: [attendance.cron], timezone: attendance.timezone },
+      action: {
+        type: 'startWorkflow',
+        workflowType: 'syncAttendance',
+        workflowId: workflowIds.attendance('nightly'),
+        taskQueue: taskQueues.workflows,
+        args: [{ settings: attendanceSyncSettings(mapping) }] satisfies Parameters<typeof syncAttendance>,
+        typedSearchAttributes: [{ key: SyncKind, value: syncKinds.attendance }],
+      },
+      policies: { overlap, catchupWindow: attendance.catchupWindow },
+    },
+  ];
+}
+
+export interface AppliedSchedule {
+  scheduleId: string;
+  outcome: 'created' | 'updated';
+}
+
+/**
+ * Creates each Schedule, or updates it in place when it exists (Temporal has no upsert), so
+ * running it twice changes nothing and a changed mapping file takes effect. Pause state is kept:
+ * an operator's pause survives a restart.
+ */
+export async function applySchedules(client: Client, mapping: Mapping): Promise<AppliedSchedule[]> {
+  const applied: AppliedSchedule[] = [];
+  for (const { scheduleId, ...definition } of scheduleDefinitions(mapping)) {
+    try {
+      await client.schedule.create({ scheduleId, ...definition });
+      applied.push({ scheduleId, outcome: 'created' });
+    } catch (err) {
+      if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+      await client.schedule.getHandle(scheduleId).update((previous) => ({
+        ...previous,
+        spec: definition.spec,
+        action: definition.action,
+        policies: { ...previous.policies, ...definition.policies },
+      }));
+      applied.push({ scheduleId, outcome: 'updated' });
+    }
+  }
+  return applied;
+}
