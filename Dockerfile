@@ -8,6 +8,8 @@ COPY package.json package-lock.json ./
 # tsx and typescript are devDependencies but needed at run time here.
 RUN npm ci --include=dev && npm cache clean --force
 COPY tsconfig.json ./
+# The product only: sandboxes/, test/, bench/ and scripts/ stay out (the local stack and tests need
+# them, the worker and gateway do not; test/foundation/production-image.test.ts keeps it so).
 COPY bin ./bin
 COPY src ./src
 COPY workflows ./workflows

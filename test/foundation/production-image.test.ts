@@ -1,6 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
+import { processEnv } from '../../src/config/env';
+import { searchAttributes } from '../../src/shared/search-attributes';
 import { importsOf, type SourceFiles } from './import-graph';
 
 /**
@@ -90,5 +92,20 @@ describe('the production image', () => {
     broken.set('src/erpnext/client.ts', `import { startErpnextSandbox } from '../../sandboxes/erpnext';\n${files.get('src/erpnext/client.ts')}`);
     const outside = outsideImage(reachable(broken, entries).files, folders);
     expect(outside).toEqual(expect.arrayContaining(['sandboxes/erpnext/index.ts']));
+  });
+});
+
+describe('the deployment files', () => {
+  it('.env.example documents exactly the variables the processes read', () => {
+    const documented = [...readFileSync(path.join(root, '.env.example'), 'utf8').matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((match) => match[1]).sort();
+    const read = [...new Set(Object.values(processEnv).flatMap((schema) => Object.keys(schema.shape)))].sort();
+    expect(documented).toEqual(read);
+  });
+
+  it('docker compose creates the search attributes the code defines', () => {
+    const compose = readFileSync(path.join(root, 'docker-compose.yml'), 'utf8');
+    const listed = /for attribute in ([^;]+);/.exec(compose)![1].trim().split(/\s+/).sort();
+    const typeName: Record<string, string> = { KEYWORD: 'Keyword', BOOL: 'Bool' };
+    expect(listed).toEqual(searchAttributes.map((key) => `${key.name}=${typeName[key.type]}`).sort());
   });
 });
