@@ -2,7 +2,12 @@ import type { Mapping } from '../src/config/mapping-file';
 import type { ErpnextClient } from '../src/erpnext/client';
 import type { MoodleClient } from '../src/moodle/client';
 import { createErpnextActivities } from './erpnext';
+import { createErpnextAttendanceActivities } from './erpnext-attendance';
+import { createErpnextGradeActivities } from './erpnext-grades';
+import { createTemporalActivities } from './last-watermarks';
 import { createMoodleActivities } from './moodle';
+import { createMoodleAttendanceActivities } from './moodle-attendance';
+import { createMoodleGradeActivities } from './moodle-grades';
 
 export interface ActivityClients {
   moodle: MoodleClient;
@@ -10,10 +15,23 @@ export interface ActivityClients {
   mapping: Mapping;
 }
 
-/** Every activity, grouped by the task queue (and so the rate limit) it runs under. */
+/**
+ * Every activity, grouped by the task queue it runs on, and so the rate limit it runs under. Each
+ * queue's set is listed here in full, one factory per process and system.
+ */
 export function createActivities(clients: ActivityClients) {
   return {
-    moodle: createMoodleActivities(clients.moodle),
-    erpnext: createErpnextActivities(clients.erpnext, clients.mapping),
+    /** Temporal's own visibility reads: on the workflows queue, under no external system's rate limit. */
+    workflows: createTemporalActivities(),
+    moodle: {
+      ...createMoodleGradeActivities(clients.moodle),
+      ...createMoodleAttendanceActivities(clients.moodle),
+      ...createMoodleActivities(clients.moodle, clients.mapping.moodle),
+    },
+    erpnext: {
+      ...createErpnextGradeActivities(clients.erpnext),
+      ...createErpnextAttendanceActivities(clients.erpnext),
+      ...createErpnextActivities(clients.erpnext, clients.mapping),
+    },
   };
 }

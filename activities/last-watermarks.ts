@@ -25,3 +25,18 @@ export async function lastCompletedWatermarks(workflowType: string): Promise<Rec
   const parsed = watermarkResultSchema.safeParse(await client.workflow.getHandle(latest.workflowId, latest.runId).result());
   return parsed.success ? parsed.data.watermarks : {};
 }
+
+/**
+ * Reads of Temporal's own visibility store. They call neither Moodle nor ERPNext, so they run on
+ * the workflows task queue, under no system's name or rate limit.
+ */
+export function createTemporalActivities() {
+  return {
+    /** Where a grade or attendance run starts: the watermarks of the last completed run of its workflow type. */
+    async temporalLastSyncWatermarks(workflowType: string): Promise<Record<string, number>> {
+      return lastCompletedWatermarks(workflowType);
+    },
+  };
+}
+
+export type TemporalActivities = ReturnType<typeof createTemporalActivities>;

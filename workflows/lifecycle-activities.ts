@@ -2,24 +2,8 @@ import { proxyActivities } from '@temporalio/workflow';
 import type { ErpnextActivities } from '../activities/erpnext';
 import type { MoodleActivities } from '../activities/moodle';
 import { taskQueues } from '../src/shared/task-queues';
+import { lifecycleActivityOptions } from './activity-options';
 
-/**
- * Each system's activities run on its own rate-limited task queue. Retries back off up to a
- * minute (or wait the server's Retry-After) for up to an hour; permanent client errors arrive
- * non-retryable, so they fail at once with a type an operator can act on.
- */
-const retry = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' } as const;
-
-export const moodle = proxyActivities<MoodleActivities>({
-  taskQueue: taskQueues.moodle,
-  startToCloseTimeout: '30s',
-  scheduleToCloseTimeout: '1h',
-  retry,
-});
-
-export const erpnext = proxyActivities<ErpnextActivities>({
-  taskQueue: taskQueues.erpnext,
-  startToCloseTimeout: '30s',
-  scheduleToCloseTimeout: '1h',
-  retry,
-});
+/** The lifecycle workflows' activities, each system's on its own rate-limited task queue. */
+export const moodle = proxyActivities<MoodleActivities>({ ...lifecycleActivityOptions, taskQueue: taskQueues.moodle });
+export const erpnext = proxyActivities<ErpnextActivities>({ ...lifecycleActivityOptions, taskQueue: taskQueues.erpnext });

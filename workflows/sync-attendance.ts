@@ -1,12 +1,10 @@
-import { continueAsNew, defineQuery, executeChild, isCancellation, setHandler, workflowInfo } from '@temporalio/workflow';
-import type { Mapping } from '../src/config/mapping-file';
+import { defineQuery, executeChild } from '@temporalio/workflow';
 import type { ErpnextAttendanceStatus } from '../src/mapping/attendance';
-import { selectCourses, type MappedCourse } from '../src/mapping/grades-courses';
-import { runCourseWindow } from './course-window';
-import { addCourse, emptySyncReport, type SyncReport } from './sync-report';
-import { failureMessage } from './failure-message';
-import { emptyAttendanceReport, syncCourseAttendance, type CourseAttendanceReport } from './sync-course-attendance';
+import { selectCourses } from '../src/mapping/mapped-courses';
+import { runCourseSync, type CourseSync, type CourseSyncProgress, type CourseTask } from './course-sync/driver';
+import { addCourse, type SyncReport } from './course-sync/sync-report';
 import { erpnext, moodle } from './sync-activities';
+import { emptyAttendanceReport, syncCourseAttendance, type CourseAttendanceReport } from './sync-course-attendance';
 
 export interface AttendanceSyncSettings {
   statusMap: Record<string, ErpnextAttendanceStatus>;
@@ -18,10 +16,8 @@ export interface AttendanceSyncSettings {
   coursesPerRun: number;
 }
 
-interface CourseTask {
-  course: MappedCourse;
+export interface AttendanceCourseTask extends CourseTask {
   studentGroup: string;
-  since: number;
 }
 
 /** Watermarks are the newest session `lasttaken` written through per Moodle course idnumber. */
@@ -30,21 +26,17 @@ export type AttendanceReport = SyncReport<CourseAttendanceReport>;
 export interface SyncAttendanceInput {
   course?: string;
   settings: AttendanceSyncSettings;
-  carry?: { pending: CourseTask[]; report: AttendanceReport };
+  carry?: { pending: AttendanceCourseTask[]; report: AttendanceReport };
 }
 
-export const attendanceProgressQuery = defineQuery<AttendanceReport & { running: string[]; pending: string[] }>('attendanceProgress');
+export const attendanceProgressQuery = defineQuery<CourseSyncProgress<CourseAttendanceReport>>('attendanceProgress');
 
-export function attendanceSyncSettings(mapping: Mapping, coursesPerRun = 500): AttendanceSyncSettings {
-  const { statusMap, schedule, submit } = mapping.attendance;
-  return { statusMap, timeZone: schedule.timezone, submit, courses: mapping.courses, parallelism: mapping.grades.parallelism, coursesPerRun };
-}
-
-async function planCourses(input: SyncAttendanceInput, report: AttendanceReport): Promise<CourseTask[]> {
+/** The course-based Student Group of every mapped course, starting at its watermark. */
+async function planCourses(input: SyncAttendanceInput, report: AttendanceReport): Promise<AttendanceCourseTask[]> {
   const { mapped, unmapped } = selectCourses(await moodle.moodleListCourses(), input.settings.courses, input.course);
   const groups = await erpnext.erpnextFindCourseGroups(mapped.map((course) => course.erpnextCourse));
   for (const gap of unmapped) addCourse(report, emptyAttendanceReport(gap.course, 'unmapped', { reason: gap.reason }));
-  const tasks: CourseTask[] = [];
+  const tasks: AttendanceCourseTask[] = [];
   for (const course of mapped) {
     const studentGroup = groups[course.erpnextCourse];
     if (studentGroup === undefined) {
@@ -56,37 +48,20 @@ async function planCourses(input: SyncAttendanceInput, report: AttendanceReport)
   return tasks;
 }
 
-/** Attendance sync: the grade sync's shape (child per course, sliding window, continue-as-new, watermarks from the last good run). */
-export async function syncAttendance(input: SyncAttendanceInput): Promise<AttendanceReport> {
-  // The query answers from the first moment, before the watermarks and course plan are read.
-  let report = input.carry?.report ?? emptySyncReport<CourseAttendanceReport>({});
-  const running = new Set<string>();
-  let pending: CourseTask[] = [];
-  setHandler(attendanceProgressQuery, () => ({ ...report, running: [...running], pending: pending.map((task) => task.course.moodleIdnumber) }));
-  if (!input.carry) report = emptySyncReport<CourseAttendanceReport>(await erpnext.erpnextLastAttendanceWatermarks());
-  pending = input.carry?.pending ?? (await planCourses(input, report));
+const attendanceSync: CourseSync<SyncAttendanceInput, AttendanceCourseTask, CourseAttendanceReport> = {
+  progressQuery: attendanceProgressQuery,
+  plan: planCourses,
+  syncCourse: (input, task, workflowId) =>
+    executeChild(syncCourseAttendance, {
+      workflowId,
+      args: [{ course: task.course, studentGroup: task.studentGroup, since: task.since, statusMap: input.settings.statusMap, timeZone: input.settings.timeZone, submit: input.settings.submit }],
+    }),
+  failedCourse: (task, reason) => emptyAttendanceReport(task.course.moodleIdnumber, 'failed', { studentGroup: task.studentGroup, reason }),
+  // A run restricted to one course still reads that course in full, so it may move its watermark.
+  movesWatermarks: () => true,
+};
 
-  const rest = await runCourseWindow({
-    pending,
-    running,
-    parallelism: input.settings.parallelism,
-    perRun: input.settings.coursesPerRun,
-    keyOf: (task) => task.course.moodleIdnumber,
-    run: async (task) => {
-      const key = task.course.moodleIdnumber;
-      try {
-        const { report: courseReport, watermark } = await executeChild(syncCourseAttendance, {
-          workflowId: `${workflowInfo().workflowId}/${key}`,
-          args: [{ course: task.course, studentGroup: task.studentGroup, since: task.since, statusMap: input.settings.statusMap, timeZone: input.settings.timeZone, submit: input.settings.submit }],
-        });
-        addCourse(report, courseReport);
-        report.watermarks[key] = watermark;
-      } catch (err) {
-        if (isCancellation(err)) throw err;
-        addCourse(report, emptyAttendanceReport(key, 'failed', { studentGroup: task.studentGroup, reason: failureMessage(err) }));
-      }
-    },
-  });
-  if (rest.length > 0) await continueAsNew<typeof syncAttendance>({ ...input, carry: { pending: rest, report } });
-  return report;
+/** Attendance sync: one child workflow per course (syncCourseAttendance), run by the course-sync driver. */
+export async function syncAttendance(input: SyncAttendanceInput): Promise<AttendanceReport> {
+  return runCourseSync(attendanceSync, input);
 }

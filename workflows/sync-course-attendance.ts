@@ -1,7 +1,7 @@
 import { localDate, planAttendanceWrites, type AttendanceSkipReason, type ErpnextAttendanceStatus, type SkippedMark } from '../src/mapping/attendance';
 import { countSkips } from '../src/mapping/grades';
-import type { MappedCourse } from '../src/mapping/grades-courses';
-import { batches, insertBatchSize, perDocumentBatchSize, skippedListLimit } from './batches';
+import type { MappedCourse } from '../src/mapping/mapped-courses';
+import { batches, erpnextInsertManyLimit, perDocumentBatchSize, skippedListLimit } from '../src/shared/batches';
 import { erpnext, moodle } from './sync-activities';
 
 export interface SyncCourseAttendanceInput {
@@ -41,7 +41,7 @@ export async function syncCourseAttendance(input: SyncCourseAttendanceInput): Pr
   const existing = await erpnext.erpnextListAttendance({ group: input.studentGroup, dates });
   const writes = planAttendanceWrites(read.marks, existing, { statusMap: input.statusMap, timeZone: input.timeZone, activeStudents, submit: input.submit });
 
-  for (const records of batches(writes.create, insertBatchSize)) {
+  for (const records of batches(writes.create, erpnextInsertManyLimit)) {
     await erpnext.erpnextCreateAttendance({ group: input.studentGroup, records, submit: input.submit });
   }
   for (const records of batches(writes.update, perDocumentBatchSize)) {

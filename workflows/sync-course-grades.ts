@@ -1,6 +1,6 @@
 import { countSkips, planResultWrites, type SkipReason, type SkippedGrade } from '../src/mapping/grades';
-import type { MappedCourse } from '../src/mapping/grades-courses';
-import { batches, insertBatchSize, perDocumentBatchSize, skippedListLimit } from './batches';
+import type { MappedCourse } from '../src/mapping/mapped-courses';
+import { batches, erpnextInsertManyLimit, perDocumentBatchSize, skippedListLimit } from '../src/shared/batches';
 import { erpnext, moodle } from './sync-activities';
 
 export interface SyncCourseGradesInput {
@@ -51,7 +51,7 @@ export async function syncCourseGrades(input: SyncCourseGradesInput): Promise<Sy
   const existing = await erpnext.erpnextListAssessmentResults({ plan, students: input.student === undefined ? undefined : [input.student] });
   const writes = planResultWrites(totals, context, existing, input.submitResults);
 
-  for (const batch of batches(writes.create, insertBatchSize)) {
+  for (const batch of batches(writes.create, erpnextInsertManyLimit)) {
     await erpnext.erpnextCreateAssessmentResults({ plan, results: batch, submit: input.submitResults });
   }
   for (const batch of batches(writes.update, perDocumentBatchSize)) {

@@ -1,18 +1,9 @@
-import {
-  continueAsNew,
-  defineQuery,
-  executeChild,
-  isCancellation,
-  setHandler,
-  workflowInfo,
-} from '@temporalio/workflow';
-import type { Mapping } from '../src/config/mapping-file';
-import { selectCourses, type MappedCourse, type UnmappedCourse } from '../src/mapping/grades-courses';
-import { runCourseWindow } from './course-window';
-import { addCourse, emptySyncReport, type SyncReport } from './sync-report';
-import { failureMessage } from './failure-message';
-import { emptyCourseReport, syncCourseGrades, type CourseGradesReport } from './sync-course-grades';
+import { defineQuery, executeChild } from '@temporalio/workflow';
+import { selectCourses, type UnmappedCourse } from '../src/mapping/mapped-courses';
+import { runCourseSync, type CourseSync, type CourseSyncProgress, type CourseTask } from './course-sync/driver';
+import { addCourse, type SyncReport } from './course-sync/sync-report';
 import { erpnext, moodle } from './sync-activities';
+import { emptyCourseReport, syncCourseGrades, type CourseGradesReport } from './sync-course-grades';
 
 /** The mapping-file settings a run needs; config reaches workflows only as input. */
 export interface GradeSyncSettings {
@@ -26,19 +17,14 @@ export interface GradeSyncSettings {
   coursesPerRun: number;
 }
 
-export interface CourseTask {
-  course: MappedCourse;
+export interface GradesCourseTask extends CourseTask {
   plan: string;
-  since: number;
 }
 
 /** Watermarks are the newest `gradedategraded` written through per Moodle course idnumber. */
 export type GradesReport = SyncReport<CourseGradesReport>;
 
-export interface GradesProgress extends GradesReport {
-  running: string[];
-  pending: string[];
-}
+export type GradesProgress = CourseSyncProgress<CourseGradesReport>;
 
 export interface SyncGradesInput {
   /** Restrict to one course: its Moodle idnumber or ERPNext Course name. */
@@ -47,26 +33,20 @@ export interface SyncGradesInput {
   student?: string;
   settings: GradeSyncSettings;
   /** Work carried over by continue-as-new; absent on a fresh start. */
-  carry?: { pending: CourseTask[]; report: GradesReport };
+  carry?: { pending: GradesCourseTask[]; report: GradesReport };
 }
 
 export const gradesProgressQuery = defineQuery<GradesProgress>('gradesProgress');
 
-/** Workflow input from the mapping file; used by the schedule, the admin route and the CLI alike. */
-export function gradeSyncSettings(mapping: Mapping, coursesPerRun = 500): GradeSyncSettings {
-  const { submitResults, plans, parallelism } = mapping.grades;
-  return { submitResults, plans, courses: mapping.courses, parallelism, coursesPerRun };
-}
-
 /**
- * Where this run starts: the last completed run's watermarks (see erpnextLastGradeWatermarks),
- * then the plan of every mapped course. Courses Moodle has but ERPNext cannot place are reported.
+ * The plan of every mapped course, starting at its watermark. Courses Moodle has but ERPNext
+ * cannot place are reported.
  */
-async function planCourses(input: SyncGradesInput, report: GradesReport): Promise<CourseTask[]> {
+async function planCourses(input: SyncGradesInput, report: GradesReport): Promise<GradesCourseTask[]> {
   const { mapped, unmapped } = selectCourses(await moodle.moodleListCourses(), input.settings.courses, input.course);
   const found = await erpnext.erpnextFindAssessmentPlans(mapped.map((course) => course.erpnextCourse));
   const gaps: UnmappedCourse[] = [...unmapped];
-  const tasks: CourseTask[] = [];
+  const tasks: GradesCourseTask[] = [];
   // A filtered run re-reads its scope in full: an operator asking for it wants it checked, not skipped by the watermark.
   const incremental = input.course === undefined && input.student === undefined;
   for (const course of mapped) {
@@ -81,44 +61,23 @@ async function planCourses(input: SyncGradesInput, report: GradesReport): Promis
   return tasks;
 }
 
+const gradeSync: CourseSync<SyncGradesInput, GradesCourseTask, CourseGradesReport> = {
+  progressQuery: gradesProgressQuery,
+  plan: planCourses,
+  syncCourse: (input, task, workflowId) =>
+    executeChild(syncCourseGrades, {
+      workflowId,
+      args: [{ course: task.course, plan: task.plan, since: task.since, student: input.student, submitResults: input.settings.submitResults }],
+    }),
+  failedCourse: (task, reason) => emptyCourseReport(task.course.moodleIdnumber, 'failed', { plan: task.plan, reason }),
+  // A run restricted to one student saw only part of the course, so it cannot move the watermark.
+  movesWatermarks: (input) => input.student === undefined,
+};
+
 /**
- * Nightly (or on demand) grade sync: one child workflow per course, at most `parallelism` at once
- * (a sliding window), continuing as new between courses when history grows large.
+ * Nightly (or on demand) grade sync: one child workflow per course (syncCourseGrades), run by the
+ * course-sync driver.
  */
 export async function syncGrades(input: SyncGradesInput): Promise<GradesReport> {
-  // The query answers from the first moment, before the watermarks and course plan are read.
-  let report = input.carry?.report ?? emptySyncReport<CourseGradesReport>({});
-  const running = new Set<string>();
-  let pending: CourseTask[] = [];
-  setHandler(gradesProgressQuery, () => ({ ...report, running: [...running], pending: pending.map((task) => task.course.moodleIdnumber) }));
-  if (!input.carry) report = emptySyncReport<CourseGradesReport>(await erpnext.erpnextLastGradeWatermarks());
-  pending = input.carry?.pending ?? (await planCourses(input, report));
-
-  const runCourse = async (task: CourseTask): Promise<void> => {
-    const key = task.course.moodleIdnumber;
-    try {
-      const { report: courseReport, watermark } = await executeChild(syncCourseGrades, {
-        workflowId: `${workflowInfo().workflowId}/${key}`,
-        args: [{ course: task.course, plan: task.plan, since: task.since, student: input.student, submitResults: input.settings.submitResults }],
-      });
-      addCourse(report, courseReport);
-      // A run restricted to one student saw only part of the course, so it cannot move the watermark.
-      if (input.student === undefined) report.watermarks[key] = watermark;
-    } catch (err) {
-      if (isCancellation(err)) throw err;
-      // The course keeps its old watermark, so the next run retries exactly what failed here.
-      addCourse(report, emptyCourseReport(key, 'failed', { plan: task.plan, reason: failureMessage(err) }));
-    }
-  };
-
-  const rest = await runCourseWindow({
-    pending,
-    running,
-    parallelism: input.settings.parallelism,
-    perRun: input.settings.coursesPerRun,
-    keyOf: (task) => task.course.moodleIdnumber,
-    run: runCourse,
-  });
-  if (rest.length > 0) await continueAsNew<typeof syncGrades>({ ...input, carry: { pending: rest, report } });
-  return report;
+  return runCourseSync(gradeSync, input);
 }

@@ -11,6 +11,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { DesiredMoodleUser } from '../src/mapping/moodle-user';
+import { describeFailure } from '../src/shared/operator-failure';
 import { erpnext, moodle } from './lifecycle-activities';
 import { onboardedMoodleUserId } from './student-account';
 
@@ -107,8 +108,10 @@ async function syncOnce(studentId: string, baseline: DesiredMoodleUser | null): 
   } catch (err) {
     // A permanent failure (e.g. Moodle refusing an email another account has) must not end the
     // per-student workflow: it is recorded and the next change tries again.
+    // Only an ApplicationFailure is recorded; anything else (a cancellation, a timeout) propagates.
     const failure = err instanceof ActivityFailure ? err.cause : err;
-    if (failure instanceof ApplicationFailure) return { sync: { at, outcome: 'failed', changed: [], error: `${failure.type}: ${failure.message}` } };
-    throw err;
+    if (!(failure instanceof ApplicationFailure)) throw err;
+    const { type, message } = describeFailure(err);
+    return { sync: { at, outcome: 'failed', changed: [], error: type ? `${type}: ${message}` : message } };
   }
 }

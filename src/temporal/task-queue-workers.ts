@@ -7,8 +7,11 @@ export interface TaskQueueWorkersOptions {
   namespace: string;
   /** Bundled workflow code (tests bundle once per file), or the path of `workflows/index.ts` to bundle now. */
   workflows: { workflowBundle: WorkflowBundleOption } | { workflowsPath: string };
-  /** Activity objects for the moodle and erpnext queues (real ones, or a test's fakes). */
-  activities: { moodle: object; erpnext: object };
+  /**
+   * Activity objects for the moodle and erpnext queues (real ones, or a test's fakes), and those
+   * the workflows queue runs itself (Temporal visibility reads, under no system's rate limit).
+   */
+  activities: { workflows?: object; moodle: object; erpnext: object };
   /** Activities per second the server hands out on each queue, summed over every worker polling it. */
   rates?: { moodle?: number; erpnext?: number };
   /** How long in-flight activities may still finish once shutdown starts; after it they are cancelled and retried elsewhere. */
@@ -33,7 +36,7 @@ export class TaskQueueWorkers {
       dataConverter: options.dataConverter,
       shutdownGraceTime: options.shutdownGraceTime ?? '10s',
     };
-    const workerOptions: WorkerOptions[] = [{ ...common, ...options.workflows, taskQueue: taskQueues.workflows }];
+    const workerOptions: WorkerOptions[] = [{ ...common, ...options.workflows, activities: options.activities.workflows, taskQueue: taskQueues.workflows }];
     for (const system of ['moodle', 'erpnext'] as const) {
       const activities = options.activities[system];
       // The SDK refuses a worker with nothing to poll; a test may need only one system's queue.

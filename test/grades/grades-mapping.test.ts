@@ -1,5 +1,5 @@
 import { courseTotalsSince, planResultWrites, scaleGrade, splitAcrossCriteria, type CourseTotal, type PlanContext, type UserGradeItems } from '../../src/mapping/grades';
-import { erpnextCourseOf, selectCourses } from '../../src/mapping/grades-courses';
+import { erpnextCourseOf, selectCourses } from '../../src/mapping/mapped-courses';
 
 const user = (userid: number, idnumber: string, graderaw: number | null, gradedategraded: number | null): UserGradeItems => ({
   userid,

@@ -66,6 +66,8 @@ export async function bundleWorkflows(workflowsPath: string = require.resolve('.
 
 export interface TestWorkersOptions {
   workflowBundle: WorkflowBundle;
+  /** Activities the workflows queue runs (Temporal visibility reads); omit when the test schedules none. */
+  workflows?: object;
   /** Activities for the moodle queue; omit when the test schedules none. */
   moodle?: object;
   /** Activities for the erpnext queue; omit when the test schedules none. */
@@ -82,7 +84,7 @@ export function createTestWorkers(env: TemporalTestEnv, options: TestWorkersOpti
     connection: env.connection,
     namespace: env.namespace,
     workflows: { workflowBundle: options.workflowBundle },
-    activities: { moodle: options.moodle ?? {}, erpnext: options.erpnext ?? {} },
+    activities: { workflows: options.workflows, moodle: options.moodle ?? {}, erpnext: options.erpnext ?? {} },
     rates: options.rates,
     shutdownGraceTime: options.shutdownGraceTime ?? '1s',
     dataConverter: options.dataConverter,

@@ -1,8 +1,8 @@
 import { WorkflowFailedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
 import { type FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { conflictQuery, resolveConflictUpdate, type IdentityConflict } from '../../../workflows/onboard-student';
+import { describeFailure } from '../../shared/operator-failure';
 import { requireAdminToken } from '../admin-auth';
 
 export interface AdminRoutesOptions {
@@ -21,21 +21,6 @@ const decisionBody = z.discriminatedUnion('action', [
 
 /** Visibility finds the parked onboardings; the search attribute is set only while one waits. */
 const parkedQuery = 'NeedsOperator = true AND ExecutionStatus = "Running"';
-
-/**
- * The failure an operator can act on: the innermost ApplicationFailure (an activity's classified
- * error or the workflow's own), not the "Activity task failed" wrappers around it.
- */
-function describeFailure(err: WorkflowFailedError): { message: string; type?: string } {
-  let failure: Error | undefined = err.cause;
-  let application: ApplicationFailure | undefined;
-  while (failure) {
-    if (failure instanceof ApplicationFailure) application = failure;
-    failure = failure.cause instanceof Error ? failure.cause : undefined;
-  }
-  if (application) return { message: application.message, type: application.type ?? undefined };
-  return { message: err.cause?.message ?? err.message };
-}
 
 function isNotFound(err: unknown): boolean {
   return err instanceof WorkflowNotFoundError || (err instanceof Error && 'code' in err && err.code === 5);

@@ -1,0 +1,83 @@
+import { continueAsNew, isCancellation, setHandler, workflowInfo, type QueryDefinition } from '@temporalio/workflow';
+import type { MappedCourse } from '../../src/mapping/mapped-courses';
+import { describeFailure } from '../../src/shared/operator-failure';
+import { workflowIds } from '../../src/shared/workflow-ids';
+import { temporal } from '../sync-activities';
+import { runCourseWindow } from './course-window';
+import { addCourse, emptySyncReport, type CourseSyncCounts, type SyncReport } from './sync-report';
+
+/** One course's share of a run: the course, where its incremental read starts, and what its child needs besides. */
+export interface CourseTask {
+  course: MappedCourse;
+  /** Unix time: only changes at or after it are read. */
+  since: number;
+}
+
+/** What every course sync's input carries for the driver. */
+export interface CourseSyncInput<Task extends CourseTask, Course extends CourseSyncCounts> {
+  settings: {
+    parallelism: number;
+    /** Courses one run handles before continuing as new, so history stays bounded whatever the server suggests. */
+    coursesPerRun: number;
+  };
+  /** Work carried over by continue-as-new; absent on a fresh start. */
+  carry?: { pending: Task[]; report: SyncReport<Course> };
+}
+
+/** The report so far, with the courses in flight and those not started (by Moodle course idnumber). */
+export type CourseSyncProgress<Course extends CourseSyncCounts> = SyncReport<Course> & { running: string[]; pending: string[] };
+
+/** What one kind of course sync (grades, attendance, …) supplies; the driver does the rest. */
+export interface CourseSync<Input extends CourseSyncInput<Task, Course>, Task extends CourseTask, Course extends CourseSyncCounts> {
+  progressQuery: QueryDefinition<CourseSyncProgress<Course>>;
+  /** The run's courses, from the watermarks in `report`; courses that cannot be synced are added to `report` as unmapped. */
+  plan(input: Input, report: SyncReport<Course>): Promise<Task[]>;
+  /** Syncs one course as the child workflow `workflowId`; throws if the child fails. */
+  syncCourse(input: Input, task: Task, workflowId: string): Promise<{ report: Course; watermark: number }>;
+  /** The report of a course whose child failed. */
+  failedCourse(task: Task, reason: string): Course;
+  /** False when the run saw only part of each course (e.g. one student), so it must not move the watermarks. */
+  movesWatermarks(input: Input): boolean;
+}
+
+const keyOf = (task: CourseTask): string => task.course.moodleIdnumber;
+
+/**
+ * The skeleton every course sync shares: progress query from the first moment, the last completed
+ * run's watermarks, the course plan, one child workflow per course in a sliding window of
+ * `parallelism`, and continue-as-new with what is left when history should be cut. A failed course
+ * is reported and keeps its old watermark, so the next run retries exactly what failed.
+ */
+export async function runCourseSync<Input extends CourseSyncInput<Task, Course>, Task extends CourseTask, Course extends CourseSyncCounts>(
+  sync: CourseSync<Input, Task, Course>,
+  input: Input,
+): Promise<SyncReport<Course>> {
+  // The query answers from the first moment, before the watermarks and course plan are read.
+  let report = input.carry?.report ?? emptySyncReport<Course>({});
+  const running = new Set<string>();
+  let pending: Task[] = [];
+  setHandler(sync.progressQuery, () => ({ ...report, running: [...running], pending: pending.map(keyOf) }));
+  if (!input.carry) report = emptySyncReport<Course>(await temporal.temporalLastSyncWatermarks(workflowInfo().workflowType));
+  pending = input.carry?.pending ?? (await sync.plan(input, report));
+
+  const rest = await runCourseWindow<Task>({
+    pending,
+    running,
+    parallelism: input.settings.parallelism,
+    perRun: input.settings.coursesPerRun,
+    keyOf,
+    run: async (task) => {
+      const key = keyOf(task);
+      try {
+        const { report: courseReport, watermark } = await sync.syncCourse(input, task, workflowIds.courseSync(workflowInfo().workflowId, key));
+        addCourse(report, courseReport);
+        if (sync.movesWatermarks(input)) report.watermarks[key] = watermark;
+      } catch (err) {
+        if (isCancellation(err)) throw err;
+        addCourse(report, sync.failedCourse(task, describeFailure(err).message));
+      }
+    },
+  });
+  if (rest.length > 0) await continueAsNew<(next: Input) => Promise<SyncReport<Course>>>({ ...input, carry: { pending: rest, report } });
+  return report;
+}
