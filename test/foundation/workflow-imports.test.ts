@@ -1,63 +1,86 @@
-import { readFileSync, existsSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { folderCycles, folderRuleViolations, importsOf, workflowBundleContents, type SourceFiles } from './import-graph';
 
 /**
  * Workflow code is replayed, so it must stay deterministic: no I/O, no clients, no environment.
- * Temporal's bundler rejects Node built-ins; this test also keeps out our own side-effecting
- * modules, by walking every value import reachable from workflows/index.ts.
+ * Temporal's bundler rejects Node built-ins; this test enforces the folder rule that keeps out our
+ * own side-effecting modules too (workflows/ imports values only from workflows/, src/shared/,
+ * src/mapping/ and the workflow SDK; src/shared/ imports nothing of ours outside itself), and that
+ * imports between folders run one way.
  */
 const root = path.resolve(__dirname, '../..');
-const allowedPackages = [/^@temporalio\/workflow$/, /^@temporalio\/common(\/|$)/, /^zod$/];
-const allowedLocal = [/^workflows\//, /^src\/mapping\//, /^src\/shared\//];
 
-/** Value imports of a TypeScript file (`import type` and `type`-only specifier lists are erased by the compiler). */
-function valueImports(source: string): string[] {
-  const found: string[] = [];
-  for (const match of source.matchAll(/^import\s+(type\s+)?([\s\S]*?)\s+from\s+'([^']+)';/gm)) {
-    const [, typeOnly, clause, specifier] = match;
-    const names = clause.replace(/[{}]/g, '').split(',').map((name) => name.trim()).filter(Boolean);
-    if (!typeOnly && !names.every((name) => name.startsWith('type '))) found.push(specifier);
-  }
-  return found;
-}
-
-function reachableFromWorkflows(): { files: string[]; packages: Set<string> } {
-  const files: string[] = [];
-  const packages = new Set<string>();
-  const queue = ['workflows/index.ts'];
-  while (queue.length > 0) {
-    const file = queue.shift()!;
-    if (files.includes(file)) continue;
-    files.push(file);
-    const source = readFileSync(path.join(root, file), 'utf8');
-    const exported = [...source.matchAll(/^export\s+\{[^}]*\}\s+from\s+'([^']+)';/gm)].map((m) => m[1]);
-    for (const specifier of [...valueImports(source), ...exported]) {
-      if (!specifier.startsWith('.')) {
-        packages.add(specifier);
-        continue;
-      }
-      const base = path.join(path.dirname(file), specifier);
-      queue.push([`${base}.ts`, path.join(base, 'index.ts')].find((candidate) => existsSync(path.join(root, candidate)))!);
+function productSources(): SourceFiles {
+  const files = new Map<string, string>();
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(path.join(root, dir), { withFileTypes: true })) {
+      const rel = `${dir}/${entry.name}`;
+      if (entry.isDirectory()) walk(rel);
+      else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts')) files.set(rel, readFileSync(path.join(root, rel), 'utf8'));
     }
-  }
-  return { files, packages };
+  };
+  for (const dir of ['src', 'workflows', 'activities']) walk(dir);
+  return files;
 }
 
-describe('workflow code', () => {
-  const { files, packages } = reachableFromWorkflows();
+/** The real tree with some files replaced or added: a breach of the rule, made in memory. */
+function withFiles(files: SourceFiles, changes: Record<string, string>): SourceFiles {
+  return new Map([...files, ...Object.entries(changes)]);
+}
 
-  it('reaches every workflow file', () => {
-    expect(files).toEqual(expect.arrayContaining(['workflows/onboard-student.ts', 'workflows/sync-grades.ts', 'workflows/sync-attendance.ts']));
+describe('the folder rule', () => {
+  const files = productSources();
+
+  it('holds for the source tree', () => {
+    expect(folderRuleViolations(files)).toEqual([]);
   });
 
-  it('imports values only from workflow-safe modules', () => {
-    expect(files.filter((file) => !allowedLocal.some((rule) => rule.test(file)))).toEqual([]);
-    expect([...packages].filter((name) => !allowedPackages.some((rule) => rule.test(name)))).toEqual([]);
+  it('puts only workflow-safe code into the workflow bundle', () => {
+    const bundle = workflowBundleContents(files);
+    expect(bundle.files).toEqual(expect.arrayContaining(['workflows/onboard-student.ts', 'workflows/sync-grades.ts', 'workflows/sync-attendance.ts', 'workflows/course-sync/driver.ts']));
+    expect(bundle.files.filter((file) => !/^(workflows|src\/shared|src\/mapping)\//.test(file))).toEqual([]);
+    expect(bundle.packages.filter((name) => !['@temporalio/workflow', '@temporalio/common', 'zod'].includes(name))).toEqual([]);
   });
 
-  it('would notice a forbidden import', () => {
-    expect(valueImports("import { createMoodleClient } from '../src/moodle/client';")).toEqual(['../src/moodle/client']);
-    expect(valueImports("import type { MoodleClient } from '../src/moodle/client';")).toEqual([]);
-    expect(valueImports("import { type A, type B } from './x';")).toEqual([]);
+  it('has imports between folders run one way', () => {
+    expect(folderCycles(files)).toEqual([]);
+  });
+
+  it('reports a workflow importing a client, config or a starter', () => {
+    const broken = withFiles(files, {
+      'workflows/enroll-program.ts': `${files.get('workflows/enroll-program.ts')}\nimport { createMoodleClient } from '../src/moodle/client';\n`,
+      'workflows/sync-profile.ts': `import { loadMapping } from '../src/config/mapping-file';\n${files.get('workflows/sync-profile.ts')}`,
+    });
+    expect(folderRuleViolations(broken)).toEqual([
+      expect.stringMatching(/^workflows\/enroll-program\.ts imports \.\.\/src\/moodle\/client: /),
+      expect.stringMatching(/^workflows\/sync-profile\.ts imports \.\.\/src\/config\/mapping-file: /),
+    ]);
+    expect(workflowBundleContents(broken).files).toEqual(expect.arrayContaining(['src/moodle/client.ts', 'src/config/mapping-file.ts']));
+  });
+
+  it('reports src/shared importing anything of ours outside it, even a type', () => {
+    const broken = withFiles(files, { 'src/shared/workflow-ids.ts': `import type { Mapping } from '../config/mapping-file';\n${files.get('src/shared/workflow-ids.ts')}` });
+    expect(folderRuleViolations(broken)).toEqual([expect.stringMatching(/^src\/shared\/workflow-ids\.ts imports \.\.\/config\/mapping-file: /)]);
+  });
+
+  it('reports a folder that imports a folder importing it back, type imports included', () => {
+    // src/starters imports workflow types; a workflow importing a starter's type closes the loop.
+    const broken = withFiles(files, { 'workflows/enroll-program.ts': `import type { LifecycleEvent } from '../src/starters/lifecycle-events';\n${files.get('workflows/enroll-program.ts')}` });
+    expect(folderRuleViolations(broken)).toEqual([]);
+    const cycles = folderCycles(broken);
+    expect(cycles).toHaveLength(1);
+    expect(cycles[0]).toEqual(expect.arrayContaining(['workflows/enroll-program.ts → ../src/starters/lifecycle-events']));
+  });
+
+  it('tells value imports from type imports', () => {
+    const kinds = (source: string) => importsOf('workflows/x.ts', source, new Map()).map((imp) => [imp.specifier, imp.typeOnly]);
+    expect(kinds("import { createMoodleClient } from '../src/moodle/client';")).toEqual([['../src/moodle/client', false]]);
+    expect(kinds("import type { MoodleClient } from '../src/moodle/client';")).toEqual([['../src/moodle/client', true]]);
+    expect(kinds("import { type A, type B } from './x';")).toEqual([['./x', true]]);
+    expect(kinds("import { a, type B } from './x';")).toEqual([['./x', false]]);
+    expect(kinds("import './side-effect';")).toEqual([['./side-effect', false]]);
+    expect(kinds("export { a } from './a';\nexport type { B } from './b';")).toEqual([['./a', false], ['./b', true]]);
+    expect(kinds("const m = await import('./lazy'); const r = require('./req');")).toEqual([['./lazy', false], ['./req', false]]);
   });
 });
