@@ -1,5 +1,6 @@
 import type { FunctionContext } from './functions/function';
 import { nextId, type EnrolInstance, type MoodleState, type UserEnrolment } from './state';
+import { removeFromCourseGroups } from './groups';
 
 /**
  * Enrolment rules shared by the enrol functions, the grade report and the demo seed, following
@@ -63,7 +64,7 @@ export function enrolUser(context: FunctionContext, instance: EnrolInstance, use
   }
 }
 
-/** unenrol_user: removing the last enrolment also removes course roles and grades. */
+/** unenrol_user: removing the last enrolment also removes course roles, grades and group memberships. */
 export function unenrolUser(context: FunctionContext, instance: EnrolInstance, userid: number) {
   const { state } = context;
   const ue = state.userEnrolments.find((candidate) => candidate.enrolid === instance.id && candidate.userid === userid);
@@ -74,5 +75,7 @@ export function unenrolUser(context: FunctionContext, instance: EnrolInstance, u
     state.roleAssignments = state.roleAssignments.filter((ra) => !(ra.userid === userid && ra.courseid === instance.courseid));
     const items = new Set(state.gradeItems.filter((item) => item.courseid === instance.courseid).map((item) => item.id));
     state.grades = state.grades.filter((grade) => !(grade.userid === userid && items.has(grade.itemid)));
+    // enrol_plugin::unenrol_user also drops the user's groups in the course (from Moodle's source).
+    removeFromCourseGroups(state, instance.courseid, userid);
   }
 }

@@ -1,5 +1,6 @@
 import type { FunctionContext } from './functions/function';
 import type { CourseRecord, UserRecord } from './state';
+import { formatString } from './categories';
 
 /** Theme revision in image URLs; Moodle bumps it on cache purge. */
 const themerev = 1795562008;
@@ -59,14 +60,15 @@ export function courseDetails(course: CourseRecord, context: FunctionContext): R
     displayname: course.fullname,
     shortname: course.shortname,
     categoryid: course.category,
-    categoryname: context.state.categories.get(course.category) ?? '',
+    categoryname: formatString(context.state.categories.get(course.category)?.name ?? ''),
     sortorder: course.sortorder,
     summary: course.summary,
     summaryformat: 1,
     summaryfiles: [],
     overviewfiles: [],
     showactivitydates: false,
-    showcompletionconditions: isSite ? null : true,
+    // Stored only when the course was created with completion on (291: null for a course without).
+    showcompletionconditions: isSite || course.enablecompletion !== 1 ? null : true,
     contacts: [],
     enrollmentmethods: methods,
     idnumber: course.idnumber,
@@ -98,6 +100,8 @@ export function courseDetails(course: CourseRecord, context: FunctionContext): R
     details.courseformatoptions = [
       { name: 'hiddensections', value: 1 },
       { name: 'coursedisplay', value: 0 },
+      // The weeks format's own option (captures 168, 189).
+      ...(course.format === 'weeks' ? [{ name: 'automaticenddate', value: 1 }] : []),
       { name: 'indentation', value: '1' },
     ];
   }

@@ -1,4 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { integrationRoleCapabilities } from './capabilities';
+import type { ConversationRecord, MessageRecord } from './messaging';
+import type { PaymentAccount } from './payments';
+import type { CategoryRecord } from './categories';
+import type { GroupingGroup, GroupingRecord, GroupMember, GroupRecord } from './groups';
+import type { ActivityCompletion, ContextRoleAssignment, CourseCompletionCriterion } from './roster-state';
 
 /**
  * The sandbox's in-memory Moodle database: just the tables and columns the web-service functions
@@ -66,6 +72,8 @@ export interface EnrolInstance {
   roleid: number;
   cost?: string;
   currency?: string;
+  /** enrol_fee: the payment account (`customint1`). */
+  customint1?: number;
 }
 
 export interface UserEnrolment {
@@ -77,6 +85,9 @@ export interface UserEnrolment {
   timestart: number;
   timeend: number;
   timecreated: number;
+  /** Who last changed it and when; local_webhooks sends the whole row on unenrol (capture 307). */
+  modifierid?: number;
+  timemodified?: number;
 }
 
 export interface RoleAssignment {
@@ -101,6 +112,10 @@ export interface CourseModule {
   name: string;
   section: number;
   visible: number;
+  /** Activity completion tracking: 0 none, 1 manual, 2 automatic (COMPLETION_TRACKING_*); absent = 0. */
+  completion?: number;
+  /** Automatic completion on view (`completionview`). */
+  completionview?: number;
 }
 
 export interface GradeItem {
@@ -177,6 +192,13 @@ export interface SiteSettings {
   simulateMoodleTiming: boolean;
   /** Capabilities taken away from the web-service role (the captures toggle a few). */
   revokedCapabilities: string[];
+  /** `moodlecourse | enablecompletion`: what a course created without it gets (0 on the first captured site, 1 on the second, capture 167). */
+  defaultEnableCompletion: number;
+  /** The web-service user's role (capabilities.ts); default the integration role the product documents. */
+  wsRoleCapabilities: string[];
+  /** `messaging` and `messagingallusers` site settings (defaults 1 and 0). */
+  messaging: boolean;
+  messagingallusers: boolean;
 }
 
 export interface MoodleState {
@@ -187,7 +209,21 @@ export interface MoodleState {
   privateAccessKey: string;
   users: UserRecord[];
   courses: CourseRecord[];
-  categories: Map<number, string>;
+  categories: Map<number, CategoryRecord>;
+  groups: GroupRecord[];
+  groupMembers: GroupMember[];
+  groupings: GroupingRecord[];
+  groupingGroups: GroupingGroup[];
+  /** Context ids by `level:instanceid`, handed out on first use (roster-state.ts). */
+  contextIds: Map<string, number>;
+  /** Role assignments outside course contexts (module level); course ones are `roleAssignments`. */
+  contextRoleAssignments: ContextRoleAssignment[];
+  /** `course_modules_completion` rows by `cmid:userid`. */
+  activityCompletions: Map<string, ActivityCompletion>;
+  /** Activity-completion criteria of a course (`course_completion_criteria` type 4), by courseid. */
+  activityCriteria: Map<number, CourseCompletionCriterion[]>;
+  /** `course_completion_crit_compl`: when a user met an activity criterion (completion-tracking.ts). */
+  criterionCompletions: Map<string, number>;
   /** Custom user profile fields by shortname; values for undefined fields are dropped like profile_save_data does. */
   profileFields: Map<string, { name: string; datatype: 'text' | 'menu' | 'datetime' | 'checkbox' }>;
   enrolInstances: EnrolInstance[];
@@ -200,12 +236,19 @@ export interface MoodleState {
   gradeItems: GradeItem[];
   grades: Grade[];
   completionCriteria: Map<number, { gradepass: number }>;
+  /** `course_completion_crit_compl` of the grade criterion by `courseid:userid`: the cron pass that saw it met. */
+  gradeCriterionMet: Map<string, number>;
   /** `course_completions.timecompleted` by `courseid:userid`, written only by the completion cron task. */
   courseCompletions: Map<string, number>;
   attendanceStatuses: AttendanceStatus[];
   attendanceSessions: AttendanceSession[];
   attendanceLogs: AttendanceLog[];
   mail: SentMail[];
+  /** Instant messages and their conversations (messaging.ts); never rolled back, as capture 280 shows. */
+  messages: MessageRecord[];
+  conversations: ConversationRecord[];
+  /** Payment accounts with their enabled gateways (payments.ts). */
+  paymentAccounts: PaymentAccount[];
   sequences: Map<string, number>;
   /** Moodle's clock in seconds; tests may pin it. */
   now: () => number;
@@ -230,6 +273,10 @@ export function emptyState(): MoodleState {
       maxInputVars: 5000,
       simulateMoodleTiming: false,
       revokedCapabilities: [],
+      defaultEnableCompletion: 0,
+      wsRoleCapabilities: [...integrationRoleCapabilities],
+      messaging: true,
+      messagingallusers: false,
     },
     service: { shortname: 'campus_bridge', functions: [] },
     tokens: new Map(),
@@ -237,6 +284,15 @@ export function emptyState(): MoodleState {
     users: [],
     courses: [],
     categories: new Map(),
+    groups: [],
+    groupMembers: [],
+    groupings: [],
+    groupingGroups: [],
+    contextIds: new Map(),
+    contextRoleAssignments: [],
+    activityCompletions: new Map(),
+    activityCriteria: new Map(),
+    criterionCompletions: new Map(),
     profileFields: new Map(),
     enrolInstances: [],
     userEnrolments: [],
@@ -247,11 +303,15 @@ export function emptyState(): MoodleState {
     gradeItems: [],
     grades: [],
     completionCriteria: new Map(),
+    gradeCriterionMet: new Map(),
     courseCompletions: new Map(),
     attendanceStatuses: [],
     attendanceSessions: [],
     attendanceLogs: [],
     mail: [],
+    messages: [],
+    conversations: [],
+    paymentAccounts: [],
     sequences: new Map(),
     now: () => Math.floor(Date.now() / 1000),
   };
@@ -297,6 +357,15 @@ export function transaction<T>(state: MoodleState, work: () => T): T {
     roleAssignments: [...state.roleAssignments],
     grades: state.grades.map((grade) => ({ ...grade })),
     gradeItems: [...state.gradeItems],
+    categories: new Map([...state.categories].map(([id, category]) => [id, { ...category }])),
+    groups: state.groups.map((group) => ({ ...group })),
+    groupMembers: [...state.groupMembers],
+    groupings: state.groupings.map((grouping) => ({ ...grouping })),
+    groupingGroups: [...state.groupingGroups],
+    contextRoleAssignments: [...state.contextRoleAssignments],
+    activityCompletions: new Map(state.activityCompletions),
+    criterionCompletions: new Map(state.criterionCompletions),
+    courseCompletions: new Map(state.courseCompletions),
   };
   try {
     return work();

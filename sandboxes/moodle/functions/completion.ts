@@ -5,6 +5,7 @@ import { courseTotalItem, finalGrade } from '../gradebook';
 import { value } from '../parameters';
 import { findCourse } from './courses';
 import { requireCapability, type WsFunction } from './function';
+import { activityCompletionStatus } from './completion-criteria';
 
 /** Course completion with the one criterion the sandbox models: "course grade ≥ gradepass". */
 export const getCourseCompletionStatus: WsFunction = {
@@ -18,6 +19,8 @@ export const getCourseCompletionStatus: WsFunction = {
     requireCapability(context, 'report/completion:view', 'View course completion report');
     // Enrolment is checked before criteria (capture 118).
     if (!isEnrolled(state, courseid, userid)) throw moodleException('usernotenroled', 'User is not enrolled in this course');
+    const activityCriteria = state.activityCriteria.get(courseid);
+    if (activityCriteria) return activityCompletionStatus(context, courseid, userid, activityCriteria.map((criterion) => criterion.cmid));
     const criterion = state.completionCriteria.get(courseid);
     if (!criterion) throw moodleException('nocriteriaset', 'No completion criteria set for this course');
     const grade = finalGrade(state, courseTotalItem(state, courseid), userid).value;

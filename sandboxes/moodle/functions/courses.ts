@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { invalidParameter, invalidRecord, moodleException, MoodleException } from '../exceptions';
 import { multiple, optional, single, value, withDefault } from '../parameters';
+import { categorySortorder } from '../categories';
 import { courseDetails } from '../presenters';
+import { categoryContextNotValid } from '../roster-state';
 import { nextId, transaction, type CourseRecord, type MoodleState } from '../state';
 import type { WsFunction } from './function';
 
@@ -70,6 +72,8 @@ const courseInput = z.object({
 /** Creates a course with Moodle's default enrolment instances: manual enabled, guest and self disabled. */
 export function insertCourse(state: MoodleState, input: z.infer<typeof courseInput>): CourseRecord {
   const now = state.now();
+  // The weeks format computes enddate from startdate and numsections (4 by default) unless given (capture 168).
+  const weeksEnd = input.format === 'weeks' && input.enddate === undefined && input.startdate ? input.startdate + 4 * 7 * 24 * 3600 : undefined;
   // New courses go to the top of their category, pushing the others down (captures 060/062).
   for (const course of state.courses) if (course.category === input.categoryid) course.sortorder += 1;
   const course: CourseRecord = {
@@ -82,11 +86,11 @@ export function insertCourse(state: MoodleState, input: z.infer<typeof courseInp
     format: input.format,
     visible: input.visible ?? 1,
     startdate: input.startdate ?? 0,
-    enddate: input.enddate ?? 0,
-    enablecompletion: input.enablecompletion ?? 0,
+    enddate: input.enddate ?? weeksEnd ?? 0,
+    enablecompletion: input.enablecompletion ?? state.settings.defaultEnableCompletion,
     showgrades: input.showgrades ?? 1,
     newsitems: input.newsitems ?? 5,
-    sortorder: input.categoryid * 10000 + 1,
+    sortorder: categorySortorder(state, input.categoryid) + 1,
     timecreated: now,
     timemodified: now,
     cacherev: now,
@@ -97,6 +101,11 @@ export function insertCourse(state: MoodleState, input: z.infer<typeof courseInp
     { id: nextId(state, 'enrol'), courseid: course.id, enrol: 'guest', status: 1, roleid: 0 },
     { id: nextId(state, 'enrol'), courseid: course.id, enrol: 'self', status: 1, roleid: 5 },
   );
+  // The real site's course contents include the news forum, "Announcements" in section 0 (issue 9);
+  // it takes a course-module id, which is why the first capture set's assignment got cmid 3.
+  if (course.newsitems > 0) {
+    state.modules.push({ id: nextId(state, 'course_modules'), courseid: course.id, modname: 'forum', instance: nextId(state, 'forum'), name: 'Announcements', section: 0, visible: 1 });
+  }
   return course;
 }
 
@@ -137,7 +146,8 @@ export const createCourses: WsFunction = {
     const { state } = context;
     return transaction(state, () =>
       courses.map((input) => {
-        if (!state.categories.has(input.categoryid)) throw invalidRecord('course_categories', 'SELECT * FROM {course_categories} WHERE id = ?', [input.categoryid]);
+        // validate_context on the missing category's context (capture 165).
+        if (!state.categories.has(input.categoryid)) throw categoryContextNotValid(input.categoryid);
         if (state.courses.some((course) => course.shortname === input.shortname)) {
           throw moodleException('shortnametaken', `Short name is already used for another course (${input.shortname})`);
         }
@@ -150,6 +160,8 @@ export const createCourses: WsFunction = {
     );
   },
 };
+
+const modulePlurals: Record<string, string> = { attendance: 'Attendance', assign: 'Assignments', quiz: 'Quizzes', forum: 'Forums', page: 'Pages' };
 
 /** `core_course_get_contents`: one "General" section holding every module (enough to find attendance instances). */
 export const getCourseContents: WsFunction = {
@@ -183,7 +195,7 @@ export const getCourseContents: WsFunction = {
           visibleoncoursepage: 1,
           modicon: `${context.siteUrl}/theme/image.php/boost/${module.modname}/1795562008/monologo`,
           modname: module.modname,
-          modplural: module.modname === 'attendance' ? 'Attendance' : 'Assignments',
+          modplural: modulePlurals[module.modname] ?? module.modname,
           indent: 0,
           onclick: '',
           afterlink: null,

@@ -1,9 +1,17 @@
 import { getSession, getSessions } from './attendance';
+import { getCategories, createCategories, updateCategories } from './categories';
 import { getCourseCompletionStatus } from './completion';
+import { getActivitiesCompletionStatus, markCourseSelfCompleted, overrideActivityCompletionStatus, updateActivityCompletionStatusManually } from './completion-admin';
+import { duplicateCourse, updateCourses } from './course-admin';
 import { createCourses, getCourseContents, getCoursesByField } from './courses';
 import { enrolUsers, getEnrolledUsers, getUsersCourses, unenrolUsers } from './enrol';
+import { getAvailableGateways, getCourseEnrolmentMethods } from './enrolment-methods';
+import { getMessages, sendInstantMessages } from './messages';
 import type { WsFunction } from './function';
 import { getGradeItems, updateGrades } from './grades';
+import { assignGrouping, createGroupings, getCourseGroupings, getGroupings } from './groupings';
+import { addGroupMembers, createGroups, deleteGroupMembers, deleteGroups, getCourseGroups, getGroupMembers, getGroups, updateGroups } from './groups';
+import { assignRoles, unassignRoles } from './roles';
 import { siteInfo } from './site-info';
 import { createUsers, getUsers, getUsersByField, updateUsers } from './users';
 
@@ -24,6 +32,34 @@ const implemented: WsFunction[] = [
   getCourseCompletionStatus,
   getSession,
   getSessions,
+  // Roster provisioning (issue 13).
+  createCategories,
+  getCategories,
+  updateCategories,
+  updateCourses,
+  duplicateCourse,
+  createGroups,
+  getCourseGroups,
+  getGroups,
+  updateGroups,
+  deleteGroups,
+  addGroupMembers,
+  deleteGroupMembers,
+  getGroupMembers,
+  createGroupings,
+  assignGrouping,
+  getCourseGroupings,
+  getGroupings,
+  assignRoles,
+  unassignRoles,
+  getActivitiesCompletionStatus,
+  overrideActivityCompletionStatus,
+  updateActivityCompletionStatusManually,
+  markCourseSelfCompleted,
+  getCourseEnrolmentMethods,
+  getAvailableGateways,
+  sendInstantMessages,
+  getMessages,
 ];
 
 const versions = new Map(implemented.map((fn) => [fn.name, fn.version]));
@@ -40,9 +76,7 @@ export const wsFunctions = new Map<string, WsFunction>([...implemented, siteInfo
 export const otherMoodleFunctions = new Set([
   'core_course_delete_courses',
   'core_course_get_courses',
-  'core_course_update_courses',
   'core_user_delete_users',
-  'core_enrol_get_course_enrolment_methods',
   'core_cohort_create_cohorts',
   'core_cohort_add_cohort_members',
   'core_cohort_get_cohort_members',

@@ -4,6 +4,7 @@ import { addGradedModule, setGrade } from '../gradebook';
 import { nextId, newUser, type MoodleState } from '../state';
 import { insertCourse } from '../functions/courses';
 import { allSandboxFunctions, seedSite } from './site';
+import { addCategory } from '../categories';
 
 const day = 86_400;
 const termStart = Math.floor(Date.parse(`${demoAcademicTerm.termStartDate}T09:00:00Z`) / 1000);
@@ -40,9 +41,7 @@ export function seedDemo(state: MoodleState, token: string) {
   const categoryIds = new Map<string, number>();
   for (const course of demoCourses) {
     if (!course.moodle || categoryIds.has(course.category)) continue;
-    const id = categoryIds.size + 2;
-    categoryIds.set(course.category, id);
-    state.categories.set(id, course.category);
+    categoryIds.set(course.category, addCategory(state, { name: course.category }).id);
   }
   const courseIds = new Map<string, number>();
   for (const course of demoCourses.filter((candidate) => candidate.moodle)) {

@@ -1,5 +1,6 @@
 import { wsFunctions } from '../functions/index';
 import { newUser, type MoodleState, type UserRecord } from '../state';
+import { addCategory } from '../categories';
 
 /** Standard roles of a Moodle 4.1 install; the web-service role may assign the course-level teaching and student roles. */
 const standardRoles: [number, string, boolean][] = [
@@ -47,7 +48,7 @@ export function seedSite(state: MoodleState, options: SiteSeedOptions): UserReco
   state.service = { shortname: 'campus_bridge', functions: options.functions };
   state.roles = standardRoles.map(([id, shortname]) => ({ id, shortname, name: '', sortorder: id }));
   state.assignableRoles = standardRoles.filter(([, , assignable]) => assignable).map(([id]) => id);
-  state.categories.set(1, 'Category 1');
+  addCategory(state, { name: 'Category 1' });
   state.courses.push({
     id: 1,
     category: 0,
