@@ -30,7 +30,7 @@ const rate = z.coerce.number({ error: 'expected requests per second, a positive 
  */
 
 /** Where Temporal is, and the payload encryption every client and worker of a namespace must share. */
-export const temporalEnv = z.object({
+const temporalEnv = z.object({
   TEMPORAL_ADDRESS: z.string({ error: 'expected host:port of the Temporal frontend, e.g. 127.0.0.1:7233' }).regex(/^[^:\s]+:\d+$/, 'expected host:port of the Temporal frontend, e.g. 127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   PAYLOAD_ENCRYPTION_KEY: z
@@ -40,7 +40,7 @@ export const temporalEnv = z.object({
 });
 export type TemporalEnv = z.infer<typeof temporalEnv>;
 
-export const moodleEnv = z.object({
+const moodleEnv = z.object({
   MOODLE_URL: url('https://moodle.example.edu'),
   MOODLE_TOKEN: secret('the Moodle web-service token'),
   /** Moodle activities per second, enforced by the Temporal server across every worker. */
@@ -48,7 +48,7 @@ export const moodleEnv = z.object({
 });
 export type MoodleEnv = z.infer<typeof moodleEnv>;
 
-export const erpnextEnv = z.object({
+const erpnextEnv = z.object({
   ERPNEXT_URL: url('https://erp.example.edu'),
   ERPNEXT_API_KEY: secret('the ERPNext API key'),
   ERPNEXT_API_SECRET: secret('the ERPNext API secret'),
@@ -58,12 +58,11 @@ export const erpnextEnv = z.object({
 export type ErpnextEnv = z.infer<typeof erpnextEnv>;
 
 /** What the gateway listens on and checks callers with; the webhook secret is also what `setup` writes to ERPNext. */
-export const gatewayEnv = z.object({
+const gatewayEnv = z.object({
   GATEWAY_PORT: port.default(3000),
   ADMIN_TOKEN: secret('the bearer token for the admin API'),
   ERPNEXT_WEBHOOK_SECRET: secret('the secret set on the ERPNext Webhook documents'),
 });
-export type GatewayEnv = z.infer<typeof gatewayEnv>;
 
 const logEnv = z.object({ LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') });
 const mappingEnv = z.object({ MAPPING_FILE: z.string().min(1).optional() });
@@ -82,7 +81,6 @@ export const processEnv = {
 
 export type ProcessName = keyof typeof processEnv;
 export type ConfigOf<P extends ProcessName> = z.infer<(typeof processEnv)[P]>;
-export type WorkerConfig = ConfigOf<'worker'>;
 export type GatewayConfig = ConfigOf<'gateway'>;
 export type DevConfig = ConfigOf<'dev'>;
 

@@ -5,14 +5,14 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
  * Compares two secrets in constant time. Both sides are hashed first so the comparison takes
  * the same time whatever their lengths (timingSafeEqual itself throws on a length mismatch).
  */
-export function secretsEqual(given: string, expected: string): boolean {
+function secretsEqual(given: string, expected: string): boolean {
   const a = createHash('sha256').update(given, 'utf8').digest();
   const b = createHash('sha256').update(expected, 'utf8').digest();
   return timingSafeEqual(a, b);
 }
 
 /** Reads `Authorization: Bearer <token>`; anything else counts as no token. */
-export function bearerToken(header: string | undefined): string | undefined {
+function bearerToken(header: string | undefined): string | undefined {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
   return match?.[1];
 }

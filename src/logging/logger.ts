@@ -5,7 +5,7 @@ import pino, { type DestinationStream, type Logger } from 'pino';
  * the Web UI's codec calls) and secret-named fields of any logged object. Pino removes them when
  * the line is written, so no call site has to remember.
  */
-export const redactPaths = [
+const redactPaths = [
   'req.headers.authorization',
   'req.headers.cookie',
   'req.headers["x-frappe-webhook-signature"]',

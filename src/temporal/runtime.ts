@@ -14,7 +14,7 @@ const pinoLevel: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'>
 };
 
 /** SDK, worker, workflow and activity logs go through our pino logger (and its redaction). */
-export function temporalLoggerFor(logger: Logger): TemporalLogger {
+function temporalLoggerFor(logger: Logger): TemporalLogger {
   const log = (level: LogLevel, message: string, meta?: LogMetadata) => {
     if (expectedNotice.test(message)) return;
     logger[pinoLevel[level]]({ ...meta }, message);

@@ -15,12 +15,12 @@ const docName = z.string().trim().min(1, 'expected the document name');
  * A body is only a trigger: workflows re-read the document. Extra keys are accepted so a
  * hand-made Webhook sending the whole document works too.
  */
-export const studentWebhookBody = z.looseObject({
+const studentWebhookBody = z.looseObject({
   doctype: z.literal('Student'),
   name: docName,
 });
 
-export const programEnrollmentWebhookBody = z.looseObject({
+const programEnrollmentWebhookBody = z.looseObject({
   doctype: z.literal('Program Enrollment'),
   name: docName,
   student: docName,
@@ -28,7 +28,7 @@ export const programEnrollmentWebhookBody = z.looseObject({
 });
 
 /** Course Enrollment carries its links because after on_trash there is nothing left to re-read. */
-export const courseEnrollmentWebhookBody = z.looseObject({
+const courseEnrollmentWebhookBody = z.looseObject({
   doctype: z.literal('Course Enrollment'),
   name: docName,
   student: docName,
@@ -71,8 +71,9 @@ export const erpnextTriggers = {
 
 export type ErpnextTriggerSlug = keyof typeof erpnextTriggers;
 
-/** The route path of one trigger; the gateway serves `/webhooks/erpnext/:doctype/:event`. */
-export const erpnextWebhookPath = (slug: ErpnextTriggerSlug, event: string) => `/webhooks/erpnext/${slug}/${event}`;
+/** The gateway's one route for every trigger: `:doctype` is the trigger's slug, `:event` one of its events. */
+export const erpnextWebhookRoute = '/webhooks/erpnext/:doctype/:event';
+const erpnextWebhookPath = (slug: ErpnextTriggerSlug, event: string) => erpnextWebhookRoute.replace(':doctype', slug).replace(':event', event);
 
 /** The delivery settings of the Webhook document (Frappe `Webhook` DocType) for one trigger. */
 export interface ErpnextWebhookDelivery {

@@ -16,7 +16,7 @@ import type { RunWorkersOptions } from '../temporal/worker';
  * client without the payload codec would write history the workers cannot read).
  */
 
-export function moodleClientFrom(config: Pick<MoodleEnv, 'MOODLE_URL' | 'MOODLE_TOKEN'>): MoodleClient {
+function moodleClientFrom(config: Pick<MoodleEnv, 'MOODLE_URL' | 'MOODLE_TOKEN'>): MoodleClient {
   return createMoodleClient({ url: config.MOODLE_URL, token: config.MOODLE_TOKEN });
 }
 
@@ -25,7 +25,7 @@ export function erpnextClientFrom(config: Pick<ErpnextEnv, 'ERPNEXT_URL' | 'ERPN
 }
 
 /** The payload codec (PAYLOAD_ENCRYPTION_KEY): the same for clients and workers, or one cannot read what the other wrote. */
-export function dataConverterFrom(config: Pick<TemporalEnv, 'PAYLOAD_ENCRYPTION_KEY'>): DataConverter | undefined {
+function dataConverterFrom(config: Pick<TemporalEnv, 'PAYLOAD_ENCRYPTION_KEY'>): DataConverter | undefined {
   return dataConverterFor(config.PAYLOAD_ENCRYPTION_KEY);
 }
 

@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { FastifyPluginAsync } from 'fastify';
 import type { LifecyclePolicy } from '../../mapping/lifecycle-policy';
 import { startLifecycleWorkflow, type LifecycleEvent } from '../../starters/lifecycle-events';
-import { erpnextTriggers, frappeSignatureHeader, verifyFrappeSignature, type ErpnextTriggerSlug, type ErpnextWebhookBody } from '../../webhooks/erpnext-contract';
+import { erpnextTriggers, erpnextWebhookRoute, frappeSignatureHeader, verifyFrappeSignature, type ErpnextTriggerSlug, type ErpnextWebhookBody } from '../../webhooks/erpnext-contract';
 
 export interface ErpnextWebhookRoutesOptions {
   temporal: Client;
@@ -48,7 +48,7 @@ export const erpnextWebhookRoutes: FastifyPluginAsync<ErpnextWebhookRoutesOption
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
-  app.post<{ Params: { doctype: string; event: string }; Body: Buffer | undefined }>('/webhooks/erpnext/:doctype/:event', async (request, reply) => {
+  app.post<{ Params: { doctype: string; event: string }; Body: Buffer | undefined }>(erpnextWebhookRoute, async (request, reply) => {
     const { doctype: slug, event: docEvent } = request.params;
     if (!isTrigger(slug) || !(erpnextTriggers[slug].events as readonly string[]).includes(docEvent)) {
       return reply.code(404).send({ error: `no ERPNext webhook at ${slug}/${docEvent}` });
