@@ -1,10 +1,9 @@
-import { createHmac } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { PyFloat, pyJsonDumps, pyJsonLoads } from './py-json';
+import { PyFloat } from './py-json';
 import type { DocEvent, Site, TransactionListener } from './site';
-import { type ChildRow, type Doc, str } from './store';
+import { type Doc, str } from './store';
 import { compileCondition } from './webhook-condition';
-import { compileTemplate } from './webhook-template';
+import { webhookRequest } from './webhook-request';
 
 /**
  * Frappe's Webhook delivery (`frappe/integrations/doctype/webhook`, v15.50): a matching event
@@ -64,13 +63,6 @@ export function createWebhookDispatcher(site: Site, options: WebhookDispatcherOp
     );
   }
 
-  function webhookData(webhook: Doc, doc: Doc): unknown {
-    const rows = (webhook.webhook_data as ChildRow[]) ?? [];
-    if (rows.length > 0) return Object.fromEntries(rows.map((r) => [str(r.key), doc[str(r.fieldname)] ?? null]));
-    if (str(webhook.webhook_json)) return pyJsonLoads(compileTemplate(str(webhook.webhook_json))({ doc }));
-    return {};
-  }
-
   async function deliver(item: Queued, doc: Doc) {
     if (!site.exists('Webhook', item.webhook)) return;
     const webhook = site.getDoc('Webhook', item.webhook);
@@ -80,15 +72,7 @@ export function createWebhookDispatcher(site: Site, options: WebhookDispatcherOp
     let data: unknown;
     let body: string;
     try {
-      if (Number(webhook.is_dynamic_url)) url = compileTemplate(url)({ doc });
-      data = webhookData(webhook, doc);
-      body = pyJsonDumps(data);
-      headers = {};
-      if (Number(webhook.enable_security)) {
-        const secret = site.password('Webhook', item.webhook, 'webhook_secret') ?? '';
-        headers['X-Frappe-Webhook-Signature'] = createHmac('sha256', secret).update(body, 'utf8').digest('base64');
-      }
-      for (const h of (webhook.webhook_headers as ChildRow[]) ?? []) if (str(h.key) && str(h.value)) headers[str(h.key)] = str(h.value);
+      ({ url, data, body, headers } = webhookRequest(webhook, doc, site.password('Webhook', item.webhook, 'webhook_secret')));
     } catch (err) {
       log(item.webhook, item.doctype, docname, url, undefined, undefined, undefined, String(err));
       return;

@@ -28,7 +28,7 @@ export interface WebhookDeliveryCapture {
   file: string;
   trigger_capture: number;
   webhook: { name: string; webhook_doctype: string; webhook_docevent: string; request_url: string; webhook_json: string; secret: string; content_type_header_configured: boolean };
-  delivery: { method: string; path: string; headers: Record<string, string>; body_raw: string; body_json: unknown; received_at_unix: number };
+  delivery: { method: string; path: string; headers: [string, string][]; body_raw: string; body_json: unknown; received_at_unix: number };
   signature: { header: string; value: string; computed_base64_hmac_sha256_of_raw_body_with_secret: string; valid: boolean };
 }
 
