@@ -15,8 +15,8 @@ function credential(config: DevConfig, name: 'ADMIN_TOKEN' | 'MOODLE_TOKEN' | 'E
 
 /** The table `npm start` prints once everything runs: where each part is and how to call it. */
 export function devBanner(config: DevConfig, where: DevStackAddresses): string {
-  // No colours: the banner also lands in log files and CI output.
-  const table = new Table({ head: ['What', 'URL', 'Notes'], style: { head: [], border: [] } });
+  // No colours (the banner also lands in log files and CI output); a rule under the header only.
+  const table = new Table({ head: ['What', 'URL', 'Notes'], style: { head: [], border: [], compact: true } });
   table.push(
     ['Temporal Web UI', `http://localhost:${where.uiPort}`, `namespace ${config.TEMPORAL_NAMESPACE}, gRPC ${config.TEMPORAL_ADDRESS}`],
     ['Gateway', where.gatewayUrl, `/readyz, /metrics; admin bearer ${credential(config, 'ADMIN_TOKEN')}`],
