@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 
@@ -9,6 +10,20 @@ import ts from 'typescript';
  */
 
 export type SourceFiles = ReadonlyMap<string, string>;
+
+/** The TypeScript files (no declarations) under `dirs` of the repository at `root`, by repository path. */
+export function readSourceTree(root: string, dirs: string[]): SourceFiles {
+  const files = new Map<string, string>();
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(path.join(root, dir), { withFileTypes: true })) {
+      const rel = `${dir}/${entry.name}`;
+      if (entry.isDirectory()) walk(rel);
+      else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts')) files.set(rel, readFileSync(path.join(root, rel), 'utf8'));
+    }
+  };
+  for (const dir of dirs) walk(dir);
+  return files;
+}
 
 export interface Import {
   /** Repository path of the importing file. */

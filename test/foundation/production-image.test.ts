@@ -1,9 +1,9 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { processEnv } from '../../src/config/env';
 import { searchAttributes } from '../../src/shared/search-attributes';
-import { importsOf, type SourceFiles } from './import-graph';
+import { importsOf, readSourceTree, type SourceFiles } from './import-graph';
 
 /**
  * The production image holds only what the Dockerfile copies (no sandboxes/, test/ or bench/), so
@@ -14,19 +14,6 @@ const root = path.resolve(__dirname, '../..');
 const productionCommands = ['worker', 'gateway', 'setup', 'schedules', 'sync'].map((name) => `src/commands/${name}.ts`);
 // The worker bundles workflows/index.ts (require.resolve, not an import) when it starts.
 const entries = [...productionCommands, 'workflows/index.ts'];
-
-function sources(): SourceFiles {
-  const files = new Map<string, string>();
-  const walk = (dir: string): void => {
-    for (const entry of readdirSync(path.join(root, dir), { withFileTypes: true })) {
-      const rel = `${dir}/${entry.name}`;
-      if (entry.isDirectory()) walk(rel);
-      else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts')) files.set(rel, readFileSync(path.join(root, rel), 'utf8'));
-    }
-  };
-  for (const dir of ['src', 'workflows', 'activities', 'sandboxes', 'test', 'bench']) walk(dir);
-  return files;
-}
 
 /** Local files and packages that running `entries` loads (type-only imports are erased). */
 function reachable(files: SourceFiles, from: string[]): { files: Set<string>; packages: Set<string> } {
@@ -58,7 +45,7 @@ function copiedFolders(): string[] {
 const outsideImage = (reached: Set<string>, folders: string[]) => [...reached].filter((file) => !folders.some((folder) => file.startsWith(`${folder}/`)));
 
 describe('the production image', () => {
-  const files = sources();
+  const files = readSourceTree(root, ['src', 'workflows', 'activities', 'sandboxes', 'test', 'bench']);
   const folders = copiedFolders();
 
   it('copies the product and leaves the sandboxes, tests and benches out', () => {
