@@ -46,6 +46,7 @@ const statusOf: Record<string, number> = {
   CannotChangeConstantError: 417,
   LinkExistsError: 417,
   StudentNotInGroupError: 417,
+  OverlapError: 417,
   InvalidEmailAddressError: 417,
   DataError: 417,
   DoesNotExistError: 404,
@@ -90,7 +91,7 @@ export function infoMessages(messages: { message: string; alert: boolean }[]): s
 }
 
 /** Where an exception class lives, as its traceback's last line names it; Python's builtins print bare. */
-const exceptionModules: Record<string, string> = { AttributeError: '', TypeError: '', KeyError: '', ImportError: '', ValueError: '', JSONDecodeError: 'json.decoder.', OperationalError: 'pymysql.err.' };
+const exceptionModules: Record<string, string> = { AttributeError: '', TypeError: '', KeyError: '', ImportError: '', ValueError: '', JSONDecodeError: 'json.decoder.', OperationalError: 'pymysql.err.', OverlapError: 'education.education.utils.', StudentNotInGroupError: 'education.education.' };
 
 /**
  * The v1 error body of `report_error`: `exc_type`, the traceback keys (System Settings

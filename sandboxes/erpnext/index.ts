@@ -7,9 +7,11 @@ import { accountsControllers } from './controllers-accounts';
 import { coreControllers } from './controllers-core';
 import { paymentControllers } from './controllers-payments';
 import { educationControllers } from './controllers-education';
+import { rosterControllers } from './controllers-roster';
 import { accountsDoctypes } from './doctypes-accounts';
 import { coreDoctypes } from './doctypes-core';
 import { educationDoctypes } from './doctypes-education';
+import { rosterDoctypes } from './doctypes-roster';
 import { enforceRequestLineLimit } from './gunicorn';
 import { requestCounterPlugin } from './request-counter';
 import { erpnextRoutes } from './routes';
@@ -53,8 +55,8 @@ export interface ErpnextSandbox {
 export async function startErpnextSandbox(options: ErpnextSandboxOptions = {}): Promise<ErpnextSandbox> {
   const site = new Site({
     clock: createClock(),
-    doctypes: [...coreDoctypes, ...educationDoctypes, ...accountsDoctypes],
-    controllers: { ...coreControllers, ...educationControllers, ...accountsControllers, ...paymentControllers },
+    doctypes: [...coreDoctypes, ...educationDoctypes, ...rosterDoctypes, ...accountsDoctypes],
+    controllers: { ...coreControllers, ...educationControllers, ...rosterControllers, ...accountsControllers, ...paymentControllers },
   });
   const webhooks = createWebhookDispatcher(site, { retryDelayScale: options.webhookRetryDelayScale });
   seedBase(site);

@@ -1,3 +1,4 @@
+import { seedHeldBackDocuments } from './support/held-back-documents';
 import { startCapturedSandbox, type CapturedSandbox } from './support/captured-instance';
 import { compareCapture, isApiCapture, learnSubstitutions, loadCaptures, replayCapture } from './support/capture-replay';
 import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver';
@@ -22,6 +23,7 @@ const matching = [189, 229, 230, 235, 242, 243, 253, 259, 288, 315, 327];
 
 beforeAll(async () => {
   captured = await startCapturedSandbox();
+  seedHeldBackDocuments(captured.sandbox.state.site);
   receiver = await startWebhookReceiver();
   captured.state.substitutions.set('http://127.0.0.1:3995', receiver.url);
   for (const capture of loadCaptures([1, 370]).filter(isApiCapture)) {
