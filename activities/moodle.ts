@@ -1,12 +1,12 @@
 import { ApplicationFailure } from '@temporalio/common';
-import type { MoodleClient } from '../src/moodle/client';
-import type { DesiredMoodleUser } from '../src/mapping/moodle-user';
+import type { Mapping } from '../src/config/mapping-file';
+import type { MoodleClient, MoodleUserUpdate } from '../src/moodle/client';
 import { currentMoodleProfile, moodleAccount, sameEmail, type MoodleAccount } from '../src/mapping/moodle-account';
-import { hasChanges, profileChanges } from '../src/mapping/profile-changes';
+import { newMoodleUser, type DesiredMoodleUser } from '../src/mapping/moodle-user';
+import { hasChanges, moodleProfileUpdate, profileChanges } from '../src/mapping/profile-changes';
+import { activityCall } from './activity-call';
 import { ExpiringCache } from './expiring-cache';
 import { withFailureMapping } from './failure';
-import { createMoodleGradeActivities } from './moodle-grades';
-import { createMoodleAttendanceActivities } from './moodle-attendance';
 
 /** ApplicationFailure types raised by Moodle activities themselves (not by the client). */
 export const moodleFailureTypes = {
@@ -39,9 +39,12 @@ export interface WithdrawalResult {
 /** Course ids only change when a course is deleted and recreated with the same idnumber. */
 const courseIdTtlMs = 5 * 60_000;
 
-/** Moodle side effects of the student lifecycle, closed over one client. */
-export function createMoodleActivities(moodle: MoodleClient) {
-  async function updateUser(user: Parameters<MoodleClient['updateUsers']>[0][number]): Promise<void> {
+/** The mapping file's Moodle settings the lifecycle's activities apply themselves. */
+export type MoodleSettings = Pick<Mapping['moodle'], 'auth'>;
+
+/** Moodle side effects of the student lifecycle, closed over one client and the site's settings. */
+export function createMoodleActivities(moodle: MoodleClient, settings: MoodleSettings) {
+  async function updateUser(user: MoodleUserUpdate): Promise<void> {
     const { warnings } = await moodle.updateUsers([user]);
     if (warnings.length > 0) {
       throw ApplicationFailure.create({
@@ -60,8 +63,6 @@ export function createMoodleActivities(moodle: MoodleClient) {
   }
 
   return withFailureMapping({
-    ...createMoodleGradeActivities(moodle),
-    ...createMoodleAttendanceActivities(moodle),
     /**
      * Every account that could be this student's. Email lookup by field is case-sensitive on
      * PostgreSQL while Moodle's duplicate check is not, so emails are searched with the
@@ -85,24 +86,10 @@ export function createMoodleActivities(moodle: MoodleClient) {
      * (`core_user_create_users`, createpassword). Looks first: a retry after a lost response
      * finds the account the first attempt made instead of failing on the duplicate username.
      */
-    async moodleCreateStudentUser(desired: DesiredMoodleUser & { auth: string }): Promise<{ id: number; created: boolean }> {
+    async moodleCreateStudentUser(desired: DesiredMoodleUser): Promise<{ id: number; created: boolean }> {
       const existing = (await moodle.getUsersByField('username', [desired.username])).find((user) => user.idnumber === desired.idnumber);
       if (existing) return { id: existing.id, created: false };
-      const [created] = await moodle.createUsers([
-        {
-          username: desired.username,
-          createpassword: true,
-          auth: desired.auth,
-          idnumber: desired.idnumber,
-          firstname: desired.firstname,
-          lastname: desired.lastname,
-          email: desired.email,
-          phone1: desired.phone1,
-          address: desired.address,
-          city: desired.city,
-          customfields: Object.entries(desired.customfields).map(([type, value]) => ({ type, value })),
-        },
-      ]);
+      const [created] = await moodle.createUsers([newMoodleUser(desired, settings.auth)]);
       if (!created) {
         throw ApplicationFailure.create({
           message: `Moodle accepted the new account for ${desired.idnumber} but returned no id`,
@@ -131,8 +118,7 @@ export function createMoodleActivities(moodle: MoodleClient) {
       if (!user) return { changed: [] };
       const changes = profileChanges(input.desired, currentMoodleProfile(user), input.baseline);
       if (!hasChanges(changes)) return { changed: [] };
-      const customfields = Object.entries(changes.customfields).map(([type, value]) => ({ type, value }));
-      await updateUser({ id: input.userId, ...changes.fields, ...(customfields.length > 0 ? { customfields } : {}) });
+      await updateUser(moodleProfileUpdate(input.userId, changes));
       return { changed: [...Object.keys(changes.fields), ...Object.keys(changes.customfields).map((name) => `profile_field_${name}`)] };
     },
 
@@ -143,10 +129,11 @@ export function createMoodleActivities(moodle: MoodleClient) {
      * each time, so a course created in Moodle is picked up at once.
      */
     async moodleResolveCourses(idnumbers: string[]): Promise<CourseResolution> {
+      const call = activityCall();
       const resolution: CourseResolution = { courses: [], missing: [] };
       for (const idnumber of idnumbers) {
         const id = await courseIds.get(idnumber, async () => {
-          const { courses } = await moodle.getCoursesByField('idnumber', idnumber);
+          const { courses } = await moodle.getCoursesByField('idnumber', idnumber, call);
           return courses.find((c) => c.idnumber === idnumber)?.id;
         });
         if (id !== undefined) resolution.courses.push({ idnumber, id });
@@ -163,6 +150,7 @@ export function createMoodleActivities(moodle: MoodleClient) {
       if (input.courseIds.length === 0) return;
       await moodle.enrolUsers(
         input.courseIds.map((courseid) => ({ roleid: input.roleId, userid: input.userId, courseid, timestart: 0, timeend: 0, suspend: false })),
+        activityCall(),
       );
     },
 
@@ -173,8 +161,9 @@ export function createMoodleActivities(moodle: MoodleClient) {
      * has grades (`gradereport_user_get_grade_items`): a last unenrol deletes them, so those are suspended.
      */
     async moodleWithdrawStudent(input: { userId: number; courseIds: number[]; roleId: number; mode: 'suspend' | 'unenrol' }): Promise<WithdrawalResult> {
+      const call = activityCall();
       const result: WithdrawalResult = { suspended: [], unenrolled: [], keptForGrades: [] };
-      const active = new Set((await moodle.getUsersCourses(input.userId)).map((course) => course.id));
+      const active = new Set((await moodle.getUsersCourses(input.userId, call)).map((course) => course.id));
       const toSuspend: number[] = [];
       for (const courseId of input.courseIds) {
         // Not active means not enrolled or already suspended: either way there is nothing to
@@ -184,7 +173,7 @@ export function createMoodleActivities(moodle: MoodleClient) {
           toSuspend.push(courseId);
           continue;
         }
-        const { usergrades } = await moodle.getGradeItems(courseId, input.userId);
+        const { usergrades } = await moodle.getGradeItems(courseId, input.userId, call);
         const graded = usergrades.some((grades) => grades.gradeitems.some((item) => item.graderaw !== null && item.graderaw !== undefined));
         if (graded) {
           toSuspend.push(courseId);
@@ -194,11 +183,11 @@ export function createMoodleActivities(moodle: MoodleClient) {
         }
       }
       if (toSuspend.length > 0) {
-        await moodle.enrolUsers(toSuspend.map((courseid) => ({ roleid: input.roleId, userid: input.userId, courseid, timestart: 0, timeend: 0, suspend: true })));
+        await moodle.enrolUsers(toSuspend.map((courseid) => ({ roleid: input.roleId, userid: input.userId, courseid, timestart: 0, timeend: 0, suspend: true })), call);
         result.suspended.push(...toSuspend);
       }
       if (result.unenrolled.length > 0) {
-        await moodle.unenrolUsers(result.unenrolled.map((courseid) => ({ userid: input.userId, courseid })));
+        await moodle.unenrolUsers(result.unenrolled.map((courseid) => ({ userid: input.userId, courseid })), call);
       }
       return result;
     },

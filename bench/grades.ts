@@ -10,7 +10,8 @@ import { z } from 'zod';
 import { createActivities } from '../activities';
 import { loadConfig } from '../src/config/env';
 import { mappingSchema } from '../src/config/mapping-file';
-import { createErpnextClient, insertManyLimit, type ErpnextClient } from '../src/erpnext/client';
+import { createErpnextClient, type ErpnextClient } from '../src/erpnext/client';
+import { erpnextInsertManyLimit } from '../src/shared/batches';
 import { createMoodleClient, type MoodleClient } from '../src/moodle/client';
 import { demoAcademicYear, demoAssessmentCriteria, demoAssessmentGroup, demoGradingScale } from '../sandboxes/demo-data';
 import { startErpnextSandbox } from '../sandboxes/erpnext';
@@ -58,7 +59,7 @@ async function seedErpnext(erp: ErpnextClient): Promise<{ students: string[]; co
     last_name: 'Student',
     student_email_id: `bench.student.${i}@example.edu`,
   }));
-  for (const batch of chunks(newStudents, insertManyLimit)) students.push(...(await erp.insertMany(batch)));
+  for (const batch of chunks(newStudents, erpnextInsertManyLimit)) students.push(...(await erp.insertMany(batch)));
   const courses = Array.from({ length: courseCount }, (_, i) => `BENCH${String(i + 1).padStart(3, '0')}`);
   await erp.insertMany(courses.map((course_name) => ({ doctype: 'Course', course_name })));
   for (const [index, course] of courses.entries()) {

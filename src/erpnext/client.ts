@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { schemaOf, type DocOf } from './doctypes';
+import { erpnextInsertManyLimit } from '../shared/batches';
 import { ErpnextError, errorFromNetwork, errorFromResponse, errorFromUnexpectedBody } from './errors';
 
 /**
@@ -16,9 +16,37 @@ export interface ErpnextClientOptions {
   timeoutMs?: number;
 }
 
-/** Per-call options: an external signal (an activity's cancellation) aborts the request. */
+/**
+ * Per-call options. `signal` (an activity's cancellation) aborts the request in flight;
+ * `onProgress` runs after every answered request, so a caller paging or writing one document at
+ * a time can heartbeat.
+ */
 export interface CallOptions {
   signal?: AbortSignal;
+  onProgress?: () => void;
+}
+
+/**
+ * Any Frappe document: the fields every DocType has. Resource responses are
+ * `as_dict(no_nulls=True)`, so a null field is simply absent (the client drops nulls from list
+ * rows too, so schemas say `optional()` for "may be empty"). Loose: other fields pass through.
+ */
+export const frappeDocSchema = z.looseObject({
+  name: z.string(),
+  creation: z.string().optional(),
+  modified: z.string().optional(),
+  /** 0 draft, 1 submitted, 2 cancelled. */
+  docstatus: z.number().int().min(0).max(2).optional(),
+  doctype: z.string().optional(),
+});
+export type FrappeDoc = z.infer<typeof frappeDocSchema>;
+
+/** The fields that make a written document submitted in the same request, which is how Frappe submits over REST. */
+export const docstatusFor = (submit: boolean): { docstatus?: 1 } => (submit ? { docstatus: 1 } : {});
+
+/** Options of the calls that answer with a document: the schema it is parsed with (a resource module's). */
+export interface DocOptions<Doc> extends CallOptions {
+  schema?: z.ZodType<Doc>;
 }
 
 /** A filter: `[field, op, value]`, `[doctype, field, op, value]`, or the dict form `{field: value | [op, value]}`. */
@@ -48,9 +76,6 @@ export type ListRow = Record<string, unknown>;
 
 /** A stable order for paging: `creation` ties (same microsecond) are broken by `name`. */
 const defaultOrder = 'creation asc, name asc';
-
-/** Frappe's `frappe.client.insert_many` refuses more than this many documents per call. */
-export const insertManyLimit = 200;
 
 const resourceBodySchema = z.object({ data: z.unknown() });
 const methodBodySchema = z.looseObject({ message: z.unknown().optional() });
@@ -103,6 +128,7 @@ export function createErpnextClient(options: ErpnextClientOptions) {
       throw errorFromNetwork(what, err, timeout.aborted);
     }
     if (!response.ok) throw errorFromResponse(what, response.status, response.headers, text);
+    call?.onProgress?.();
     try {
       return { status: response.status, json: JSON.parse(text) };
     } catch {
@@ -121,9 +147,9 @@ export function createErpnextClient(options: ErpnextClientOptions) {
     return parse(`${method} ${path}`, status, resourceBodySchema, json).data;
   }
 
-  async function parseDoc<D extends string>(doctype: D, what: string, value: unknown): Promise<DocOf<D>> {
+  function parseDoc<Doc>(what: string, value: unknown, schema: z.ZodType<Doc> | undefined): Doc {
     const record = parse(what, 200, z.record(z.string(), z.unknown()), value);
-    return parse(what, 200, schemaOf(doctype), dropNullsDeep(record));
+    return parse(what, 200, schema ?? (frappeDocSchema as unknown as z.ZodType<Doc>), dropNullsDeep(record));
   }
 
   const listQuery = <Row>(params: ListParams<Row>) => ({
@@ -137,9 +163,9 @@ export function createErpnextClient(options: ErpnextClientOptions) {
 
   const client = {
     /** `GET /api/resource/{doctype}/{name}`: the document with its child tables. */
-    async getDoc<D extends string>(doctype: D, name: string, call?: CallOptions): Promise<DocOf<D>> {
+    async getDoc<Doc = FrappeDoc>(doctype: string, name: string, options: DocOptions<Doc> = {}): Promise<Doc> {
       const path = resourcePath(doctype, name);
-      return parseDoc(doctype, `GET ${path}`, await resource('GET', path, {}, call));
+      return parseDoc(`GET ${path}`, await resource('GET', path, {}, options), options.schema);
     },
 
     /**
@@ -176,9 +202,9 @@ export function createErpnextClient(options: ErpnextClientOptions) {
     },
 
     /** `POST /api/resource/{doctype}`: inserts one document (submits it too when it carries `docstatus: 1`). */
-    async insert<D extends string>(doctype: D, doc: Record<string, unknown>, call?: CallOptions): Promise<DocOf<D>> {
+    async insert<Doc = FrappeDoc>(doctype: string, doc: Record<string, unknown>, options: DocOptions<Doc> = {}): Promise<Doc> {
       const path = resourcePath(doctype);
-      return parseDoc(doctype, `POST ${path}`, await resource('POST', path, { body: doc }, call));
+      return parseDoc(`POST ${path}`, await resource('POST', path, { body: doc }, options), options.schema);
     },
 
     /**
@@ -187,8 +213,8 @@ export function createErpnextClient(options: ErpnextClientOptions) {
      * because split batches would no longer be all-or-nothing.
      */
     async insertMany(docs: (Record<string, unknown> & { doctype: string })[], call?: CallOptions): Promise<string[]> {
-      if (docs.length > insertManyLimit) {
-        throw new ErpnextError(`ERPNext insert_many takes at most ${insertManyLimit} documents, got ${docs.length}`, { kind: 'permanent', code: 'TooManyDocuments' });
+      if (docs.length > erpnextInsertManyLimit) {
+        throw new ErpnextError(`ERPNext insert_many takes at most ${erpnextInsertManyLimit} documents, got ${docs.length}`, { kind: 'permanent', code: 'TooManyDocuments' });
       }
       const message = await client.callMethod('frappe.client.insert_many', { docs }, 'POST', call);
       return parse('POST frappe.client.insert_many', 200, z.array(z.string()), message);
@@ -198,19 +224,14 @@ export function createErpnextClient(options: ErpnextClientOptions) {
      * `PUT /api/resource/{doctype}/{name}`: applies the patch and saves. Include the `modified`
      * value you read to get Frappe's optimistic lock (TimestampMismatchError, transient).
      */
-    async update<D extends string>(doctype: D, name: string, patch: Record<string, unknown>, call?: CallOptions): Promise<DocOf<D>> {
+    async update<Doc = FrappeDoc>(doctype: string, name: string, patch: Record<string, unknown>, options: DocOptions<Doc> = {}): Promise<Doc> {
       const path = resourcePath(doctype, name);
-      return parseDoc(doctype, `PUT ${path}`, await resource('PUT', path, { body: patch }, call));
-    },
-
-    /** Submits a draft: `PUT /api/resource/{doctype}/{name}` with `docstatus: 1`. */
-    async submit<D extends string>(doctype: D, name: string, call?: CallOptions): Promise<DocOf<D>> {
-      return client.update(doctype, name, { docstatus: 1 }, call);
+      return parseDoc(`PUT ${path}`, await resource('PUT', path, { body: patch }, options), options.schema);
     },
 
     /** Cancels a submitted document: `PUT /api/resource/{doctype}/{name}` with `docstatus: 2`. */
-    async cancel<D extends string>(doctype: D, name: string, call?: CallOptions): Promise<DocOf<D>> {
-      return client.update(doctype, name, { docstatus: 2 }, call);
+    async cancel<Doc = FrappeDoc>(doctype: string, name: string, options: DocOptions<Doc> = {}): Promise<Doc> {
+      return client.update(doctype, name, { docstatus: 2 }, options);
     },
 
     /** `DELETE /api/resource/{doctype}/{name}` (202 `{"data":"ok"}`). */

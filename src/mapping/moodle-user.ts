@@ -1,20 +1,6 @@
-import { z } from 'zod';
 import type { Mapping } from '../config/mapping-file';
-
-/** The ERPNext Student fields the lifecycle reads (Education `Student` DocType, see erpnext.md §4). */
-export const studentFields = z.looseObject({
-  name: z.string().min(1),
-  first_name: z.string().min(1),
-  middle_name: z.string().nullish(),
-  last_name: z.string().nullish(),
-  student_email_id: z.string().min(1),
-  student_mobile_number: z.string().nullish(),
-  address_line_1: z.string().nullish(),
-  address_line_2: z.string().nullish(),
-  city: z.string().nullish(),
-  enabled: z.union([z.literal(0), z.literal(1)]).optional(),
-});
-export type StudentFields = z.infer<typeof studentFields>;
+import type { Student } from '../erpnext/resources/students';
+import type { NewMoodleUser } from '../moodle/client';
 
 /**
  * What the Moodle user of a student should look like: the fields ERPNext owns. Custom profile
@@ -42,7 +28,7 @@ export function isPlaceholderEmail(email: string): boolean {
 }
 
 /** Moodle rejects rather than normalises usernames: lower-case, only a-z 0-9 . - _ @ (moodle.md §6.2). */
-export function moodleUsername(student: StudentFields, strategy: Mapping['moodle']['usernameStrategy']): string {
+export function moodleUsername(student: Student, strategy: Mapping['moodle']['usernameStrategy']): string {
   const source = strategy === 'email' ? student.student_email_id.trim() : student.name;
   return source.toLowerCase().replace(/[^a-z0-9.\-_@]/g, '-');
 }
@@ -53,7 +39,7 @@ function text(value: unknown): string {
 }
 
 /** Maps a Student onto the Moodle user it owns (names, contact, address, mapped custom fields). */
-export function desiredMoodleUser(student: StudentFields, mapping: Pick<Mapping, 'moodle' | 'customFields'>): DesiredMoodleUser {
+export function desiredMoodleUser(student: Student, mapping: Pick<Mapping, 'moodle' | 'customFields'>): DesiredMoodleUser {
   // Moodle requires a non-blank lastname; ERPNext does not.
   const lastname = [student.middle_name, student.last_name].map(text).filter(Boolean).join(' ') || '-';
   const customfields: Record<string, string> = {};
@@ -70,5 +56,27 @@ export function desiredMoodleUser(student: StudentFields, mapping: Pick<Mapping,
     address: [student.address_line_1, student.address_line_2].map(text).filter(Boolean).join(', '),
     city: text(student.city),
     customfields,
+  };
+}
+
+/** Custom profile fields as `core_user_*_users` take them: a list of shortname (`type`) and value. */
+export function moodleCustomFields(customfields: Record<string, string>): { type: string; value: string }[] {
+  return Object.entries(customfields).map(([type, value]) => ({ type, value }));
+}
+
+/** The `core_user_create_users` entry of a new student account: Moodle generates the password and mails it. */
+export function newMoodleUser(desired: DesiredMoodleUser, auth: string): NewMoodleUser {
+  return {
+    username: desired.username,
+    createpassword: true,
+    auth,
+    idnumber: desired.idnumber,
+    firstname: desired.firstname,
+    lastname: desired.lastname,
+    email: desired.email,
+    phone1: desired.phone1,
+    address: desired.address,
+    city: desired.city,
+    customfields: moodleCustomFields(desired.customfields),
   };
 }

@@ -1,4 +1,5 @@
-import { isPlaceholderEmail, type DesiredMoodleUser } from './moodle-user';
+import type { MoodleUserUpdate } from '../moodle/client';
+import { isPlaceholderEmail, moodleCustomFields, type DesiredMoodleUser } from './moodle-user';
 
 /** The profile fields syncProfile pushes; username and idnumber are identity, never synced. */
 export const syncedProfileFields = ['firstname', 'lastname', 'email', 'phone1', 'address', 'city'] as const;
@@ -49,4 +50,10 @@ export function profileChanges(desired: DesiredMoodleUser, current: CurrentMoodl
 
 export function hasChanges(changes: ProfileChanges): boolean {
   return Object.keys(changes.fields).length > 0 || Object.keys(changes.customfields).length > 0;
+}
+
+/** The `core_user_update_users` entry that writes the changes (custom fields only when some changed). */
+export function moodleProfileUpdate(userId: number, changes: ProfileChanges): MoodleUserUpdate {
+  const customfields = moodleCustomFields(changes.customfields);
+  return { id: userId, ...changes.fields, ...(customfields.length > 0 ? { customfields } : {}) };
 }

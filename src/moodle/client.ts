@@ -3,7 +3,6 @@ import { fieldCount, type RestValue } from './rest-encoding';
 import { createMoodleTransport, type CallOptions } from './rest-transport';
 import {
   attendanceSessionSchema,
-  completionStatusSchema,
   courseSectionSchema,
   coursesByFieldSchema,
   createdUserSchema,
@@ -11,7 +10,6 @@ import {
   getUsersResultSchema,
   gradeItemsResultSchema,
   moodleUserSchema,
-  siteInfoSchema,
   updateUsersResultSchema,
   userCourseSchema,
   type MoodleWarning,
@@ -117,9 +115,6 @@ export function createMoodleClient(options: MoodleClientOptions) {
   const fixedFields = 4;
 
   return {
-    /** `core_webservice_get_site_info`: site, release and the functions this token may call. */
-    getSiteInfo: (callOptions?: CallOptions) => call('core_webservice_get_site_info', {}, siteInfoSchema, callOptions),
-
     /**
      * `core_user_get_users_by_field`: exact match (email is case-sensitive on PostgreSQL), no
      * deleted filter, missing values silently omitted, results ordered by id.
@@ -201,14 +196,6 @@ export function createMoodleClient(options: MoodleClientOptions) {
     /** `mod_attendance_get_sessions`: every session of one attendance instance with its log. */
     getAttendanceSessions: (attendanceid: number, callOptions?: CallOptions) =>
       call('mod_attendance_get_sessions', { attendanceid }, z.array(attendanceSessionSchema), callOptions),
-
-    /** `mod_attendance_get_session`: one session with statuses, users and `attendance_log`. */
-    getAttendanceSession: (sessionid: number, callOptions?: CallOptions) =>
-      call('mod_attendance_get_session', { sessionid }, attendanceSessionSchema, callOptions),
-
-    /** `core_completion_get_course_completion_status`. */
-    getCourseCompletionStatus: (courseid: number, userid: number, callOptions?: CallOptions) =>
-      call('core_completion_get_course_completion_status', { courseid, userid }, completionStatusSchema, callOptions),
   };
 }
 

@@ -15,6 +15,8 @@ export interface MoodleTransportOptions {
 export interface CallOptions {
   /** Cancels the request, e.g. an activity's cancellation signal. */
   signal?: AbortSignal;
+  /** Runs after every answered request, so a caller sending one batch in several requests can heartbeat. */
+  onProgress?: () => void;
 }
 
 export type MoodleCall = <T extends z.ZodType>(wsfunction: string, args: Record<string, RestValue>, schema: T, options?: CallOptions) => Promise<z.infer<T>>;
@@ -49,8 +51,11 @@ export function createMoodleTransport(options: MoodleTransportOptions): MoodleCa
       });
       text = await response.text();
     } catch (error) {
+      // The caller's own cancellation is not a Moodle failure: let it surface as the abort it is.
+      if (callOptions?.signal?.aborted) throw callOptions.signal.reason;
       throw moodleNetworkError(wsfunction, error, timeout.aborted);
     }
+    callOptions?.onProgress?.();
 
     if (!response.ok) throw moodleHttpError(response.status, wsfunction, parseRetryAfter(response.headers.get('retry-after')));
 

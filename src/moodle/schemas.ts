@@ -20,18 +20,6 @@ export const warningSchema = z.object({
 });
 export type MoodleWarning = z.infer<typeof warningSchema>;
 
-export const siteInfoSchema = z.object({
-  sitename: z.string(),
-  username: z.string(),
-  userid: z.number(),
-  siteurl: z.string(),
-  release: z.string(),
-  version: z.string(),
-  userissiteadmin: z.boolean().optional(),
-  functions: z.array(z.object({ name: z.string(), version: z.string() })),
-});
-export type SiteInfo = z.infer<typeof siteInfoSchema>;
-
 const customFieldSchema = z.object({ type: z.string(), value: z.string().nullable(), name: z.string().optional(), shortname: z.string().optional() });
 
 export const moodleUserSchema = z.object({
@@ -198,12 +186,3 @@ export const attendanceSessionSchema = z.object({
   users: z.array(z.object({ id: z.number(), firstname: z.string(), lastname: z.string() })),
 });
 export type AttendanceSession = z.infer<typeof attendanceSessionSchema>;
-
-export const completionStatusSchema = z.object({
-  completionstatus: z.object({
-    completed: z.boolean(),
-    aggregation: z.number(),
-    completions: z.array(z.object({ type: z.number(), title: z.string(), status: z.string(), complete: z.boolean(), timecompleted: z.number().nullable() })),
-  }),
-  warnings: z.array(warningSchema),
-});

@@ -1,5 +1,6 @@
 import { createErpnextClient, type ErpnextClient } from '../../src/erpnext/client';
-import { studentSchema } from '../../src/erpnext/doctypes';
+import { programSchema } from '../../src/erpnext/resources/programs';
+import { studentSchema } from '../../src/erpnext/resources/students';
 import { startErpnextSandbox, type ErpnextSandbox } from '../../sandboxes/erpnext';
 import { demoStudents } from '../../sandboxes/demo-data';
 
@@ -16,15 +17,15 @@ afterAll(() => sandbox.close());
 const newStudent = (n: number) => ({ first_name: `Test${n}`, last_name: 'Student', student_email_id: `test${n}@contract.example` });
 
 describe('reads', () => {
-  it('getDoc returns the typed document without null fields, child tables included', async () => {
-    const student = await erp.getDoc('Student', demoStudents[0].name);
+  it('getDoc returns the document parsed with the given schema, without null fields, child tables included', async () => {
+    const student = await erp.getDoc('Student', demoStudents[0].name, { schema: studentSchema });
     expect(student).toMatchObject({ name: 'EDU-STU-2026-00001', first_name: 'Amelia', student_email_id: demoStudents[0].email, docstatus: 0, doctype: 'Student' });
     expect(Object.values(student)).not.toContain(null);
     expect('middle_name' in student).toBe(false);
 
-    const program = await erp.getDoc('Program', 'BSc Nursing');
-    expect(program.courses?.map((c) => c.course)).toEqual(['NUR101', 'NUR102', 'NUR103', 'NUR110']);
-    expect(program.courses?.[0]).toMatchObject({ parent: 'BSc Nursing', parentfield: 'courses', parenttype: 'Program', idx: 1 });
+    const program = await erp.getDoc('Program', 'BSc Nursing', { schema: programSchema });
+    expect(program.courses.map((c) => c.course)).toEqual(['NUR101', 'NUR102', 'NUR103', 'NUR110']);
+    expect(program.courses[0]).toMatchObject({ parent: 'BSc Nursing', parentfield: 'courses', parenttype: 'Program', idx: 1 });
   });
 
   it('getList applies fields, list and dict filters, or_filters, ordering and paging', async () => {
@@ -77,7 +78,8 @@ describe('iterate', () => {
       await fetch(`${paging.url}/__sandbox/requests`, { method: 'DELETE' });
 
       const names: string[] = [];
-      for await (const row of client.iterate('Student', { fields: ['name', 'student_email_id'], pageSize: 250 })) names.push(String(row.name));
+      let answered = 0;
+      for await (const row of client.iterate('Student', { fields: ['name', 'student_email_id'], pageSize: 250 }, { onProgress: () => answered++ })) names.push(String(row.name));
 
       expect(names).toHaveLength(1237);
       expect(new Set(names).size).toBe(1237);
@@ -85,6 +87,7 @@ describe('iterate', () => {
       expect(names[1236]).toMatch(/-01237$/);
       const counts = (await (await fetch(`${paging.url}/__sandbox/requests`)).json()) as Record<string, number>;
       expect(counts['GET Student']).toBe(5);
+      expect(answered).toBe(5);
     } finally {
       await paging.close();
     }
@@ -115,7 +118,7 @@ describe('writes', () => {
     await expect(erp.update('Student', student.name, { city: 'York', modified: student.modified })).rejects.toMatchObject({ kind: 'transient', code: 'TimestampMismatchError', status: 417 });
   });
 
-  it('submit and cancel move a document through docstatus 1 and 2', async () => {
+  it('update with docstatus 1 submits, and cancel moves a document to docstatus 2', async () => {
     const plan = await erp.getDoc('Assessment Plan', 'EDU-ASP-2026-00001');
     const result = await erp.insert('Assessment Result', {
       assessment_plan: plan.name,
@@ -123,7 +126,7 @@ describe('writes', () => {
       details: [{ assessment_criteria: 'Course Total', score: 71 }],
     });
     expect(result).toMatchObject({ docstatus: 0, grade: 'A', total_score: 71, maximum_score: 100, course: 'CS101' });
-    expect((await erp.submit('Assessment Result', result.name)).docstatus).toBe(1);
+    expect((await erp.update('Assessment Result', result.name, { docstatus: 1 })).docstatus).toBe(1);
     expect((await erp.cancel('Assessment Result', result.name)).docstatus).toBe(2);
   });
 

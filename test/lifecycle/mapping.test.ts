@@ -2,11 +2,13 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { mappingSchema, parseMapping } from '../../src/config/mapping-file';
 import { lifecyclePolicy } from '../../src/mapping/lifecycle-policy';
-import { desiredMoodleUser, isPlaceholderEmail, moodleUsername, studentFields } from '../../src/mapping/moodle-user';
-import { hasChanges, profileChanges } from '../../src/mapping/profile-changes';
+import { studentSchema } from '../../src/erpnext/resources/students';
+import { desiredMoodleUser, isPlaceholderEmail, moodleUsername, newMoodleUser } from '../../src/mapping/moodle-user';
+import { hasChanges, moodleProfileUpdate, profileChanges } from '../../src/mapping/profile-changes';
 import { programCourseIdnumbers } from '../../src/mapping/program-courses';
 
-const student = studentFields.parse({
+// As the client hands it over: Frappe's nulls already dropped.
+const student = studentSchema.parse({
   name: 'EDU-STU-2026-00007',
   first_name: 'Mia',
   middle_name: 'Rose',
@@ -14,7 +16,6 @@ const student = studentFields.parse({
   student_email_id: ' Mia.Wilson7@Students.cbu.example ',
   student_mobile_number: '+44 7700 900142',
   address_line_1: '93 Church Lane',
-  address_line_2: null,
   city: 'Leeds',
   custom_student_type: 'Full-time',
 });
@@ -41,7 +42,24 @@ describe('Student → Moodle user', () => {
   });
 
   it('never leaves lastname blank (Moodle requires it)', () => {
-    expect(desiredMoodleUser({ ...student, middle_name: null, last_name: undefined }, mappingSchema.parse({})).lastname).toBe('-');
+    expect(desiredMoodleUser({ ...student, middle_name: '  ', last_name: undefined }, mappingSchema.parse({})).lastname).toBe('-');
+  });
+
+  it('becomes a core_user_create_users entry with a mailed, generated password and the configured auth', () => {
+    const desired = desiredMoodleUser(student, mappingSchema.parse({ customFields: { custom_student_type: 'studenttype' } }));
+    expect(newMoodleUser(desired, 'oauth2')).toEqual({
+      username: 'edu-stu-2026-00007',
+      createpassword: true,
+      auth: 'oauth2',
+      idnumber: 'EDU-STU-2026-00007',
+      firstname: 'Mia',
+      lastname: 'Rose Wilson',
+      email: 'Mia.Wilson7@Students.cbu.example',
+      phone1: '+44 7700 900142',
+      address: '93 Church Lane',
+      city: 'Leeds',
+      customfields: [{ type: 'studenttype', value: 'Full-time' }],
+    });
   });
 
   it('recognises placeholder addresses on the reserved .invalid domain', () => {
@@ -83,6 +101,12 @@ describe('profile changes', () => {
     expect(profileChanges({ ...desired, phone1: '' }, shown, null).fields).toEqual({ address: '93 Church Lane' });
   });
 
+  it('becomes one core_user_update_users entry, custom fields as type/value pairs and only when some changed', () => {
+    const changes = profileChanges(desired, { ...current, city: 'York', customfields: {} }, null);
+    expect(moodleProfileUpdate(42, changes)).toEqual({ id: 42, city: 'Leeds', customfields: [{ type: 'studenttype', value: 'Full-time' }] });
+    expect(moodleProfileUpdate(42, profileChanges(desired, { ...current, city: 'York' }, null))).toEqual({ id: 42, city: 'Leeds' });
+  });
+
   it('never pushes a placeholder email', () => {
     const placeholder = { ...desired, email: 'edu-stu-2026-00050@no-email.cbu.invalid' };
     expect(profileChanges(placeholder, current, null).fields).toEqual({});
@@ -118,7 +142,7 @@ describe('mapping file', () => {
     expect(() => parseMapping('moodle: [unclosed')).toThrow(/not valid YAML or JSON/);
   });
 
-  it('rejects a conflict timeout that is not a duration', () => {
-    expect(() => lifecyclePolicy(parseMapping('conflictTimeout: soon\n'))).toThrow(/Invalid duration/);
+  it('rejects a conflict timeout that is not a duration when the file is loaded', () => {
+    expect(() => parseMapping('conflictTimeout: soon\n')).toThrow(/expected a whole number with a unit[^]*→ at conflictTimeout/);
   });
 });

@@ -1,10 +1,18 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
 import { createMoodleActivities, type MoodleActivities } from '../../activities/moodle';
 import { createMoodleClient, type MoodleClient } from '../../src/moodle/client';
 import { demoStudents } from '../../sandboxes/demo-data';
 import { startMoodleSandbox, type MoodleSandbox } from '../../sandboxes/moodle';
 
 /** The lifecycle's Moodle activities against the protocol-faithful sandbox, seeded with the demo institution. */
+
+/** Each activity runs in an activity context of its own, as a worker would run it (they pass its cancellation to the client). */
+function inActivityContext(set: MoodleActivities): MoodleActivities {
+  const run = (fn: (...args: never[]) => Promise<unknown>) => (...args: never[]) => new MockActivityEnvironment().run(fn, ...args);
+  return Object.fromEntries(Object.entries(set).map(([name, fn]) => [name, run(fn)])) as unknown as MoodleActivities;
+}
+
 let sandbox: MoodleSandbox;
 let client: MoodleClient;
 let activities: MoodleActivities;
@@ -12,7 +20,7 @@ let activities: MoodleActivities;
 beforeEach(async () => {
   sandbox = await startMoodleSandbox({ seed: 'demo' });
   client = createMoodleClient({ url: sandbox.url, token: 'dev-moodle-token' });
-  activities = createMoodleActivities(client);
+  activities = inActivityContext(createMoodleActivities(client, { auth: 'manual' }));
 });
 afterEach(async () => sandbox.close());
 
@@ -30,7 +38,6 @@ const desired = (s: (typeof demoStudents)[number]) => ({
   address: s.address.line1,
   city: s.address.city,
   customfields: {},
-  auth: 'manual',
 });
 
 describe('moodleFindStudentAccounts', () => {

@@ -44,7 +44,6 @@ function student(id: string): StudentForMoodle {
       address: '',
       city: 'York',
       customfields: {},
-      auth: 'manual',
     },
   };
 }

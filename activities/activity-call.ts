@@ -1,0 +1,12 @@
+import { Context } from '@temporalio/activity';
+
+/**
+ * Client call options of the running activity: its cancellation signal aborts the request in
+ * flight, and every answered request heartbeats. Temporal delivers a cancellation only in a
+ * heartbeat's response, so an activity that pages or writes one document at a time learns of it
+ * between two requests (the SDK throttles the heartbeats it actually sends).
+ */
+export function activityCall(): { signal: AbortSignal; onProgress: () => void } {
+  const context = Context.current();
+  return { signal: context.cancellationSignal, onProgress: () => context.heartbeat() };
+}

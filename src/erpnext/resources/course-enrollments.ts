@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { columns } from '../columns';
+import type { CallOptions, ErpnextClient } from '../client';
+
+/** Education's `Course Enrollment`: one course of a Student, usually made by its Program Enrollment. */
+export const courseEnrollmentSchema = z.looseObject({
+  name: z.string(),
+  student: z.string(),
+  course: z.string(),
+  program_enrollment: z.string().optional(),
+});
+export type CourseEnrollment = z.infer<typeof courseEnrollmentSchema>;
+
+const row = columns(courseEnrollmentSchema);
+
+/** DocType `Course Enrollment`. */
+export function createCourseEnrollments(erp: ErpnextClient) {
+  return {
+    /** The enrollment, or undefined when it is gone: a list read, so a deleted document is an empty answer rather than an error to tell apart. */
+    async find(name: string, call?: CallOptions): Promise<CourseEnrollment | undefined> {
+      const [doc] = await erp.getList('Course Enrollment', { ...row, filters: [['name', '=', name]], limitPageLength: 1 }, call);
+      return doc;
+    },
+  };
+}
