@@ -61,12 +61,14 @@ export const secondSetRoleAdditions: readonly string[] = [
 ];
 
 /**
- * The role the product documents for its integration user: the captured role plus what its
- * syncs need beyond it. mod_attendance's reads need manage, take or change attendances, not
- * only `mod/attendance:view` (issue 9, from mod_attendance's externallib.php); messaging a
- * student the web-service user shares no course with needs `moodle/site:messageanyuser` (273/274).
+ * The role the product documents for its integration user: the captured role of both capture sets
+ * (the second set's additions are what roster provisioning calls need: categories, course
+ * duplication, groups, activity completion) plus what the syncs need beyond it. mod_attendance's
+ * reads need manage, take or change attendances, not only `mod/attendance:view` (issue 9, from
+ * mod_attendance's externallib.php). Allow-assign of roles 3, 4 and 5 is part of the same set-up
+ * (seeds/site.ts).
  */
-export const integrationRoleCapabilities: readonly string[] = [...firstSetRoleCapabilities, 'mod/attendance:takeattendances', 'moodle/site:messageanyuser'];
+export const integrationRoleCapabilities: readonly string[] = [...firstSetRoleCapabilities, ...secondSetRoleAdditions, 'mod/attendance:takeattendances'];
 
 /** Allowed to every logged-in user by the default Authenticated user role; relevant to the modelled functions only. */
 export const authenticatedUserCapabilities: readonly string[] = ['moodle/site:sendmessage'];
