@@ -1,19 +1,16 @@
 import { defineQuery, executeChild } from '@temporalio/workflow';
 import type { ErpnextAttendanceStatus } from '../src/mapping/attendance';
-import { selectCourses } from '../src/mapping/mapped-courses';
-import { runCourseSync, type CourseSync, type CourseSyncProgress, type CourseTask } from './course-sync/driver';
+import type { MappedCourse } from '../src/mapping/mapped-courses';
+import { runCourseSync, type CourseSync, type CourseSyncProgress, type CourseSyncSettings, type CourseTask } from './course-sync/driver';
 import { addCourse, type SyncReport } from './course-sync/sync-report';
-import { erpnext, moodle } from './sync-activities';
-import { emptyAttendanceReport, syncCourseAttendance, type CourseAttendanceReport } from './sync-course-attendance';
+import { erpnext } from './sync-activities';
+import { emptyCourseAttendanceReport, syncCourseAttendance, type CourseAttendanceReport } from './sync-course-attendance';
 
-export interface AttendanceSyncSettings {
+export interface AttendanceSyncSettings extends CourseSyncSettings {
   statusMap: Record<string, ErpnextAttendanceStatus>;
   /** Institution timezone: a session's date is its local calendar day. */
   timeZone: string;
   submit: boolean;
-  courses: Record<string, string>;
-  parallelism: number;
-  coursesPerRun: number;
 }
 
 export interface AttendanceCourseTask extends CourseTask {
@@ -31,16 +28,14 @@ export interface SyncAttendanceInput {
 
 export const attendanceProgressQuery = defineQuery<CourseSyncProgress<CourseAttendanceReport>>('attendanceProgress');
 
-/** The course-based Student Group of every mapped course, starting at its watermark. */
-async function planCourses(input: SyncAttendanceInput, report: AttendanceReport): Promise<AttendanceCourseTask[]> {
-  const { mapped, unmapped } = selectCourses(await moodle.moodleListCourses(), input.settings.courses, input.course);
+/** The course-based Student Group of every mapped course, starting at its watermark; a course without one is reported. */
+async function planCourses(input: SyncAttendanceInput, mapped: MappedCourse[], report: AttendanceReport): Promise<AttendanceCourseTask[]> {
   const groups = await erpnext.erpnextFindCourseGroups(mapped.map((course) => course.erpnextCourse));
-  for (const gap of unmapped) addCourse(report, emptyAttendanceReport(gap.course, 'unmapped', { reason: gap.reason }));
   const tasks: AttendanceCourseTask[] = [];
   for (const course of mapped) {
     const studentGroup = groups[course.erpnextCourse];
     if (studentGroup === undefined) {
-      addCourse(report, emptyAttendanceReport(course.moodleIdnumber, 'unmapped', { reason: `no enabled Course-based Student Group for ERPNext Course ${course.erpnextCourse}` }));
+      addCourse(report, emptyCourseAttendanceReport(course.moodleIdnumber, 'unmapped', { reason: `no enabled Course-based Student Group for ERPNext Course ${course.erpnextCourse}` }));
       continue;
     }
     tasks.push({ course, studentGroup, since: input.course === undefined ? (report.watermarks[course.moodleIdnumber] ?? 0) : 0 });
@@ -56,7 +51,8 @@ const attendanceSync: CourseSync<SyncAttendanceInput, AttendanceCourseTask, Cour
       workflowId,
       args: [{ course: task.course, studentGroup: task.studentGroup, since: task.since, statusMap: input.settings.statusMap, timeZone: input.settings.timeZone, submit: input.settings.submit }],
     }),
-  failedCourse: (task, reason) => emptyAttendanceReport(task.course.moodleIdnumber, 'failed', { studentGroup: task.studentGroup, reason }),
+  unmappedCourse: (course, reason) => emptyCourseAttendanceReport(course, 'unmapped', { reason }),
+  failedCourse: (task, reason) => emptyCourseAttendanceReport(task.course.moodleIdnumber, 'failed', { studentGroup: task.studentGroup, reason }),
   // A run restricted to one course still reads that course in full, so it may move its watermark.
   movesWatermarks: () => true,
 };

@@ -26,14 +26,14 @@ export interface CourseAttendanceReport {
   skippedMarks: SkippedMark[];
 }
 
-export function emptyAttendanceReport(course: string, status: CourseAttendanceReport['status'], extra: Partial<CourseAttendanceReport> = {}): CourseAttendanceReport {
+export function emptyCourseAttendanceReport(course: string, status: CourseAttendanceReport['status'], extra: Partial<CourseAttendanceReport> = {}): CourseAttendanceReport {
   return { course, status, sessions: 0, created: 0, updated: 0, unchanged: 0, skipped: {}, skippedMarks: [], ...extra };
 }
 
 /** One course: Moodle sessions taken since the watermark → Student Attendance of the course's group, differences only. */
 export async function syncCourseAttendance(input: SyncCourseAttendanceInput): Promise<{ report: CourseAttendanceReport; watermark: number }> {
   const read = await moodle.moodleReadAttendance({ courseId: input.course.moodleCourseId, since: input.since });
-  const report = emptyAttendanceReport(input.course.moodleIdnumber, 'synced', { studentGroup: input.studentGroup, sessions: read.sessions });
+  const report = emptyCourseAttendanceReport(input.course.moodleIdnumber, 'synced', { studentGroup: input.studentGroup, sessions: read.sessions });
   if (read.marks.length === 0) return { report, watermark: read.watermark };
 
   const activeStudents = await erpnext.erpnextActiveGroupStudents(input.studentGroup);

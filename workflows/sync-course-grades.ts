@@ -32,7 +32,7 @@ export interface SyncCourseGradesResult {
   watermark: number;
 }
 
-export function emptyCourseReport(course: string, status: CourseGradesReport['status'], extra: Partial<CourseGradesReport> = {}): CourseGradesReport {
+export function emptyCourseGradesReport(course: string, status: CourseGradesReport['status'], extra: Partial<CourseGradesReport> = {}): CourseGradesReport {
   return { course, status, created: 0, updated: 0, unchanged: 0, skipped: {}, skippedGrades: [], ...extra };
 }
 
@@ -44,7 +44,7 @@ export async function syncCourseGrades(input: SyncCourseGradesInput): Promise<Sy
   const { course, plan } = input;
   const read = await moodle.moodleReadCourseTotals({ courseId: course.moodleCourseId, since: input.since });
   const totals = input.student === undefined ? read.changed : read.changed.filter((total) => total.studentId === input.student);
-  const report = emptyCourseReport(course.moodleIdnumber, 'synced', { plan });
+  const report = emptyCourseGradesReport(course.moodleIdnumber, 'synced', { plan });
   if (totals.length === 0) return { report, watermark: read.watermark };
 
   const context = await erpnext.erpnextLoadAssessmentPlan(plan);

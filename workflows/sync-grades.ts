@@ -1,20 +1,15 @@
 import { defineQuery, executeChild } from '@temporalio/workflow';
-import { selectCourses, type UnmappedCourse } from '../src/mapping/mapped-courses';
-import { runCourseSync, type CourseSync, type CourseSyncProgress, type CourseTask } from './course-sync/driver';
+import type { MappedCourse } from '../src/mapping/mapped-courses';
+import { runCourseSync, type CourseSync, type CourseSyncProgress, type CourseSyncSettings, type CourseTask } from './course-sync/driver';
 import { addCourse, type SyncReport } from './course-sync/sync-report';
-import { erpnext, moodle } from './sync-activities';
-import { emptyCourseReport, syncCourseGrades, type CourseGradesReport } from './sync-course-grades';
+import { erpnext } from './sync-activities';
+import { emptyCourseGradesReport, syncCourseGrades, type CourseGradesReport } from './sync-course-grades';
 
 /** The mapping-file settings a run needs; config reaches workflows only as input. */
-export interface GradeSyncSettings {
+export interface GradeSyncSettings extends CourseSyncSettings {
   submitResults: boolean;
   /** Moodle course idnumber → Assessment Plan, overriding the lookup in ERPNext. */
   plans: Record<string, string>;
-  /** ERPNext Course → Moodle course idnumber where they differ. */
-  courses: Record<string, string>;
-  parallelism: number;
-  /** Courses one run handles before continuing as new, so history stays bounded whatever the server suggests. */
-  coursesPerRun: number;
 }
 
 export interface GradesCourseTask extends CourseTask {
@@ -38,26 +33,20 @@ export interface SyncGradesInput {
 
 export const gradesProgressQuery = defineQuery<GradesProgress>('gradesProgress');
 
-/**
- * The plan of every mapped course, starting at its watermark. Courses Moodle has but ERPNext
- * cannot place are reported.
- */
-async function planCourses(input: SyncGradesInput, report: GradesReport): Promise<GradesCourseTask[]> {
-  const { mapped, unmapped } = selectCourses(await moodle.moodleListCourses(), input.settings.courses, input.course);
+/** The Assessment Plan of every mapped course, starting at its watermark; a course without one is reported. */
+async function planCourses(input: SyncGradesInput, mapped: MappedCourse[], report: GradesReport): Promise<GradesCourseTask[]> {
   const found = await erpnext.erpnextFindAssessmentPlans(mapped.map((course) => course.erpnextCourse));
-  const gaps: UnmappedCourse[] = [...unmapped];
   const tasks: GradesCourseTask[] = [];
   // A filtered run re-reads its scope in full: an operator asking for it wants it checked, not skipped by the watermark.
   const incremental = input.course === undefined && input.student === undefined;
   for (const course of mapped) {
     const plan = input.settings.plans[course.moodleIdnumber] ?? found[course.erpnextCourse];
     if (plan === undefined) {
-      gaps.push({ course: course.moodleIdnumber, reason: `no submitted Assessment Plan for ERPNext Course ${course.erpnextCourse}` });
+      addCourse(report, emptyCourseGradesReport(course.moodleIdnumber, 'unmapped', { reason: `no submitted Assessment Plan for ERPNext Course ${course.erpnextCourse}` }));
       continue;
     }
     tasks.push({ course, plan, since: incremental ? (report.watermarks[course.moodleIdnumber] ?? 0) : 0 });
   }
-  for (const gap of gaps) addCourse(report, emptyCourseReport(gap.course, 'unmapped', { reason: gap.reason }));
   return tasks;
 }
 
@@ -69,7 +58,8 @@ const gradeSync: CourseSync<SyncGradesInput, GradesCourseTask, CourseGradesRepor
       workflowId,
       args: [{ course: task.course, plan: task.plan, since: task.since, student: input.student, submitResults: input.settings.submitResults }],
     }),
-  failedCourse: (task, reason) => emptyCourseReport(task.course.moodleIdnumber, 'failed', { plan: task.plan, reason }),
+  unmappedCourse: (course, reason) => emptyCourseGradesReport(course, 'unmapped', { reason }),
+  failedCourse: (task, reason) => emptyCourseGradesReport(task.course.moodleIdnumber, 'failed', { plan: task.plan, reason }),
   // A run restricted to one student saw only part of the course, so it cannot move the watermark.
   movesWatermarks: (input) => input.student === undefined,
 };

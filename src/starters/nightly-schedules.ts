@@ -3,7 +3,7 @@ import type { syncAttendance } from '../../workflows/sync-attendance';
 import type { syncGrades } from '../../workflows/sync-grades';
 import type { Mapping } from '../config/mapping-file';
 import { SyncKind } from '../shared/search-attributes';
-import { syncKinds } from '../shared/sync-kinds';
+import { syncKinds, type SyncKindValue } from '../shared/sync-kinds';
 import { taskQueues } from '../shared/task-queues';
 import { workflowIds } from '../shared/workflow-ids';
 import { attendanceSyncSettings, gradeSyncSettings } from './sync-settings';
@@ -23,38 +23,43 @@ export const scheduleIds = { grades: 'grades-nightly', attendance: 'attendance-n
  */
 const overlap = 'SKIP' as const;
 
+/** One sync's Schedule: its mapping-file timing, and the start of the workflow it runs. */
+function nightlySchedule(
+  scheduleId: string,
+  timing: Mapping['grades']['schedule'],
+  start: { workflowType: string; workflowId: string; args: unknown[]; kind: SyncKindValue },
+): ScheduleOptions {
+  return {
+    scheduleId,
+    spec: { cronExpressions: [timing.cron], timezone: timing.timezone },
+    action: {
+      type: 'startWorkflow',
+      workflowType: start.workflowType,
+      workflowId: start.workflowId,
+      taskQueue: taskQueues.workflows,
+      args: start.args,
+      typedSearchAttributes: [{ key: SyncKind, value: start.kind }],
+    },
+    policies: { overlap, catchupWindow: timing.catchupWindow },
+  };
+}
+
 /** The Schedules for the nightly syncs, from the mapping file (cron, timezone, catch-up window, settings). */
 export function scheduleDefinitions(mapping: Mapping): ScheduleOptions[] {
-  const grades = mapping.grades.schedule;
-  const attendance = mapping.attendance.schedule;
   return [
-    {
-      scheduleId: scheduleIds.grades,
-      spec: { cronExpressions: [grades.cron], timezone: grades.timezone },
-      // The server appends the scheduled time: runs are `grades:nightly-2026-11-26T02:00:00Z`.
-      action: {
-        type: 'startWorkflow',
-        workflowType: 'syncGrades',
-        workflowId: workflowIds.grades('nightly'),
-        taskQueue: taskQueues.workflows,
-        args: [{ settings: gradeSyncSettings(mapping) }] satisfies Parameters<typeof syncGrades>,
-        typedSearchAttributes: [{ key: SyncKind, value: syncKinds.grades }],
-      },
-      policies: { overlap, catchupWindow: grades.catchupWindow },
-    },
-    {
-      scheduleId: scheduleIds.attendance,
-      spec: { cronExpressions: [attendance.cron], timezone: attendance.timezone },
-      action: {
-        type: 'startWorkflow',
-        workflowType: 'syncAttendance',
-        workflowId: workflowIds.attendance('nightly'),
-        taskQueue: taskQueues.workflows,
-        args: [{ settings: attendanceSyncSettings(mapping) }] satisfies Parameters<typeof syncAttendance>,
-        typedSearchAttributes: [{ key: SyncKind, value: syncKinds.attendance }],
-      },
-      policies: { overlap, catchupWindow: attendance.catchupWindow },
-    },
+    // The server appends the scheduled time: runs are `grades:nightly-2026-11-26T02:00:00Z`.
+    nightlySchedule(scheduleIds.grades, mapping.grades.schedule, {
+      workflowType: 'syncGrades',
+      workflowId: workflowIds.grades('nightly'),
+      args: [{ settings: gradeSyncSettings(mapping) }] satisfies Parameters<typeof syncGrades>,
+      kind: syncKinds.grades,
+    }),
+    nightlySchedule(scheduleIds.attendance, mapping.attendance.schedule, {
+      workflowType: 'syncAttendance',
+      workflowId: workflowIds.attendance('nightly'),
+      args: [{ settings: attendanceSyncSettings(mapping) }] satisfies Parameters<typeof syncAttendance>,
+      kind: syncKinds.attendance,
+    }),
   ];
 }
 

@@ -1,8 +1,8 @@
 import { continueAsNew, isCancellation, setHandler, workflowInfo, type QueryDefinition } from '@temporalio/workflow';
-import type { MappedCourse } from '../../src/mapping/mapped-courses';
+import { selectCourses, type MappedCourse } from '../../src/mapping/mapped-courses';
 import { describeFailure } from '../../src/shared/operator-failure';
 import { workflowIds } from '../../src/shared/workflow-ids';
-import { temporal } from '../sync-activities';
+import { moodle, temporal } from '../sync-activities';
 import { runCourseWindow } from './course-window';
 import { addCourse, emptySyncReport, type CourseSyncCounts, type SyncReport } from './sync-report';
 
@@ -13,13 +13,21 @@ export interface CourseTask {
   since: number;
 }
 
+/** The settings every course sync has; each kind adds its own. */
+export interface CourseSyncSettings {
+  /** ERPNext Course → Moodle course idnumber where they differ. */
+  courses: Record<string, string>;
+  /** Child workflows in flight at once. */
+  parallelism: number;
+  /** Courses one run handles before continuing as new, so history stays bounded whatever the server suggests. */
+  coursesPerRun: number;
+}
+
 /** What every course sync's input carries for the driver. */
 export interface CourseSyncInput<Task extends CourseTask, Course extends CourseSyncCounts> {
-  settings: {
-    parallelism: number;
-    /** Courses one run handles before continuing as new, so history stays bounded whatever the server suggests. */
-    coursesPerRun: number;
-  };
+  /** Restrict to one course: its Moodle idnumber or ERPNext Course name. */
+  course?: string;
+  settings: CourseSyncSettings;
   /** Work carried over by continue-as-new; absent on a fresh start. */
   carry?: { pending: Task[]; report: SyncReport<Course> };
 }
@@ -30,10 +38,15 @@ export type CourseSyncProgress<Course extends CourseSyncCounts> = SyncReport<Cou
 /** What one kind of course sync (grades, attendance, …) supplies; the driver does the rest. */
 export interface CourseSync<Input extends CourseSyncInput<Task, Course>, Task extends CourseTask, Course extends CourseSyncCounts> {
   progressQuery: QueryDefinition<CourseSyncProgress<Course>>;
-  /** The run's courses, from the watermarks in `report`; courses that cannot be synced are added to `report` as unmapped. */
-  plan(input: Input, report: SyncReport<Course>): Promise<Task[]>;
+  /**
+   * The work for the Moodle courses that map to an ERPNext Course, starting from the watermarks in
+   * `report`; a course this kind cannot sync (no plan, no group, …) is added to `report` as unmapped.
+   */
+  plan(input: Input, mapped: MappedCourse[], report: SyncReport<Course>): Promise<Task[]>;
   /** Syncs one course as the child workflow `workflowId`; throws if the child fails. */
   syncCourse(input: Input, task: Task, workflowId: string): Promise<{ report: Course; watermark: number }>;
+  /** The report of a course Moodle has but ERPNext cannot place. */
+  unmappedCourse(course: string, reason: string): Course;
   /** The report of a course whose child failed. */
   failedCourse(task: Task, reason: string): Course;
   /** False when the run saw only part of each course (e.g. one student), so it must not move the watermarks. */
@@ -42,9 +55,20 @@ export interface CourseSync<Input extends CourseSyncInput<Task, Course>, Task ex
 
 const keyOf = (task: CourseTask): string => task.course.moodleIdnumber;
 
+/** Moodle's courses, mapped to ERPNext Courses (the gaps reported), then planned by the kind of sync. */
+async function planCourses<Input extends CourseSyncInput<Task, Course>, Task extends CourseTask, Course extends CourseSyncCounts>(
+  sync: CourseSync<Input, Task, Course>,
+  input: Input,
+  report: SyncReport<Course>,
+): Promise<Task[]> {
+  const { mapped, unmapped } = selectCourses(await moodle.moodleListCourses(), input.settings.courses, input.course);
+  for (const gap of unmapped) addCourse(report, sync.unmappedCourse(gap.course, gap.reason));
+  return sync.plan(input, mapped, report);
+}
+
 /**
  * The skeleton every course sync shares: progress query from the first moment, the last completed
- * run's watermarks, the course plan, one child workflow per course in a sliding window of
+ * run's watermarks, Moodle's courses mapped to ERPNext's, the plan, one child workflow per course in a sliding window of
  * `parallelism`, and continue-as-new with what is left when history should be cut. A failed course
  * is reported and keeps its old watermark, so the next run retries exactly what failed.
  */
@@ -58,7 +82,7 @@ export async function runCourseSync<Input extends CourseSyncInput<Task, Course>,
   let pending: Task[] = [];
   setHandler(sync.progressQuery, () => ({ ...report, running: [...running], pending: pending.map(keyOf) }));
   if (!input.carry) report = emptySyncReport<Course>(await temporal.temporalLastSyncWatermarks(workflowInfo().workflowType));
-  pending = input.carry?.pending ?? (await sync.plan(input, report));
+  pending = input.carry?.pending ?? (await planCourses(sync, input, report));
 
   const rest = await runCourseWindow<Task>({
     pending,
