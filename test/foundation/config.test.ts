@@ -1,3 +1,5 @@
+import { gatewayCommand } from '../../src/commands/gateway';
+import { workerCommand } from '../../src/commands/worker';
 import { ConfigError, developmentDefaults, loadConfig, processEnv, type ProcessName } from '../../src/config/env';
 
 function problemsOf(process: ProcessName, env: NodeJS.ProcessEnv): string[] {
@@ -26,6 +28,11 @@ test('the gateway needs neither the Moodle token nor the ERPNext API credentials
   expect(namedIn(problemsOf('gateway', {}))).toEqual(['ADMIN_TOKEN', 'ERPNEXT_WEBHOOK_SECRET', 'TEMPORAL_ADDRESS']);
   const config = loadConfig('gateway', { TEMPORAL_ADDRESS: 'temporal:7233', ADMIN_TOKEN: 'a', ERPNEXT_WEBHOOK_SECRET: 'w' });
   expect(config).toEqual({ TEMPORAL_ADDRESS: 'temporal:7233', TEMPORAL_NAMESPACE: 'default', ADMIN_TOKEN: 'a', ERPNEXT_WEBHOOK_SECRET: 'w', GATEWAY_PORT: 3000, LOG_LEVEL: 'info' });
+});
+
+test('the production commands take no development defaults: an empty environment stops them before they connect', async () => {
+  await expect(workerCommand({})).rejects.toMatchObject({ name: 'ConfigError', problems: expect.arrayContaining(['MOODLE_TOKEN: expected the Moodle web-service token']) });
+  await expect(gatewayCommand({})).rejects.toMatchObject({ name: 'ConfigError', problems: expect.arrayContaining(['ADMIN_TOKEN: expected the bearer token for the admin API']) });
 });
 
 test('the operator commands ask only for what they use', () => {

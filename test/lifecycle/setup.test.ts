@@ -2,6 +2,8 @@ import { createErpnextClient, type ErpnextClient } from '../../src/erpnext/clien
 import { provisionErpnext } from '../../src/erpnext/provisioning/provision-erpnext';
 import { customFieldSchema } from '../../src/erpnext/resources/custom-fields';
 import { webhookSchema } from '../../src/erpnext/resources/webhooks';
+import { frappeSignatureHeader, verifyFrappeSignature } from '../../src/webhooks/erpnext-contract';
+import { startWebhookReceiver } from '../erpnext/webhook-receiver';
 import { startErpnextSandbox, type ErpnextSandbox } from '../../sandboxes/erpnext';
 
 let sandbox: ErpnextSandbox;
@@ -61,5 +63,23 @@ describe('ERPNext provisioning (campus-bridge setup)', () => {
     expect(moved.webhooks.map((w) => w.change)).toEqual(Array(6).fill('updated'));
     expect(await erp.getCount('Webhook')).toBe(6);
     expect((await erp.getDoc('Webhook', first.webhooks[0].name, { schema: webhookSchema })).request_url).toBe('https://bridge.example.edu/webhooks/erpnext/student/after_insert');
+  });
+
+  it('rotates the secret on every Webhook when asked, and ERPNext then signs with the new one', async () => {
+    const receiver = await startWebhookReceiver();
+    try {
+      await provisionErpnext(erp, { gatewayUrl: receiver.url, secret: 'old-secret' });
+      const rotated = await provisionErpnext(erp, { gatewayUrl: receiver.url, secret: 'new-secret', rotateSecret: true });
+      expect(rotated.webhooks.map((w) => w.change)).toEqual(Array(6).fill('updated'));
+
+      await erp.insert('Student', { first_name: 'Ada', student_email_id: 'ada@students.cbu.example' });
+      const [delivery] = await receiver.waitFor(1);
+      expect(delivery.path).toBe('/webhooks/erpnext/student/after_insert');
+      const signature = delivery.headers[frappeSignatureHeader] as string | undefined;
+      expect(verifyFrappeSignature(delivery.body, signature, 'new-secret')).toBe(true);
+      expect(verifyFrappeSignature(delivery.body, signature, 'old-secret')).toBe(false);
+    } finally {
+      await receiver.close();
+    }
   });
 });
