@@ -5,7 +5,7 @@ import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime } from '@t
 import pino from 'pino';
 import { z } from 'zod';
 import { createActivities } from '../activities';
-import { setupErpnext } from '../src/commands/setup';
+import { provisionErpnext } from '../src/erpnext/provisioning/provision-erpnext';
 import { loadConfig } from '../src/config/env';
 import { mappingSchema } from '../src/config/mapping-file';
 import { createErpnextClient } from '../src/erpnext/client';
@@ -100,6 +100,7 @@ export async function run(): Promise<BenchReport> {
   const running = workers.run();
 
   const config = loadConfig(
+    'gateway',
     { TEMPORAL_ADDRESS: server.address, MOODLE_URL: moodleSandbox.url, ERPNEXT_URL: erpnextSandbox.url, ERPNEXT_WEBHOOK_SECRET: secret },
     { developmentDefaults: true },
   );
@@ -111,7 +112,7 @@ export async function run(): Promise<BenchReport> {
     if (!receivedAt.has(name)) receivedAt.set(name, performance.now());
   });
   const gatewayUrl = await gateway.listen({ host: '127.0.0.1', port: 0 });
-  await setupErpnext(erp, { gatewayUrl, secret });
+  await provisionErpnext(erp, { gatewayUrl, secret });
 
   const expected = programCourseIds(moodleSandbox);
   const pending = new Map<string, number[]>();
