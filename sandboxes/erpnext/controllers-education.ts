@@ -1,4 +1,4 @@
-import { bold, frappeThrow, pythonCrash, validationError } from './frappe-errors';
+import { FrappeException, bold, frappeThrow, pythonCrash, validationError } from './frappe-errors';
 import type { Controller, Site } from './site';
 import { type ChildRow, type Doc, str } from './store';
 
@@ -8,6 +8,12 @@ import { type ChildRow, type Doc, str } from './store';
  */
 const rows = (doc: Doc, table: string) => (doc[table] as ChildRow[] | undefined) ?? [];
 const formLink = (doctype: string, name: string) => `<a href="/app/${doctype.toLowerCase().replace(/ /g, '-')}/${name}">${name}</a>`;
+/** `get_link_to_form`: an absolute link (`get_url`), the name URL-quoted (217, 219). */
+const absoluteFormLink = (site: Site, doctype: string, name: string) => `<a href="${site.url}/app/${doctype.toLowerCase().replace(/ /g, '-')}/${encodeURIComponent(name)}">${name}</a>`;
+/** `frappe.throw(message, title=…)`. */
+const titledError = (message: string, title: string): never => {
+  throw new FrappeException('ValidationError', 417, [message], undefined, { title });
+};
 
 /** Active students of a Student Group (`get_student_group_students`). */
 function activeGroupStudents(site: Site, group: string): string[] {
@@ -148,7 +154,7 @@ const assessmentResult: Controller = {
   validate(doc, site) {
     const group = str(doc.student_group);
     if (!activeGroupStudents(site, group).includes(str(doc.student))) {
-      frappeThrow('StudentNotInGroupError', `Student ${bold(doc.student)} does not belong to group ${bold(group)}`);
+      frappeThrow('StudentNotInGroupError', `Student ${bold(doc.student)} does not belong to group ${bold(group || 'None')}`);
     }
     const plan = site.getDoc('Assessment Plan', str(doc.assessment_plan));
     const maxima = new Map(rows(plan, 'assessment_criteria').map((c) => [str(c.assessment_criteria), Number(c.maximum_score)]));
@@ -167,7 +173,8 @@ const assessmentResult: Controller = {
     doc.total_score = total;
     doc.grade = gradeFor(site, str(doc.grading_scale), (total / Number(doc.maximum_score)) * 100);
     const duplicate = site.rows('Assessment Result').find((r) => r.name !== doc.name && r.docstatus !== 2 && r.student === doc.student && r.assessment_plan === doc.assessment_plan);
-    if (duplicate) validationError(`Assessment Result record ${formLink('Assessment Result', str(duplicate.name))} already exists.`);
+    // assessment_result.py writes this link by hand, in the old /app/Form/ shape (208).
+    if (duplicate) validationError(`Assessment Result record <a href="/app/Form/Assessment Result/${str(duplicate.name)}">${str(duplicate.name)}</a> already exists.`);
   },
 };
 
@@ -182,15 +189,18 @@ function holidayListOf(site: Site): string {
 
 const studentAttendance: Controller = {
   validate(doc, site) {
-    if (!str(doc.student_group) && !str(doc.course_schedule)) validationError(`${bold('Student Group')} or ${bold('Course Schedule')} is mandatory`);
+    if (!str(doc.student_group) && !str(doc.course_schedule)) titledError(`${bold('Student Group')} or ${bold('Course Schedule')} is mandatory`, 'Mandatory Fields');
+    // `set_date`/`set_student_group`: an attendance by Course Schedule takes its date and group (223).
+    const schedule = str(doc.course_schedule) ? site.store.get('Course Schedule', str(doc.course_schedule)) : undefined;
+    if (schedule) Object.assign(doc, { date: schedule.schedule_date, student_group: schedule.student_group });
     const group = str(doc.student_group);
     if (group && !activeGroupStudents(site, group).includes(str(doc.student))) {
-      validationError(`Student ${bold(doc.student)}: ${str(doc.student_name)} does not belong to Student Group ${bold(formLink('Student Group', group))}`);
+      validationError(`Student ${bold(doc.student)}: ${str(doc.student_name)} does not belong to Student Group ${bold(absoluteFormLink(site, 'Student Group', group))}`);
     }
     const duplicate = site
       .rows('Student Attendance')
       .find((a) => a.name !== doc.name && a.docstatus !== 2 && a.student === doc.student && (str(doc.course_schedule) ? a.course_schedule === doc.course_schedule : a.student_group === doc.student_group && a.date === doc.date));
-    if (duplicate) validationError(`Student Attendance record ${formLink('Student Attendance', str(duplicate.name))} already exists against the Student ${bold(doc.student)}`);
+    if (duplicate) titledError(`Student Attendance record ${absoluteFormLink(site, 'Student Attendance', str(duplicate.name))} already exists against the Student ${bold(doc.student)}`, 'Duplicate Entry');
     const holidays = rows(site.getDoc('Holiday List', holidayListOf(site)), 'holidays');
     if (holidays.some((h) => h.holiday_date === doc.date)) validationError(`Attendance cannot be marked for ${bold(str(doc.date))} as it is a holiday.`);
   },

@@ -75,8 +75,9 @@ export async function startErpnextSandbox(options: ErpnextSandboxOptions = {}): 
   await app.listen({ port: options.port ?? 0, host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
+  site.url = `http://${host}:${port}`;
   return {
-    url: `http://${host}:${port}`,
+    url: site.url,
     state: { site, webhooks, requestCounts },
     async close() {
       webhooks.close();

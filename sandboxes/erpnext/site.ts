@@ -1,60 +1,52 @@
-import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { childRows, markUnsaved, stampChildren, stripRowStamps, tableFields } from './child-rows';
 import type { Clock } from './clock';
+import { appOf, attributed, type Controller, type DocEvent, type SaveAction } from './controller';
 import { checkDocstatusTransition } from './docstatus';
+import { asDict, listRow, withAllFields } from './document-shape';
 import { FrappeException, bold, frappeThrow, notFound } from './frappe-errors';
-import { createMetaRegistry, numericTypes, type DocTypeMeta, type MetaRegistry } from './meta';
+import { createMetaRegistry, type DocTypeMeta, type MetaRegistry } from './meta';
 import { newName } from './naming';
 import { createQuery, type Query } from './query';
-import { createStore, type ChildRow, type Doc, type Store } from './store';
+import { createStore, type Doc, type Store } from './store';
+import { Transactions, type MessageLog, type TransactionListener, type TransactionOptions } from './transactions';
 import { coerce, createValidation, defaultValue, type Validation } from './validation';
+
+export type { Controller, DocEvent, SaveAction } from './controller';
+export type { MessageLog, TransactionListener } from './transactions';
 
 /**
  * An in-memory Frappe site: the Document lifecycle (`frappe/model/document.py`) over metadata, store
  * and controllers. Insert: links + fetch → before_insert → name → validate → [before_submit] →
- * mandatory/select/unique → store → after_insert, on_update, [on_submit]. Save runs the docstatus
- * transition it implies (save, submit, cancel, update after submit) with the optimistic lock.
- * Everything is synchronous, so one request's transaction never interleaves with another's.
+ * mandatory/select → [the interleaving window] → primary key/unique → store → after_insert,
+ * on_update, [on_submit]. Save runs the docstatus transition it implies (save, submit, cancel,
+ * update after submit) with the optimistic lock.
  */
-export type DocEvent = 'after_insert' | 'on_update' | 'on_submit' | 'on_cancel' | 'on_trash' | 'on_update_after_submit' | 'on_change';
-export type SaveAction = 'insert' | 'save' | 'submit' | 'cancel' | 'update_after_submit';
-
-export interface Controller {
-  /** For `autoname: 'controller'` DocTypes. */
-  autoname?(doc: Doc, site: Site): string;
-  beforeInsert?(doc: Doc, site: Site): void;
-  /** Runs on insert, save and submit (not on cancel or update after submit). */
-  validate?(doc: Doc, site: Site, action: SaveAction): void;
-  beforeSubmit?(doc: Doc, site: Site): void;
-  beforeCancel?(doc: Doc, site: Site): void;
-  afterInsert?(doc: Doc, site: Site): void;
-  onUpdate?(doc: Doc, site: Site): void;
-  onSubmit?(doc: Doc, site: Site): void;
-  onCancel?(doc: Doc, site: Site): void;
-  onTrash?(doc: Doc, site: Site): void;
-}
-
-/** Observes document events of a transaction and learns whether it committed. */
-export interface TransactionListener {
-  event(doctype: string, event: DocEvent, doc: Doc): void;
-  commit(): void;
-  rollback(): void;
-}
-
-export interface MessageLog {
-  message: string;
-  /** A toast (`alert=True`) rather than a dialog. */
-  alert: boolean;
-}
-
 export interface SiteOptions {
   clock: Clock;
   doctypes: readonly DocTypeMeta[];
   controllers: Record<string, Controller>;
   user?: string;
+  /**
+   * Serve writes the way a multi-worker site (gunicorn workers over one MariaDB) lets them overlap:
+   * a REST insert waits `windowMs` between its validation and its write, so concurrent requests'
+   * checks run before either writes. Education's duplicate checks are SELECTs without a unique
+   * index, so two concurrent duplicates both pass, as on the real site; the primary key and
+   * unique fields are still checked at the write, as their indexes are. Off (omitted): one
+   * request at a time, no race can show.
+   */
+  interleaving?: { windowMs: number };
+}
+
+/** An insert validated but not yet written. */
+interface PendingInsert {
+  doctype: string;
+  meta: DocTypeMeta;
+  controller: Controller;
+  doc: Doc;
 }
 
 const isEmpty = (v: unknown) => v === null || v === undefined || v === '';
-const rowName = () => randomBytes(5).toString('hex');
 const systemKeys = new Set(['name', 'doctype', 'owner', 'creation', 'modified_by', 'idx', 'parent', 'parentfield', 'parenttype']);
 
 export class Site {
@@ -62,6 +54,8 @@ export class Site {
   readonly store: Store;
   readonly query: Query;
   readonly clock: Clock;
+  /** What `frappe.utils.get_url` gives: the address the site is served at (links in messages, 217, 219). */
+  url = 'http://localhost';
   private readonly validation: Validation;
   private readonly controllers: Record<string, Controller>;
   private readonly listeners: TransactionListener[] = [];

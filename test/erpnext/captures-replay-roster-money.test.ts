@@ -1,4 +1,4 @@
-import { seedHeldBackDocuments } from './support/held-back-documents';
+import { runHeldBackStep, seedHeldBackDocuments } from './support/held-back-documents';
 import { startCapturedSandbox, type CapturedSandbox } from './support/captured-instance';
 import { compareCapture, isApiCapture, learnSubstitutions, loadCaptures, replayCapture } from './support/capture-replay';
 import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver';
@@ -26,7 +26,9 @@ beforeAll(async () => {
   seedHeldBackDocuments(captured.sandbox.state.site);
   receiver = await startWebhookReceiver();
   captured.state.substitutions.set('http://127.0.0.1:3995', receiver.url);
+  captured.state.substitutions.set('http://127.0.0.1:8000', captured.sandbox.url);
   for (const capture of loadCaptures([1, 370]).filter(isApiCapture)) {
+    runHeldBackStep(captured.sandbox.state.site, capture.number);
     const actual = await replayCapture(captured.sandbox.url, capture, captured.state);
     learnSubstitutions(capture, actual, captured.state);
     if (capture.number >= 179) results.set(capture.number, compareCapture(capture, actual, captured.state));

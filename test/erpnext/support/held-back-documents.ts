@@ -1,17 +1,18 @@
 import type { Site } from '../../../sandboxes/erpnext/site';
 
 /**
- * Documents the roster and money captures (179–370) rely on that no capture in the folder creates:
- * the README says some captures are kept back (143 `course-insert-a` among them), and the site had
- * rooms, an assessment set-up and earlier runs' assessment results and attendance before 001. Only
- * what a later capture names is created, with the series counters its names show.
+ * What the roster and money captures (179–370) rely on that no capture in the folder shows being
+ * made. The README says some captures are kept back (their numbers are missing); the state they
+ * left, and what earlier runs left on the site before 001, is rebuilt here from what later
+ * captures name, and nothing more.
  */
 export function seedHeldBackDocuments(site: Site) {
   site.transaction(() => {
-    // 195 adds EDU-STU-2026-00004 to a group; its name shows only there.
-    site.dbSetValue('Student', 'EDU-STU-2026-00004', { first_name: 'Katherine', last_name: "O'Johnson", student_name: "Katherine O'Johnson" }, { updateModified: false });
-    // 146 lists CBq0848-A with its course_name, so it existed (held-back 143).
+    // 146 lists CBq0848-A with its course_name, so it existed (held-back 143 `course-insert-a`).
     site.insert('Course', { course_name: 'CBq0848-A' });
+    // Names of pre-existing students that only 195 and 219 show.
+    site.dbSetValue('Student', 'EDU-STU-2026-00004', { first_name: 'Katherine', last_name: "O'Johnson", student_name: "Katherine O'Johnson" }, { updateModified: false });
+    site.dbSetValue('Student', 'EDU-STU-2026-00005', { first_name: 'Diff1', last_name: 'RunFWD9A', student_name: 'Diff1 RunFWD9A' }, { updateModified: false });
     // 200 books HTL-ROOM-2026-00001.
     site.insert('Room', { room_name: 'Room 1', seating_capacity: 30 });
     // 204 plans an assessment in "CB Final Exams" with criterion "Final Grade" on "CB Scale"; 207/214 grade 85 and 91 "A".
@@ -19,6 +20,8 @@ export function seedHeldBackDocuments(site: Site) {
     site.insert('Assessment Criteria', { assessment_criteria: 'Final Grade' });
     const thresholds: [string, number][] = [['A', 80], ['B', 60], ['C', 40], ['F', 0]];
     site.insert('Grading Scale', { grading_scale_name: 'CB Scale', docstatus: 1, intervals: thresholds.map(([grade_code, threshold]) => ({ grade_code, threshold })) });
+    // The site's Student Attendance carries a customised Link fetched from the group's program (216, 222; absent in 223, whose group is set later by the controller).
+    site.insert('Custom Field', { dt: 'Student Attendance', fieldname: 'link_nvfk', fieldtype: 'Link', options: 'Program', fetch_from: 'student_group.program' });
   });
   // Earlier runs' numbers: 204 is EDU-ASP-2026-00005, 207 EDU-RES-2026-00205, 216 EDU-ATT-2026-00207.
   const skip = (prefix: string, count: number) => {
@@ -27,4 +30,16 @@ export function seedHeldBackDocuments(site: Site) {
   skip('EDU-ASP-2026-', 4);
   skip('EDU-RES-2026-', 204);
   skip('EDU-ATT-2026-', 206);
+}
+
+/** State changes of held-back captures, run just before the capture that follows them. */
+export const heldBackSteps: Record<number, { capture: string; run(site: Site): void }> = {
+  // 214 amends EDU-RES-2026-00205, so 213 cancelled it (README: cancel = frappe.client.cancel, 213).
+  214: { capture: '213 assessment result cancel', run: (site) => site.cancel('Assessment Result', 'EDU-RES-2026-00205') },
+};
+
+/** Runs the held-back step due before capture `number`, in its own request transaction. */
+export function runHeldBackStep(site: Site, number: number) {
+  const step = heldBackSteps[number];
+  if (step) site.transaction(() => step.run(site));
 }
