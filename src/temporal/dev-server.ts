@@ -14,6 +14,8 @@ export interface DevServerOptions {
   readyTimeoutMs?: number;
   /** Codec endpoint the Web UI calls to decode payloads. */
   uiCodecEndpoint?: string;
+  /** Server dynamic config, e.g. a low `limit.historyCount.suggestContinueAsNew` to provoke continue-as-new. */
+  dynamicConfig?: Record<string, string | number>;
   /**
    * Own process group: Ctrl-C in a terminal then reaches only our process, which stops the server
    * after the workers have drained instead of the server dying under them.
@@ -34,6 +36,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   args.push(...(options.uiPort ? ['--ui-port', String(options.uiPort)] : ['--headless']));
   if (options.dbFilename) args.push('--db-filename', options.dbFilename);
   if (options.uiCodecEndpoint) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
+  for (const [key, value] of Object.entries(options.dynamicConfig ?? {})) args.push('--dynamic-config-value', `${key}=${value}`);
   args.push(...devServerSearchAttributeArgs());
 
   const child = spawn(temporalCliPath(), args, { stdio: ['ignore', options.stdio ?? 'ignore', options.stdio ?? 'ignore'], detached: options.detached });

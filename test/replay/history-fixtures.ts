@@ -1,0 +1,82 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+/**
+ * One recorded workflow history, as a fixture file: `workflowId` and `history` are exactly what
+ * `Worker.runReplayHistories` takes (history in the proto-JSON form of `historyToJSON` and
+ * `temporal workflow show --output json`); the rest says what it is and where it came from.
+ */
+export interface HistoryFixture {
+  workflowId: string;
+  workflowType: string;
+  scenario: Scenario;
+  /** The commit (and whether the tree had uncommitted changes) whose workflow code made the history. */
+  recordedFrom: string;
+  history: { events: HistoryEvent[] };
+}
+
+/** An event in proto-JSON form: `eventType` plus exactly one `<name>EventAttributes` object. */
+export type HistoryEvent = { eventId: string; eventType: string } & Record<string, unknown>;
+
+/**
+ * The situations a history is recorded in:
+ * - `happy`: the run went through without a fault;
+ * - `conflict` / `conflict-skip`: onboarding parked on an identity conflict, resolved by the operator's update;
+ * - `retry`: a sandbox fault made at least one activity attempt fail and be retried;
+ * - `continue-as-new`: the run ended by continuing as new;
+ * - `continued`: the run that a continue-as-new started, from the carried state;
+ * - `covered`: a Course Enrollment change that its Program Enrollment's workflow handles.
+ */
+export const scenarios = ['happy', 'conflict', 'conflict-skip', 'retry', 'continue-as-new', 'continued', 'covered'] as const;
+export type Scenario = (typeof scenarios)[number];
+
+export const historiesDir = path.join(__dirname, 'histories');
+
+export const fixtureFileName = (workflowType: string, scenario: Scenario): string => `${workflowType}-${scenario}.json`;
+
+export function loadHistoryFixtures(): { file: string; fixture: HistoryFixture }[] {
+  return readdirSync(historiesDir)
+    .filter((file) => file.endsWith('.json'))
+    .sort()
+    .map((file) => ({ file, fixture: JSON.parse(readFileSync(path.join(historiesDir, file), 'utf8')) as HistoryFixture }));
+}
+
+/** The event's kind, from its attributes key (`activityTaskStarted`), whichever enum spelling `eventType` uses. */
+export function eventKind(event: HistoryEvent): string {
+  const key = Object.keys(event).find((k) => k.endsWith('EventAttributes'));
+  return key ? key.slice(0, -'EventAttributes'.length) : '';
+}
+
+function attributes(event: HistoryEvent): Record<string, unknown> {
+  return (event[`${eventKind(event)}EventAttributes`] ?? {}) as Record<string, unknown>;
+}
+
+export function historyWorkflowType(history: HistoryFixture['history']): string | undefined {
+  const [started] = history.events;
+  const type = started && eventKind(started) === 'workflowExecutionStarted' ? (attributes(started).workflowType as { name?: string } | undefined) : undefined;
+  return type?.name;
+}
+
+/**
+ * Why a history does not show its scenario, or null when it does; the recorder refuses to write
+ * such a fixture and the replay test refuses to count it, so a fixture always is what its name says.
+ */
+export function scenarioMismatch(scenario: Scenario, history: HistoryFixture['history']): string | null {
+  const kinds = history.events.map(eventKind);
+  const last = kinds.at(-1);
+  const startedFrom = history.events[0] ? attributes(history.events[0]).continuedExecutionRunId : undefined;
+  switch (scenario) {
+    case 'retry':
+      return history.events.some((e) => eventKind(e) === 'activityTaskStarted' && Number(attributes(e).attempt ?? 1) > 1) ? null : 'no activity attempt after the first';
+    case 'conflict':
+    case 'conflict-skip':
+      return kinds.includes('workflowExecutionUpdateAccepted') ? null : 'no accepted update (the operator decision)';
+    case 'continue-as-new':
+      return last === 'workflowExecutionContinuedAsNew' ? null : `ends with ${last}, not a continue-as-new`;
+    case 'continued':
+      return startedFrom ? null : 'was not started by a continue-as-new';
+    case 'happy':
+    case 'covered':
+      return kinds.includes('workflowExecutionFailed') ? 'the run failed' : null;
+  }
+}
