@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { enrolUser } from './enrolments';
-import type { FunctionContext, MoodleEvent } from './functions/function';
+import type { MoodleEvent } from './events';
+import type { FunctionContext } from './functions/function';
 import { addGradedModule, courseTotalItem, finalGrade, setGrade } from './gradebook';
 import { addAttendanceSession, seedAttendanceStatuses } from './attendance-register';
 import type { MoodleState } from './state';
@@ -22,17 +23,27 @@ const settingsPatch = z
     maxInputVars: z.number().int().positive(),
     simulateMoodleTiming: z.boolean(),
     revokedCapabilities: z.array(z.string()),
+    curlsecurityblockedhosts: z.array(z.string()),
     wsRoleCapabilities: z.array(z.string()),
     messaging: z.boolean(),
     messagingallusers: z.boolean(),
   })
   .partial();
 
+/** A hook as an administrator configures one of the two plugins (webhook-formats.ts). */
 const webhookInput = z.object({
   url: z.url(),
   secret: z.string().min(1),
   events: z.array(z.string()).default([]),
   format: z.enum(['standard-webhooks', 'local_webhooks']).default('standard-webhooks'),
+  extra: z.string().default(''),
+  contentType: z.string().default('application/json'),
+  includeOther: z.boolean().default(false),
+  maxAttempts: z.number().int().positive().default(9),
+  /** local_webhookengine's back-off (1 m, 5 m, 15 m, 1 h, 3 h, 6 h, 12 h, 24 h; jitter left out); tests shorten it. */
+  retryDelaysMs: z.array(z.number().int().nonnegative()).default([60, 300, 900, 3600, 10800, 21600, 43200, 86400].map((seconds) => seconds * 1000)),
+  /** Default: none for local_webhooks (Moodle's curl class sets only a connect timeout), the hook's 10 s for local_webhookengine. */
+  timeoutMs: z.number().int().nonnegative().optional(),
 });
 
 const moduleInput = z.object({
@@ -74,8 +85,9 @@ export async function controlRoutes(app: FastifyInstance, options: ControlRoutes
   app.post('/__sandbox/webhooks', async (request, reply) => {
     const parsed = webhookInput.safeParse(request.body);
     if (!parsed.success) return reply.code(400).send({ error: z.prettifyError(parsed.error) });
-    webhooks.register({ ...parsed.data, host: request.host });
-    return reply.code(201).send({ url: parsed.data.url, events: parsed.data.events, format: parsed.data.format });
+    const { timeoutMs, ...hook } = parsed.data;
+    webhooks.register({ ...hook, timeoutMs: timeoutMs ?? (hook.format === 'local_webhooks' ? 0 : 10_000) });
+    return reply.code(201).send({ url: hook.url, events: hook.events, format: hook.format, includeOther: hook.includeOther });
   });
 
   app.get('/__sandbox/settings', async () => state.settings);
@@ -120,9 +132,11 @@ export async function controlRoutes(app: FastifyInstance, options: ControlRoutes
     const payer = state.users.find((user) => user.id === parsed.data.userid && !user.deleted);
     if (!instance || !payer) return reply.code(404).send({ error: 'no enabled fee enrolment in that course, or unknown user' });
     const events: MoodleEvent[] = [];
-    const context: FunctionContext = { state, caller: payer, siteUrl: '', hasCapability: () => true, emit: (event) => events.push(event) };
+    const wwwroot = `${request.protocol}://${request.host}`;
+    const context: FunctionContext = { state, caller: payer, siteUrl: wwwroot, hasCapability: () => true, emit: (event) => events.push(event) };
     enrolUser(context, instance, payer.id, instance.roleid, 0, 0, 0);
-    await webhooks.send(events);
+    await webhooks.duringRequest(events, wwwroot);
+    await webhooks.afterCommit(events, wwwroot);
     return reply.code(201).send({ events: events.map((event) => event.eventname) });
   });
 

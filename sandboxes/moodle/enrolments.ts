@@ -1,6 +1,7 @@
 import type { FunctionContext } from './functions/function';
 import { nextId, type EnrolInstance, type MoodleState, type UserEnrolment } from './state';
 import { removeFromCourseGroups } from './groups';
+import { moodleEvent, userEnrolmentRow } from './events';
 
 /**
  * Enrolment rules shared by the enrol functions, the grade report and the demo seed, following
@@ -35,10 +36,14 @@ export function activeEnrolmentIndex(state: MoodleState): Map<number, Set<number
   return index;
 }
 
-/** Courses where the user has an active enrolment, in Moodle's `sortorder` order. */
+/**
+ * Courses where the user has an active enrolment, in Moodle's `sortorder` order. A course left in a
+ * missing category fails the context validation both callers run per course, so it is skipped
+ * silently (296, 295 without `enrolledcourses`).
+ */
 export function activeCoursesOf(state: MoodleState, userid: number, index = activeEnrolmentIndex(state)) {
   const courseIds = index.get(userid) ?? new Set<number>();
-  return state.courses.filter((course) => course.format !== 'site' && courseIds.has(course.id)).sort((a, b) => a.sortorder - b.sortorder);
+  return state.courses.filter((course) => course.format !== 'site' && courseIds.has(course.id) && state.categories.has(course.category)).sort((a, b) => a.sortorder - b.sortorder);
 }
 
 /**
@@ -48,16 +53,18 @@ export function activeCoursesOf(state: MoodleState, userid: number, index = acti
 export function enrolUser(context: FunctionContext, instance: EnrolInstance, userid: number, roleid: number, timestart: number, timeend: number, status: number) {
   const { state } = context;
   const existing = state.userEnrolments.find((ue) => ue.enrolid === instance.id && ue.userid === userid);
-  const event = { component: 'core', target: 'user_enrolment', objecttable: 'user_enrolments', contextinstanceid: instance.courseid, userid: context.caller.id, courseid: instance.courseid, relateduserid: userid, other: { enrol: instance.enrol }, timecreated: state.now() };
+  const common = { target: 'user_enrolment', objecttable: 'user_enrolments', context: { level: 'course' as const, instanceid: instance.courseid }, actorid: context.caller.id, courseid: String(instance.courseid), other: { enrol: instance.enrol } };
   if (existing) {
     if (existing.timestart !== timestart || existing.timeend !== timeend || existing.status !== status) {
-      Object.assign(existing, { timestart, timeend, status });
-      context.emit({ ...event, eventname: '\\core\\event\\user_enrolment_updated', action: 'updated', objectid: existing.id, crud: 'u' });
+      Object.assign(existing, { timestart, timeend, status, modifierid: context.caller.id, timemodified: state.now() });
+      // update_user_enrol reads the row back: its ids are strings (from Moodle's source; no capture).
+      context.emit(moodleEvent(state, { ...common, eventname: '\\core\\event\\user_enrolment_updated', action: 'updated', objectid: String(existing.id), crud: 'u', relateduserid: String(userid) }));
     }
   } else {
-    const ue: UserEnrolment = { id: nextId(state, 'user_enrolments'), enrolid: instance.id, userid, status, timestart, timeend, timecreated: state.now() };
+    const ue: UserEnrolment = { id: nextId(state, 'user_enrolments'), enrolid: instance.id, userid, status, timestart, timeend, timecreated: state.now(), modifierid: context.caller.id, timemodified: state.now() };
     state.userEnrolments.push(ue);
-    context.emit({ ...event, eventname: '\\core\\event\\user_enrolment_created', action: 'created', objectid: ue.id, crud: 'c' });
+    // objectid from insert_record and the validated userid are integers; courseid is the instance's stored string (309).
+    context.emit(moodleEvent(state, { ...common, eventname: '\\core\\event\\user_enrolment_created', action: 'created', objectid: ue.id, crud: 'c', relateduserid: userid }));
   }
   if (roleid && !state.roleAssignments.some((ra) => ra.userid === userid && ra.courseid === instance.courseid && ra.roleid === roleid)) {
     state.roleAssignments.push({ userid, courseid: instance.courseid, roleid });
@@ -70,8 +77,14 @@ export function unenrolUser(context: FunctionContext, instance: EnrolInstance, u
   const ue = state.userEnrolments.find((candidate) => candidate.enrolid === instance.id && candidate.userid === userid);
   if (!ue) return;
   state.userEnrolments = state.userEnrolments.filter((candidate) => candidate !== ue);
-  context.emit({ eventname: '\\core\\event\\user_enrolment_deleted', component: 'core', action: 'deleted', target: 'user_enrolment', objecttable: 'user_enrolments', objectid: ue.id, crud: 'd', contextinstanceid: instance.courseid, userid: context.caller.id, courseid: instance.courseid, relateduserid: userid, other: { enrol: instance.enrol }, timecreated: state.now() });
-  if (!isEnrolled(state, instance.courseid, userid, false)) {
+  const lastenrol = !isEnrolled(state, instance.courseid, userid, false);
+  // Everything comes from the row read back before the delete, so every id is a string (307).
+  const userenrolment = { ...userEnrolmentRow(ue), courseid: String(instance.courseid), enrol: instance.enrol, lastenrol };
+  context.emit(moodleEvent(state, {
+    eventname: '\\core\\event\\user_enrolment_deleted', action: 'deleted', target: 'user_enrolment', objecttable: 'user_enrolments', objectid: String(ue.id), crud: 'd',
+    context: { level: 'course', instanceid: instance.courseid }, actorid: context.caller.id, courseid: String(instance.courseid), relateduserid: String(ue.userid), other: { userenrolment, enrol: instance.enrol },
+  }));
+  if (lastenrol) {
     state.roleAssignments = state.roleAssignments.filter((ra) => !(ra.userid === userid && ra.courseid === instance.courseid));
     const items = new Set(state.gradeItems.filter((item) => item.courseid === instance.courseid).map((item) => item.id));
     state.grades = state.grades.filter((grade) => !(grade.userid === userid && items.has(grade.itemid)));

@@ -42,7 +42,7 @@ export async function startMoodleSandbox(options: MoodleSandboxOptions = {}): Pr
   else seedSite(state, { token, sitename: 'Campus Bridge Sandbox Moodle', siteShortname: 'sandbox', siteSummary: '', functions: allSandboxFunctions(), siteCreated: state.now() });
 
   state.settings.simulateMoodleTiming = options.simulateMoodleTiming ?? false;
-  const webhooks = createWebhookSender();
+  const webhooks = createWebhookSender(state);
   const requestCounts = new Map<string, number>();
   // Big batches are the point of the client's chunking; PHP's own cap is max_input_vars, not bytes.
   const app = Fastify({ logger: false, bodyLimit: 16 * 1024 * 1024 });

@@ -1,9 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { wsUserHasCapability } from './capabilities';
 import { MoodleException, invalidParameter, invalidRecord, moodleException } from './exceptions';
-import type { FunctionContext, MoodleEvent } from './functions/function';
+import type { MoodleEvent } from './events';
+import type { FunctionContext } from './functions/function';
 import { otherMoodleFunctions, wsFunctions } from './functions/index';
 import { validateParameters } from './parameters';
+import { phpJson } from './php-json';
 import { mergeGetPost, parsePhpFields, type PhpArray } from './php-input';
 import type { MoodleState } from './state';
 import { simulatedDurationMs } from './timing-model';
@@ -24,12 +26,6 @@ const noCacheHeaders = {
   'accept-ranges': 'none',
   'access-control-allow-origin': '*',
 };
-
-/** PHP's json_encode escapes slashes and non-ASCII characters by default. Sent as a Buffer so Fastify adds no charset. */
-const phpJson = (value: unknown) =>
-  JSON.stringify(value)
-    .replace(/\//g, '\\/')
-    .replace(/[\u007f-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 function formFields(text: string): [string, string][] {
   return [...new URLSearchParams(text)];
@@ -98,22 +94,26 @@ export async function restServer(app: FastifyInstance, options: RestServerOption
       if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
     }
     const events: MoodleEvent[] = [];
+    const wwwroot = `${request.protocol}://${request.host}`;
     let result: unknown;
+    let failure: MoodleException | undefined;
     try {
-      result = execute(token, wsfunction, input, request, events);
+      result = execute(token, wsfunction, input, wwwroot, events);
     } catch (error) {
-      const exception = error instanceof MoodleException ? error : new MoodleException('moodle_exception', 'generalexceptionmessage', error instanceof Error ? error.message : String(error));
-      return sendException(reply, exception, format);
+      failure = error instanceof MoodleException ? error : new MoodleException('moodle_exception', 'generalexceptionmessage', error instanceof Error ? error.message : String(error));
     }
+    // local_webhooks posts while the request runs, so the answer waits for it, failure or not.
+    await webhooks.duringRequest(events, wwwroot);
+    if (failure) return sendException(reply, failure, format);
     reply.code(200).headers(noCacheHeaders);
     if (format === 'json') reply.header('content-type', 'application/json').send(Buffer.from(phpJson(result)));
     else reply.header('content-type', 'application/xml; charset=utf-8').header('content-disposition', 'inline; filename="response.xml"').send(xmlResponse(result, xmlShapes[wsfunction ?? ''] ?? null));
-    // Delivered after the reply, like observers that run once the transaction has committed.
-    void webhooks.send(events);
+    // local_webhookengine's queue only sees committed events.
+    void webhooks.afterCommit(events, wwwroot);
     return reply;
   };
 
-  const execute = (token: string | undefined, wsfunction: string | undefined, input: PhpArray, request: FastifyRequest, events: MoodleEvent[]) => {
+  const execute = (token: string | undefined, wsfunction: string | undefined, input: PhpArray, wwwroot: string, events: MoodleEvent[]) => {
     const callerId = token === undefined ? undefined : state.tokens.get(token);
     const caller = state.users.find((user) => user.id === callerId);
     if (!caller) throw moodleException('invalidtoken', 'Invalid token - token not found');
@@ -129,7 +129,7 @@ export async function restServer(app: FastifyInstance, options: RestServerOption
     const context: FunctionContext = {
       state,
       caller,
-      siteUrl: `${request.protocol}://${request.host}`,
+      siteUrl: wwwroot,
       hasCapability: (capability) => wsUserHasCapability(state, capability),
       emit: (event) => events.push(event),
     };

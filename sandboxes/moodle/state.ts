@@ -199,6 +199,12 @@ export interface SiteSettings {
   /** `messaging` and `messagingallusers` site settings (defaults 1 and 0). */
   messaging: boolean;
   messagingallusers: boolean;
+  /**
+   * Host names Moodle's curl class refuses (`curlsecurityblockedhosts`). A real site blocks
+   * 127.0.0.1, localhost and private ranges by default, so local_webhooks never reaches a
+   * loopback listener (305); the sandbox starts with none blocked so tests can listen locally.
+   */
+  curlsecurityblockedhosts: string[];
 }
 
 export interface MoodleState {
@@ -277,6 +283,7 @@ export function emptyState(): MoodleState {
       wsRoleCapabilities: [...integrationRoleCapabilities],
       messaging: true,
       messagingallusers: false,
+      curlsecurityblockedhosts: [],
     },
     service: { shortname: 'campus_bridge', functions: [] },
     tokens: new Map(),

@@ -1,118 +1,32 @@
 import { isDeepStrictEqual } from 'node:util';
-import { startMoodleSandbox, type MoodleSandbox } from '../../sandboxes/moodle';
-import { addCategory } from '../../sandboxes/moodle/categories';
-import { firstSetRoleCapabilities } from '../../sandboxes/moodle/capabilities';
+import type { MoodleSandbox } from '../../sandboxes/moodle';
 import { loadCaptures, replay } from './support/captures';
+import { afterRosterCapture, beforeRosterCapture, normaliseSecondSite, secondSiteToken, startSecondSite } from './support/second-site';
 
 /**
  * The roster captures of the second set (141–272: categories, course update and duplication,
  * groups, groupings, roles, activity completion), replayed in order against one sandbox holding
- * what they depend on from the captured 4.1.11 site. Held-back captures are re-created from the
- * addendum's text as plain calls (`heldBack`), their responses not compared.
- *
- * Normalised, each for a reason: `timecreated`, `timemodified`, `cacherev`, `timecompleted`
- * (wall clock of the run); the theme revision in image URLs (a per-site cache counter); the site
- * URL (the sandbox listens on a free port).
+ * what they depend on from the captured 4.1.11 site (support/second-site.ts, with its normalisations).
  */
-const token = 'c2-roster-token';
-const timeKeys = new Set(['timecreated', 'timemodified', 'cacherev', 'timecompleted']);
-
-function normalise(value: unknown, siteUrl: string): unknown {
-  if (typeof value === 'string') {
-    return [siteUrl, 'http://127.0.0.1:8090'].reduce((text, url) => text.split(url).join('<site>'), value).replace(/\/core\/\d+\/u\//g, '/core/<rev>/u/');
-  }
-  if (Array.isArray(value)) return value.map((item) => normalise(item, siteUrl));
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, timeKeys.has(key) && typeof item === 'number' && item > 1e9 ? '<time>' : normalise(item, siteUrl)]));
-  }
-  return value;
-}
-
-/** The functions the addendum added to the service (the messaging and payment ones replay elsewhere). */
-const rosterFunctions = [
-  'core_course_create_categories', 'core_course_get_categories', 'core_course_update_categories', 'core_course_update_courses', 'core_course_duplicate_course',
-  'core_group_create_groups', 'core_group_get_course_groups', 'core_group_get_groups', 'core_group_add_group_members', 'core_group_get_group_members',
-  'core_group_delete_group_members', 'core_group_update_groups', 'core_group_delete_groups', 'core_group_create_groupings', 'core_group_assign_grouping',
-  'core_group_get_course_groupings', 'core_group_get_groupings', 'core_role_assign_roles', 'core_role_unassign_roles',
-  'core_completion_get_activities_completion_status', 'core_completion_mark_course_self_completed',
-  'core_completion_override_activity_completion_status', 'core_completion_update_activity_completion_status_manually',
-];
-
-/** Capabilities granted to the role right after the capture that failed without them (addendum table). */
-const grantedAfter: Record<number, string[]> = {
-  141: ['moodle/category:manage'],
-  179: ['moodle/restore:restorecourse'],
-  180: ['moodle/backup:backupcourse'],
-  186: ['moodle/backup:configure'],
-  // 192 (held back) failed without it; 191 is the last capture before.
-  191: ['moodle/course:managegroups'],
-  253: ['report/progress:view'],
-  259: ['moodle/course:overridecompletion'],
-};
-/** `moodle/category:manage` was taken away for 162–163 only. */
-const revokedDuring: Record<number, string[]> = { 162: ['moodle/category:manage'], 163: ['moodle/category:manage'] };
-
-type Call = [string, Record<string, string>];
-/** What the held-back captures did, from the addendum's "Data left in the site" and later captures. */
-const heldBack: Record<number, Call[]> = {
-  144: [['core_course_create_categories', { 'categories[0][name]': 'Department of Physics', 'categories[0][idnumber]': 'C2-PHYS', 'categories[0][parent]': '3', 'categories[1][name]': 'Department of Chemistry', 'categories[1][idnumber]': 'C2-CHEM', 'categories[1][parent]': '3' }]],
-  151: [['core_course_create_categories', { 'categories[0][name]': 'Department of Physics', 'categories[0][parent]': '3' }]],
-  165: [['core_course_create_courses', {
-    'courses[0][fullname]': 'Physics 101: Mechanics', 'courses[0][shortname]': 'C2-PHY101', 'courses[0][categoryid]': '4', 'courses[0][idnumber]': 'C2-PHY101-2026', 'courses[0][format]': 'weeks', 'courses[0][startdate]': '1798761600', 'courses[0][enablecompletion]': '1',
-    'courses[1][fullname]': 'Physics 102: Waves', 'courses[1][shortname]': 'C2-PHY102', 'courses[1][categoryid]': '4', 'courses[1][idnumber]': 'C2-PHY102-2026', 'courses[1][enablecompletion]': '0',
-  }]],
-  172: [['core_course_update_courses', { 'courses[0][id]': '28', 'courses[0][shortname]': 'C2-PHY102W' }]],
-  235: [['core_role_assign_roles', { 'assignments[0][roleid]': '3', 'assignments[0][userid]': '5489', 'assignments[0][contextlevel]': 'course', 'assignments[0][instanceid]': '27' }]],
-  263: [['core_completion_override_activity_completion_status', { userid: '5489', cmid: '43', newstate: '1' }]],
-};
-
 describe('Moodle sandbox replays the real roster captures (141-272)', () => {
   let sandbox: MoodleSandbox;
   const captures = loadCaptures().filter((capture) => capture.number >= 141 && capture.number <= 272);
 
-  const call = async ([wsfunction, params]: Call) => {
-    const body = new URLSearchParams({ wstoken: token, moodlewsrestformat: 'json', wsfunction, ...params });
-    const response = await fetch(`${sandbox.url}/webservice/rest/server.php`, { method: 'POST', body });
-    const result: unknown = await response.json();
-    if (result && typeof result === 'object' && 'exception' in result) throw new Error(`held-back ${wsfunction}: ${JSON.stringify(result)}`);
-  };
-
   beforeAll(async () => {
-    sandbox = await startMoodleSandbox({ seed: 'captures', token });
-    const { state } = sandbox;
-    state.service.functions.push(...rosterFunctions);
-    state.settings.wsRoleCapabilities = [...firstSetRoleCapabilities];
-    // The second site: categories 1-2, courses to 26, users to 5487; new courses get completion on (167).
-    addCategory(state, { name: 'Category 2' });
-    state.sequences.set('course', 26);
-    state.sequences.set('user', 5487);
-    state.settings.defaultEnableCompletion = 1;
+    sandbox = await startSecondSite();
   });
   afterAll(async () => {
     await sandbox.close();
   });
 
-  /** Course 27's two activities with completion (254's note), added before the completion captures. */
-  function addCompletionActivities() {
-    const { state } = sandbox;
-    state.modules.push({ id: 43, courseid: 27, modname: 'assign', instance: 8, name: 'Lab report 1', section: 1, visible: 1, completion: 2, completionview: 1 });
-    state.modules.push({ id: 44, courseid: 27, modname: 'page', instance: 1, name: 'Reading: Newton', section: 1, visible: 1, completion: 1 });
-  }
-
   test.each(captures.map((capture) => [capture.file, capture] as const))('%s', async (_file, capture) => {
-    const { state } = sandbox;
-    for (const step of heldBack[capture.number] ?? []) await call(step);
-    if (capture.number === 252) addCompletionActivities();
-    // Criteria set through the PHP API before 258: both activities, aggregation ALL.
-    if (capture.number === 258) state.activityCriteria.set(27, [{ cmid: 43 }, { cmid: 44 }]);
-    state.settings.revokedCapabilities = revokedDuring[capture.number] ?? [];
-    const actual = await replay(capture, sandbox.url, token);
-    state.settings.revokedCapabilities = [];
-    state.settings.wsRoleCapabilities.push(...(grantedAfter[capture.number] ?? []));
+    await beforeRosterCapture(sandbox, capture);
+    const actual = await replay(capture, sandbox.url, secondSiteToken);
+    afterRosterCapture(sandbox, capture);
     expect(actual.status).toBe(capture.http_status);
     expect(actual.contentType).toBe(capture.headers['content-type']);
-    const expected = normalise(capture.response, sandbox.url);
-    const got = normalise(JSON.parse(actual.text), sandbox.url);
+    const expected = normaliseSecondSite(capture.response, sandbox.url);
+    const got = normaliseSecondSite(JSON.parse(actual.text), sandbox.url);
     if (!isDeepStrictEqual(got, expected)) throw new Error(`${capture.file}\nexpected ${JSON.stringify(expected)}\n     got ${JSON.stringify(got)}`);
   });
 });

@@ -4,6 +4,7 @@ import { MoodleError } from '../../src/moodle/errors';
 import { createMoodleTransport, type MoodleCall } from '../../src/moodle/rest-transport';
 import { startMoodleSandbox, type MoodleSandbox } from '../../sandboxes/moodle';
 import { freePort } from '../support/free-port';
+import { enrolledUsers } from './support/enrolled-users';
 
 /**
  * Every client function against the Moodle sandbox over real HTTP, on the demo institution.
@@ -34,11 +35,13 @@ describe('Moodle client against the sandbox (demo seed)', () => {
   let sandbox: MoodleSandbox;
   let moodle: MoodleClient;
   let rest: MoodleCall;
+  const site = { url: '', token };
 
   beforeAll(async () => {
     sandbox = await startMoodleSandbox({ seed: 'demo', token });
     moodle = createMoodleClient({ url: sandbox.url, token, timeoutMs: 5_000 });
     rest = createMoodleTransport({ url: sandbox.url, token, timeoutMs: 5_000 });
+    site.url = sandbox.url;
   });
   afterAll(async () => {
     await sandbox.close();
@@ -141,7 +144,7 @@ describe('Moodle client against the sandbox (demo seed)', () => {
     expect(all.courses.map((course) => course.id)).toContain(1);
   });
 
-  test('enrolUsers, suspend, getEnrolledUsers, getUsersCourses, unenrolUsers', async () => {
+  test('enrolUsers, suspend, core_enrol_get_enrolled_users, getUsersCourses, unenrolUsers', async () => {
     const [course] = (await moodle.getCoursesByField('idnumber', 'BUS101')).courses;
     const [student] = await moodle.getUsersByField('username', ['edu-stu-2026-00013']);
     await moodle.enrolUsers([{ roleid: 5, userid: student.id, courseid: course.id }]);
@@ -149,13 +152,13 @@ describe('Moodle client against the sandbox (demo seed)', () => {
 
     await moodle.enrolUsers([{ roleid: 5, userid: student.id, courseid: course.id, suspend: true }]);
     expect(await moodle.getUsersCourses(student.id)).toEqual([]);
-    const suspended = await moodle.getEnrolledUsers(course.id, { onlysuspended: true, userfields: 'id,idnumber' });
+    const suspended = await enrolledUsers(site, course.id, { onlysuspended: true, userfields: 'id,idnumber' });
     expect(suspended).toEqual([{ id: student.id, fullname: 'Lily Wright', idnumber: 'EDU-STU-2026-00013' }]);
-    const active = await moodle.getEnrolledUsers(course.id, { onlyactive: true });
+    const active = await enrolledUsers(site, course.id, { onlyactive: true });
     expect(active.map((user) => user.id)).not.toContain(student.id);
 
     await moodle.unenrolUsers([{ userid: student.id, courseid: course.id }]);
-    expect((await moodle.getEnrolledUsers(course.id)).map((user) => user.id)).not.toContain(student.id);
+    expect((await enrolledUsers(site, course.id)).map((user) => user.id)).not.toContain(student.id);
   });
 
   test('enrolUsers reports Moodle errors as permanent with their errorcode', async () => {
@@ -165,7 +168,7 @@ describe('Moodle client against the sandbox (demo seed)', () => {
     expect(role).toMatchObject({ kind: 'permanent', code: 'wsusercannotassign' });
     const user = await expectMoodleError(moodle.enrolUsers([{ roleid: 5, userid: 999999, courseid: course.id }]));
     expect(user).toMatchObject({ kind: 'permanent', code: 'codingerror' });
-    const missingCourse = await expectMoodleError(moodle.getEnrolledUsers(99999));
+    const missingCourse = await expectMoodleError(enrolledUsers(site, 99999));
     expect(missingCourse).toMatchObject({ kind: 'permanent', code: 'invalidrecord', exception: 'dml_missing_record_exception' });
   });
 
@@ -181,7 +184,7 @@ describe('Moodle client against the sandbox (demo seed)', () => {
     await moodle.enrolUsers(enrolments);
     const counts = (await sandboxJson(sandbox, '/__sandbox/requests')) as Record<string, number>;
     expect(counts.enrol_manual_enrol_users).toBe(2);
-    const enrolled = await moodle.getEnrolledUsers(course.id, { userfields: 'id' });
+    const enrolled = await enrolledUsers(site, course.id, { userfields: 'id' });
     expect(enrolled.map((user) => user.id)).toEqual(expect.arrayContaining(created.map((user) => user.id)));
   });
 

@@ -1,4 +1,5 @@
 import { createMoodleClient, type MoodleClient } from '../../src/moodle/client';
+import { enrolledUsers } from './support/enrolled-users';
 import { startMoodleSandbox, type MoodleSandbox } from '../../sandboxes/moodle';
 
 /** Moodle behaviours the product must survive that the real captures do not show directly (reference moodle.md §1.4, §3.6). */
@@ -33,12 +34,12 @@ describe('Moodle sandbox behaviours beyond the captures', () => {
 
   test('a blind re-enrol reactivates a suspended enrolment and clears its end date', async () => {
     const [course] = (await moodle.getCoursesByField('idnumber', 'CS102')).courses;
-    const [student] = await moodle.getEnrolledUsers(course.id, { onlyactive: true, userfields: 'id' });
+    const [student] = await enrolledUsers({ url: sandbox.url, token: 'dev-moodle-token' }, course.id, { onlyactive: true, userfields: 'id' });
     const timeend = Math.floor(Date.now() / 1000) + 86_400;
     await moodle.enrolUsers([{ roleid: 5, userid: student.id, courseid: course.id, suspend: true, timeend }]);
-    expect((await moodle.getEnrolledUsers(course.id, { onlysuspended: true, userfields: 'id' })).map((user) => user.id)).toEqual([student.id]);
+    expect((await enrolledUsers({ url: sandbox.url, token: 'dev-moodle-token' }, course.id, { onlysuspended: true, userfields: 'id' })).map((user) => user.id)).toEqual([student.id]);
     await moodle.enrolUsers([{ roleid: 5, userid: student.id, courseid: course.id }]);
-    expect(await moodle.getEnrolledUsers(course.id, { onlysuspended: true, userfields: 'id' })).toEqual([]);
+    expect(await enrolledUsers({ url: sandbox.url, token: 'dev-moodle-token' }, course.id, { onlysuspended: true, userfields: 'id' })).toEqual([]);
     const enrolment = sandbox.state.userEnrolments.find((ue) => ue.userid === student.id && sandbox.state.enrolInstances.some((instance) => instance.id === ue.enrolid && instance.courseid === course.id));
     expect(enrolment).toMatchObject({ status: 0, timeend: 0 });
   });
@@ -69,7 +70,7 @@ describe('Moodle sandbox behaviours beyond the captures', () => {
   test('grades set through core_grades_update_grades show capped in the report with their date', async () => {
     const [course] = (await moodle.getCoursesByField('idnumber', 'NUR102')).courses;
     const created = (await (await post('/__sandbox/modules', { courseid: course.id, modname: 'assign', name: 'Case study', grademax: 20 })).json()) as { cmid: number };
-    const [student] = await moodle.getEnrolledUsers(course.id, { onlyactive: true, userfields: 'id' });
+    const [student] = await enrolledUsers({ url: sandbox.url, token: 'dev-moodle-token' }, course.id, { onlyactive: true, userfields: 'id' });
     const body = new URLSearchParams({ wstoken: 'dev-moodle-token', wsfunction: 'core_grades_update_grades', moodlewsrestformat: 'json', source: 'test', courseid: String(course.id), component: 'mod_assign', activityid: String(created.cmid), itemnumber: '0', 'grades[0][studentid]': String(student.id), 'grades[0][grade]': '25' });
     expect(await (await fetch(`${sandbox.url}/webservice/rest/server.php`, { method: 'POST', body })).json()).toBe(0);
     const report = await moodle.getGradeItems(course.id, student.id);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { MoodleException, invalidRecord, moodleException } from '../exceptions';
 import { multiple, optional, single, value, withDefault } from '../parameters';
 import { nextId, type CourseRecord, type MoodleState } from '../state';
+import { categorySortorder } from '../categories';
 import { insertCourse } from './courses';
 import { requireCapability, type FunctionContext, type WsFunction } from './function';
 
@@ -64,7 +65,9 @@ function updateCourse(state: MoodleState, course: CourseRecord, input: CourseUpd
   course.category = categoryid;
   course.visible = target ? (target.visible ? course.visible : 0) : 0;
   if (!target) throw invalidRecord('course_categories', 'SELECT * FROM {course_categories} WHERE id = ?', [categoryid]);
+  // First in its new category, as a new course is (172 → 291: 60001 in category 5 at 60000).
   for (const other of state.courses) if (other.category === categoryid && other.id !== course.id) other.sortorder += 1;
+  course.sortorder = categorySortorder(state, categoryid) + 1;
 }
 
 export const updateCourses: WsFunction = {

@@ -1,23 +1,7 @@
 import { MoodleException } from '../exceptions';
 import type { Description, Validated } from '../parameters';
+import type { MoodleEvent } from '../events';
 import type { MoodleState, UserRecord } from '../state';
-
-/** A Moodle event as `\core\event\base::get_data()` reports it, for the sandbox's webhook sender. */
-export interface MoodleEvent {
-  eventname: string;
-  component: string;
-  action: string;
-  target: string;
-  objecttable: string | null;
-  objectid: number | null;
-  crud: 'c' | 'r' | 'u' | 'd';
-  contextinstanceid: number;
-  userid: number;
-  courseid: number;
-  relateduserid: number | null;
-  other: Record<string, string | number | boolean | null> | null;
-  timecreated: number;
-}
 
 export interface FunctionContext {
   state: MoodleState;
@@ -26,7 +10,7 @@ export interface FunctionContext {
   /** Site root as the client reached it, for URLs in responses. */
   siteUrl: string;
   hasCapability(capability: string): boolean;
-  /** Events are delivered after the call returns, like `internal=false` observers after commit. */
+  /** Raised events; the webhook senders deliver them as their plugin does (webhooks.ts). */
   emit(event: MoodleEvent): void;
 }
 

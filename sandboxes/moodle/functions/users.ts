@@ -4,6 +4,7 @@ import { multiple, optional, single, value, withDefault } from '../parameters';
 import { userDetails } from '../presenters';
 import { newUser, transaction, type UserRecord } from '../state';
 import { requireCapability, type FunctionContext, type WsFunction } from './function';
+import { moodleEvent } from '../events';
 
 const lookupFieldTypes: Record<string, (raw: string) => string> = {
   id: (raw) => String(Number.parseInt(raw, 10) || 0),
@@ -203,7 +204,8 @@ export const createUsers: WsFunction = {
           user.forcePasswordChange = true;
           state.mail.push({ to: user.email, userid: user.id, subject: `${state.settings.sitename}: New user account`, kind: 'newuser', time: state.now() });
         }
-        context.emit({ eventname: '\\core\\event\\user_created', component: 'core', action: 'created', target: 'user', objecttable: 'user', objectid: user.id, crud: 'c', contextinstanceid: user.id, userid: context.caller.id, courseid: 0, relateduserid: user.id, other: null, timecreated: state.now() });
+        // Raised inside the batch's transaction: local_webhooks delivers it even when a later entry rolls the batch back (312/313).
+        context.emit(moodleEvent(state, { eventname: '\\core\\event\\user_created', action: 'created', target: 'user', objecttable: 'user', objectid: user.id, crud: 'c', context: { level: 'user', instanceid: user.id }, actorid: context.caller.id, courseid: 0, relateduserid: user.id, other: null }));
         return { id: user.id, username: user.username };
       }),
     );
@@ -238,7 +240,7 @@ export const updateUsers: WsFunction = {
       applyProfile(user, input, context);
       if (input.username !== undefined) user.username = input.username;
       if (input.suspended !== undefined) user.suspended = input.suspended;
-      context.emit({ eventname: '\\core\\event\\user_updated', component: 'core', action: 'updated', target: 'user', objecttable: 'user', objectid: user.id, crud: 'u', contextinstanceid: user.id, userid: context.caller.id, courseid: 0, relateduserid: user.id, other: null, timecreated: state.now() });
+      context.emit(moodleEvent(state, { eventname: '\\core\\event\\user_updated', action: 'updated', target: 'user', objecttable: 'user', objectid: user.id, crud: 'u', context: { level: 'user', instanceid: user.id }, actorid: context.caller.id, courseid: 0, relateduserid: user.id, other: null }));
     }
     return { warnings };
   },
