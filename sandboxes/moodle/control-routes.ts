@@ -90,6 +90,11 @@ export async function controlRoutes(app: FastifyInstance, options: ControlRoutes
     return reply.code(201).send({ url: hook.url, events: hook.events, format: hook.format, includeOther: hook.includeOther });
   });
 
+  app.delete('/__sandbox/webhooks', async (_request, reply) => {
+    webhooks.clear();
+    return reply.code(204).send();
+  });
+
   app.get('/__sandbox/settings', async () => state.settings);
   app.put('/__sandbox/settings', async (request, reply) => {
     const parsed = settingsPatch.safeParse(request.body);

@@ -80,6 +80,10 @@ export function createWebhookSender(state: MoodleState) {
     register(registration: WebhookRegistration) {
       registrations.push(registration);
     },
+    /** An administrator removing every hook (tests re-register to change a hook's URL, as 314-318 did). */
+    clear() {
+      registrations.length = 0;
+    },
     /** local_webhooks: each event, in order, before the web-service call answers — committed or rolled back. */
     async duringRequest(events: MoodleEvent[], wwwroot: string) {
       for (const event of events) for (const registration of subscribed(event, 'local_webhooks')) await sendLocalWebhooks(registration, event, wwwroot);

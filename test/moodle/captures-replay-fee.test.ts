@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { MoodleSandbox } from '../../sandboxes/moodle';
+import { nextId } from '../../sandboxes/moodle/state';
 import { loadCaptures, replay } from './support/captures';
 import { callWs, normaliseSecondSite, replayRosterCaptures, secondSiteToken, startSecondSite } from './support/second-site';
 
@@ -31,8 +32,8 @@ describe('Moodle sandbox replays the real enrol_fee captures (288-303)', () => {
     if (number === 289) {
       // Payment account 1 with PayPal, `fee` enabled, instance 91 (49.99 EUR, student, account 1) on course 28 (289's note).
       state.paymentAccounts.push({ id: 1, name: 'C2-Payments', gateways: [{ shortname: 'paypal', surcharge: 0 }] });
-      state.sequences.set('enrol', 90);
-      state.enrolInstances.push({ id: 91, courseid: 28, enrol: 'fee', status: 0, roleid: 5, cost: '49.99', currency: 'EUR', customint1: 1 });
+      // Instance ids were handed out as on the real site (three per course), so the next one is 91.
+      state.enrolInstances.push({ id: nextId(state, 'enrol'), courseid: 28, enrol: 'fee', status: 0, roleid: 5, cost: '49.99', currency: 'EUR', customint1: 1 });
     }
     if (number === 295) {
       // save_payment() + deliver_order() for user 5490, as paygw_paypal does after a completed order (295's note).

@@ -76,7 +76,11 @@ export async function callWs(sandbox: MoodleSandbox, [wsfunction, params]: WsCal
   return result;
 }
 
-/** The second site before capture 141: categories 1-2, courses to 26, users to 5487; new courses get completion on (167). */
+/**
+ * The second site before capture 141: categories 1-2, courses to 26 (each with its manual, guest
+ * and self instances, so course 27's manual instance is 76 as in 307), users to 5487; new courses
+ * get completion on (167).
+ */
 export async function startSecondSite(): Promise<MoodleSandbox> {
   const sandbox = await startMoodleSandbox({ seed: 'captures', token: secondSiteToken });
   const { state } = sandbox;
@@ -84,6 +88,7 @@ export async function startSecondSite(): Promise<MoodleSandbox> {
   state.settings.wsRoleCapabilities = [...firstSetRoleCapabilities];
   addCategory(state, { name: 'Category 2' });
   state.sequences.set('course', 26);
+  state.sequences.set('enrol', 25 * 3);
   state.sequences.set('user', 5487);
   state.settings.defaultEnableCompletion = 1;
   return sandbox;
