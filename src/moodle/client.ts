@@ -6,7 +6,6 @@ import {
   courseSectionSchema,
   coursesByFieldSchema,
   createdUserSchema,
-  enrolledUserSchema,
   getUsersResultSchema,
   gradeItemsResultSchema,
   moodleUserSchema,
@@ -67,18 +66,6 @@ export type Unenrolment = {
   userid: number;
   courseid: number;
   roleid?: number;
-}
-
-export type EnrolledUsersOptions = {
-  onlyactive?: boolean;
-  onlysuspended?: boolean;
-  /** Comma-separated user fields to return; `id` and `fullname` always come back. */
-  userfields?: string;
-  limitfrom?: number;
-  limitnumber?: number;
-  sortby?: 'id' | 'firstname' | 'lastname' | 'siteorder';
-  sortdirection?: 'ASC' | 'DESC';
-  groupid?: number;
 }
 
 const nullResult = z.null();
@@ -171,14 +158,6 @@ export function createMoodleClient(options: MoodleClientOptions) {
       for (const part of chunk(enrolments, fixedFields)) {
         await call('enrol_manual_unenrol_users', { enrolments: part }, nullResult, callOptions);
       }
-    },
-
-    /** `core_enrol_get_enrolled_users`: includes suspended enrolments (without a flag) unless `onlyactive`. */
-    getEnrolledUsers(courseid: number, options: EnrolledUsersOptions = {}, callOptions?: CallOptions) {
-      const list = Object.entries(options)
-        .filter(([, value]) => value !== undefined)
-        .map(([name, value]) => ({ name, value: typeof value === 'boolean' ? (value ? '1' : '0') : String(value) }));
-      return call('core_enrol_get_enrolled_users', { courseid, options: list }, z.array(enrolledUserSchema), callOptions);
     },
 
     /** `core_enrol_get_users_courses`: active enrolments only; an unknown user gives `[]`. */

@@ -12,7 +12,7 @@ export const moodleExceptionSchema = z.object({
   debuginfo: z.string().optional(),
 });
 
-export const warningSchema = z.object({
+const warningSchema = z.object({
   item: z.string().optional(),
   itemid: z.number().optional(),
   warningcode: z.string(),
@@ -50,11 +50,10 @@ export type MoodleUser = z.infer<typeof moodleUserSchema>;
 export const getUsersResultSchema = z.object({ users: z.array(moodleUserSchema), warnings: z.array(warningSchema) });
 
 export const createdUserSchema = z.object({ id: z.number(), username: z.string() });
-export type CreatedUser = z.infer<typeof createdUserSchema>;
 
 export const updateUsersResultSchema = z.object({ warnings: z.array(warningSchema) });
 
-export const moodleCourseSchema = z.object({
+const moodleCourseSchema = z.object({
   id: z.number(),
   fullname: z.string(),
   shortname: z.string(),
@@ -67,16 +66,8 @@ export const moodleCourseSchema = z.object({
   enddate: z.number().optional(),
   enrollmentmethods: z.array(z.string()).optional(),
 });
-export type MoodleCourse = z.infer<typeof moodleCourseSchema>;
 
 export const coursesByFieldSchema = z.object({ courses: z.array(moodleCourseSchema), warnings: z.array(warningSchema) });
-
-export const enrolledUserSchema = moodleUserSchema.extend({
-  roles: z.array(z.object({ roleid: z.number(), name: z.string(), shortname: z.string(), sortorder: z.number() })).optional(),
-  enrolledcourses: z.array(z.object({ id: z.number(), fullname: z.string(), shortname: z.string() })).optional(),
-  lastcourseaccess: z.number().optional(),
-});
-export type EnrolledUser = z.infer<typeof enrolledUserSchema>;
 
 export const userCourseSchema = z.object({
   id: z.number(),
@@ -89,9 +80,8 @@ export const userCourseSchema = z.object({
   progress: z.number().nullable().optional(),
   lastaccess: z.number().nullable().optional(),
 });
-export type UserCourse = z.infer<typeof userCourseSchema>;
 
-export const gradeItemSchema = z.object({
+const gradeItemSchema = z.object({
   id: z.number(),
   itemname: z.string().nullable(),
   itemtype: z.string(),
@@ -111,7 +101,7 @@ export const gradeItemSchema = z.object({
 });
 export type GradeItem = z.infer<typeof gradeItemSchema>;
 
-export const userGradesSchema = z.object({
+const userGradesSchema = z.object({
   courseid: z.number(),
   courseidnumber: z.string().optional(),
   userid: z.number(),
@@ -120,12 +110,11 @@ export const userGradesSchema = z.object({
   maxdepth: z.number().optional(),
   gradeitems: z.array(gradeItemSchema),
 });
-export type UserGrades = z.infer<typeof userGradesSchema>;
 
 export const gradeItemsResultSchema = z.object({ usergrades: z.array(userGradesSchema), warnings: z.array(warningSchema).optional() });
 
 /** `core_course_get_contents`: sections with their modules (`modname: 'attendance'`, `instance` = attendance id). */
-export const courseModuleSchema = z.object({
+const courseModuleSchema = z.object({
   id: z.number(),
   name: z.string(),
   instance: z.number().optional(),
@@ -141,9 +130,8 @@ export const courseSectionSchema = z.object({
   section: z.number().optional(),
   modules: z.array(courseModuleSchema),
 });
-export type CourseSection = z.infer<typeof courseSectionSchema>;
 
-export const attendanceStatusSchema = z.object({
+const attendanceStatusSchema = z.object({
   id: z.number(),
   attendanceid: z.number().optional(),
   acronym: z.string(),
@@ -155,7 +143,7 @@ export const attendanceStatusSchema = z.object({
 });
 
 /** mod_attendance declares a log row's `statusid` and `id` as PARAM_TEXT, so both arrive as strings. */
-export const attendanceLogSchema = z.object({
+const attendanceLogSchema = z.object({
   id: z.string(),
   studentid: z.number(),
   statusid: z.string(),

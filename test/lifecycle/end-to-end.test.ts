@@ -1,5 +1,6 @@
 import { frappeSignature } from '../../src/webhooks/erpnext-contract';
 import { demoStudents } from '../../sandboxes/demo-data';
+import { enrolledUsers } from '../moodle/support/enrolled-users';
 import { adminToken, eventually, startLifecycleStack, webhookSecret, type LifecycleStack } from './lifecycle-stack';
 
 /**
@@ -136,7 +137,7 @@ describe('student lifecycle end to end', () => {
     expect(withdrawal).toMatchObject({ status: 'COMPLETED', result: { outcome: 'withdrawn', mode: 'suspend' } });
     expect(await activeCourseIdnumbers(moodleUserId)).toEqual([]);
     const nur101 = (await stack.moodle.getCoursesByField('idnumber', 'NUR101')).courses[0];
-    expect((await stack.moodle.getEnrolledUsers(nur101.id)).map((u) => u.id)).toContain(moodleUserId);
+    expect((await enrolledUsers({ url: stack.moodleSandbox.url, token: 'dev-moodle-token' }, nur101.id)).map((u) => u.id)).toContain(moodleUserId);
   });
 
   it('links the hand-made account with the same email instead of creating a second one', async () => {

@@ -4,6 +4,7 @@ import { createMoodleActivities, type MoodleActivities } from '../../activities/
 import { createMoodleClient, type MoodleClient } from '../../src/moodle/client';
 import { demoStudents } from '../../sandboxes/demo-data';
 import { startMoodleSandbox, type MoodleSandbox } from '../../sandboxes/moodle';
+import { enrolledUsers } from '../moodle/support/enrolled-users';
 
 /** The lifecycle's Moodle activities against the protocol-faithful sandbox, seeded with the demo institution. */
 
@@ -15,11 +16,13 @@ function inActivityContext(set: MoodleActivities): MoodleActivities {
 
 let sandbox: MoodleSandbox;
 let client: MoodleClient;
+let site: { url: string; token: string };
 let activities: MoodleActivities;
 
 beforeEach(async () => {
   sandbox = await startMoodleSandbox({ seed: 'demo' });
-  client = createMoodleClient({ url: sandbox.url, token: 'dev-moodle-token' });
+  site = { url: sandbox.url, token: 'dev-moodle-token' };
+  client = createMoodleClient(site);
   activities = inActivityContext(createMoodleActivities(client, { auth: 'manual' }));
 });
 afterEach(async () => sandbox.close());
@@ -120,7 +123,7 @@ describe('courses, enrolment and withdrawal', () => {
     expect(await activities.moodleWithdrawStudent(withdrawal)).toEqual({ suspended: [graded], unenrolled: [ungraded], keptForGrades: [graded] });
     // The same activity again, as Temporal retries it after a lost response: nothing more to do.
     expect(await activities.moodleWithdrawStudent(withdrawal)).toEqual({ suspended: [], unenrolled: [], keptForGrades: [] });
-    expect((await client.getEnrolledUsers(graded)).map((u) => u.id)).toContain(userId);
+    expect((await enrolledUsers(site, graded)).map((u) => u.id)).toContain(userId);
     const { usergrades } = await client.getGradeItems(graded, userId);
     expect(usergrades[0].gradeitems.find((i) => i.cmid === item.cmid)?.graderaw).toBe(64);
   });
@@ -150,10 +153,10 @@ describe('courses, enrolment and withdrawal', () => {
     expect(suspended).toEqual({ suspended: [courseIds[0]], unenrolled: [], keptForGrades: [] });
     expect((await client.getUsersCourses(userId)).map((c) => c.id)).toEqual([courseIds[1]]);
     // Suspended, not removed: still listed among the course's enrolled users.
-    expect((await client.getEnrolledUsers(courseIds[0])).map((u) => u.id)).toContain(userId);
+    expect((await enrolledUsers(site, courseIds[0])).map((u) => u.id)).toContain(userId);
 
     const unenrolled = await activities.moodleWithdrawStudent({ userId, courseIds: [courseIds[1]], roleId: 5, mode: 'unenrol' });
     expect(unenrolled).toEqual({ suspended: [], unenrolled: [courseIds[1]], keptForGrades: [] });
-    expect((await client.getEnrolledUsers(courseIds[1])).map((u) => u.id)).not.toContain(userId);
+    expect((await enrolledUsers(site, courseIds[1])).map((u) => u.id)).not.toContain(userId);
   });
 });

@@ -11,7 +11,6 @@ export const studentGroupSchema = z.looseObject({
   course: z.string().optional(),
   students: z.array(z.looseObject({ student: z.string(), active: check.optional() })).default([]),
 });
-export type StudentGroup = z.infer<typeof studentGroupSchema>;
 
 // Rows are filtered by course, so theirs is always set.
 const courseRow = columns(studentGroupSchema.pick({ name: true, course: true }).required({ course: true }));
