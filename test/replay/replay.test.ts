@@ -1,5 +1,7 @@
 import { Worker, type ReplayResult } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
+import pino from 'pino';
+import { installTemporalRuntime } from '../../src/temporal/runtime';
 import * as workflows from '../../workflows';
 import { bundleWorkflows } from '../support/temporal';
 import { historyWorkflowType, loadHistoryFixtures, scenarioMismatch, type HistoryFixture } from './history-fixtures';
@@ -14,6 +16,9 @@ import { historyFromJson } from './history-json';
 jest.setTimeout(120_000);
 
 const fixtures = loadHistoryFixtures();
+
+// SDK logs at error only; the core still warns of the nondeterminism the deliberate break below provokes.
+beforeAll(() => installTemporalRuntime(pino({ level: process.env.TEST_LOG_LEVEL ?? 'error' }, pino.destination(2))));
 
 /** Replays the fixtures in one replay worker; the results come back one per history, in order. */
 async function replay(workflowsPath: string, entries: { file: string; fixture: HistoryFixture }[]): Promise<Map<string, ReplayResult['error']>> {

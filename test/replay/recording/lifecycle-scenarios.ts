@@ -7,7 +7,7 @@ import { conflictQuery, resolveConflictUpdate, type ConflictDecision, type Ident
 import { startLifecycleStack, type LifecycleStack } from '../../lifecycle/lifecycle-stack';
 import type { Scenario } from '../history-fixtures';
 import type { HistoryRecorder } from './history-recorder';
-import { setFaults, until, untilCompleted, untilProfileSynced } from './workflow-waits';
+import { setFaults, until, untilCompleted, untilListed, untilProfileSynced } from './workflow-waits';
 
 /**
  * The lifecycle workflows as production starts them: ERPNext sandbox writes fire the signed
@@ -74,7 +74,8 @@ async function studentLifecycle(stack: LifecycleStack, recorder: HistoryRecorder
   await completed('withdrawCourse', workflowIds.courseEnrollment(elective, 'on_trash'));
 
   await step(() => stack.erp.cancel('Program Enrollment', programEnrollment));
-  await completed('withdrawProgram', workflowIds.withdraw(programEnrollment));
+  // Found by visibility rather than spelled here: the withdrawal's id carries the cancelled version's stamp.
+  await completed('withdrawProgram', await untilListed(client, `WorkflowType = 'withdrawProgram' AND StudentId = '${student}'`));
 }
 
 /** Starts an onboarding (`start` answers its workflow id), waits for it to park on a conflict, and gives the operator's decision. */

@@ -46,3 +46,15 @@ export async function untilProfileSynced(client: Client, student: string, previo
   if (synced === null || synced.outcome === 'failed') throw new Error(`profile sync of ${student}: ${JSON.stringify(synced)}`);
   return synced;
 }
+
+/** The id of the one workflow a visibility query lists, once it is listed. */
+export async function untilListed(client: Client, query: string): Promise<string> {
+  const listed = async () => {
+    const ids: string[] = [];
+    for await (const execution of client.workflow.list({ query })) ids.push(execution.workflowId);
+    return ids;
+  };
+  const ids = await until(`a workflow matching ${query}`, listed, (found) => found.length > 0);
+  if (ids.length > 1) throw new Error(`${query} lists ${ids.length} workflows: ${ids.join(', ')}`);
+  return ids[0];
+}
