@@ -5,7 +5,12 @@
 export const workflowIds = {
   onboard: (student: string) => `onboard:${student}`,
   enroll: (programEnrollment: string) => `enroll:${programEnrollment}`,
-  withdraw: (programEnrollment: string) => `withdraw:${programEnrollment}`,
+  /**
+   * A cancel carries the cancelled version's `modified`: a cancelled document never changes again,
+   * so the real cancel always maps here, while an early or replayed body naming another version
+   * (which the workflow finds not cancelled) cannot take this id from it.
+   */
+  withdraw: (programEnrollment: string, modified: string) => `withdraw:${programEnrollment}@${modified}`,
   courseEnrollment: (courseEnrollment: string, event: string) => `course-enrollment:${courseEnrollment}:${event}`,
   profile: (student: string) => `profile:${student}`,
   /** `at` is an ISO time for an on-demand run, or `nightly` for the Schedule (the server appends the scheduled time). */

@@ -16,7 +16,8 @@ export type LifecycleEvent =
   | { kind: 'student-created'; student: string }
   | { kind: 'student-updated'; student: string }
   | { kind: 'program-enrollment-submitted'; programEnrollment: string; student: string; program: string }
-  | { kind: 'program-enrollment-cancelled'; programEnrollment: string; student: string; program: string }
+  /** `modified`: the cancelled version, part of the workflow id (see workflowIds.withdraw). */
+  | { kind: 'program-enrollment-cancelled'; programEnrollment: string; student: string; program: string; modified: string }
   | { kind: 'course-enrollment-created'; courseEnrollment: string; student: string; course: string; programEnrollment: string }
   | { kind: 'course-enrollment-deleted'; courseEnrollment: string; student: string; course: string; programEnrollment: string };
 
@@ -29,7 +30,13 @@ export interface StartedLifecycleWorkflow {
 /**
  * A running workflow with the same id absorbs a duplicate delivery (USE_EXISTING). Once it has
  * completed, the same business event is not repeated (a re-sent after_insert must not onboard
- * twice), but a failed run may be started again by a later delivery.
+ * twice), but a failed run may be started again by a later delivery or `retry`.
+ *
+ * No id may be taken by a body that means "not yet": each id names an event that happens once
+ * per document (insert, submit, trash), and every body is bound to its event (the contract), so
+ * a replayed body can only repeat an event that already happened. Cancel is the exception a
+ * stale or early body could hit (the workflow would find the document still submitted and
+ * complete `not-cancelled`), so its id carries the cancelled version's `modified`.
  */
 const onceOnly = { workflowIdConflictPolicy: 'USE_EXISTING', workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY' } as const;
 
@@ -69,7 +76,7 @@ function onceOnlyStart(event: Exclude<LifecycleEvent, { kind: 'student-updated' 
     case 'program-enrollment-cancelled':
       return {
         workflowType: 'withdrawProgram',
-        workflowId: workflowIds.withdraw(event.programEnrollment),
+        workflowId: workflowIds.withdraw(event.programEnrollment, event.modified),
         args: [{ programEnrollment: event.programEnrollment, policy }] satisfies Parameters<typeof withdrawProgram>,
         searchAttributes: attributes(syncKinds.withdraw, event.student, event.program),
       };

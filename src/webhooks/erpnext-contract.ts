@@ -9,15 +9,38 @@ import { z } from 'zod';
  * against it, so the two cannot drift apart.
  */
 
-const docName = z.string().trim().min(1, 'expected the document name');
+/**
+ * A document name as Frappe allows it: its `name` column is varchar(140) (frappe/database schema,
+ * from Frappe's source) and names are typed or generated text, never control characters. Anything
+ * else is refused with 400 before it becomes a workflow id.
+ */
+const docName = z
+  .string()
+  .trim()
+  .min(1, 'expected the document name')
+  .max(140, 'expected a document name of at most 140 characters')
+  // C0 and C1 controls, DEL, and the Unicode line and paragraph separators.
+  .regex(/^[^\u0000-\u001f\u007f-\u009f\u2028\u2029]*$/, 'expected a document name without control characters');
+
+/** Frappe's `modified` as `tojson` renders it: `2026-12-01 08:55:13.393763` (capture 292). */
+const frappeTimestamp = z.string().regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?$/, 'expected the document\'s modified time, YYYY-MM-DD HH:MM:SS.ffffff');
+
+/**
+ * What binds a body to one event of one version of the document. Frappe signs only the body and
+ * the route names the event, so without these an on_submit body (readable in the Webhook Request
+ * Log) could be posted to the on_cancel route. The receiver refuses a body whose `event` is not
+ * its route's; `modified` tells two deliveries of the same event apart (see the withdraw id).
+ */
+const boundToEvent = { event: z.string().min(1, 'expected the event the Webhook fires on'), modified: frappeTimestamp };
 
 /**
  * A body is only a trigger: workflows re-read the document. Extra keys are accepted so a
- * hand-made Webhook sending the whole document works too.
+ * hand-made Webhook sending more of the document works too.
  */
 const studentWebhookBody = z.looseObject({
   doctype: z.literal('Student'),
   name: docName,
+  ...boundToEvent,
 });
 
 const programEnrollmentWebhookBody = z.looseObject({
@@ -25,6 +48,7 @@ const programEnrollmentWebhookBody = z.looseObject({
   name: docName,
   student: docName,
   program: docName,
+  ...boundToEvent,
 });
 
 /** Course Enrollment carries its links because after on_trash there is nothing left to re-read. */
@@ -34,6 +58,7 @@ const courseEnrollmentWebhookBody = z.looseObject({
   student: docName,
   course: docName,
   program_enrollment: docName,
+  ...boundToEvent,
 });
 
 export type ErpnextWebhookBody =
@@ -41,35 +66,32 @@ export type ErpnextWebhookBody =
   | z.infer<typeof programEnrollmentWebhookBody>
   | z.infer<typeof courseEnrollmentWebhookBody>;
 
-/**
- * The triggers, by URL slug: DocType, events, the body the route parses and the Jinja template
- * (Frappe renders it with `doc`) that produces it. Values go through Jinja's `tojson` filter, so a
- * name with a quote still renders valid JSON; the space before the closing brace keeps `}}` and
- * `}` apart for any template lexer.
- */
+/** The triggers, by URL slug: DocType, events, the document fields the body carries besides its name, and the body the route parses. */
 export const erpnextTriggers = {
-  student: {
-    doctype: 'Student',
-    events: ['after_insert', 'on_update'],
-    body: studentWebhookBody,
-    template: '{"doctype": "Student", "name": {{ doc.name | tojson }} }',
-  },
-  'program-enrollment': {
-    doctype: 'Program Enrollment',
-    events: ['on_submit', 'on_cancel'],
-    body: programEnrollmentWebhookBody,
-    template: '{"doctype": "Program Enrollment", "name": {{ doc.name | tojson }}, "student": {{ doc.student | tojson }}, "program": {{ doc.program | tojson }} }',
-  },
+  student: { doctype: 'Student', events: ['after_insert', 'on_update'], links: [], body: studentWebhookBody },
+  'program-enrollment': { doctype: 'Program Enrollment', events: ['on_submit', 'on_cancel'], links: ['student', 'program'], body: programEnrollmentWebhookBody },
   'course-enrollment': {
     doctype: 'Course Enrollment',
     events: ['after_insert', 'on_trash'],
+    links: ['student', 'course', 'program_enrollment'],
     body: courseEnrollmentWebhookBody,
-    template:
-      '{"doctype": "Course Enrollment", "name": {{ doc.name | tojson }}, "student": {{ doc.student | tojson }}, "course": {{ doc.course | tojson }}, "program_enrollment": {{ doc.program_enrollment | tojson }} }',
   },
 } as const;
 
 export type ErpnextTriggerSlug = keyof typeof erpnextTriggers;
+
+/**
+ * The Jinja template (Frappe renders it with `doc`) of one trigger's event, e.g.
+ * `{"doctype": "Student", "event": "on_update", "name": {{ doc.name | tojson }}, "modified": {{ doc.modified | tojson }} }`.
+ * The event is a literal, so each Webhook document signs its own event into the body. Values go
+ * through Jinja's `tojson` filter, so a name with a quote still renders valid JSON; the space
+ * before the closing brace keeps `}}` and `}` apart for any template lexer.
+ */
+export function erpnextWebhookTemplate(slug: ErpnextTriggerSlug, event: string): string {
+  const { doctype, links } = erpnextTriggers[slug];
+  const fields = ['name', ...links, 'modified'].map((field) => `"${field}": {{ doc.${field} | tojson }}`);
+  return `{"doctype": "${doctype}", "event": "${event}", ${fields.join(', ')} }`;
+}
 
 /** The gateway's one route for every trigger: `:doctype` is the trigger's slug, `:event` one of its events. */
 export const erpnextWebhookRoute = '/webhooks/erpnext/:doctype/:event';
@@ -84,7 +106,15 @@ export interface ErpnextWebhookDelivery {
   request_structure: 'JSON';
   /** Jinja rendered by Frappe with `doc` (a dict); must render valid JSON. */
   webhook_json: string;
+  /** None: every document of the DocType is the bridge's business (a condition would hide events). */
+  condition: '';
+  /** Seconds per try: Frappe's default, above the gateway's 3 s answer bound. */
+  timeout: number;
 }
+
+/** How long the gateway may take to answer a delivery, well inside the Webhook's `timeout`. */
+export const erpnextWebhookAnswerMs = 3_000;
+const webhookTimeoutSeconds = 5;
 
 /** Every Webhook delivery the gateway needs, pointing at `gatewayUrl`. */
 export function erpnextWebhookDeliveries(gatewayUrl: string): ErpnextWebhookDelivery[] {
@@ -96,7 +126,9 @@ export function erpnextWebhookDeliveries(gatewayUrl: string): ErpnextWebhookDeli
       request_url: `${base}${erpnextWebhookPath(slug, event)}`,
       request_method: 'POST' as const,
       request_structure: 'JSON' as const,
-      webhook_json: erpnextTriggers[slug].template,
+      webhook_json: erpnextWebhookTemplate(slug, event),
+      condition: '' as const,
+      timeout: webhookTimeoutSeconds,
     })),
   );
 }
@@ -116,11 +148,20 @@ export function frappeSignature(rawBody: Buffer | string, secret: string): strin
   return createHmac('sha256', secret).update(rawBody).digest('base64');
 }
 
-/** Checks a signature header against the raw body in constant time. */
+/**
+ * Exactly what Frappe sends: canonical standard base64 (not base64url) of the 32-byte HMAC-SHA256,
+ * padding included. The 43rd character carries 2 unused bits, which canonical base64 leaves zero.
+ */
+const signatureShape = /^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/;
+
+/**
+ * Checks a signature header against the raw body in constant time. Strict: one header (Node joins
+ * repeated ones with ", ", which then fails the shape), standard base64 of exactly 32 bytes, no
+ * whitespace or trailing text; Buffer's lenient decoder would otherwise accept `<sig>, garbage`
+ * or base64url.
+ */
 export function verifyFrappeSignature(rawBody: Buffer, header: string | string[] | undefined, secret: string): boolean {
-  if (typeof header !== 'string' || header.length === 0) return false;
-  const expected = Buffer.from(frappeSignature(rawBody, secret), 'base64');
-  const given = Buffer.from(header.trim(), 'base64');
-  // Length is public (always 32 bytes for SHA-256), so checking it first leaks nothing.
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  if (typeof header !== 'string' || !signatureShape.test(header)) return false;
+  const expected = createHmac('sha256', secret).update(rawBody).digest();
+  return timingSafeEqual(Buffer.from(header, 'base64'), expected);
 }

@@ -2,7 +2,8 @@ import { createErpnextClient, type ErpnextClient } from '../../src/erpnext/clien
 import { provisionErpnext } from '../../src/erpnext/provisioning/provision-erpnext';
 import { customFieldSchema } from '../../src/erpnext/resources/custom-fields';
 import { webhookSchema } from '../../src/erpnext/resources/webhooks';
-import { frappeSignatureHeader, verifyFrappeSignature } from '../../src/webhooks/erpnext-contract';
+import { setupCommand, secretRotationSteps } from '../../src/commands/setup';
+import { erpnextTriggers, frappeSignatureHeader, verifyFrappeSignature } from '../../src/webhooks/erpnext-contract';
 import { startWebhookReceiver } from '../erpnext/webhook-receiver';
 import { startErpnextSandbox, type ErpnextSandbox } from '../../sandboxes/erpnext';
 
@@ -81,5 +82,50 @@ describe('ERPNext provisioning (campus-bridge setup)', () => {
     } finally {
       await receiver.close();
     }
+  });
+  it('binds each body to its event and document version', async () => {
+    const receiver = await startWebhookReceiver();
+    try {
+      await provisionErpnext(erp, { gatewayUrl: receiver.url, secret: 'hook-secret' });
+      const student = await erp.insert('Student', { first_name: 'Ada', student_email_id: 'ada@students.cbu.example' });
+      const deliveries = await receiver.waitFor(2);
+      const bodies = deliveries.map((d) => ({ path: d.path, body: JSON.parse(d.body.toString('utf8')) as Record<string, unknown> })).sort((a, b) => a.path.localeCompare(b.path));
+      // The version the insert wrote; a later GET can show a newer one (the linked Customer is set after, captures 116/117).
+      // A Student insert fires after_insert and on_update (capture 238): each body names its own event.
+      expect(bodies).toEqual([
+        { path: '/webhooks/erpnext/student/after_insert', body: { doctype: 'Student', event: 'after_insert', name: student.name, modified: student.modified } },
+        { path: '/webhooks/erpnext/student/on_update', body: { doctype: 'Student', event: 'on_update', name: student.name, modified: student.modified } },
+      ]);
+      for (const { body } of bodies) expect(erpnextTriggers.student.body.safeParse(body).success).toBe(true);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('repairs an edited condition, header row or timeout, and a Webhook written before bodies named their event', async () => {
+    const first = await provisionErpnext(erp, { gatewayUrl: 'http://gateway.example:3000', secret: 'hook-secret' });
+    const [a, b, c, d] = first.webhooks.map((w) => w.name);
+    await erp.update('Webhook', a, { condition: 'doc.enabled == 1' });
+    await erp.update('Webhook', b, { webhook_headers: [] });
+    await erp.update('Webhook', c, { timeout: 30 });
+    await erp.update('Webhook', d, { webhook_json: '{"doctype": "Program Enrollment", "name": {{ doc.name | tojson }} }' });
+    const repaired = await provisionErpnext(erp, { gatewayUrl: 'http://gateway.example:3000', secret: 'hook-secret' });
+    expect(repaired.webhooks.map((w) => w.change)).toEqual(['updated', 'updated', 'updated', 'updated', 'unchanged', 'unchanged']);
+    const again = await provisionErpnext(erp, { gatewayUrl: 'http://gateway.example:3000', secret: 'hook-secret' });
+    expect(again.webhooks.map((w) => w.change)).toEqual(Array(6).fill('unchanged'));
+    const webhook = await erp.getDoc('Webhook', b);
+    expect((webhook.webhook_headers as { key: string; value: string }[]).map((h) => [h.key, h.value])).toEqual([['Content-Type', 'application/json']]);
+    expect((await erp.getDoc('Webhook', a)).condition ?? '').toBe('');
+    expect((await erp.getDoc('Webhook', c)).timeout).toBe(5);
+  });
+
+  it('`setup --rotate-secret` prints the order of the rotation steps after rewriting the secrets', async () => {
+    const lines: string[] = [];
+    const env = { ERPNEXT_URL: sandbox.url, ERPNEXT_API_KEY: 'dev-key', ERPNEXT_API_SECRET: 'dev-secret', ERPNEXT_WEBHOOK_SECRET: 'new-secret' };
+    await setupCommand({ gatewayUrl: 'http://gateway.example:3000', rotateSecret: true, env, print: (line) => lines.push(line) });
+    const steps = lines.slice(lines.indexOf('Secret rotation, in this order (this command was step 2):') + 1);
+    expect(steps).toEqual(secretRotationSteps.map((step, i) => `  ${i + 1}. ${step}`));
+    expect(steps[0]).toMatch(/ERPNEXT_WEBHOOK_SECRET_PREVIOUS=<old>/);
+    expect(lines.join('\n')).not.toContain('new-secret');
   });
 });

@@ -1,8 +1,8 @@
-import { erpnextWebhookDeliveries, type ErpnextWebhookDelivery } from '../../webhooks/erpnext-contract';
+import { erpnextWebhookDeliveries } from '../../webhooks/erpnext-contract';
 import type { ErpnextClient } from '../client';
 import { createCustomFields } from '../resources/custom-fields';
 import { moodleUserIdField } from '../resources/students';
-import { createWebhooks, type SignedWebhook, type Webhook } from '../resources/webhooks';
+import { createWebhooks, type SignedWebhook, type WebhookWithHeaders } from '../resources/webhooks';
 
 export type ProvisioningChange = 'created' | 'updated' | 'unchanged';
 
@@ -20,14 +20,26 @@ export interface ProvisioningOptions {
   rotateSecret?: boolean;
 }
 
-function delivers(existing: Webhook, wanted: ErpnextWebhookDelivery): boolean {
+/** Frappe sends no Content-Type of its own; the form UI adds this row for JSON bodies. */
+const jsonHeaders = [{ key: 'Content-Type', value: 'application/json' }];
+
+/**
+ * Whether the Webhook already holds every field setup owns (all but the secret, which Frappe
+ * never returns): an admin's edit to any of them, the condition, header rows and timeout
+ * included, is repaired on the next run.
+ */
+function holds(existing: WebhookWithHeaders, wanted: SignedWebhook): boolean {
+  const headers = (existing.webhook_headers ?? []).map((row) => ({ key: row.key ?? '', value: row.value ?? '' }));
   return (
-    existing.enabled === 1 &&
-    existing.enable_security === 1 &&
+    existing.enabled === wanted.enabled &&
+    existing.enable_security === wanted.enable_security &&
     existing.request_url === wanted.request_url &&
     existing.request_method === wanted.request_method &&
     existing.request_structure === wanted.request_structure &&
-    existing.webhook_json === wanted.webhook_json
+    existing.webhook_json === wanted.webhook_json &&
+    (existing.condition ?? '') === wanted.condition &&
+    existing.timeout === wanted.timeout &&
+    JSON.stringify(headers) === JSON.stringify(wanted.webhook_headers)
   );
 }
 
@@ -51,20 +63,14 @@ export async function provisionErpnext(erp: ErpnextClient, options: Provisioning
     // Ours have fixed names, so a re-run (or a moved gateway) finds them; a hand-made one
     // delivering to this gateway counts too.
     const name = `Campus Bridge ${wanted.webhook_doctype} ${wanted.webhook_docevent}`;
-    const existing = (await webhooks.findByName(name)) ?? (await webhooks.findDelivering(wanted));
-    const signed: SignedWebhook = {
-      ...wanted,
-      enabled: 1,
-      enable_security: 1,
-      webhook_secret: options.secret,
-      // Frappe sends no Content-Type of its own; the form UI adds this row for JSON bodies.
-      webhook_headers: [{ key: 'Content-Type', value: 'application/json' }],
-    };
+    const found = (await webhooks.findByName(name)) ?? (await webhooks.findDelivering(wanted));
+    const existing = found && (await webhooks.get(found.name));
+    const signed: SignedWebhook = { ...wanted, enabled: 1, enable_security: 1, webhook_secret: options.secret, webhook_headers: jsonHeaders };
     const trigger = { doctype: wanted.webhook_doctype, event: wanted.webhook_docevent };
     if (!existing) {
       const created = await webhooks.insert(name, signed);
       report.push({ ...trigger, name: created.name, change: 'created' });
-    } else if (!delivers(existing, wanted) || options.rotateSecret) {
+    } else if (!holds(existing, signed) || options.rotateSecret) {
       await webhooks.update(existing.name, signed);
       report.push({ ...trigger, name: existing.name, change: 'updated' });
     } else {

@@ -20,8 +20,15 @@ export const webhookSchema = z.looseObject({
   request_structure: z.string().optional(),
   webhook_json: z.string().optional(),
   enable_security: check.optional(),
+  condition: z.string().nullish(),
+  timeout: z.number().int().optional(),
 });
 export type Webhook = z.infer<typeof webhookSchema>;
+
+/** A list cannot carry child tables, so the header rows are read with the document. */
+const webhookHeaderRow = z.looseObject({ key: z.string().nullish(), value: z.string().nullish() });
+export const webhookWithHeadersSchema = webhookSchema.extend({ webhook_headers: z.array(webhookHeaderRow).default([]) });
+export type WebhookWithHeaders = z.infer<typeof webhookWithHeadersSchema>;
 
 /** The whole schema is the row: every field it names is one provisioning compares. */
 const webhookRow = columns(webhookSchema);
@@ -53,6 +60,9 @@ export function createWebhooks(erp: ErpnextClient) {
         ],
         call,
       ),
+
+    /** The whole document, header rows included. */
+    get: (name: string, call?: CallOptions): Promise<WebhookWithHeaders> => erp.getDoc('Webhook', name, { ...call, schema: webhookWithHeadersSchema }),
 
     /** `POST /api/resource/Webhook`: the REST insert must carry the name. */
     insert: (name: string, webhook: SignedWebhook, call?: CallOptions): Promise<Webhook> => erp.insert('Webhook', { name, ...webhook }, { ...call, schema: webhookSchema }),

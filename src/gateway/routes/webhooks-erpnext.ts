@@ -1,14 +1,63 @@
-import type { Client } from '@temporalio/client';
+import { isGrpcServiceError, type Client } from '@temporalio/client';
 import type { FastifyPluginAsync } from 'fastify';
 import type { LifecyclePolicy } from '../../mapping/lifecycle-policy';
-import { startLifecycleWorkflow, type LifecycleEvent } from '../../starters/lifecycle-events';
-import { erpnextTriggers, erpnextWebhookRoute, frappeSignatureHeader, verifyFrappeSignature, type ErpnextTriggerSlug, type ErpnextWebhookBody } from '../../webhooks/erpnext-contract';
+import { startLifecycleWorkflow, type LifecycleEvent, type StartedLifecycleWorkflow } from '../../starters/lifecycle-events';
+import {
+  erpnextTriggers,
+  erpnextWebhookAnswerMs,
+  erpnextWebhookRoute,
+  frappeSignatureHeader,
+  verifyFrappeSignature,
+  type ErpnextTriggerSlug,
+  type ErpnextWebhookBody,
+} from '../../webhooks/erpnext-contract';
 
 export interface ErpnextWebhookRoutesOptions {
   temporal: Client;
-  /** The secret set on the ERPNext Webhook documents (ERPNEXT_WEBHOOK_SECRET). */
-  secret: string;
+  /**
+   * The secrets a delivery may be signed with: ERPNEXT_WEBHOOK_SECRET, then during a rotation
+   * ERPNEXT_WEBHOOK_SECRET_PREVIOUS. Frappe signs with whatever its Webhook document holds when it
+   * delivers, so for a while both arrive.
+   */
+  secrets: readonly string[];
   policy: LifecyclePolicy;
+  /** Bound on the whole start, answer included; defaults to the contract's 3 s. */
+  answerWithinMs?: number;
+}
+
+/** gRPC INVALID_ARGUMENT: the server refused the start itself (an over-long id), so a retry cannot help. */
+const grpcInvalidArgument = 3;
+
+function refusedAsInvalid(err: unknown): boolean {
+  for (let e: unknown = err; e instanceof Error; e = e.cause) if (isGrpcServiceError(e) && e.code === grpcInvalidArgument) return true;
+  return false;
+}
+
+class StartTimedOut extends Error {}
+
+/**
+ * Runs the start under a gRPC deadline and a timer. The deadline ends the call, but the client's
+ * retry of UNAVAILABLE sleeps past it (a closed port took 18.5 s without the timer), so the timer
+ * bounds the answer. A start that outlives the timer may still land: Frappe's next try then
+ * joins it as a duplicate. The call must not outlive the connection, so `inFlight` lets the
+ * plugin wait for it on close.
+ */
+async function startWithin<T>(temporal: Client, ms: number, inFlight: Set<Promise<unknown>>, start: () => Promise<T>): Promise<T> {
+  const call = temporal.connection.withDeadline(Date.now() + ms, start);
+  const settled: Promise<unknown> = call.then(
+    () => inFlight.delete(settled),
+    () => inFlight.delete(settled),
+  );
+  inFlight.add(settled);
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new StartTimedOut(`no answer from Temporal within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([call, timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function eventOf(body: ErpnextWebhookBody, docEvent: string): LifecycleEvent {
@@ -17,7 +66,7 @@ function eventOf(body: ErpnextWebhookBody, docEvent: string): LifecycleEvent {
       return { kind: docEvent === 'after_insert' ? 'student-created' : 'student-updated', student: body.name };
     case 'Program Enrollment':
       return {
-        kind: docEvent === 'on_submit' ? 'program-enrollment-submitted' : 'program-enrollment-cancelled',
+        ...(docEvent === 'on_submit' ? { kind: 'program-enrollment-submitted' as const } : { kind: 'program-enrollment-cancelled' as const, modified: body.modified }),
         programEnrollment: body.name,
         student: body.student,
         program: body.program,
@@ -39,11 +88,21 @@ function isTrigger(slug: string): slug is ErpnextTriggerSlug {
 
 /**
  * `POST /webhooks/erpnext/<doctype-slug>/<event>`: Frappe webhooks in, workflow starts out.
- * Frappe tries three times within seconds and then drops the event, so the answer is fast and
- * 202 comes only once Temporal holds the start; a Temporal outage answers 503 so Frappe retries.
- * Order matters: signature over the raw bytes (401), then JSON and schema (400), then start.
+ * Frappe gives each try 5 s and tries three times within seconds, then drops the event, so the
+ * answer comes within 3 s: 202 once Temporal holds the start, 503 with Retry-After when it
+ * cannot say so in time, 400 when the server refuses the start as invalid (retrying cannot help).
+ * Order matters: signature over the raw bytes (401), then JSON, schema and event binding (400),
+ * then start.
  */
 export const erpnextWebhookRoutes: FastifyPluginAsync<ErpnextWebhookRoutesOptions> = async (app, options) => {
+  const answerWithinMs = options.answerWithinMs ?? erpnextWebhookAnswerMs;
+  // What is left once the body is read and checked goes to Temporal, with room to answer.
+  const startWithinMs = Math.max(answerWithinMs - 500, 100);
+  const inFlight = new Set<Promise<unknown>>();
+  app.addHook('onClose', async () => {
+    await Promise.all(inFlight);
+  });
+
   // Frappe sends no Content-Type and signs the exact bytes, so this scope keeps every body raw.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
@@ -54,7 +113,7 @@ export const erpnextWebhookRoutes: FastifyPluginAsync<ErpnextWebhookRoutesOption
       return reply.code(404).send({ error: `no ERPNext webhook at ${slug}/${docEvent}` });
     }
     const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-    if (!verifyFrappeSignature(raw, request.headers[frappeSignatureHeader], options.secret)) {
+    if (!options.secrets.some((secret) => verifyFrappeSignature(raw, request.headers[frappeSignatureHeader], secret))) {
       return reply.code(401).send({ error: `missing or invalid ${frappeSignatureHeader}` });
     }
 
@@ -71,14 +130,25 @@ export const erpnextWebhookRoutes: FastifyPluginAsync<ErpnextWebhookRoutesOption
       return reply.code(400).send({ error: `invalid ${trigger.doctype} webhook body: ${problems.join('; ')}` });
     }
 
-    const event = eventOf(parsed.data, docEvent);
-    try {
-      const started = await startLifecycleWorkflow(options.temporal, event, options.policy);
-      request.log.info({ workflowId: started.workflowId, duplicate: started.duplicate }, 'ERPNext webhook accepted');
-      return reply.code(202).send(started);
-    } catch (err) {
-      request.log.error({ err, doctype: trigger.doctype, docEvent }, 'could not start the workflow for an ERPNext webhook');
-      return reply.code(503).header('retry-after', '1').send({ error: 'the workflow could not be started; retry' });
+    if (parsed.data.event !== docEvent) {
+      // A signed body replayed to another event's route (e.g. an on_submit body to on_cancel).
+      return reply.code(400).send({ error: `the body is for ${trigger.doctype} ${parsed.data.event}, not ${docEvent}` });
     }
+
+    const event = eventOf(parsed.data, docEvent);
+    let started: StartedLifecycleWorkflow;
+    try {
+      started = await startWithin(options.temporal, startWithinMs, inFlight, () => startLifecycleWorkflow(options.temporal, event, options.policy));
+    } catch (err) {
+      if (refusedAsInvalid(err)) {
+        request.log.warn({ err, doctype: trigger.doctype, docEvent }, 'Temporal refused the start of an ERPNext webhook as invalid');
+        return reply.code(400).send({ error: 'Temporal refused the workflow start as invalid (e.g. a document name too long for a workflow id)' });
+      }
+      const timedOut = err instanceof StartTimedOut;
+      request.log.error(timedOut ? { cause: err.message, doctype: trigger.doctype, docEvent } : { err, doctype: trigger.doctype, docEvent }, 'could not start the workflow for an ERPNext webhook');
+      return reply.code(503).header('retry-after', '5').send({ error: 'the workflow could not be started; retry' });
+    }
+    request.log.info({ workflowId: started.workflowId, duplicate: started.duplicate }, 'ERPNext webhook accepted');
+    return reply.code(202).send(started);
   });
 };
