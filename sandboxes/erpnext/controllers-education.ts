@@ -7,7 +7,6 @@ import { type ChildRow, type Doc, str } from './store';
  * shared/reference/erpnext.md §4), for the DocTypes the bridge reads and writes.
  */
 const rows = (doc: Doc, table: string) => (doc[table] as ChildRow[] | undefined) ?? [];
-const formLink = (doctype: string, name: string) => `<a href="/app/${doctype.toLowerCase().replace(/ /g, '-')}/${name}">${name}</a>`;
 /** `get_link_to_form`: an absolute link (`get_url`), the name URL-quoted (217, 219). */
 const absoluteFormLink = (site: Site, doctype: string, name: string) => `<a href="${site.url}/app/${doctype.toLowerCase().replace(/ /g, '-')}/${encodeURIComponent(name)}">${name}</a>`;
 /** `frappe.throw(message, title=…)`. */
@@ -108,7 +107,8 @@ const programEnrollment: Controller = {
 const courseEnrollment: Controller = {
   validate(doc, site) {
     const duplicate = site.rows('Course Enrollment').find((ce) => ce.name !== doc.name && ce.student === doc.student && ce.course === doc.course && ce.program_enrollment === doc.program_enrollment);
-    if (duplicate) validationError(`Student is already enrolled via Course Enrollment ${formLink('Course Enrollment', str(duplicate.name))}`);
+    // get_link_to_form: an absolute link, under the title "Duplicate Entry" (176).
+    if (duplicate) titledError(`Student is already enrolled via Course Enrollment ${absoluteFormLink(site, 'Course Enrollment', str(duplicate.name))}`, 'Duplicate Entry');
   },
 };
 

@@ -14,6 +14,8 @@ export interface ExceptionDetail {
   title?: string;
   /** A plain `msgprint` before the raise: the message dict has no indicator, raise_exception or id. */
   plain?: boolean;
+  /** A `msgprint(indicator="red")` before a different raise: indicator, but no raise_exception or id (DuplicateEntryError, 055). */
+  printedOnly?: boolean;
   /** No `exception`/`exc` keys (the handler answered without a traceback). */
   noTraceback?: boolean;
   /** `_exc_source`: the app whose code raised it ("education (app)"), set by the Site for controller code. */
@@ -81,13 +83,14 @@ export const bold = (text: unknown) => `<strong>${String(text)}</strong>`;
 export function serverMessages(messages: string[], detail: ExceptionDetail = {}): string {
   const title = detail.title ?? 'Message';
   const dict = (message: string) =>
-    detail.plain ? { message, title } : { message, title, indicator: 'red', raise_exception: 1, __frappe_exc_id: randomBytes(28).toString('hex') };
+    detail.plain ? { message, title } : detail.printedOnly ? { message, title, indicator: 'red' } : { message, title, indicator: 'red', raise_exception: 1, __frappe_exc_id: randomBytes(28).toString('hex') };
   return pyJsonDumps(messages.map((message) => pyJsonDumps(dict(message))));
 }
 
 /** `_server_messages` of a success: informational msgprints and alerts. */
 export function infoMessages(messages: { message: string; alert: boolean }[]): string {
-  return pyJsonDumps(messages.map(({ message, alert }) => pyJsonDumps(alert ? { message, alert: 1 } : { message, title: 'Message' })));
+  // An alert is a msgprint too: it keeps the default title (116, 133).
+  return pyJsonDumps(messages.map(({ message, alert }) => pyJsonDumps(alert ? { message, title: 'Message', alert: 1 } : { message, title: 'Message' })));
 }
 
 /** Where an exception class lives, as its traceback's last line names it; Python's builtins print bare. */

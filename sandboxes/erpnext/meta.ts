@@ -56,7 +56,7 @@ export interface MetaRegistry {
 }
 
 export function createMetaRegistry(standard: readonly DocTypeMeta[]): MetaRegistry {
-  const metas = new Map<string, DocTypeMeta>(standard.map((m) => [m.name, { ...m, fields: [...m.fields] }]));
+  const metas = new Map<string, DocTypeMeta>(standard.map((m) => [m.name, { ...m, fields: m.isSubmittable ? withAmendedFrom(m) : [...m.fields] }]));
   const require = (doctype: string) => {
     const meta = metas.get(doctype);
     if (!meta) throw new Error(`unknown DocType ${doctype}`);
@@ -75,6 +75,15 @@ export function createMetaRegistry(standard: readonly DocTypeMeta[]): MetaRegist
       meta.fields = meta.fields.filter((f) => f.fieldname !== fieldname);
     },
   };
+}
+
+/**
+ * Frappe adds `amended_from` (Link to the DocType itself, read only) to every submittable DocType:
+ * answers carry it (163, 170, 214) and lists may select and filter on it.
+ */
+function withAmendedFrom(meta: DocTypeMeta): FieldMeta[] {
+  if (meta.fields.some((x) => x.fieldname === 'amended_from')) return [...meta.fields];
+  return [...meta.fields, { fieldname: 'amended_from', fieldtype: 'Link', label: 'Amended From', options: meta.name, readOnly: true }];
 }
 
 /** Shorthand builders keep the DocType tables readable. */

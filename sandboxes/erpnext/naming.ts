@@ -8,6 +8,8 @@ import type { Doc, Store } from './store';
  * sandbox clock ("today"), as Frappe's `parse_naming_series` takes them from the current date.
  */
 export function newName(meta: DocTypeMeta, doc: Doc, store: Store, today: string, requestedName: unknown): string {
+  // `_set_amended_name`: an amendment is named after its original, no series consumed (170: EDU-ENR-2026-00009-1).
+  if (typeof doc.amended_from === 'string' && doc.amended_from !== '') return amendedName(doc.amended_from, store.get(meta.name, doc.amended_from));
   const rule = meta.autoname;
   if (rule === 'hash') return randomBytes(5).toString('hex');
   // Only "Set by user" DocTypes keep a client's `name`; every other rule replaces it.
@@ -16,14 +18,23 @@ export function newName(meta: DocTypeMeta, doc: Doc, store: Store, today: string
     const fieldname = rule.slice('field:'.length);
     const value = doc[fieldname];
     if (value === undefined || value === null || value === '') {
+      // `_field_autoname` throws before the mandatory check can (057: "Course Name is required").
       const label = meta.fields.find((x) => x.fieldname === fieldname)?.label ?? fieldname;
-      frappeThrow('MandatoryError', `Value missing for ${meta.name}: ${label}`);
+      frappeThrow('ValidationError', `${label} is required`);
     }
     return String(value).trim();
   }
   if (rule.startsWith('series:')) return namingSeries(rule.slice('series:'.length), store, today);
   if (rule.startsWith('format:')) return formatName(rule.slice('format:'.length), doc, store, today);
   throw new Error(`${meta.name} is named by its controller`);
+}
+
+/** `X` → `X-1`; an amendment of an amendment `X-1` → `X-2`. */
+function amendedName(original: string, originalDoc: Doc | undefined): string {
+  if (!originalDoc?.amended_from) return `${original}-1`;
+  const parts = original.split('-');
+  const last = Number(parts.pop());
+  return `${parts.join('-')}-${(Number.isInteger(last) ? last : 0) + 1}`;
 }
 
 /** `EDU-STU-.YYYY.-` → `EDU-STU-2026-00001`: a series without hashes gets `.#####` appended. */

@@ -3,7 +3,7 @@ import { authenticate, type ApiUser, type Session } from './auth';
 import { requirePermission, type Right } from './permissions';
 import { FrappeException, errorBody, infoMessages, notPermitted, validationError } from './frappe-errors';
 import { parseJsonArg } from './query';
-import type { Site } from './site';
+import type { MessageLog, Site } from './site';
 import type { Doc } from './store';
 import { resolveMethod } from './whitelisted-methods';
 
@@ -16,6 +16,11 @@ import { resolveMethod } from './whitelisted-methods';
 export interface RoutesOptions {
   site: Site;
   users: readonly ApiUser[];
+}
+
+interface Answer<T> {
+  result: T;
+  messages: MessageLog[];
 }
 
 const isJson = (request: FastifyRequest) => String(request.headers['content-type'] ?? '').startsWith('application/json');
@@ -60,17 +65,16 @@ export async function erpnextRoutes(app: FastifyInstance, options: RoutesOptions
 
   const session = (request: FastifyRequest): Session => authenticate(request.headers.authorization, options.users);
   /** GET writes are rolled back, unless the function commits explicitly (`frappe.db.commit()`). */
-  const inTransaction = <T>(request: FastifyRequest, fn: () => T, commits = false): T => site.transaction(fn, { readOnly: request.method === 'GET' && !commits });
+  const readOnly = (request: FastifyRequest, commits = false) => ({ readOnly: request.method === 'GET' && !commits });
+  /** The result and the messages the transaction queued for the response. */
+  const inTransaction = <T>(request: FastifyRequest, fn: () => T, commits = false): Answer<T> => site.transaction(() => ({ result: fn(), messages: site.takeMessages() }), readOnly(request, commits));
   const allow = (request: FastifyRequest, doctype: string, right: Right, options?: { traceback?: boolean }) => {
     site.requireMeta(doctype);
     requirePermission(session(request), doctype, right, options);
   };
 
-  const withMessages = (body: Record<string, unknown>) => {
-    const messages = site.takeMessages();
-    return messages.length > 0 ? { ...body, _server_messages: infoMessages(messages) } : body;
-  };
-  const resource = (reply: FastifyReply, data: unknown, status = 200) => reply.code(status).send(withMessages({ data }));
+  const withMessages = (body: Record<string, unknown>, messages: MessageLog[]) => (messages.length > 0 ? { ...body, _server_messages: infoMessages(messages) } : body);
+  const resource = <T>(reply: FastifyReply, answer: Answer<T>, status = 200) => reply.code(status).send(withMessages({ data: answer.result }, answer.messages));
 
   for (const prefix of ['/api', '/api/v1']) {
     app.get<{ Params: { doctype: string } }>(`${prefix}/resource/:doctype`, async (request, reply) => {
@@ -79,35 +83,43 @@ export async function erpnextRoutes(app: FastifyInstance, options: RoutesOptions
       const args = argsOf(request);
       // A child table is listable only through its parent (`parent=<ParentDocType>`, 040/041).
       if (site.meta.get(doctype)?.istable && !args.parent) throw new FrappeException('PermissionError', 403, [], undefined, { text: '' });
-      const rows = inTransaction(request, () => site.query.list(doctype, site.rows(doctype), argsOf(request), (d) => site.listRow(doctype, d)));
-      return resource(reply, rows);
+      return resource(reply, inTransaction(request, () => site.query.list(doctype, site.rows(doctype), argsOf(request), (d) => site.listRow(doctype, d))));
     });
 
     app.post<{ Params: { doctype: string } }>(`${prefix}/resource/:doctype`, async (request, reply) => {
       const { doctype } = request.params;
       allow(request, doctype, 'create');
-      const doc = inTransaction(request, () => site.asDict(doctype, site.insert(doctype, docBody(request)), { noNulls: true }));
-      return resource(reply, doc);
+      const body = docBody(request);
+      if (site.interleaving) {
+        // A multi-worker site: other requests run while this one sits between its checks and its write.
+        const answer = await site.transactionAsync(async () => {
+          const doc = await site.insertInterleaved(doctype, body);
+          return { result: site.asDict(doctype, doc, { noNulls: true }), messages: site.takeMessages() };
+        });
+        return resource(reply, answer);
+      }
+      return resource(reply, inTransaction(request, () => site.asDict(doctype, site.insert(doctype, body), { noNulls: true })));
     });
 
     app.get<{ Params: { doctype: string; name: string } }>(`${prefix}/resource/:doctype/:name`, async (request, reply) => {
       const { doctype, name } = request.params;
       allow(request, doctype, 'read');
-      return resource(reply, site.asDict(doctype, site.getDoc(doctype, name), { noNulls: true }));
+      return resource(reply, inTransaction(request, () => site.asDict(doctype, site.getDoc(doctype, name), { noNulls: true })));
     });
 
     app.put<{ Params: { doctype: string; name: string } }>(`${prefix}/resource/:doctype/:name`, async (request, reply) => {
       const { doctype, name } = request.params;
       allow(request, doctype, 'write');
-      const doc = inTransaction(request, () => site.asDict(doctype, site.save(doctype, name, docBody(request)), { noNulls: true }));
-      return resource(reply, doc);
+      return resource(reply, inTransaction(request, () => site.asDict(doctype, site.save(doctype, name, docBody(request)), { noNulls: true })));
     });
 
     app.delete<{ Params: { doctype: string; name: string } }>(`${prefix}/resource/:doctype/:name`, async (request, reply) => {
       const { doctype, name } = request.params;
       allow(request, doctype, 'delete');
-      inTransaction(request, () => site.delete(doctype, name));
-      return resource(reply, 'ok', 202);
+      // `frappe.delete_doc` of a missing name raises a bare DoesNotExistError: no message (099).
+      if (!site.exists(doctype, name)) throw new FrappeException('DoesNotExistError', 404, [], undefined, { silent: true });
+      const answer = inTransaction(request, () => site.delete(doctype, name));
+      return resource(reply, { ...answer, result: 'ok' }, 202);
     });
 
     /** `run_method`: the whitelisted Document methods `submit`, `cancel` and `save`. */
@@ -123,8 +135,8 @@ export async function erpnextRoutes(app: FastifyInstance, options: RoutesOptions
       const path = request.params['*'];
       const caller = session(request);
       const method = resolveMethod(path, request.method, caller);
-      const message = inTransaction(request, () => method.run({ site, args: argsOf(request), user: caller.user, session: caller }), method.commits);
-      return reply.send(withMessages(message === undefined ? {} : { message }));
+      const { result: message, messages } = inTransaction(request, () => method.run({ site, args: argsOf(request), user: caller.user, session: caller }), method.commits);
+      return reply.send(withMessages(message === undefined ? {} : { message }, messages));
     });
   }
 }

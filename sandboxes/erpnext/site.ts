@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { childRows, markUnsaved, stampChildren, stripRowStamps, tableFields } from './child-rows';
+import { childRows, markUnsaved, stampChildren, stripRowStamps } from './child-rows';
 import type { Clock } from './clock';
 import { appOf, attributed, type Controller, type DocEvent, type SaveAction } from './controller';
 import { checkDocstatusTransition } from './docstatus';
@@ -54,20 +54,22 @@ export class Site {
   readonly store: Store;
   readonly query: Query;
   readonly clock: Clock;
+  readonly interleaving?: { windowMs: number };
   /** What `frappe.utils.get_url` gives: the address the site is served at (links in messages, 217, 219). */
   url = 'http://localhost';
+  private readonly transactions: Transactions;
   private readonly validation: Validation;
   private readonly controllers: Record<string, Controller>;
-  private readonly listeners: TransactionListener[] = [];
   private readonly user: string;
-  private messages: MessageLog[] = [];
-  /** Child rows a request sent without a name: the answer to that request marks them `__unsaved: 1` (183, 195, 237). */
-  private readonly newRows = new WeakSet<ChildRow>();
+  /** `frappe.defaults` set site-wide (`frappe.db.set_default`), keyed by fieldname. */
+  private readonly defaults = new Map<string, string>();
 
   constructor(options: SiteOptions) {
     this.clock = options.clock;
+    this.interleaving = options.interleaving;
     this.meta = createMetaRegistry(options.doctypes);
-    this.store = createStore();
+    this.transactions = new Transactions(() => this.store);
+    this.store = createStore(() => this.transactions.currentJournal());
     this.query = createQuery(this.meta);
     this.validation = createValidation(this.meta, this.store);
     this.controllers = Object.fromEntries(Object.entries(options.controllers).map(([doctype, c]) => [doctype, attributed(c, appOf(this.meta.get(doctype)?.module))]));
@@ -75,42 +77,32 @@ export class Site {
   }
 
   addListener(listener: TransactionListener) {
-    this.listeners.push(listener);
+    this.transactions.addListener(listener);
   }
 
   /** One request: committed when `fn` returns (unless read-only, like Frappe's GET), rolled back when it throws. */
-  transaction<T>(fn: () => T, options: { readOnly?: boolean } = {}): T {
-    this.messages = [];
-    this.store.begin();
-    try {
-      const result = fn();
-      if (options.readOnly) this.rollback();
-      else {
-        this.store.commit();
-        for (const l of this.listeners) l.commit();
-      }
-      return result;
-    } catch (err) {
-      this.rollback();
-      throw err;
-    }
+  transaction<T>(fn: () => T, options: TransactionOptions = {}): T {
+    return this.transactions.run(fn, options);
   }
 
-  private rollback() {
-    this.store.rollback();
-    for (const l of this.listeners) l.rollback();
+  /** A request whose work awaits (the interleaving mode): other requests may run meanwhile, each in its own transaction. */
+  transactionAsync<T>(fn: () => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+    return this.transactions.runAsync(fn, options);
   }
 
   /** `frappe.msgprint`: the request's success response carries these in `_server_messages`. */
   msgprint(message: string, options: { alert?: boolean } = {}) {
-    this.messages.push({ message, alert: options.alert ?? false });
+    this.transactions.current().messages.push({ message, alert: options.alert ?? false });
   }
 
-  /** The messages of the last transaction, for its response. */
+  /** The messages the current transaction (or, outside one, the site) has queued, for its response. */
   takeMessages(): MessageLog[] {
-    const taken = this.messages;
-    this.messages = [];
-    return taken;
+    return this.transactions.takeMessages(this.transactions.current());
+  }
+
+  /** `frappe.db.set_default`: a site-wide default for every Link field of that name (the setup wizard's `country`). */
+  setDefault(fieldname: string, value: string) {
+    this.defaults.set(fieldname, value);
   }
 
   requireMeta(doctype: string): DocTypeMeta {
@@ -124,13 +116,13 @@ export class Site {
   getDoc(doctype: string, name: string): Doc {
     const meta = this.requireMeta(doctype);
     const doc = this.store.get(doctype, name) ?? notFound(doctype, name);
-    return this.withAllFields(meta, doc);
+    return withAllFields(meta, doc);
   }
 
   /** Every stored document of a DocType, in insertion order: shallow views for reading, never for mutation. */
   all(doctype: string): Doc[] {
     const meta = this.requireMeta(doctype);
-    return this.store.scan(doctype).map((d) => this.withAllFields(meta, d));
+    return this.store.scan(doctype).map((d) => withAllFields(meta, d));
   }
 
   /** The stored rows of a DocType for queries: read only, custom fields added later may be missing. */
@@ -141,30 +133,12 @@ export class Site {
 
   /** The document as `as_dict()`: every field, nulls included; `noNulls` gives the REST shape. */
   asDict(doctype: string, doc: Doc, options: { noNulls?: boolean } = {}): Doc {
-    const meta = this.requireMeta(doctype);
-    const shape = (rowMeta: DocTypeMeta, row: Doc): Doc => {
-      const out: Doc = {};
-      for (const [key, value] of Object.entries(row)) {
-        const field = rowMeta.fields.find((x) => x.fieldname === key);
-        if (field?.fieldtype === 'Table') {
-          const childMeta = this.requireMeta(field.options ?? '');
-          out[key] = ((value as ChildRow[]) ?? []).map((r) => shape(childMeta, r));
-        } else if (field?.fieldtype === 'Password') {
-          // Frappe keeps passwords in __Auth and shows only asterisks.
-          out[key] = isEmpty(value) ? value : '*'.repeat(String(value).length);
-        } else out[key] = value;
-      }
-      if (options.noNulls) for (const key of Object.keys(out)) if (out[key] === null || out[key] === undefined) delete out[key];
-      return out;
-    };
-    return shape(meta, this.withAllFields(meta, doc));
+    return asDict((dt) => this.requireMeta(dt), this.requireMeta(doctype), doc, options);
   }
 
   /** A list row (`SELECT *`): parent columns only, no child tables. */
   listRow(doctype: string, doc: Doc): Doc {
-    const meta = this.requireMeta(doctype);
-    const tables = new Set(meta.fields.filter((x) => x.fieldtype === 'Table').map((x) => x.fieldname));
-    return Object.fromEntries(Object.entries(this.withAllFields(meta, doc)).filter(([k]) => !tables.has(k) && k !== 'doctype'));
+    return listRow(this.requireMeta(doctype), doc);
   }
 
   /** Password field values, which the REST API never shows. */
@@ -174,14 +148,26 @@ export class Site {
   }
 
   insert(doctype: string, body: Doc): Doc {
+    return this.completeInsert(this.prepareInsert(doctype, body));
+  }
+
+  /** An insert as one worker of a multi-worker site runs it: validated, then a pause other requests run in, then written. */
+  async insertInterleaved(doctype: string, body: Doc): Promise<Doc> {
+    const pending = this.prepareInsert(doctype, body);
+    await sleep(this.interleaving?.windowMs ?? 0);
+    return this.completeInsert(pending);
+  }
+
+  /** Everything of an insert before the row is written: defaults, links, naming, validate, mandatory and select checks. */
+  private prepareInsert(doctype: string, body: Doc): PendingInsert {
     const meta = this.requireMeta(doctype);
     if (meta.istable) frappeThrow('ValidationError', `${doctype} is a child table and cannot be inserted on its own`);
     const controller = this.controllers[doctype] ?? {};
     const today = this.clock.today();
     const doc: Doc = {};
     for (const field of meta.fields) {
-      doc[field.fieldname] = field.fieldname in body ? coerce(field, body[field.fieldname]) : defaultValue(field, today);
-      if (field.fieldtype === 'Table') doc[field.fieldname] = this.childRows(field.options ?? '', body[field.fieldname], today);
+      doc[field.fieldname] = field.fieldname in body ? coerce(field, body[field.fieldname]) : this.fieldDefault(field, today);
+      if (field.fieldtype === 'Table') doc[field.fieldname] = childRows(this.requireMeta(field.options ?? ''), body[field.fieldname], today);
     }
     const docstatus = Math.trunc(Number(body.docstatus ?? 0)) || 0;
     checkDocstatusTransition(0, docstatus);
@@ -192,28 +178,42 @@ export class Site {
     this.validation.validateLinks(doctype, doc);
     controller.beforeInsert?.(doc, this);
     const name = meta.autoname === 'controller' ? (controller.autoname?.(doc, this) ?? frappeThrow('ValidationError', `${doctype} has no naming rule`)) : newName(meta, doc, this.store, today, body.name);
-    if (this.store.has(doctype, name)) frappeThrow('DuplicateEntryError', `${doctype} ${bold(name)} already exists`);
     const stamp = this.clock.timestamp();
     Object.assign(doc, { name, owner: this.user, creation: stamp, modified: stamp, modified_by: this.user, idx: 0 });
-    this.stampChildren(meta, doc);
+    stampChildren(meta, doc);
 
     controller.validate?.(doc, this, docstatus === 1 ? 'submit' : 'insert');
     if (docstatus === 1) controller.beforeSubmit?.(doc, this);
     // Controllers may have filled child tables (Program Enrollment's courses): stamp those rows too.
-    this.stampChildren(meta, doc);
-    this.checkData(doctype, doc);
+    stampChildren(meta, doc);
+    this.validation.validateMandatory(doctype, doc);
+    this.validation.validateSelects(doctype, doc);
+    return { doctype, meta, controller, doc };
+  }
+
+  /** The write and what follows it: the primary key and unique indexes, then after_insert, on_update, [on_submit]. */
+  private completeInsert({ doctype, meta, controller, doc }: PendingInsert): Doc {
+    if (this.store.has(doctype, String(doc.name))) duplicateEntry(doctype, String(doc.name));
+    this.validation.validateUnique(doctype, doc);
     this.store.put(doctype, doc);
-    this.markUnsaved(meta, doc);
+    markUnsaved(meta, doc);
 
     controller.afterInsert?.(doc, this);
     this.emit(doctype, 'after_insert', doc);
     controller.onUpdate?.(doc, this);
     this.emit(doctype, 'on_update', doc);
-    if (docstatus === 1) {
+    if (doc.docstatus === 1) {
       controller.onSubmit?.(doc, this);
       this.emit(doctype, 'on_submit', doc);
     }
     return doc;
+  }
+
+  /** `_set_defaults`: the field's own default, or for a Link a site default of its fieldname whose target exists. */
+  private fieldDefault(field: DocTypeMeta['fields'][number], today: string): unknown {
+    const siteDefault = field.fieldtype === 'Link' && field.options !== 'User' && field.default === undefined ? this.defaults.get(field.fieldname) : undefined;
+    if (siteDefault !== undefined && this.store.has(field.options ?? '', siteDefault)) return siteDefault;
+    return defaultValue(field, today);
   }
 
   /** PUT semantics: apply the patch, then save with whatever docstatus transition it implies. */
@@ -239,9 +239,9 @@ export class Site {
     const doc = stored;
     if (action !== 'cancel') this.applyPatch(meta, doc, patch);
     doc.docstatus = to;
-    if (action === 'update_after_submit') this.checkUpdateAfterSubmit(meta, before, doc);
-    this.checkSetOnlyOnce(meta, before, doc);
-    this.stampChildren(meta, doc);
+    if (action === 'update_after_submit') checkUpdateAfterSubmit(meta, before, doc);
+    checkSetOnlyOnce(meta, before, doc);
+    stampChildren(meta, doc);
     Object.assign(doc, { modified: this.clock.timestamp(), modified_by: this.user });
 
     if (action !== 'cancel') {
@@ -249,11 +249,13 @@ export class Site {
       // An update after submit runs only before_update_after_submit in Frappe, not validate.
       if (action !== 'update_after_submit') controller.validate?.(doc, this, action);
       if (action === 'submit') controller.beforeSubmit?.(doc, this);
-      this.stampChildren(meta, doc);
-      this.checkData(doctype, doc);
+      stampChildren(meta, doc);
+      this.validation.validateMandatory(doctype, doc);
+      this.validation.validateSelects(doctype, doc);
+      this.validation.validateUnique(doctype, doc);
     } else controller.beforeCancel?.(doc, this);
     this.store.put(doctype, doc);
-    this.markUnsaved(meta, doc);
+    markUnsaved(meta, doc);
 
     if (action === 'save' || action === 'submit') {
       controller.onUpdate?.(doc, this);
@@ -308,56 +310,7 @@ export class Site {
   }
 
   private emit(doctype: string, event: DocEvent, doc: Doc) {
-    for (const l of this.listeners) l.event(doctype, event, doc);
-  }
-
-  private withAllFields(meta: DocTypeMeta, doc: Doc): Doc {
-    const out: Doc = { ...doc };
-    for (const field of meta.fields) {
-      if (field.fieldname in out) continue;
-      out[field.fieldname] = field.fieldtype === 'Table' ? [] : numericTypes.has(field.fieldtype) ? 0 : null;
-    }
-    return out;
-  }
-
-  private childRows(childDoctype: string, raw: unknown, today: string): ChildRow[] {
-    const childMeta = this.requireMeta(childDoctype);
-    if (!Array.isArray(raw)) return [];
-    return raw.map((input: unknown) => {
-      const source = (input && typeof input === 'object' ? input : {}) as Doc;
-      const row: ChildRow = { name: typeof source.name === 'string' ? source.name : undefined };
-      for (const field of childMeta.fields) row[field.fieldname] = field.fieldname in source ? coerce(field, source[field.fieldname]) : defaultValue(field, today);
-      if (row.name === undefined) this.newRows.add(row);
-      return row;
-    });
-  }
-
-  private stampChildren(meta: DocTypeMeta, doc: Doc) {
-    for (const table of meta.fields.filter((x) => x.fieldtype === 'Table')) {
-      const rows = (doc[table.fieldname] as ChildRow[]) ?? [];
-      rows.forEach((row, i) => {
-        Object.assign(row, {
-          name: isEmpty(row.name) ? rowName() : row.name,
-          owner: row.owner ?? doc.owner,
-          creation: row.creation ?? doc.creation,
-          modified: doc.modified,
-          modified_by: doc.modified_by,
-          docstatus: doc.docstatus,
-          idx: i + 1,
-          parent: doc.name,
-          parentfield: table.fieldname,
-          parenttype: meta.name,
-          doctype: table.options,
-        });
-      });
-    }
-  }
-
-  /** Frappe's in-memory `__unsaved` flag on rows the request added; never stored, so a later GET has none. */
-  private markUnsaved(meta: DocTypeMeta, doc: Doc) {
-    for (const table of meta.fields.filter((x) => x.fieldtype === 'Table')) {
-      for (const row of (doc[table.fieldname] as ChildRow[]) ?? []) if (this.newRows.has(row)) row.__unsaved = 1;
-    }
+    this.transactions.emit(doctype, event, doc);
   }
 
   private applyPatch(meta: DocTypeMeta, doc: Doc, patch: Doc) {
@@ -373,60 +326,39 @@ export class Site {
         continue;
       }
       // Like Frappe's `doc.update`, the given rows replace the table; a row keeping its `name` stays that row.
-      doc[key] = this.childRows(field.options ?? '', value, today);
+      doc[key] = childRows(this.requireMeta(field.options ?? ''), value, today);
     }
-  }
-
-  private checkUpdateAfterSubmit(meta: DocTypeMeta, before: Doc, after: Doc) {
-    for (const field of meta.fields) {
-      if (field.allowOnSubmit || field.readOnly) continue;
-      const a = JSON.stringify(stripRowStamps(before[field.fieldname]));
-      const b = JSON.stringify(stripRowStamps(after[field.fieldname]));
-      if (a !== b) frappeThrow('UpdateAfterSubmitError', `Not allowed to change ${field.label} after submission from ${a} to ${b}`);
-    }
-  }
-
-  private checkSetOnlyOnce(meta: DocTypeMeta, before: Doc, after: Doc) {
-    for (const field of meta.fields.filter((x) => x.setOnlyOnce)) {
-      if (!isEmpty(before[field.fieldname]) && before[field.fieldname] !== after[field.fieldname]) {
-        frappeThrow('CannotChangeConstantError', `Value cannot be changed for ${field.label}`);
-      }
-    }
-  }
-
-  private checkData(doctype: string, doc: Doc) {
-    this.validation.validateMandatory(doctype, doc);
-    this.validation.validateSelects(doctype, doc);
-    this.validation.validateUnique(doctype, doc);
   }
 }
 
-/** The app whose code a module's controllers are (`_exc_source`); Frappe's own modules name none. */
-function appOf(module: string | undefined): string | undefined {
-  if (module === 'Education') return 'education';
-  if (module && ['Accounts', 'Selling', 'Stock', 'Setup', 'Buying'].includes(module)) return 'erpnext';
-  return undefined;
+/**
+ * The primary key refusing a second row: the IntegrityError text as Frappe wraps it, after the
+ * "Duplicate Name" msgprint (which has an indicator but is not the raise itself: 055, 056).
+ */
+function duplicateEntry(doctype: string, name: string): never {
+  throw new FrappeException('DuplicateEntryError', 409, [`${doctype} ${bold(name)} already exists`], undefined, {
+    text: `('${doctype}', '${name}', IntegrityError(1062, "Duplicate entry '${name}' for key 'PRIMARY'"))`,
+    title: 'Duplicate Name',
+    printedOnly: true,
+  });
 }
 
-/** Wraps a controller so that what its hooks raise carries `_exc_source: "<app> (app)"`, as Frappe reads it off the traceback. */
-function attributed(controller: Controller, app: string | undefined): Controller {
-  if (!app) return controller;
-  const wrapped: Record<string, unknown> = {};
-  for (const [hook, fn] of Object.entries(controller)) {
-    wrapped[hook] = (...args: unknown[]) => {
-      try {
-        return (fn as (...a: unknown[]) => unknown)(...args);
-      } catch (err) {
-        if (err instanceof FrappeException && !err.detail.excSource) err.detail.excSource = `${app} (app)`;
-        throw err;
-      }
-    };
+/** `validate_update_after_submit`: "{row prefix} Not allowed to change {label} after submission from {old} to {new}" (162). */
+function checkUpdateAfterSubmit(meta: DocTypeMeta, before: Doc, after: Doc) {
+  for (const field of meta.fields) {
+    if (field.allowOnSubmit || field.readOnly) continue;
+    const a = JSON.stringify(stripRowStamps(before[field.fieldname]));
+    const b = JSON.stringify(stripRowStamps(after[field.fieldname]));
+    if (a === b) continue;
+    const shown = (value: unknown) => bold(field.fieldtype === 'Table' ? JSON.stringify(stripRowStamps(value)) : value === null || value === undefined ? '' : String(value));
+    throw new FrappeException('UpdateAfterSubmitError', 417, [` Not allowed to change ${bold(field.label)} after submission from ${shown(before[field.fieldname])} to ${shown(after[field.fieldname])}`], undefined, { title: 'Cannot Update After Submit' });
   }
-  return wrapped as Controller;
 }
 
-/** Child rows compared without the stamps a save rewrites. */
-function stripRowStamps(value: unknown): unknown {
-  if (!Array.isArray(value)) return value;
-  return value.map((row: Doc) => Object.fromEntries(Object.entries(row).filter(([k]) => !['modified', 'modified_by', 'docstatus'].includes(k))));
+function checkSetOnlyOnce(meta: DocTypeMeta, before: Doc, after: Doc) {
+  for (const field of meta.fields.filter((x) => x.setOnlyOnce)) {
+    if (!isEmpty(before[field.fieldname]) && before[field.fieldname] !== after[field.fieldname]) {
+      frappeThrow('CannotChangeConstantError', `Value cannot be changed for ${field.label}`);
+    }
+  }
 }

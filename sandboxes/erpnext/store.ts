@@ -1,7 +1,8 @@
 /**
  * The sandbox's database: one table of documents per DocType, kept in insertion order, and the
- * naming-series counters. Every request runs in a transaction: writes are journaled and undone if
- * the request fails or was a GET, like Frappe's rollback.
+ * naming-series counters. Every request runs in a transaction (./transactions.ts): each write is
+ * journaled in the journal of the transaction it runs in, and undone if that request fails or was
+ * a GET, like Frappe's rollback.
  */
 export type Doc = Record<string, unknown>;
 export type ChildRow = Record<string, unknown>;
@@ -24,17 +25,19 @@ export interface Store {
   findByField(doctype: string, field: string, value: string): string[];
   /** Next value of a naming-series counter (`tabSeries`). */
   nextSeries(prefix: string): number;
-  begin(): void;
-  commit(): void;
-  rollback(): void;
+  /** Runs a transaction's journal backwards. */
+  undo(journal: Journal): void;
 }
+
+/** The undo steps of one transaction's writes, oldest first. */
+export type Journal = (() => void)[];
 
 const clone = <T>(value: T): T => structuredClone(value);
 
-export function createStore(): Store {
+/** `currentJournal` names the journal of the transaction a write runs in (none outside one: seeding). */
+export function createStore(currentJournal: () => Journal | undefined): Store {
   const tables = new Map<string, Map<string, Doc>>();
   const series = new Map<string, number>();
-  let journal: (() => void)[] | undefined;
   /** doctype → field → lower-cased value → names; dropped on rollback and rebuilt on demand. */
   const indexes = new Map<string, Map<string, Map<string, Set<string>>>>();
   const key = (value: unknown) => String(value ?? '').toLowerCase();
@@ -57,7 +60,7 @@ export function createStore(): Store {
     return t;
   };
 
-  const remember = (undo: () => void) => journal?.push(undo);
+  const remember = (undo: () => void) => currentJournal()?.push(undo);
 
   function findByField(doctype: string, field: string, value: string): string[] {
     let byField = indexes.get(doctype);
@@ -79,7 +82,6 @@ export function createStore(): Store {
     if (table(doctype).has(name)) return name;
     return findByField(doctype, 'name', name)[0];
   }
-
 
   return {
     get(doctype, name) {
@@ -121,18 +123,10 @@ export function createStore(): Store {
       series.set(prefix, current + 1);
       return current + 1;
     },
-    begin() {
-      journal = [];
-    },
-    commit() {
-      journal = undefined;
-    },
-    rollback() {
-      const undo = journal ?? [];
-      for (const step of undo.reverse()) step();
-      journal = undefined;
+    undo(journal) {
+      for (const step of [...journal].reverse()) step();
       // Read-only requests (every GET) roll back too; only a real undo can leave indexes stale.
-      if (undo.length > 0) indexes.clear();
+      if (journal.length > 0) indexes.clear();
     },
   };
 }

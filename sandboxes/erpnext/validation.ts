@@ -1,4 +1,4 @@
-import { bold, frappeThrow } from './frappe-errors';
+import { FrappeException, bold, frappeThrow } from './frappe-errors';
 import { numericTypes, type DocTypeMeta, type FieldMeta, type MetaRegistry } from './meta';
 import type { ChildRow, Doc, Store } from './store';
 
@@ -13,7 +13,8 @@ export function defaultValue(field: FieldMeta, today: string): unknown {
   if (field.fieldtype === 'Table') return [];
   if (field.default === 'Today') return today;
   if (field.default !== undefined) return numericTypes.has(field.fieldtype) ? Number(field.default) : field.default;
-  if (field.fieldtype === 'Select' && field.options) return field.options.split('\n')[0] || null;
+  // `get_static_default_value`: a Select without a default takes its first option, '' included (048's blood_group).
+  if (field.fieldtype === 'Select' && field.options) return field.options.split('\n')[0];
   return numericTypes.has(field.fieldtype) ? 0 : null;
 }
 
@@ -51,7 +52,8 @@ export function createValidation(meta: MetaRegistry, store: Store) {
         // from this link (README "Writes": 148, 154, 191 accepted; 210, 240 fail later instead).
         const fetchedFrom = rowMeta.fields.some((x) => x.fetchFrom?.split('.')[0] === field.fieldname);
         if (!linked && !fetchedFrom) missing.push(`${field.label}: ${String(value)}`);
-        else if (linked?.docstatus === 2) cancelled.push(`${target} ${String(value)}`);
+        // An amendment links to the cancelled original by design (get_invalid_links skips amended_from; 170).
+        else if (linked?.docstatus === 2 && field.fieldname !== 'amended_from') cancelled.push(`${target} ${String(value)}`);
       }
       for (const field of rowMeta.fields) {
         if (!field.fetchFrom) continue;
@@ -73,21 +75,27 @@ export function createValidation(meta: MetaRegistry, store: Store) {
     if (cancelled.length > 0) frappeThrow('CancelledLinkError', `Cannot link cancelled document: ${cancelled.join(', ')}`);
   }
 
+  /**
+   * `_validate_mandatory`: a plain msgprint per missing value, then MandatoryError naming the
+   * document and the missing fieldnames (149, 153, 225).
+   */
   function validateMandatory(doctype: string, doc: Doc) {
     const parentMeta = requireMeta(doctype);
-    const messages: string[] = [];
+    const missing: { fieldname: string; message: string }[] = [];
     for (const field of parentMeta.fields) {
-      if (field.reqd && isEmpty(doc[field.fieldname])) messages.push(`Value missing for ${doctype}: ${field.label}`);
+      if (field.reqd && isEmpty(doc[field.fieldname])) missing.push({ fieldname: field.fieldname, message: `Error: Value missing for ${doctype}: ${field.label}` });
     }
     for (const table of parentMeta.fields.filter((x) => x.fieldtype === 'Table')) {
       const childMeta = requireMeta(table.options ?? '');
       for (const row of (doc[table.fieldname] as ChildRow[]) ?? []) {
         for (const field of childMeta.fields) {
-          if (field.reqd && isEmpty(row[field.fieldname])) messages.push(`Row #${String(row.idx)}: Value missing for ${childMeta.name}: ${field.label}`);
+          if (field.reqd && isEmpty(row[field.fieldname])) missing.push({ fieldname: field.fieldname, message: `Error: ${bold(childMeta.name)} Row #${String(row.idx)}: Value missing for: ${field.label}` });
         }
       }
     }
-    if (messages.length > 0) frappeThrow('MandatoryError', ...messages);
+    if (missing.length === 0) return;
+    const text = `[${doctype}, ${String(doc.name)}]: ${missing.map((m) => m.fieldname).join(', ')}`;
+    throw new FrappeException('MandatoryError', 417, missing.map((m) => m.message), undefined, { text, plain: true });
   }
 
   function validateSelects(doctype: string, doc: Doc) {

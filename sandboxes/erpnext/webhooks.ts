@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PyFloat } from './py-json';
-import type { DocEvent, Site, TransactionListener } from './site';
+import type { DocEvent, Site } from './site';
 import { type Doc, str } from './store';
+import type { Transaction, TransactionListener } from './transactions';
 import { compileCondition } from './webhook-condition';
 import { webhookRequest } from './webhook-request';
 
@@ -45,7 +46,8 @@ export function createWebhookDispatcher(site: Site, options: WebhookDispatcherOp
   const scale = options.retryDelayScale ?? 1;
   const stop = new AbortController();
   const inFlight = new Set<Promise<void>>();
-  let queue = new Map<string, Queued>();
+  /** Per transaction, so interleaved requests queue and deliver only their own events. */
+  const queues = new Map<Transaction, Map<string, Queued>>();
 
   function log(webhook: string, doctype: string, docname: string, url: string, headers: Record<string, string> | undefined, data: unknown, response: string | undefined, error: string | undefined) {
     site.transaction(() =>
@@ -102,16 +104,17 @@ export function createWebhookDispatcher(site: Site, options: WebhookDispatcherOp
   }
 
   const listener: TransactionListener = {
-    event(doctype: string, event: DocEvent, doc: Doc) {
+    event(transaction: Transaction, doctype: string, event: DocEvent, doc: Doc) {
       for (const webhook of site.rows('Webhook')) {
         if (!Number(webhook.enabled) || webhook.webhook_doctype !== doctype || webhook.webhook_docevent !== event) continue;
         if (str(webhook.condition) && !compileCondition(str(webhook.condition))(site.asDict(doctype, doc))) continue;
-        queue.set(`${str(webhook.name)}\u0000${str(doc.name)}`, { webhook: str(webhook.name), doctype, doc });
+        if (!queues.has(transaction)) queues.set(transaction, new Map());
+        queues.get(transaction)?.set(`${str(webhook.name)}\u0000${str(doc.name)}`, { webhook: str(webhook.name), doctype, doc });
       }
     },
-    commit() {
-      const items = [...queue.values()];
-      queue = new Map();
+    commit(transaction: Transaction) {
+      const items = [...(queues.get(transaction)?.values() ?? [])];
+      queues.delete(transaction);
       for (const item of items) {
         // The job sees the document as it was when the request ended.
         const snapshot = withPythonFloats(site, item.doctype, site.asDict(item.doctype, item.doc));
@@ -121,8 +124,8 @@ export function createWebhookDispatcher(site: Site, options: WebhookDispatcherOp
         inFlight.add(job);
       }
     },
-    rollback() {
-      queue = new Map();
+    rollback(transaction: Transaction) {
+      queues.delete(transaction);
     },
   };
   site.addListener(listener);

@@ -153,10 +153,32 @@ describe('Sales Invoice and Payment Entry', () => {
       docstatus: 1,
     });
     expect(await erp.getDoc('Sales Invoice', invoice.name)).toMatchObject({ outstanding_amount: 0, status: 'Paid' });
-    await expect(erp.cancel('Sales Invoice', invoice.name)).rejects.toMatchObject({ excType: 'LinkExistsError' });
 
     await erp.cancel('Payment Entry', payment.name);
     expect(await erp.getDoc('Sales Invoice', invoice.name)).toMatchObject({ outstanding_amount: 250, status: 'Unpaid' });
+  });
+
+  it('cancelling a paid invoice unlinks its Payment Entry, which stays submitted with the money unallocated (captures 291, 295)', async () => {
+    const student = await erp.getDoc('Student', demoStudents[8].name);
+    const invoice = await erp.insert('Sales Invoice', { customer: student.customer, student: student.name, items: [{ item_code: 'ELEC-PHO150', qty: 1 }] });
+    await erp.update('Sales Invoice', invoice.name, { docstatus: 1 });
+    const payment = await erp.insert('Payment Entry', {
+      payment_type: 'Receive',
+      party_type: 'Customer',
+      party: student.customer,
+      paid_from: 'Debtors - CBU',
+      paid_to: 'Cash - CBU',
+      paid_amount: 250,
+      received_amount: 250,
+      references: [{ reference_doctype: 'Sales Invoice', reference_name: invoice.name, allocated_amount: 250 }],
+      company: 'Campus Bridge University',
+      docstatus: 1,
+    });
+
+    // Accounts Settings `unlink_payment_on_cancellation_of_invoice` is on: no LinkExistsError.
+    expect(await erp.cancel('Sales Invoice', invoice.name)).toMatchObject({ docstatus: 2, status: 'Cancelled' });
+    const unlinked = await erp.getDoc('Payment Entry', payment.name);
+    expect(unlinked).toMatchObject({ docstatus: 1, unallocated_amount: 250, references: [] });
   });
 });
 

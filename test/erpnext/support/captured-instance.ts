@@ -54,7 +54,7 @@ function preExistingStudents(): Map<string, Record<string, unknown>> {
   return students;
 }
 
-/** Order of the Students in the full default-order list (030), most recent first. */
+/** Order of the Students in the unordered name-only list (030): the `modified` index, oldest first. */
 function defaultListOrder(): string[] {
   const capture = loadCaptures([30, 30]).find(isApiCapture);
   return ((capture?.response as { data: { name: string }[] }).data ?? []).map((row) => row.name);
@@ -62,6 +62,8 @@ function defaultListOrder(): string[] {
 
 function seedCapturedInstance(site: Site) {
   site.clock.set(new Date('2026-12-01T08:29:40Z'));
+  // The setup wizard's system default: new Students get country "United States" (012, 048).
+  site.setDefault('country', 'United States');
   site.transaction(() => {
     site.insert('Holiday List', { holiday_list_name: 'CB 2026-27', from_date: '2026-09-01', to_date: '2027-08-31', holidays: [{ holiday_date: '2026-12-25', description: 'Christmas' }] });
     site.insert('Company', { company_name: 'Campus Demo University', abbr: 'CDU', default_currency: 'USD', country: 'United States', default_holiday_list: 'CB 2026-27' });
@@ -91,12 +93,12 @@ function seedCapturedInstance(site: Site) {
       });
     }
   });
-  // The default list order (030) is the order of `modified`, newest first: restamp the seeded rows to match.
+  // An unordered name-only list (030) reads the `modified` index, oldest first: restamp the seeded rows to match.
   const order = defaultListOrder();
   order.forEach((name, position) => {
     const doc = site.store.get('Student', name);
     if (!doc) return;
-    const stamp = `2026-12-01 08:29:${String(59 - Math.floor(position / 10)).padStart(2, '0')}.${String(999999 - position).padStart(6, '0')}`;
+    const stamp = `2026-12-01 08:29:${String(40 + Math.floor(position / 100)).padStart(2, '0')}.${String(position).padStart(6, '0')}`;
     site.store.put('Student', { ...doc, modified: stamp });
   });
   // Names earlier runs used up (151 is EDU-ENR-2026-00009, 160 starts at EDU-CE-2026-00016).

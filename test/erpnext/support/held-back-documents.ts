@@ -22,6 +22,16 @@ export function seedHeldBackDocuments(site: Site) {
     site.insert('Grading Scale', { grading_scale_name: 'CB Scale', docstatus: 1, intervals: thresholds.map(([grade_code, threshold]) => ({ grade_code, threshold })) });
     // The site's Student Attendance carries a customised Link fetched from the group's program (216, 222; absent in 223, whose group is set later by the controller).
     site.insert('Custom Field', { dt: 'Student Attendance', fieldname: 'link_nvfk', fieldtype: 'Link', options: 'Program', fetch_from: 'student_group.program' });
+    // What ERPNext's setup wizard made for the Company: the accounts, cost center, warehouse and
+    // selling price list the invoices and payments of 237–333 default to, and the standard
+    // Customer Groups (228 uses "Commercial").
+    const company = 'Campus Demo University';
+    const accounts: [string, string][] = [['Debtors', 'Receivable'], ['Sales', 'Income Account'], ['Cash', 'Cash'], ['Bank Account', 'Bank'], ['Cost of Goods Sold', 'Cost of Goods Sold']];
+    for (const [account_name, account_type] of accounts) site.insert('Account', { account_name, company, account_type });
+    site.insert('Cost Center', { cost_center_name: 'Main', company });
+    site.insert('Warehouse', { warehouse_name: 'Stores', company });
+    site.insert('Price List', { price_list_name: 'Standard Selling', currency: 'USD', selling: 1 });
+    for (const customer_group_name of ['Commercial', 'Government', 'Non Profit']) site.insert('Customer Group', { customer_group_name });
   });
   // Earlier runs' numbers: 204 is EDU-ASP-2026-00005, 207 EDU-RES-2026-00205, 216 EDU-ATT-2026-00207.
   const skip = (prefix: string, count: number) => {
@@ -34,6 +44,8 @@ export function seedHeldBackDocuments(site: Site) {
 
 /** State changes of held-back captures, run just before the capture that follows them. */
 export const heldBackSteps: Record<number, { capture: string; run(site: Site): void }> = {
+  // 172 lists the Course Enrollments "after amend submit": 171 submitted the amendment 170 made.
+  172: { capture: '171 program enrollment amend submit', run: (site) => site.save('Program Enrollment', 'EDU-ENR-2026-00009-1', { docstatus: 1 }) },
   // 214 amends EDU-RES-2026-00205, so 213 cancelled it (README: cancel = frappe.client.cancel, 213).
   214: { capture: '213 assessment result cancel', run: (site) => site.cancel('Assessment Result', 'EDU-RES-2026-00205') },
 };
