@@ -1,7 +1,8 @@
-import { validationError } from './frappe-errors';
+import { pythonCrash, validationError } from './frappe-errors';
 import type { Controller, Site } from './site';
 import { type ChildRow, type Doc, str } from './store';
 import { unlinkPaymentsOnCancel } from './controllers-payments';
+import { companyAbbr, itemControllers } from './controllers-item';
 
 /**
  * The slice of ERPNext selling and accounts the paid elective needs: Customer naming, Sales Invoice
@@ -11,9 +12,6 @@ import { unlinkPaymentsOnCancel } from './controllers-payments';
 export const rows = (doc: Doc, table: string) => (doc[table] as ChildRow[] | undefined) ?? [];
 export const round2 = (n: number) => Math.round(n * 100) / 100;
 
-export function companyAbbr(site: Site, company: string): string {
-  return site.exists('Company', company) ? str(site.getDoc('Company', company).abbr) : '';
-}
 
 function hasSubmittedReturn(site: Site, invoiceName: string): boolean {
   return site.rows('Sales Invoice').some((d) => d.docstatus === 1 && Number(d.is_return) === 1 && d.return_against === invoiceName);
@@ -55,6 +53,12 @@ const account: Controller = {
 };
 
 function fillMissingValues(doc: Doc, site: Site) {
+  // Link validation skips `customer` (customer_name is fetched from it), so an unknown customer
+  // reaches `get_party_details` → `get_payment_terms_template`, which reads a field off None (240).
+  if (!site.exists('Customer', str(doc.customer))) pythonCrash('AttributeError', "'NoneType' object has no attribute 'payment_terms'");
+  // No items: `calculate_taxes_and_totals` subtracts from a total that was never set (239); the
+  // mandatory check on `items` comes later and is never reached.
+  if (!rows(doc, 'items').length) pythonCrash('TypeError', "unsupported operand type(s) for -: 'NoneType' and 'float'");
   if (!str(doc.company)) {
     const companies = site.all('Company');
     if (companies.length === 1) doc.company = companies[0].name;
@@ -135,6 +139,7 @@ const salesInvoice: Controller = {
 };
 
 export const accountsControllers: Record<string, Controller> = {
+  ...itemControllers,
   Customer: customer,
   Account: account,
   'Sales Invoice': salesInvoice,

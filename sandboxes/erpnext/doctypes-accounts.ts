@@ -1,3 +1,4 @@
+import { itemDoctypes } from './doctypes-item';
 import { f, type DocTypeMeta } from './meta';
 
 /** ERPNext selling and accounts DocTypes behind the paid elective (ERPNext v15, reference §4 "Fees and invoices"). */
@@ -13,7 +14,7 @@ export const accountsDoctypes: readonly DocTypeMeta[] = [
     module: 'Accounts',
     // "<account_name> - <company abbr>", set by its controller.
     autoname: 'controller',
-    fields: [f.data('account_name', 'Account Name', { reqd: true }), f.link('company', 'Company', 'Company', { reqd: true }), f.select('account_type', 'Account Type', ['', 'Receivable', 'Cash', 'Bank', 'Income Account'])],
+    fields: [f.data('account_name', 'Account Name', { reqd: true }), f.link('company', 'Company', 'Company', { reqd: true }), f.select('account_type', 'Account Type', ['', 'Receivable', 'Payable', 'Cash', 'Bank', 'Income Account', 'Cost of Goods Sold'])],
   },
   {
     name: 'Customer',
@@ -27,21 +28,7 @@ export const accountsDoctypes: readonly DocTypeMeta[] = [
       f.check('disabled', 'Disabled'),
     ],
   },
-  {
-    name: 'Item',
-    module: 'Stock',
-    autoname: 'field:item_code',
-    fields: [
-      f.data('item_code', 'Item Code', { reqd: true, unique: true }),
-      f.data('item_name', 'Item Name', { reqd: true }),
-      f.link('item_group', 'Item Group', 'Item Group', { reqd: true }),
-      f.link('stock_uom', 'Default Unit of Measure', 'UOM', { reqd: true }),
-      f.check('is_stock_item', 'Maintain Stock', { default: 1 }),
-      f.currency('standard_rate', 'Standard Selling Rate'),
-      f.text('description', 'Description'),
-      f.check('disabled', 'Disabled'),
-    ],
-  },
+  ...itemDoctypes,
   {
     name: 'Item Price',
     module: 'Stock',

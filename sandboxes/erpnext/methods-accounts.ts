@@ -1,4 +1,5 @@
-import { companyAbbr, round2, rows } from './controllers-accounts';
+import { round2, rows } from './controllers-accounts';
+import { companyAbbr } from './controllers-item';
 import { frappeThrow, validationError } from './frappe-errors';
 import type { Site } from './site';
 import { type Doc, str } from './store';
