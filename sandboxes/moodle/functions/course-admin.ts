@@ -182,9 +182,17 @@ function copyCourse(state: MoodleState, source: CourseRecord, target: { fullname
   for (const course of state.courses) if (course.category === target.categoryid && course.id !== copy.id) course.sortorder -= 1;
   Object.assign(copy, { sortorder: 0, timecreated: source.timecreated, summary: source.summary });
   if (target.activities) {
+    // The restored news forum is the source's: the one a new course gets is not made twice.
+    state.modules = state.modules.filter((module) => module.courseid !== copy.id);
+    const cmids = new Map<number, number>();
     for (const module of state.modules.filter((candidate) => candidate.courseid === source.id)) {
-      state.modules.push({ ...module, id: nextId(state, 'course_modules'), courseid: copy.id });
+      const id = nextId(state, 'course_modules');
+      cmids.set(module.id, id);
+      state.modules.push({ ...module, id, courseid: copy.id });
     }
+    // Completion criteria travel with the activities they name (backup's completion data; from Moodle's source).
+    const criteria = (state.activityCriteria.get(source.id) ?? []).flatMap((criterion) => (cmids.has(criterion.cmid) ? [{ cmid: cmids.get(criterion.cmid) ?? 0 }] : []));
+    if (criteria.length > 0) state.activityCriteria.set(copy.id, criteria);
   }
   return { id: copy.id, shortname: copy.shortname };
 }
