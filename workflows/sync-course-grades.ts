@@ -1,4 +1,4 @@
-import { countSkips, planResultWrites, type SkipReason, type SkippedGrade } from '../src/mapping/grades';
+import { countSkips, planResultWrites, type GradeSkipReason, type SkippedGrade } from '../src/mapping/grades';
 import type { MappedCourse } from '../src/mapping/mapped-courses';
 import { batches, erpnextInsertManyLimit, perDocumentBatchSize, skippedListLimit } from '../src/shared/batches';
 import { erpnext, moodle } from './sync-activities';
@@ -21,7 +21,7 @@ export interface CourseGradesReport {
   created: number;
   updated: number;
   unchanged: number;
-  skipped: Partial<Record<SkipReason, number>>;
+  skipped: Partial<Record<GradeSkipReason, number>>;
   /** The first skipped grades, so an operator can see who and why. */
   skippedGrades: SkippedGrade[];
 }

@@ -1,3 +1,5 @@
+import { attributionSkip, type AttributionSkipReason } from './student-attribution';
+
 /**
  * Moodle attendance (mod_attendance sessions and logs) → ERPNext Student Attendance: pure
  * transforms shared by activities and workflows.
@@ -73,7 +75,7 @@ export interface DesiredAttendance {
   status: ErpnextAttendanceStatus;
 }
 
-export type AttendanceSkipReason = 'no-student-idnumber' | 'not-in-student-group' | 'unmapped-status';
+export type AttendanceSkipReason = AttributionSkipReason | 'unmapped-status';
 
 export interface SkippedMark {
   moodleUserId: number;
@@ -107,12 +109,9 @@ export function planAttendanceWrites(marks: readonly AttendanceMark[], existing:
   const active = new Set(rules.activeStudents);
   const latest = new Map<string, { mark: AttendanceMark; status: ErpnextAttendanceStatus; date: string }>();
   for (const mark of marks) {
-    if (mark.studentId === '') {
-      writes.skipped.push({ moodleUserId: mark.moodleUserId, reason: 'no-student-idnumber' });
-      continue;
-    }
-    if (!active.has(mark.studentId)) {
-      writes.skipped.push({ moodleUserId: mark.moodleUserId, studentId: mark.studentId, reason: 'not-in-student-group' });
+    const unattributed = attributionSkip(mark, active);
+    if (unattributed) {
+      writes.skipped.push(unattributed);
       continue;
     }
     const status = rules.statusMap[mark.acronym];

@@ -1,3 +1,5 @@
+import { attributionSkip, type AttributionSkipReason } from './student-attribution';
+
 /**
  * Moodle final course grade → ERPNext Assessment Result: pure transforms, shared by activities
  * (which read and write) and workflows (which decide). No I/O here.
@@ -91,12 +93,12 @@ export interface DesiredResult {
   details: ResultDetail[];
 }
 
-export type SkipReason = 'no-student-idnumber' | 'not-in-student-group' | 'no-grade-range' | 'duplicate-student-idnumber';
+export type GradeSkipReason = AttributionSkipReason | 'no-grade-range' | 'duplicate-student-idnumber';
 
 export interface SkippedGrade {
   moodleUserId: number;
   studentId?: string;
-  reason: SkipReason;
+  reason: GradeSkipReason;
 }
 
 export interface ResultWrites {
@@ -152,12 +154,9 @@ export function planResultWrites(
   const writes: ResultWrites = { create: [], update: [], amend: [], unchanged: 0, skipped: [] };
   const seen = new Set<string>();
   for (const total of totals) {
-    if (total.studentId === '') {
-      writes.skipped.push({ moodleUserId: total.moodleUserId, reason: 'no-student-idnumber' });
-      continue;
-    }
-    if (!active.has(total.studentId)) {
-      writes.skipped.push({ moodleUserId: total.moodleUserId, studentId: total.studentId, reason: 'not-in-student-group' });
+    const unattributed = attributionSkip(total, active);
+    if (unattributed) {
+      writes.skipped.push(unattributed);
       continue;
     }
     if (!(total.grademax > total.grademin)) {
