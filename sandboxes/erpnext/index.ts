@@ -38,6 +38,8 @@ export interface ErpnextSandboxOptions {
   faults?: FaultSettingsInput;
   /** Multiplies Frappe's 1 s / 4 s / 7 s webhook retry sleeps (tests: e.g. 0.01). */
   webhookRetryDelayScale?: number;
+  /** Interleave concurrent writes as a multi-worker site does (SiteOptions.interleaving); omitted: one request at a time. */
+  interleaving?: { windowMs: number };
 }
 
 export interface ErpnextSandboxState {
@@ -55,6 +57,7 @@ export interface ErpnextSandbox {
 export async function startErpnextSandbox(options: ErpnextSandboxOptions = {}): Promise<ErpnextSandbox> {
   const site = new Site({
     clock: createClock(),
+    interleaving: options.interleaving,
     doctypes: [...coreDoctypes, ...educationDoctypes, ...rosterDoctypes, ...accountsDoctypes],
     controllers: { ...coreControllers, ...educationControllers, ...rosterControllers, ...accountsControllers, ...paymentControllers },
   });

@@ -213,3 +213,60 @@ describe('transactions', () => {
     expect(await (await fetch(`${sandbox.url}/__sandbox/requests`)).json()).toEqual({ 'GET Student': 2, 'GET frappe.client.get_count': 1, 'POST frappe.client.insert_many': 1 });
   });
 });
+
+describe('concurrent requests', () => {
+  // Education's "Student is already enrolled." is a SELECT in validate, with no unique index behind
+  // it: on a multi-worker site two concurrent enrolments both pass it. The interleaving mode lets
+  // that race show; the default mode serves one request at a time, so it never can.
+  const student = demoStudents.find((s, i) => i !== 46 && !demoProgramEnrollments.some((e) => e.student === s.name)) ?? demoStudents[0];
+  const enrolTwiceAtOnce = async (site: ErpnextSandbox) => {
+    const client = createErpnextClient({ url: site.url, apiKey: 'dev-key', apiSecret: 'dev-secret' });
+    const body = { student: student.name, program: student.program, academic_year: demoAcademicYear.name, academic_term: demoAcademicTerm.name };
+    const results = await Promise.allSettled([client.insert('Program Enrollment', body), client.insert('Program Enrollment', body)]);
+    const stored = await client.getList('Program Enrollment', { fields: ['name'], filters: { student: student.name }, limitPageLength: 0 });
+    return { results, stored };
+  };
+
+  it('one request at a time (default): the second of two concurrent duplicate enrolments is refused', async () => {
+    const serial = await startErpnextSandbox({ seed: 'demo' });
+    try {
+      const { results, stored } = await enrolTwiceAtOnce(serial);
+      expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+      expect(results.find((r) => r.status === 'rejected')).toMatchObject({ reason: { status: 417, messages: ['Student is already enrolled.'] } });
+      expect(stored).toHaveLength(1);
+    } finally {
+      await serial.close();
+    }
+  });
+
+  it('interleaving like a multi-worker site: both concurrent duplicate enrolments pass the check and are stored', async () => {
+    const workers = await startErpnextSandbox({ seed: 'demo', interleaving: { windowMs: 50 } });
+    try {
+      const { results, stored } = await enrolTwiceAtOnce(workers);
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled']);
+      const names = results.map((r) => (r.status === 'fulfilled' ? r.value.name : ''));
+      expect(new Set(names).size).toBe(2);
+      expect(stored.map((r) => r.name).sort()).toEqual([...names].sort());
+      // A later, non-concurrent request sees the committed rows and is refused as usual.
+      const client = createErpnextClient({ url: workers.url, apiKey: 'dev-key', apiSecret: 'dev-secret' });
+      await expect(client.insert('Program Enrollment', { student: student.name, program: student.program, academic_year: demoAcademicYear.name, academic_term: demoAcademicTerm.name })).rejects.toMatchObject({ status: 417 });
+    } finally {
+      await workers.close();
+    }
+  });
+
+  it('interleaving keeps each request its own transaction: a failing insert rolls back only its own writes', async () => {
+    const workers = await startErpnextSandbox({ seed: 'demo', interleaving: { windowMs: 50 } });
+    try {
+      const client = createErpnextClient({ url: workers.url, apiKey: 'dev-key', apiSecret: 'dev-secret' });
+      const before = await client.getCount('Course');
+      // The second reuses the first's name: both pass validation, the primary key refuses the later write.
+      const results = await Promise.allSettled([client.insert('Course', { course_name: 'Concurrent Course' }), client.insert('Course', { course_name: 'Concurrent Course' })]);
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected']);
+      expect(results[1]).toMatchObject({ reason: { status: 409, excType: 'DuplicateEntryError' } });
+      expect(await client.getCount('Course')).toBe(before + 1);
+    } finally {
+      await workers.close();
+    }
+  });
+});
