@@ -1,5 +1,36 @@
 import { nextId, type MoodleState } from './state';
 
+/** mod_attendance tables: statuses per instance, sessions, and the log of taken sessions. */
+export interface AttendanceStatus {
+  id: number;
+  attendanceid: number;
+  acronym: string;
+  description: string;
+  grade: number;
+  setnumber: number;
+}
+
+export interface AttendanceSession {
+  id: number;
+  attendanceid: number;
+  sessdate: number;
+  duration: number;
+  description: string;
+  lasttaken: number | null;
+  lasttakenby: number;
+  timemodified: number;
+}
+
+export interface AttendanceLog {
+  id: number;
+  sessionid: number;
+  studentid: number;
+  statusid: number;
+  remarks: string;
+  timetaken: number;
+  takenby: number;
+}
+
 /** Every new attendance instance copies the plugin's template statuses P=2, L=1, E=1, A=0 (A:db/install.php). */
 export function seedAttendanceStatuses(state: MoodleState, attendanceid: number) {
   const template: [string, string, number][] = [

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { integrationRoleCapabilities } from './capabilities';
 import type { ConversationRecord, MessageRecord } from './messaging';
 import type { PaymentAccount } from './payments';
 import type { CategoryRecord } from './categories';
 import type { GroupingGroup, GroupingRecord, GroupMember, GroupRecord } from './groups';
+import type { AttendanceLog, AttendanceSession, AttendanceStatus } from './attendance-register';
+import { defaultSettings, type SiteSettings } from './settings';
 import type { ActivityCompletion, ContextRoleAssignment, CourseCompletionCriterion } from './roster-state';
 
 /**
@@ -140,36 +141,6 @@ export interface Grade {
   timemodified: number;
 }
 
-export interface AttendanceStatus {
-  id: number;
-  attendanceid: number;
-  acronym: string;
-  description: string;
-  grade: number;
-  setnumber: number;
-}
-
-export interface AttendanceSession {
-  id: number;
-  attendanceid: number;
-  sessdate: number;
-  duration: number;
-  description: string;
-  lasttaken: number | null;
-  lasttakenby: number;
-  timemodified: number;
-}
-
-export interface AttendanceLog {
-  id: number;
-  sessionid: number;
-  studentid: number;
-  statusid: number;
-  remarks: string;
-  timetaken: number;
-  takenby: number;
-}
-
 export interface SentMail {
   to: string;
   userid: number;
@@ -177,34 +148,6 @@ export interface SentMail {
   /** The generated password is not kept: tests only need to see that Moodle mailed credentials. */
   kind: 'newuser';
   time: number;
-}
-
-export interface SiteSettings {
-  sitename: string;
-  siteShortname: string;
-  siteSummary: string;
-  enablewebservices: boolean;
-  restEnabled: boolean;
-  allowaccountssameemail: boolean;
-  debug: boolean;
-  maxInputVars: number;
-  /** Add a real Moodle 4.1's response time to batched writes (see timing-model.ts); off by default. */
-  simulateMoodleTiming: boolean;
-  /** Capabilities taken away from the web-service role (the captures toggle a few). */
-  revokedCapabilities: string[];
-  /** `moodlecourse | enablecompletion`: what a course created without it gets (0 on the first captured site, 1 on the second, capture 167). */
-  defaultEnableCompletion: number;
-  /** The web-service user's role (capabilities.ts); default the integration role the product documents. */
-  wsRoleCapabilities: string[];
-  /** `messaging` and `messagingallusers` site settings (defaults 1 and 0). */
-  messaging: boolean;
-  messagingallusers: boolean;
-  /**
-   * Host names Moodle's curl class refuses (`curlsecurityblockedhosts`). A real site blocks
-   * 127.0.0.1, localhost and private ranges by default, so local_webhooks never reaches a
-   * loopback listener (305); the sandbox starts with none blocked so tests can listen locally.
-   */
-  curlsecurityblockedhosts: string[];
 }
 
 export interface MoodleState {
@@ -268,23 +211,7 @@ export function nextId(state: MoodleState, table: string): number {
 
 export function emptyState(): MoodleState {
   return {
-    settings: {
-      sitename: 'Campus Bridge Sandbox Moodle',
-      siteShortname: 'sandbox',
-      siteSummary: '',
-      enablewebservices: true,
-      restEnabled: true,
-      allowaccountssameemail: false,
-      debug: false,
-      maxInputVars: 5000,
-      simulateMoodleTiming: false,
-      revokedCapabilities: [],
-      defaultEnableCompletion: 0,
-      wsRoleCapabilities: [...integrationRoleCapabilities],
-      messaging: true,
-      messagingallusers: false,
-      curlsecurityblockedhosts: [],
-    },
+    settings: defaultSettings(),
     service: { shortname: 'campus_bridge', functions: [] },
     tokens: new Map(),
     privateAccessKey: randomBytes(16).toString('hex'),

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { MoodleException, invalidParameter, invalidRecord } from '../exceptions';
 import { isEnrolled } from '../enrolments';
 import { value } from '../parameters';
-import type { AttendanceSession, MoodleState } from '../state';
+import type { AttendanceSession } from '../attendance-register';
+import type { MoodleState } from '../state';
 import type { FunctionContext, WsFunction } from './function';
 
 /**
