@@ -209,7 +209,8 @@ export const whitelistedMethods: Record<string, Whitelisted> = {
 };
 
 /** Python functions the sandbox knows exist but are not whitelisted (a call is 403, not 417). */
-const notWhitelisted = new Set(['frappe.get_doc', 'frappe.get_list', 'frappe.get_all', 'frappe.db.sql', 'frappe.new_doc', 'frappe.delete_doc']);
+// frappe.utils.execute_in_shell: a plain function of frappe/utils/__init__.py (v15 source, no @whitelist).
+const notWhitelisted = new Set(['frappe.get_doc', 'frappe.get_list', 'frappe.get_all', 'frappe.db.sql', 'frappe.new_doc', 'frappe.delete_doc', 'frappe.utils.execute_in_shell']);
 
 /** Modules whose functions the sandbox serves; a missing attribute of one is `get_attr`'s ValidationError. */
 const knownModules = new Set(Object.keys(whitelistedMethods).filter((path) => path.includes('.')).map((path) => path.slice(0, path.lastIndexOf('.'))));
