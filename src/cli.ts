@@ -11,6 +11,8 @@ const usage = `Usage: campus-bridge <command> [options]
                                         the nightly grade and attendance Schedules
   sync <grades|attendance> [--course C] [--student S] [--wait]
                                         start a sync now
+  retry <workflow-id> | --failed [--since ISO-TIME] [--kind KIND] [--json]
+                                        re-run failed lifecycle runs with their own input
 `;
 
 class UsageError extends Error {}
@@ -46,6 +48,21 @@ async function main(argv: string[]): Promise<void> {
       const [what] = positionals;
       if (what !== 'grades' && what !== 'attendance') throw new UsageError('sync needs `grades` or `attendance`');
       return (await import('./commands/sync')).syncCommand({ what, ...values });
+    }
+    case 'retry': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: { failed: { type: 'boolean' }, since: { type: 'string' }, kind: { type: 'string' }, json: { type: 'boolean' } },
+      });
+      const retry = await import('./commands/retry');
+      try {
+        await retry.retryCommand({ workflowId: positionals[0], ...values });
+      } catch (err) {
+        if (err instanceof retry.RetryArgumentError) throw new UsageError(err.message);
+        throw err;
+      }
+      return;
     }
     case undefined:
     case 'help':
