@@ -17,7 +17,7 @@ const courseRow = columns(assessmentPlanSchema.pick({ name: true, course: true }
 /** DocType `Assessment Plan`. */
 export function createAssessmentPlans(erp: ErpnextClient) {
   return {
-    get: (name: string, call?: CallOptions): Promise<AssessmentPlan> => erp.getDoc('Assessment Plan', name, { ...call, schema: assessmentPlanSchema }),
+    get: (name: string): Promise<AssessmentPlan> => erp.getDoc('Assessment Plan', name, { schema: assessmentPlanSchema }),
 
     /** The current plan of each Course: the submitted one with the latest schedule_date, in one paged list read. */
     async currentByCourse(courses: string[], call?: CallOptions): Promise<Record<string, string>> {

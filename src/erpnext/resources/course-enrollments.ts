@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { columns } from '../columns';
-import type { CallOptions, ErpnextClient } from '../client';
+import type { ErpnextClient } from '../client';
 
 /** Education's `Course Enrollment`: one course of a Student, usually made by its Program Enrollment. */
 export const courseEnrollmentSchema = z.looseObject({
@@ -17,8 +17,8 @@ const row = columns(courseEnrollmentSchema);
 export function createCourseEnrollments(erp: ErpnextClient) {
   return {
     /** The enrollment, or undefined when it is gone: a list read, so a deleted document is an empty answer rather than an error to tell apart. */
-    async find(name: string, call?: CallOptions): Promise<CourseEnrollment | undefined> {
-      const [doc] = await erp.getList('Course Enrollment', { ...row, filters: [['name', '=', name]], limitPageLength: 1 }, call);
+    async find(name: string): Promise<CourseEnrollment | undefined> {
+      const [doc] = await erp.getList('Course Enrollment', { ...row, filters: [['name', '=', name]], limitPageLength: 1 });
       return doc;
     },
   };

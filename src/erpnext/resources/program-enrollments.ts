@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { columns } from '../columns';
-import type { CallOptions, ErpnextClient } from '../client';
+import type { ErpnextClient } from '../client';
 
 /** Education's `Program Enrollment`: which Program a Student is enrolled in, and whether it is submitted. */
 export const programEnrollmentSchema = z.looseObject({
@@ -17,10 +17,10 @@ const row = columns(programEnrollmentSchema);
 /** DocType `Program Enrollment`. */
 export function createProgramEnrollments(erp: ErpnextClient) {
   return {
-    get: (name: string, call?: CallOptions): Promise<ProgramEnrollment> => erp.getDoc('Program Enrollment', name, { ...call, schema: programEnrollmentSchema }),
+    get: (name: string): Promise<ProgramEnrollment> => erp.getDoc('Program Enrollment', name, { schema: programEnrollmentSchema }),
 
     /** The student's submitted enrollments, oldest first, in one list read. */
-    listSubmitted: (student: string, call?: CallOptions): Promise<ProgramEnrollment[]> =>
-      erp.getList('Program Enrollment', { ...row, filters: [['student', '=', student], ['docstatus', '=', 1]], orderBy: 'creation asc', limitPageLength: 0 }, call),
+    listSubmitted: (student: string): Promise<ProgramEnrollment[]> =>
+      erp.getList('Program Enrollment', { ...row, filters: [['student', '=', student], ['docstatus', '=', 1]], orderBy: 'creation asc', limitPageLength: 0 }),
   };
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { CallOptions, ErpnextClient } from '../client';
+import type { ErpnextClient } from '../client';
 
 /** Education's `Program` with its child table `Program Course`. */
 export const programSchema = z.looseObject({
@@ -12,8 +12,8 @@ export type Program = z.infer<typeof programSchema>;
 export function createPrograms(erp: ErpnextClient) {
   return {
     /** The ERPNext Course names of a Program, in its own order. */
-    async courses(name: string, call?: CallOptions): Promise<string[]> {
-      const program = await erp.getDoc('Program', name, { ...call, schema: programSchema });
+    async courses(name: string): Promise<string[]> {
+      const program = await erp.getDoc('Program', name, { schema: programSchema });
       return program.courses.map((row) => row.course);
     },
   };

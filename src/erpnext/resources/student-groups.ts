@@ -19,8 +19,8 @@ const courseRow = columns(studentGroupSchema.pick({ name: true, course: true }).
 export function createStudentGroups(erp: ErpnextClient) {
   return {
     /** Students active in the group: Education accepts Assessment Results and attendance for no one else. */
-    async activeStudents(name: string, call?: CallOptions): Promise<string[]> {
-      const group = await erp.getDoc('Student Group', name, { ...call, schema: studentGroupSchema });
+    async activeStudents(name: string): Promise<string[]> {
+      const group = await erp.getDoc('Student Group', name, { schema: studentGroupSchema });
       return group.students.filter((row) => row.active !== 0).map((row) => row.student);
     },
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { columns } from '../columns';
-import type { CallOptions, ErpnextClient } from '../client';
+import type { ErpnextClient } from '../client';
 
 /**
  * The Custom Field on Student that stores the Moodle user id (link data: written by onboarding,
@@ -32,7 +32,7 @@ export const studentSchema = z.looseObject({
   address_line_1: z.string().optional(),
   address_line_2: z.string().optional(),
   city: z.string().optional(),
-  /** An Int Custom Field reads 0 until onboarding writes it. */
+  /** An Int Custom Field reads 0 until onboarding writes it (captures 011 and 117): 0 means no link. */
   [moodleUserIdField.fieldname]: z.coerce.number().int().optional(),
 });
 export type Student = z.infer<typeof studentSchema>;
@@ -43,23 +43,19 @@ export type StudentEmailRow = z.infer<typeof emailRow.schema>;
 /** DocType `Student`. */
 export function createStudents(erp: ErpnextClient) {
   return {
-    get: (name: string, call?: CallOptions): Promise<Student> => erp.getDoc('Student', name, { ...call, schema: studentSchema }),
+    get: (name: string): Promise<Student> => erp.getDoc('Student', name, { schema: studentSchema }),
 
     /**
      * Other Students whose email is like this one (at most 20). Frappe's `like` is
      * case-insensitive on MariaDB; `%` and `_` are escaped, so only case can differ, and callers
      * compare exactly to get the same answer on any database.
      */
-    listWithEmailLike: (email: string, exceptName: string, call?: CallOptions): Promise<StudentEmailRow[]> =>
-      erp.getList(
-        'Student',
-        { ...emailRow, filters: [['student_email_id', 'like', email.replace(/[%_]/g, '\\$&')], ['name', '!=', exceptName]], limitPageLength: 20 },
-        call,
-      ),
+    listWithEmailLike: (email: string, exceptName: string): Promise<StudentEmailRow[]> =>
+      erp.getList('Student', { ...emailRow, filters: [['student_email_id', 'like', email.replace(/[%_]/g, '\\$&')], ['name', '!=', exceptName]], limitPageLength: 20 }),
 
     /** Writes `Student.custom_moodle_user_id`. */
-    async setMoodleUserId(name: string, moodleUserId: number, call?: CallOptions): Promise<void> {
-      await erp.update('Student', name, { [moodleUserIdField.fieldname]: moodleUserId }, call);
+    async setMoodleUserId(name: string, moodleUserId: number): Promise<void> {
+      await erp.update('Student', name, { [moodleUserIdField.fieldname]: moodleUserId });
     },
   };
 }
