@@ -9,7 +9,7 @@ import { provisionErpnext } from '../src/erpnext/provisioning/provision-erpnext'
 import { loadConfig } from '../src/config/env';
 import { mappingSchema } from '../src/config/mapping-file';
 import { createErpnextClient } from '../src/erpnext/client';
-import { buildApp } from '../src/gateway/app';
+import { buildGateway } from '../src/gateway/server';
 import { createMoodleClient } from '../src/moodle/client';
 import { demoAcademicTerm, demoAcademicYear, demoCourses, demoPrograms } from '../sandboxes/demo-data';
 import { startErpnextSandbox } from '../sandboxes/erpnext';
@@ -104,7 +104,7 @@ export async function run(): Promise<BenchReport> {
     { TEMPORAL_ADDRESS: server.address, MOODLE_URL: moodleSandbox.url, ERPNEXT_URL: erpnextSandbox.url, ERPNEXT_WEBHOOK_SECRET: secret },
     { developmentDefaults: true },
   );
-  const gateway = await buildApp({ config, temporal, mapping, logger: pino({ level: 'silent' }) });
+  const { publicApp: gateway } = await buildGateway({ config, temporal, mapping, logger: pino({ level: 'silent' }) });
   const receivedAt = new Map<string, number>();
   gateway.addHook('onResponse', async (request, reply) => {
     if (request.url !== '/webhooks/erpnext/student/after_insert' || reply.statusCode !== 202 || !Buffer.isBuffer(request.body)) return;

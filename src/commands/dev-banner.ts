@@ -3,6 +3,7 @@ import { developmentDefaults, type DevConfig } from '../config/env';
 
 export interface DevStackAddresses {
   gatewayUrl: string;
+  operatorUrl: string;
   uiPort: number;
   realMoodle: boolean;
   realErpnext: boolean;
@@ -19,7 +20,8 @@ export function devBanner(config: DevConfig, where: DevStackAddresses): string {
   const table = new Table({ head: ['What', 'URL', 'Notes'], style: { head: [], border: [], compact: true } });
   table.push(
     ['Temporal Web UI', `http://localhost:${where.uiPort}`, `namespace ${config.TEMPORAL_NAMESPACE}, gRPC ${config.TEMPORAL_ADDRESS}`],
-    ['Gateway', where.gatewayUrl, `/readyz, /metrics; admin bearer ${credential(config, 'ADMIN_TOKEN')}`],
+    ['Gateway', where.gatewayUrl, 'webhooks, /readyz'],
+    ['Operator API', where.operatorUrl, `/admin, /metrics, /codec; bearer ${credential(config, 'ADMIN_TOKEN')}`],
     [
       where.realMoodle ? 'Moodle (real)' : 'Moodle sandbox',
       config.MOODLE_URL,

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { developmentDefaults, loadConfig } from '../config/env';
@@ -87,10 +88,22 @@ export async function devCommand(options: DevCommandOptions = {}): Promise<void>
     [temporalPort, 'Temporal gRPC', 'stop that program or set TEMPORAL_ADDRESS to 127.0.0.1:<free port>.'],
     [uiPort, 'Temporal Web UI', 'stop that program or set TEMPORAL_ADDRESS to 127.0.0.1:<free port> (the UI uses that port + 1000).'],
     [config.GATEWAY_PORT, 'gateway', 'stop that program or set GATEWAY_PORT to a free port.'],
+    [config.OPERATOR_PORT, 'gateway operator listener', 'stop that program or set OPERATOR_PORT to a free port.'],
   ];
   if (!realMoodle) needed.push([portOf(developmentDefaults.MOODLE_URL), 'Moodle sandbox', 'stop that program, or set MOODLE_URL to use a real Moodle.']);
   if (!realErpnext) needed.push([portOf(developmentDefaults.ERPNEXT_URL), 'ERPNext sandbox', 'stop that program, or set ERPNEXT_URL to use a real ERPNext.']);
   for (const [port, purpose, hint] of needed) await assertPortFree(port, purpose, hint);
+
+  // The Web UI sends a bearer token only to https endpoints, so it reaches the codec with a token
+  // in the endpoint's path instead: a fresh one per run, known to this process and the UI only.
+  const uiCodecToken = randomBytes(24).toString('base64url');
+  const gatewayConfig = {
+    ...config,
+    GATEWAY_HOST: '127.0.0.1',
+    OPERATOR_HOST: '127.0.0.1',
+    CODEC_TOKENS: [...(config.CODEC_TOKENS ?? []), uiCodecToken],
+    CODEC_UI_ORIGINS: config.CODEC_UI_ORIGINS ?? [`http://localhost:${uiPort}`, `http://127.0.0.1:${uiPort}`],
+  };
 
   devPid.write(process.pid);
   const started = new StopStack();
@@ -102,7 +115,7 @@ export async function devCommand(options: DevCommandOptions = {}): Promise<void>
       port: temporalPort,
       uiPort,
       dbFilename: path.join(dataDir, 'temporal.db'),
-      uiCodecEndpoint: config.PAYLOAD_ENCRYPTION_KEY ? `http://localhost:${config.GATEWAY_PORT}/codec` : undefined,
+      uiCodecEndpoint: config.PAYLOAD_ENCRYPTION_KEY || config.PAYLOAD_ENCRYPTION_KEYS ? `http://127.0.0.1:${config.OPERATOR_PORT}/codec/${uiCodecToken}` : undefined,
       detached: true,
     });
     if (server.process.pid !== undefined) temporalPid.write(server.process.pid);
@@ -133,7 +146,7 @@ export async function devCommand(options: DevCommandOptions = {}): Promise<void>
       await workersRunning;
     });
 
-    const gateway = await startGateway({ config, temporal, mapping, logger, host: '127.0.0.1' });
+    const gateway = await startGateway({ config: gatewayConfig, temporal, mapping, logger });
     started.push('gateway', () => gateway.close());
 
     if (!realErpnext) {
@@ -148,7 +161,7 @@ export async function devCommand(options: DevCommandOptions = {}): Promise<void>
       (err: Error) => print(`Warning: applying the Schedules failed: ${err.message}${encryptedHistoryHint(err)}`),
     );
 
-    print(devBanner(config, { gatewayUrl: gateway.url, uiPort, realMoodle, realErpnext }));
+    print(devBanner(config, { gatewayUrl: gateway.url, operatorUrl: gateway.operatorUrl, uiPort, realMoodle, realErpnext }));
     print('Press Ctrl-C to stop everything.');
 
     const outcome = await Promise.race([stopped.then((signal) => ({ signal })), workersRunning.then(() => ({ workersStopped: true }))]);

@@ -25,7 +25,8 @@ export const secretRotationSteps = [
 
 /** `campus-bridge setup [--gateway-url URL] [--rotate-secret]`: ERPNext's Custom Field and signed Webhooks. */
 export async function setupCommand(options: SetupCommandOptions = {}): Promise<ProvisioningReport> {
-  const config = loadConfig('setup', options.env ?? process.env, { developmentDefaults: true });
+  // Against a real ERPNext: no development defaults, and its secrets are held to production rules.
+  const config = loadConfig('setup', options.env ?? process.env);
   const print = options.print ?? ((line: string) => console.log(line));
   const gatewayUrl = options.gatewayUrl ?? `http://127.0.0.1:${config.GATEWAY_PORT}`;
   const report = await provisionErpnext(erpnextClientFrom(config), { gatewayUrl, secret: config.ERPNEXT_WEBHOOK_SECRET, rotateSecret: options.rotateSecret });

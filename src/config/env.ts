@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { productionSecretProblems } from './production-secrets';
 
 /** Values the local stack (`npm start`, tests) uses when nothing is configured. */
 export const developmentDefaults = {
@@ -12,6 +13,7 @@ export const developmentDefaults = {
   ERPNEXT_WEBHOOK_SECRET: 'dev-webhook-secret',
   ADMIN_TOKEN: 'dev-admin-token',
   GATEWAY_PORT: '3000',
+  OPERATOR_PORT: '3001',
 } as const;
 
 const url = (example: string) => z.url({ protocol: /^https?$/, error: `expected an http(s) URL, e.g. ${example}` });
@@ -29,14 +31,35 @@ const rate = z.coerce.number({ error: 'expected requests per second, a positive 
  * admin token.
  */
 
-/** Where Temporal is, and the payload encryption every client and worker of a namespace must share. */
+const base64Key = /^[A-Za-z0-9+/]{43}=$/;
+const keyMessage = 'expected a base64-encoded 32-byte AES-256 key (openssl rand -base64 32)';
+/** Comma-separated values; blanks around commas are ignored. */
+const list = (each: z.ZodType<string, string>, message: string) =>
+  z
+    .string()
+    .transform((text) => text.split(',').map((item) => item.trim()).filter(Boolean))
+    .pipe(z.array(each, { error: message }).min(1, message));
+
+/**
+ * Where Temporal is, how to reach a secured cluster, and the payload encryption every client and
+ * worker of a namespace must share. TLS variables carry the names Temporal's own environment
+ * configuration uses (TEMPORAL_TLS_*_PATH, TEMPORAL_API_KEY), so one .env serves the CLI too.
+ */
 const temporalEnv = z.object({
   TEMPORAL_ADDRESS: z.string({ error: 'expected host:port of the Temporal frontend, e.g. 127.0.0.1:7233' }).regex(/^[^:\s]+:\d+$/, 'expected host:port of the Temporal frontend, e.g. 127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
-  PAYLOAD_ENCRYPTION_KEY: z
-    .string()
-    .regex(/^[A-Za-z0-9+/]{43}=$/, 'expected a base64-encoded 32-byte AES-256 key (openssl rand -base64 32)')
-    .optional(),
+  /** `true` for TLS with the system's CAs; implied by any other TLS variable and by TEMPORAL_API_KEY. */
+  TEMPORAL_TLS: z.enum(['true', 'false'], { error: 'expected true or false' }).optional(),
+  TEMPORAL_TLS_SERVER_CA_CERT_PATH: z.string().min(1).optional(),
+  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+  TEMPORAL_TLS_CLIENT_CERT_PATH: z.string().min(1).optional(),
+  TEMPORAL_TLS_CLIENT_KEY_PATH: z.string().min(1).optional(),
+  /** Issued by Temporal Cloud (or a self-hosted authorizer): taken as it comes. */
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
+  /** Key ring: the first key encrypts, every key decrypts (rotation). */
+  PAYLOAD_ENCRYPTION_KEYS: list(z.string().regex(base64Key, keyMessage), keyMessage).optional(),
+  /** The one-key form from before the ring; still accepted as a ring of one. */
+  PAYLOAD_ENCRYPTION_KEY: z.string().regex(base64Key, keyMessage).optional(),
 });
 export type TemporalEnv = z.infer<typeof temporalEnv>;
 
@@ -57,11 +80,24 @@ const erpnextEnv = z.object({
 });
 export type ErpnextEnv = z.infer<typeof erpnextEnv>;
 
-/** What the gateway listens on and checks callers with; the webhook secret is also what `setup` writes to ERPNext. */
+/**
+ * What the gateway listens on and checks callers with. Two listeners: the public one takes
+ * ERPNext's webhooks; the operator one (loopback unless OPERATOR_HOST says otherwise) serves the
+ * admin API, the codec and /metrics. The webhook secret is also what `setup` writes to ERPNext.
+ */
 const gatewayEnv = z.object({
   GATEWAY_PORT: port.default(3000),
+  GATEWAY_HOST: z.string().min(1).default('0.0.0.0'),
+  OPERATOR_PORT: port.default(3001),
+  OPERATOR_HOST: z.string().min(1).default('127.0.0.1'),
   ADMIN_TOKEN: secret('the bearer token for the admin API'),
   ERPNEXT_WEBHOOK_SECRET: secret('the secret set on the ERPNext Webhook documents'),
+  /** During a rotation, the secret the Webhooks held before (`setup --rotate-secret` prints the steps). */
+  ERPNEXT_WEBHOOK_SECRET_PREVIOUS: z.string().min(1).optional(),
+  /** Bearer tokens that may call /codec besides ADMIN_TOKEN (e.g. one per Web UI deployment). */
+  CODEC_TOKENS: list(z.string(), 'expected comma-separated codec tokens').optional(),
+  /** Browser origins of the Temporal Web UI allowed to call /codec (CORS). */
+  CODEC_UI_ORIGINS: list(z.url({ protocol: /^https?$/ }), 'expected comma-separated origins, e.g. https://temporal-ui.example.edu').optional(),
 });
 
 const logEnv = z.object({ LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') });
@@ -91,10 +127,23 @@ export class ConfigError extends Error {
   }
 }
 
+/** Combinations no single variable's rule can see. */
+function combinationProblems(config: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  if (config.PAYLOAD_ENCRYPTION_KEYS !== undefined && config.PAYLOAD_ENCRYPTION_KEY !== undefined) {
+    problems.push('PAYLOAD_ENCRYPTION_KEY: set either it or PAYLOAD_ENCRYPTION_KEYS (the ring), not both');
+  }
+  if ((config.TEMPORAL_TLS_CLIENT_CERT_PATH === undefined) !== (config.TEMPORAL_TLS_CLIENT_KEY_PATH === undefined)) {
+    problems.push('TEMPORAL_TLS_CLIENT_CERT_PATH: mTLS needs both it and TEMPORAL_TLS_CLIENT_KEY_PATH');
+  }
+  return problems;
+}
+
 /**
  * Parses the environment `process` reads, once, at its entry point. Empty strings count as unset.
  * Messages name the variable and what it expects, never the value, so secrets cannot leak into
- * logs. Production processes (worker, gateway) get no development defaults.
+ * logs. Without development defaults (the production commands) the development secrets and short
+ * operator-chosen secrets are refused too.
  */
 export function loadConfig<P extends ProcessName>(process: P, env: NodeJS.ProcessEnv, options: { developmentDefaults?: boolean } = {}): ConfigOf<P> {
   const given = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
@@ -103,5 +152,8 @@ export function loadConfig<P extends ProcessName>(process: P, env: NodeJS.Proces
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }
+  const problems = combinationProblems(parsed.data);
+  if (!options.developmentDefaults) problems.push(...productionSecretProblems(parsed.data));
+  if (problems.length > 0) throw new ConfigError(problems);
   return parsed.data as ConfigOf<P>;
 }

@@ -2,22 +2,24 @@ import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 
-const labelNames = ['method', 'route', 'status_code'] as const;
+const labelNames = ['method', 'route', 'status_code', 'listener'] as const;
+
+export interface GatewayMetrics {
+  registry: Registry;
+  /** Counts one listener's requests; register it on each app with the listener's name. */
+  countRequests: FastifyPluginAsync<{ listener: 'public' | 'operator' }>;
+}
 
 /**
- * `GET /metrics` in Prometheus text format: request count and latency by route template (never
- * the raw URL, which would carry student ids and explode the label set), method and status.
- * One registry per app, so tests can build many apps in one process.
+ * Request count and latency by route template (never the raw URL, which would carry student ids
+ * and explode the label set), method, status and listener, in one registry that both listeners
+ * count into and the operator listener serves as `GET /metrics`. One per gateway, so tests can
+ * build many gateways in one process.
  */
-const metricsPlugin: FastifyPluginAsync = async (app) => {
+export function createGatewayMetrics(): GatewayMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  const requests = new Counter({
-    name: 'http_requests_total',
-    help: 'HTTP requests answered by the gateway',
-    labelNames,
-    registers: [registry],
-  });
+  const requests = new Counter({ name: 'http_requests_total', help: 'HTTP requests answered by the gateway', labelNames, registers: [registry] });
   const duration = new Histogram({
     name: 'http_request_duration_seconds',
     help: 'Time from request to response in the gateway',
@@ -26,16 +28,12 @@ const metricsPlugin: FastifyPluginAsync = async (app) => {
     registers: [registry],
   });
 
-  app.addHook('onResponse', async (request, reply) => {
-    const labels = { method: request.method, route: request.routeOptions.url ?? 'unmatched', status_code: String(reply.statusCode) };
-    requests.inc(labels);
-    duration.observe(labels, reply.elapsedTime / 1000);
-  });
-
-  app.get('/metrics', async (_request, reply) => {
-    reply.type(registry.contentType);
-    return registry.metrics();
-  });
-};
-
-export default fp(metricsPlugin, { name: 'metrics', fastify: '5.x' });
+  const countRequests: FastifyPluginAsync<{ listener: 'public' | 'operator' }> = async (app, options) => {
+    app.addHook('onResponse', async (request, reply) => {
+      const labels = { method: request.method, route: request.routeOptions.url ?? 'unmatched', status_code: String(reply.statusCode), listener: options.listener };
+      requests.inc(labels);
+      duration.observe(labels, reply.elapsedTime / 1000);
+    });
+  };
+  return { registry, countRequests: fp(countRequests, { name: 'count-requests', fastify: '5.x' }) };
+}

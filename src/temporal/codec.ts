@@ -11,6 +11,14 @@ const keyIdKey = 'encryption-key-id';
 const ivBytes = 12;
 const tagBytes = 16;
 
+/** A payload the codec cannot open: malformed, tampered with, or sealed with a key not in the ring. */
+export class PayloadDecodeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PayloadDecodeError';
+  }
+}
+
 const utf8 = (text: string) => new TextEncoder().encode(text);
 const text = (bytes: Uint8Array | null | undefined) => (bytes ? new TextDecoder().decode(bytes) : undefined);
 
@@ -40,7 +48,7 @@ export class AesGcmPayloadCodec implements PayloadCodec {
     const key = this.keys.get(this.currentKeyId)!;
     return payloads.map((payload) => {
       const iv = randomBytes(ivBytes);
-      const cipher = createCipheriv('aes-256-gcm', key, iv);
+      const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: tagBytes });
       const sealed = Buffer.concat([iv, cipher.update(ProtoPayload.encode(payload).finish()), cipher.final(), cipher.getAuthTag()]);
       return { metadata: { [encodingKey]: utf8(encryptedEncoding), [keyIdKey]: utf8(this.currentKeyId) }, data: sealed };
     });
@@ -51,23 +59,37 @@ export class AesGcmPayloadCodec implements PayloadCodec {
       if (text(payload.metadata?.[encodingKey]) !== encryptedEncoding) return payload;
       const keyId = text(payload.metadata?.[keyIdKey]);
       const key = keyId === undefined ? undefined : this.keys.get(keyId);
-      if (!key) throw new Error(`payload is encrypted with key ${keyId ?? '(none)'}, which this process does not have`);
+      if (!key) throw new PayloadDecodeError(`payload is encrypted with key ${keyId ?? '(none)'}, which this process does not have`);
       const sealed = Buffer.from(payload.data ?? new Uint8Array());
-      const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(0, ivBytes));
+      // IV and a full 16-byte tag at least; a shorter tag would let a forger try fewer guesses.
+      if (sealed.length < ivBytes + tagBytes) throw new PayloadDecodeError(`encrypted payload is ${sealed.length} bytes, shorter than IV and tag`);
+      const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(0, ivBytes), { authTagLength: tagBytes });
       decipher.setAuthTag(sealed.subarray(sealed.length - tagBytes));
-      const plain = Buffer.concat([decipher.update(sealed.subarray(ivBytes, sealed.length - tagBytes)), decipher.final()]);
-      return ProtoPayload.decode(plain);
+      let plain: Buffer;
+      try {
+        plain = Buffer.concat([decipher.update(sealed.subarray(ivBytes, sealed.length - tagBytes)), decipher.final()]);
+      } catch {
+        throw new PayloadDecodeError(`encrypted payload does not authenticate with key ${keyId}`);
+      }
+      try {
+        return ProtoPayload.decode(plain);
+      } catch {
+        throw new PayloadDecodeError('decrypted payload is not a Temporal Payload');
+      }
     });
   }
 }
 
-/** The codec for PAYLOAD_ENCRYPTION_KEY (base64, 32 bytes), or none when it is unset. */
-export function payloadCodecFor(base64Key: string | undefined): AesGcmPayloadCodec | undefined {
-  return base64Key ? new AesGcmPayloadCodec([Buffer.from(base64Key, 'base64')]) : undefined;
+/** The codec for a key ring (current key first), or none when the ring is empty (encryption off). */
+export function payloadCodecFor(keys: Buffer[]): AesGcmPayloadCodec | undefined {
+  return keys.length > 0 ? new AesGcmPayloadCodec(keys) : undefined;
 }
 
-/** Client and worker data converter: the same for both, or payloads written by one are unreadable to the other. */
-export function dataConverterFor(base64Key: string | undefined): DataConverter | undefined {
-  const codec = payloadCodecFor(base64Key);
-  return codec ? { payloadCodecs: [codec] } : undefined;
+/**
+ * Client and worker data converter: the same for both, or payloads written by one are unreadable
+ * to the other. With encryption on, failure messages and stack traces are sealed as well.
+ */
+export function dataConverterFor(keys: Buffer[]): DataConverter | undefined {
+  const codec = payloadCodecFor(keys);
+  return codec ? { payloadCodecs: [codec], failureConverterPath: require.resolve('./sealed-failures') } : undefined;
 }

@@ -12,6 +12,9 @@ function problemsOf(process: ProcessName, env: NodeJS.ProcessEnv): string[] {
   throw new Error(`expected loadConfig('${process}') to reject the environment`);
 }
 
+/** A 32-character secret an operator might generate. */
+const strong = (seed: string) => seed.repeat(32).slice(0, 32);
+
 const namedIn = (problems: string[]) => problems.map((problem) => problem.split(':')[0]).sort();
 
 test('development defaults make a complete configuration for every process', () => {
@@ -26,8 +29,18 @@ test('an empty environment names every variable the worker needs, and only those
 
 test('the gateway needs neither the Moodle token nor the ERPNext API credentials', () => {
   expect(namedIn(problemsOf('gateway', {}))).toEqual(['ADMIN_TOKEN', 'ERPNEXT_WEBHOOK_SECRET', 'TEMPORAL_ADDRESS']);
-  const config = loadConfig('gateway', { TEMPORAL_ADDRESS: 'temporal:7233', ADMIN_TOKEN: 'a', ERPNEXT_WEBHOOK_SECRET: 'w' });
-  expect(config).toEqual({ TEMPORAL_ADDRESS: 'temporal:7233', TEMPORAL_NAMESPACE: 'default', ADMIN_TOKEN: 'a', ERPNEXT_WEBHOOK_SECRET: 'w', GATEWAY_PORT: 3000, LOG_LEVEL: 'info' });
+  const config = loadConfig('gateway', { TEMPORAL_ADDRESS: 'temporal:7233', ADMIN_TOKEN: strong('a'), ERPNEXT_WEBHOOK_SECRET: strong('w') });
+  expect(config).toEqual({
+    TEMPORAL_ADDRESS: 'temporal:7233',
+    TEMPORAL_NAMESPACE: 'default',
+    ADMIN_TOKEN: strong('a'),
+    ERPNEXT_WEBHOOK_SECRET: strong('w'),
+    GATEWAY_PORT: 3000,
+    GATEWAY_HOST: '0.0.0.0',
+    OPERATOR_PORT: 3001,
+    OPERATOR_HOST: '127.0.0.1',
+    LOG_LEVEL: 'info',
+  });
 });
 
 test('the production commands take no development defaults: an empty environment stops them before they connect', async () => {
@@ -84,4 +97,53 @@ test('errors never echo the value of a variable', () => {
   expect(message).toContain('PAYLOAD_ENCRYPTION_KEY: expected a base64-encoded 32-byte AES-256 key');
   expect(message).toContain('MOODLE_URL:');
   expect(message).not.toContain(leaked);
+});
+
+describe('production commands refuse weak and development secrets, naming the variable', () => {
+  const gatewayEnv = { TEMPORAL_ADDRESS: 'temporal:7233', ADMIN_TOKEN: strong('a'), ERPNEXT_WEBHOOK_SECRET: strong('w') };
+
+  test('the development values are refused without development defaults', () => {
+    expect(problemsOf('gateway', { ...gatewayEnv, ADMIN_TOKEN: developmentDefaults.ADMIN_TOKEN })).toEqual(['ADMIN_TOKEN: is the development value; set the real one']);
+    expect(problemsOf('worker', { ...developmentDefaults })).toEqual([
+      'MOODLE_TOKEN: is the development value; set the real one',
+      'ERPNEXT_API_KEY: is the development value; set the real one',
+      'ERPNEXT_API_SECRET: is the development value; set the real one',
+    ]);
+    expect(namedIn(problemsOf('setup', { ...developmentDefaults }))).toEqual(['ERPNEXT_API_KEY', 'ERPNEXT_API_SECRET', 'ERPNEXT_WEBHOOK_SECRET']);
+  });
+
+  test('operator-chosen secrets shorter than 32 characters are refused; one character short is enough', () => {
+    const short = 'x'.repeat(31);
+    for (const name of ['ADMIN_TOKEN', 'ERPNEXT_WEBHOOK_SECRET', 'ERPNEXT_WEBHOOK_SECRET_PREVIOUS', 'CODEC_TOKENS']) {
+      const problems = problemsOf('gateway', { ...gatewayEnv, [name]: short });
+      expect(problems).toEqual([`${name}: expected at least 32 characters; generate one with: openssl rand -hex 16`]);
+      expect(problems.join()).not.toContain(short);
+    }
+    expect(problemsOf('gateway', { ...gatewayEnv, CODEC_TOKENS: `${strong('c')},tiny` })).toEqual(['CODEC_TOKENS: expected at least 32 characters; generate one with: openssl rand -hex 16']);
+    expect(loadConfig('gateway', { ...gatewayEnv, CODEC_TOKENS: `${strong('c')}, ${strong('d')}` }).CODEC_TOKENS).toEqual([strong('c'), strong('d')]);
+  });
+
+  test('credentials other systems issue are taken as they come: Frappe 15-character key and secret, Moodle 32-character token', () => {
+    const config = loadConfig('worker', {
+      TEMPORAL_ADDRESS: 'temporal:7233',
+      MOODLE_URL: 'https://moodle.example.edu',
+      MOODLE_TOKEN: '0123456789abcdef0123456789abcdef',
+      ERPNEXT_URL: 'https://erp.example.edu',
+      ERPNEXT_API_KEY: 'a1b2c3d4e5f6a7b',
+      ERPNEXT_API_SECRET: 'f6e5d4c3b2a1f6e',
+    });
+    expect(config.ERPNEXT_API_KEY).toHaveLength(15);
+  });
+
+  test('npm start (development defaults) keeps its demo values', () => {
+    expect(loadConfig('dev', {}, { developmentDefaults: true }).ADMIN_TOKEN).toBe('dev-admin-token');
+  });
+});
+
+test('Temporal TLS: client certificate and key come together', () => {
+  const env = { TEMPORAL_ADDRESS: 'temporal:7233' };
+  expect(problemsOf('schedules', { ...env, TEMPORAL_TLS_CLIENT_CERT_PATH: '/etc/temporal/client.pem' })).toEqual([
+    'TEMPORAL_TLS_CLIENT_CERT_PATH: mTLS needs both it and TEMPORAL_TLS_CLIENT_KEY_PATH',
+  ]);
+  expect(problemsOf('schedules', { ...env, TEMPORAL_TLS: 'yes' }).map((p) => p.split(':')[0])).toEqual(['TEMPORAL_TLS']);
 });

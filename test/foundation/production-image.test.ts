@@ -56,7 +56,7 @@ describe('the production image', () => {
   it('holds every file the production commands load', () => {
     const { files: reached } = reachable(files, entries);
     expect(reached).toContain('src/commands/worker.ts');
-    expect(reached).toContain('src/gateway/app.ts');
+    expect(reached).toContain('src/gateway/operator-app.ts');
     expect(reached).toContain('activities/index.ts');
     expect(outsideImage(reached, folders)).toEqual([]);
   });

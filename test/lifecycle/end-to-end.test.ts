@@ -22,7 +22,7 @@ interface WorkflowStatus {
 }
 
 async function admin(method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
-  const response = await fetch(`${stack.gatewayUrl}${path}`, {
+  const response = await fetch(`${stack.operatorUrl}${path}`, {
     method,
     headers: { authorization: `Bearer ${adminToken}`, ...(body ? { 'content-type': 'application/json' } : {}) },
     body: body ? JSON.stringify(body) : undefined,
@@ -33,9 +33,10 @@ async function admin(method: 'GET' | 'POST', path: string, body?: unknown): Prom
 const workflow = async (id: string) => (await admin('GET', `/admin/workflows/${encodeURIComponent(id)}`)).json as WorkflowStatus;
 const finished = (id: string) => eventually(() => workflow(id), (w) => w.status !== undefined && w.status !== 'RUNNING');
 
-/** Posts a webhook body the way Frappe sends it: json.dumps bytes, signature header, no Content-Type. */
+/** Posts a webhook body the way Frappe sends it (json.dumps bytes, signature header, no Content-Type), bound to the path's event as setup's templates bind it. */
 async function deliver(path: string, doc: Record<string, string>, secret = webhookSecret) {
-  const body = `{${Object.entries(doc).map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`).join(', ')}}`;
+  const bound = { event: path.split('/')[1], ...doc, modified: '2026-12-01 08:55:13.393763' };
+  const body = `{${Object.entries(bound).map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`).join(', ')}}`;
   const response = await fetch(`${stack.gatewayUrl}/webhooks/erpnext/${path}`, {
     method: 'POST',
     headers: { 'x-frappe-webhook-signature': frappeSignature(body, secret) },
@@ -133,7 +134,8 @@ describe('student lifecycle end to end', () => {
 
   it('cancelling the Program Enrollment suspends the enrolments (the configured withdrawal), keeping grades', async () => {
     await stack.erp.cancel('Program Enrollment', programEnrollment);
-    const withdrawal = await finished(`withdraw:${programEnrollment}`);
+    const cancelled = await stack.erp.getDoc('Program Enrollment', programEnrollment);
+    const withdrawal = await finished(`withdraw:${programEnrollment}@${String(cancelled.modified)}`);
     expect(withdrawal).toMatchObject({ status: 'COMPLETED', result: { outcome: 'withdrawn', mode: 'suspend' } });
     expect(await activeCourseIdnumbers(moodleUserId)).toEqual([]);
     const nur101 = (await stack.moodle.getCoursesByField('idnumber', 'NUR101')).courses[0];
@@ -201,7 +203,7 @@ describe('student lifecycle end to end', () => {
   });
 
   it('keeps the admin API behind the bearer token', async () => {
-    const response = await fetch(`${stack.gatewayUrl}/admin/conflicts`, { headers: { authorization: 'Bearer wrong' } });
+    const response = await fetch(`${stack.operatorUrl}/admin/conflicts`, { headers: { authorization: 'Bearer wrong' } });
     expect(response.status).toBe(401);
   });
 });

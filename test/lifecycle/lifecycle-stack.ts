@@ -5,7 +5,7 @@ import { loadConfig } from '../../src/config/env';
 import { mappingSchema, type Mapping } from '../../src/config/mapping-file';
 import { createErpnextClient, type ErpnextClient } from '../../src/erpnext/client';
 import { provisionErpnext } from '../../src/erpnext/provisioning/provision-erpnext';
-import { buildApp } from '../../src/gateway/app';
+import { buildGateway } from '../../src/gateway/server';
 import { createMoodleClient, type MoodleClient } from '../../src/moodle/client';
 import { startErpnextSandbox, type ErpnextSandbox } from '../../sandboxes/erpnext';
 import { startMoodleSandbox, type MoodleSandbox } from '../../sandboxes/moodle';
@@ -27,6 +27,8 @@ export interface LifecycleStack {
   erp: ErpnextClient;
   gateway: FastifyInstance;
   gatewayUrl: string;
+  /** The operator listener: admin API and codec. */
+  operatorUrl: string;
   close(): Promise<void>;
 }
 
@@ -55,8 +57,9 @@ export async function startLifecycleStack(options: { mapping?: Partial<Mapping> 
     },
     { developmentDefaults: true },
   );
-  const gateway = await buildApp({ config, temporal: env.client, mapping, logger: pino({ level: 'silent' }) });
+  const { publicApp: gateway, operatorApp } = await buildGateway({ config, temporal: env.client, mapping, logger: pino({ level: 'silent' }) });
   const gatewayUrl = await gateway.listen({ host: '127.0.0.1', port: 0 });
+  const operatorUrl = await operatorApp.listen({ host: '127.0.0.1', port: 0 });
   await provisionErpnext(erp, { gatewayUrl, secret: webhookSecret });
 
   return {
@@ -67,9 +70,11 @@ export async function startLifecycleStack(options: { mapping?: Partial<Mapping> 
     erp,
     gateway,
     gatewayUrl,
+    operatorUrl,
     async close() {
       await erpnextSandbox.close();
       await gateway.close();
+      await operatorApp.close();
       workers.shutdown();
       await running;
       await moodleSandbox.close();
