@@ -1,7 +1,8 @@
 import { bold, validationError } from './frappe-errors';
 import type { Controller, Site } from './site';
 import { type Doc, str } from './store';
-import { invoiceStatus, round2, rows } from './controllers-accounts';
+import { invoiceStatus } from './controllers-invoice';
+import { round2, rows } from './money-math';
 
 /**
  * ERPNext's Payment Entry against Sales Invoices. Submit and cancel move each referenced invoice's

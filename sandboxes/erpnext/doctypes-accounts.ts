@@ -1,8 +1,8 @@
+import { invoiceDoctypes } from './doctypes-invoice';
 import { itemDoctypes } from './doctypes-item';
 import { f, type DocTypeMeta } from './meta';
 
 /** ERPNext selling and accounts DocTypes behind the paid elective (ERPNext v15, reference §4 "Fees and invoices"). */
-export const salesInvoiceStatuses = ['Draft', 'Return', 'Credit Note Issued', 'Submitted', 'Paid', 'Partly Paid', 'Unpaid', 'Overdue', 'Overdue and Discounted', 'Cancelled'] as const;
 
 export const accountsDoctypes: readonly DocTypeMeta[] = [
   { name: 'Customer Group', module: 'Setup', autoname: 'field:customer_group_name', fields: [f.data('customer_group_name', 'Customer Group Name', { reqd: true, unique: true }), f.check('is_group', 'Is Group')] },
@@ -33,63 +33,9 @@ export const accountsDoctypes: readonly DocTypeMeta[] = [
     name: 'Item Price',
     module: 'Stock',
     autoname: 'hash',
-    fields: [f.link('item_code', 'Item Code', 'Item', { reqd: true }), f.link('price_list', 'Price List', 'Price List', { reqd: true }), f.currency('price_list_rate', 'Rate', { reqd: true }), f.link('currency', 'Currency', 'Currency')],
+    fields: [f.link('item_code', 'Item Code', 'Item', { reqd: true }), f.link('price_list', 'Price List', 'Price List', { reqd: true }), f.currency('price_list_rate', 'Rate', { reqd: true }), f.link('currency', 'Currency', 'Currency'), f.date('valid_from', 'Valid From', { default: 'Today' }), f.date('valid_upto', 'Valid Upto')],
   },
-  {
-    name: 'Sales Invoice Item',
-    module: 'Accounts',
-    istable: true,
-    autoname: 'hash',
-    fields: [
-      f.link('item_code', 'Item', 'Item'),
-      f.data('item_name', 'Item Name', { fetchFrom: 'item_code.item_name', fetchIfEmpty: true }),
-      f.text('description', 'Description'),
-      f.float('qty', 'Quantity', { default: 1 }),
-      f.link('uom', 'UOM', 'UOM'),
-      f.float('conversion_factor', 'UOM Conversion Factor', { default: 1 }),
-      f.currency('price_list_rate', 'Price List Rate'),
-      f.float('discount_percentage', 'Discount (%) on Price List Rate'),
-      f.currency('rate', 'Rate'),
-      f.currency('amount', 'Amount', { readOnly: true }),
-      f.link('income_account', 'Income Account', 'Account'),
-      f.data('cost_center', 'Cost Center'),
-    ],
-  },
-  {
-    name: 'Sales Invoice',
-    module: 'Accounts',
-    isSubmittable: true,
-    autoname: 'series:ACC-SINV-.YYYY.-',
-    fields: [
-      f.link('customer', 'Customer', 'Customer', { reqd: true }),
-      f.data('customer_name', 'Customer Name', { fetchFrom: 'customer.customer_name', readOnly: true }),
-      f.link('company', 'Company', 'Company', { reqd: true }),
-      f.date('posting_date', 'Date', { reqd: true, default: 'Today' }),
-      f.date('due_date', 'Payment Due Date'),
-      f.check('set_posting_time', 'Edit Posting Date and Time'),
-      f.check('is_return', 'Is Return (Credit Note)'),
-      f.link('return_against', 'Return Against', 'Sales Invoice'),
-      // v15: a credit note's ledger entries are against itself unless this is off (283, 308).
-      f.check('update_outstanding_for_self', 'Update Outstanding for Self', { default: 1 }),
-      f.link('currency', 'Currency', 'Currency'),
-      f.float('conversion_rate', 'Exchange Rate', { default: 1 }),
-      f.link('selling_price_list', 'Price List', 'Price List'),
-      f.check('ignore_pricing_rule', 'Ignore Pricing Rule'),
-      f.link('debit_to', 'Debit To', 'Account'),
-      f.table('items', 'Items', 'Sales Invoice Item', { reqd: true }),
-      f.currency('total', 'Total', { readOnly: true }),
-      f.currency('net_total', 'Net Total', { readOnly: true }),
-      f.currency('grand_total', 'Grand Total', { readOnly: true }),
-      f.currency('rounded_total', 'Rounded Total', { readOnly: true }),
-      f.currency('outstanding_amount', 'Outstanding Amount', { readOnly: true }),
-      f.data('po_no', 'Customer\'s Purchase Order', { allowOnSubmit: true }),
-      f.select('status', 'Status', salesInvoiceStatuses, { default: 'Draft', readOnly: true }),
-      f.text('remarks', 'Remarks'),
-      // Education's custom fields on Sales Invoice (education/install.py).
-      f.link('student', 'Student', 'Student'),
-      f.data('fee_schedule', 'Fee Schedule'),
-    ],
-  },
+  ...invoiceDoctypes,
   {
     name: 'Payment Entry Reference',
     module: 'Accounts',

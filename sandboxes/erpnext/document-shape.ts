@@ -24,7 +24,7 @@ export function asDict(requireMeta: (doctype: string) => DocTypeMeta, meta: DocT
       const field = rowMeta.fields.find((x) => x.fieldname === key);
       if (field?.fieldtype === 'Table') {
         const childMeta = requireMeta(field.options ?? '');
-        out[key] = ((value as ChildRow[]) ?? []).map((r) => shape(childMeta, r));
+        out[key] = ((value as ChildRow[]) ?? []).map((r) => shape(childMeta, withAllFields(childMeta, r)));
       } else if (field?.fieldtype === 'Password') {
         // Frappe keeps passwords in __Auth and shows only asterisks.
         out[key] = isEmpty(value) ? value : '*'.repeat(String(value).length);

@@ -1,4 +1,4 @@
-import { round2, rows } from './controllers-accounts';
+import { round2, rows } from './money-math';
 import { companyAbbr } from './controllers-item';
 import { frappeThrow, validationError } from './frappe-errors';
 import type { Site } from './site';
