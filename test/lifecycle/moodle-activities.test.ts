@@ -1,4 +1,4 @@
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createMoodleActivities, type MoodleActivities } from '../../activities/moodle';
 import { createMoodleClient, type MoodleClient } from '../../src/moodle/client';
@@ -158,5 +158,27 @@ describe('courses, enrolment and withdrawal', () => {
     const unenrolled = await activities.moodleWithdrawStudent({ userId, courseIds: [courseIds[1]], roleId: 5, mode: 'unenrol' });
     expect(unenrolled).toEqual({ suspended: [], unenrolled: [courseIds[1]], keptForGrades: [] });
     expect((await enrolledUsers(site, courseIds[1])).map((u) => u.id)).not.toContain(userId);
+  });
+});
+
+describe('cancellation', () => {
+  it("passes the activity's cancellation to the request in flight and heartbeats after each answered request", async () => {
+    const raw = createMoodleActivities(client, { auth: 'manual' });
+    const { courses } = await activities.moodleResolveCourses(['BUS101', 'BUS102']);
+    const { id: userId } = await activities.moodleCreateStudentUser(desired(fresh));
+
+    const answered = new MockActivityEnvironment();
+    let heartbeats = 0;
+    answered.on('heartbeat', () => heartbeats++);
+    await answered.run(raw.moodleWithdrawStudent, { userId, courseIds: courses.map((c) => c.id), roleId: 5, mode: 'suspend' });
+    expect(heartbeats).toBeGreaterThanOrEqual(1);
+
+    await fetch(`${sandbox.url}/__sandbox/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ latencyMs: 2_000 }) });
+    const cancelled = new MockActivityEnvironment();
+    const started = Date.now();
+    const pending = cancelled.run(raw.moodleEnrolStudent, { userId, courseIds: courses.map((c) => c.id), roleId: 5 });
+    setTimeout(() => cancelled.cancel('test'), 50);
+    await expect(pending).rejects.toBeInstanceOf(CancelledFailure);
+    expect(Date.now() - started).toBeLessThan(1_500);
   });
 });
