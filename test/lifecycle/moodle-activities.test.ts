@@ -170,14 +170,14 @@ describe('cancellation', () => {
     const answered = new MockActivityEnvironment();
     let heartbeats = 0;
     answered.on('heartbeat', () => heartbeats++);
-    await answered.run(raw.moodleWithdrawStudent, { userId, courseIds: courses.map((c) => c.id), roleId: 5, mode: 'suspend' });
+    await answered.run(raw.moodleWithdrawStudent, { userId, courseIds: courses.map((c) => c.id), roleId: 5, mode: 'suspend' as const });
     expect(heartbeats).toBeGreaterThanOrEqual(1);
 
     await fetch(`${sandbox.url}/__sandbox/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ latencyMs: 2_000 }) });
     const cancelled = new MockActivityEnvironment();
     const started = Date.now();
     const pending = cancelled.run(raw.moodleEnrolStudent, { userId, courseIds: courses.map((c) => c.id), roleId: 5 });
-    setTimeout(() => cancelled.cancel('test'), 50);
+    setTimeout(() => cancelled.cancel(), 50);
     await expect(pending).rejects.toBeInstanceOf(CancelledFailure);
     expect(Date.now() - started).toBeLessThan(1_500);
   });
