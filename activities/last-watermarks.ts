@@ -12,7 +12,7 @@ const completedRunsScanned = 20;
  * every run's result durably, so reading it back (through the worker's client) needs no database
  * of our own. A failed run records no result, so the next run starts from the last good one.
  */
-export async function lastCompletedWatermarks(workflowType: string): Promise<Record<string, number>> {
+async function lastCompletedWatermarks(workflowType: string): Promise<Record<string, number>> {
   const { client } = Context.current();
   let latest: { workflowId: string; runId: string; closedAt: number } | undefined;
   let scanned = 0;

@@ -1,6 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { folderCycles, folderRuleViolations, importsOf, workflowBundleContents, type SourceFiles } from './import-graph';
+import { folderCycles, folderRuleViolations, importsOf, readSourceTree, workflowBundleContents, type SourceFiles } from './import-graph';
 
 /**
  * Workflow code is replayed, so it must stay deterministic: no I/O, no clients, no environment.
@@ -11,26 +10,13 @@ import { folderCycles, folderRuleViolations, importsOf, workflowBundleContents, 
  */
 const root = path.resolve(__dirname, '../..');
 
-function productSources(): SourceFiles {
-  const files = new Map<string, string>();
-  const walk = (dir: string): void => {
-    for (const entry of readdirSync(path.join(root, dir), { withFileTypes: true })) {
-      const rel = `${dir}/${entry.name}`;
-      if (entry.isDirectory()) walk(rel);
-      else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts')) files.set(rel, readFileSync(path.join(root, rel), 'utf8'));
-    }
-  };
-  for (const dir of ['src', 'workflows', 'activities']) walk(dir);
-  return files;
-}
-
 /** The real tree with some files replaced or added: a breach of the rule, made in memory. */
 function withFiles(files: SourceFiles, changes: Record<string, string>): SourceFiles {
   return new Map([...files, ...Object.entries(changes)]);
 }
 
 describe('the folder rule', () => {
-  const files = productSources();
+  const files = readSourceTree(root, ['src', 'workflows', 'activities']);
 
   it('holds for the source tree', () => {
     expect(folderRuleViolations(files)).toEqual([]);
