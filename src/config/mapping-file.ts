@@ -48,6 +48,39 @@ const name = (what: string) => z.string().trim().min(1, `expected ${what}`);
 const nameMap = (value: string) => z.record(z.string(), name(value));
 
 /**
+ * One paid elective, keyed in `electives.courses` by Moodle course idnumber: what ERPNext bills
+ * for it and what happens around the invoice. `billing: erpnext` bills a free Moodle enrolment;
+ * `billing: moodle-fee` records what Moodle's enrol_fee already collected (never bills again).
+ */
+const elective = z
+  .strictObject({
+    billing: z.enum(['erpnext', 'moodle-fee']).default('erpnext'),
+    /** The ERPNext Item invoiced (an existing Item code). */
+    item: name('an ERPNext Item code'),
+    rate: z.number({ error: 'expected the price as a number' }).positive('expected a positive price'),
+    /** The invoice currency; ERPNext's company default when absent. */
+    currency: z.string().regex(/^[A-Z]{3}$/, 'expected an ISO currency code such as "GBP"').optional(),
+    /** Due date = posting date + this many days (the invoice's payment terms). */
+    dueInDays: z.number().int().min(0).default(30),
+    /** Submit the invoice (it becomes payable) or leave it as a draft for finance to submit. */
+    submit: z.boolean().default(true),
+    /** How long after the invoice the seat stays active unpaid; then it is suspended (grades kept). In ms once parsed. */
+    paymentDeadline: duration().prefault('14d'),
+    /** Whether a partly paid invoice keeps the seat. */
+    partlyPaid: z.enum(['unpaid', 'paid']).default('unpaid'),
+    /** Unenrolment after submission: a credit note (return invoice) against it, or a report for finance. A draft is always deleted. */
+    withdrawal: z.enum(['credit-note', 'report']).default('report'),
+    /** How the student hears of the invoice: a Moodle message, ERPNext's e-mail of the document, both or neither. */
+    notify: z.array(z.enum(['moodle-message', 'erpnext-email'])).default(['moodle-message']),
+    /** moodle-fee only: the ERPNext account (Cash/Bank) the Payment Entry records Moodle's payment in. */
+    paymentAccount: name('an ERPNext account, e.g. "Cash - CBU"').optional(),
+  })
+  .refine((course) => course.billing !== 'moodle-fee' || course.paymentAccount !== undefined, {
+    message: 'billing moodle-fee needs paymentAccount (the account the Payment Entry receives into)',
+    path: ['paymentAccount'],
+  });
+
+/**
  * The institution-specific half of the configuration: how ERPNext records map onto Moodle.
  * Environment variables hold endpoints and secrets; this file holds policy. Validated in full
  * when it is loaded (unknown keys too, so a misspelt key is an error rather than a silent
@@ -92,6 +125,29 @@ export const mappingSchema = z.strictObject({
       statusMap: z.record(z.string(), z.enum(['Present', 'Absent', 'Leave'])).default({ P: 'Present', L: 'Present', E: 'Leave', A: 'Absent' }),
       /** Submit Student Attendance (docstatus 1) when writing it, as Education's own bulk marking does, or leave drafts. */
       submit: z.boolean().default(false),
+    })
+    .prefault({}),
+  /** Paid electives (issue 11): billed in ERPNext when a student enrols in Moodle. */
+  electives: z
+    .strictObject({
+      /** ERPNext Company the invoices belong to; the site's default when absent. */
+      company: name('an ERPNext Company').optional(),
+      /** Moodle course idnumber → what it costs and how it is billed. */
+      courses: z.record(z.string(), elective).default({}),
+      /** How often a waiting invoice is re-read (the Overdue update fires no webhook) and the seat checked. In ms once parsed. */
+      checkInterval: duration({ min: { ms: 100, text: '100ms' } }).prefault('6h'),
+      /** The Schedule that polls the paid courses' enrolments (stock Moodle sends no webhooks). */
+      poll: schedule.prefault({ cron: '*/15 * * * *' }),
+    })
+    .prefault({}),
+  onboarding: z
+    .strictObject({
+      /** Create nothing in Moodle until the Student's registration-fee invoice is paid. */
+      requirePaidFee: z.boolean().default(false),
+      /** The fee's Item; without it, any submitted invoice of the Student (e.g. from a Fee Schedule) counts. */
+      feeItem: name('an ERPNext Item code').optional(),
+      /** How often a gated onboarding re-reads the invoices besides being woken. In ms once parsed. */
+      feeCheckInterval: duration({ min: { ms: 100, text: '100ms' } }).prefault('1h'),
     })
     .prefault({}),
 });

@@ -7,7 +7,10 @@ export const SyncKind = defineSearchAttributeKey('SyncKind', SearchAttributeType
 /** Set while a workflow waits for an operator's decision on an identity conflict. */
 export const NeedsOperator = defineSearchAttributeKey('NeedsOperator', SearchAttributeType.BOOL);
 
-export const searchAttributes = [StudentId, Program, SyncKind, NeedsOperator];
+/** What a running workflow is waiting for besides an operator, e.g. `fee` (a gated onboarding, an unpaid elective). */
+export const WaitingOn = defineSearchAttributeKey('WaitingOn', SearchAttributeType.KEYWORD);
+
+export const searchAttributes = [StudentId, Program, SyncKind, NeedsOperator, WaitingOn];
 
 /** `--search-attribute` arguments for `temporal server start-dev`. */
 export function devServerSearchAttributeArgs(): string[] {

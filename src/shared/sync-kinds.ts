@@ -11,6 +11,8 @@ export const syncKinds = {
   courseWithdraw: 'course-withdraw',
   grades: 'grades',
   attendance: 'attendance',
+  elective: 'elective',
+  electivePoll: 'electives-poll',
 } as const;
 
 export type SyncKindValue = (typeof syncKinds)[keyof typeof syncKinds];

@@ -18,4 +18,8 @@ export const workflowIds = {
   attendance: (at: string) => `attendance:${at}`,
   /** One course of a grade or attendance run: a child of that run, keyed by Moodle course idnumber. */
   courseSync: (run: string, moodleIdnumber: string) => `${run}/${moodleIdnumber}`,
+  /** One paid elective seat: the webhook and the enrolment poll both land here, so it is billed once. */
+  elective: (moodleUserId: number, moodleCourseId: number) => `elective:${moodleUserId}:${moodleCourseId}`,
+  /** The enrolment poll of the paid courses; the Schedule's runs get the scheduled time appended. */
+  electivePoll: (at: string) => `electives-poll:${at}`,
 } as const;
