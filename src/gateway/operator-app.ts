@@ -43,7 +43,6 @@ export async function buildOperatorApp(deps: OperatorAppDependencies): Promise<F
   await app.register(adminRoutes, { temporal, adminToken: config.ADMIN_TOKEN });
   await app.register(adminSyncRoutes, { temporal, mapping, adminToken: config.ADMIN_TOKEN });
   await app.register(adminRetryRoutes, { temporal, adminToken: config.ADMIN_TOKEN });
-  await app.register(adminRetryRoutes, { temporal, adminToken: config.ADMIN_TOKEN });
   const codec = payloadCodecFor(payloadKeyRing(config));
   if (codec) {
     await app.register(codecRoutes, { codec, adminToken: config.ADMIN_TOKEN, codecTokens: config.CODEC_TOKENS ?? [], uiOrigins: config.CODEC_UI_ORIGINS ?? [] });
