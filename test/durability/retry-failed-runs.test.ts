@@ -12,7 +12,9 @@ import { adminToken, eventually, startLifecycleStack, webhookSecret, type Lifecy
 let stack: LifecycleStack;
 
 beforeAll(async () => {
-  stack = await startLifecycleStack({ mapping: { conflictTimeout: '2s' } });
+  // The stack parses its mapping option as the file is written ("2s"); its type names the parsed form (ms).
+  const mapping = { conflictTimeout: '2s' } as unknown as NonNullable<Parameters<typeof startLifecycleStack>[0]>['mapping'];
+  stack = await startLifecycleStack({ mapping });
 }, 120_000);
 afterAll(async () => stack?.close());
 

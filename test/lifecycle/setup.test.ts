@@ -121,11 +121,19 @@ describe('ERPNext provisioning (campus-bridge setup)', () => {
 
   it('`setup --rotate-secret` prints the order of the rotation steps after rewriting the secrets', async () => {
     const lines: string[] = [];
-    const env = { ERPNEXT_URL: sandbox.url, ERPNEXT_API_KEY: 'dev-key', ERPNEXT_API_SECRET: 'dev-secret', ERPNEXT_WEBHOOK_SECRET: 'new-secret' };
-    await setupCommand({ gatewayUrl: 'http://gateway.example:3000', rotateSecret: true, env, print: (line) => lines.push(line) });
+    // setup is a production command: it refuses the development key and short secrets.
+    const credentials = { apiKey: 'setup-key-0a1b2c3d4e5f', apiSecret: 'setup-secret-0a1b2c3d4e5f' };
+    const site = await startErpnextSandbox({ seed: 'empty', ...credentials });
+    const newSecret = 'rotated-webhook-secret-0123456789abcdef';
+    const env = { ERPNEXT_URL: site.url, ERPNEXT_API_KEY: credentials.apiKey, ERPNEXT_API_SECRET: credentials.apiSecret, ERPNEXT_WEBHOOK_SECRET: newSecret };
+    try {
+      await setupCommand({ gatewayUrl: 'http://gateway.example:3000', rotateSecret: true, env, print: (line) => lines.push(line) });
+    } finally {
+      await site.close();
+    }
     const steps = lines.slice(lines.indexOf('Secret rotation, in this order (this command was step 2):') + 1);
     expect(steps).toEqual(secretRotationSteps.map((step, i) => `  ${i + 1}. ${step}`));
     expect(steps[0]).toMatch(/ERPNEXT_WEBHOOK_SECRET_PREVIOUS=<old>/);
-    expect(lines.join('\n')).not.toContain('new-secret');
+    expect(lines.join('\n')).not.toContain(newSecret);
   });
 });
