@@ -8,6 +8,7 @@ import { createTemporalActivities } from './last-watermarks';
 import { createMoodleActivities } from './moodle';
 import { createMoodleAttendanceActivities } from './moodle-attendance';
 import { createMoodleGradeActivities } from './moodle-grades';
+import { createErpnextOperationsActivities, createMoodleOperationsActivities, createTemporalOperationsActivities } from './operations';
 
 export interface ActivityClients {
   moodle: MoodleClient;
@@ -22,16 +23,18 @@ export interface ActivityClients {
 export function createActivities(clients: ActivityClients) {
   return {
     /** Temporal's own visibility reads: on the workflows queue, under no external system's rate limit. */
-    workflows: createTemporalActivities(),
+    workflows: { ...createTemporalActivities(), ...createTemporalOperationsActivities() },
     moodle: {
       ...createMoodleGradeActivities(clients.moodle),
       ...createMoodleAttendanceActivities(clients.moodle),
       ...createMoodleActivities(clients.moodle, clients.mapping.moodle),
+      ...createMoodleOperationsActivities(clients.moodle),
     },
     erpnext: {
       ...createErpnextGradeActivities(clients.erpnext),
       ...createErpnextAttendanceActivities(clients.erpnext),
       ...createErpnextActivities(clients.erpnext, clients.mapping),
+      ...createErpnextOperationsActivities(clients.erpnext, clients.mapping),
     },
   };
 }

@@ -8,3 +8,4 @@ export { syncGrades } from './sync-grades';
 export { syncCourseGrades } from './sync-course-grades';
 export { syncAttendance } from './sync-attendance';
 export { syncCourseAttendance } from './sync-course-attendance';
+export { reconcile } from './reconcile';

@@ -71,6 +71,37 @@ export type Unenrolment = {
 const nullResult = z.null();
 
 /**
+ * Every web-service function this client calls: the external service must list each one, or the
+ * call fails `accessexception` (003). `campus-bridge doctor` compares it with the token's list.
+ */
+export const moodleWebServiceFunctions = [
+  'core_webservice_get_site_info',
+  'core_user_get_users_by_field',
+  'core_user_get_users',
+  'core_user_create_users',
+  'core_user_update_users',
+  'core_course_get_courses_by_field',
+  'enrol_manual_enrol_users',
+  'enrol_manual_unenrol_users',
+  'core_enrol_get_users_courses',
+  'core_enrol_get_enrolled_users',
+  'gradereport_user_get_grade_items',
+  'core_course_get_contents',
+  'mod_attendance_get_sessions',
+] as const;
+
+const siteInfoSchema = z.looseObject({
+  sitename: z.string(),
+  username: z.string(),
+  userid: z.number(),
+  release: z.string().optional(),
+  userissiteadmin: z.boolean().optional(),
+  functions: z.array(z.object({ name: z.string() })),
+});
+
+const enrolledUserSchema = z.looseObject({ id: z.number(), idnumber: z.string().optional() });
+
+/**
  * Typed client for Moodle 4.1 REST web services. List arguments are sent in as few requests as
  * `max_input_vars` allows; a batch split over several requests is no longer atomic (each request is
  * all-or-nothing on its own), so callers retrying a failed batch must tolerate parts already applied.
@@ -164,6 +195,10 @@ export function createMoodleClient(options: MoodleClientOptions) {
     getUsersCourses: (userid: number, callOptions?: CallOptions) =>
       call('core_enrol_get_users_courses', { userid }, z.array(userCourseSchema), callOptions),
 
+    /** `core_message_send_instant_messages`: per-message failures come back as `msgid: -1` with `errormessage` (273, 279). */
+    sendInstantMessages: (messages: { touserid: number; text: string; textformat?: number; clientmsgid?: string }[], callOptions?: CallOptions) =>
+      call('core_message_send_instant_messages', { messages }, z.array(z.looseObject({ msgid: z.number(), clientmsgid: z.string().optional(), errormessage: z.string().optional() })), callOptions),
+
     /** `gradereport_user_get_grade_items`: `userid` 0 or omitted = every graded user; course total has `itemtype: 'course'`. */
     getGradeItems: (courseid: number, userid?: number, callOptions?: CallOptions) =>
       call('gradereport_user_get_grade_items', { courseid, userid }, gradeItemsResultSchema, callOptions),
@@ -171,6 +206,27 @@ export function createMoodleClient(options: MoodleClientOptions) {
     /** `core_course_get_contents`: sections and modules; attendance instances have `modname: 'attendance'`. */
     getCourseContents: (courseid: number, callOptions?: CallOptions) =>
       call('core_course_get_contents', { courseid }, z.array(courseSectionSchema), callOptions),
+
+    /** `core_webservice_get_site_info`: the token's user and the functions of its service. */
+    getSiteInfo: (callOptions?: CallOptions) => call('core_webservice_get_site_info', {}, siteInfoSchema, callOptions),
+
+    /**
+     * `core_enrol_get_enrolled_users`: a course's roster, suspended enrolments included (with no
+     * flag, 076) unless `onlyactive` (077); `onlysuspended` gives only those (078).
+     */
+    getEnrolledUsers: (courseid: number, filter: { onlyactive?: boolean; onlysuspended?: boolean } = {}, callOptions?: CallOptions) =>
+      call(
+        'core_enrol_get_enrolled_users',
+        {
+          courseid,
+          options: [
+            { name: 'userfields', value: 'id,idnumber' },
+            ...Object.entries(filter).map(([name, on]) => ({ name, value: on ? '1' : '0' })),
+          ],
+        },
+        z.array(enrolledUserSchema),
+        callOptions,
+      ),
 
     /** `mod_attendance_get_sessions`: every session of one attendance instance with its log. */
     getAttendanceSessions: (attendanceid: number, callOptions?: CallOptions) =>
