@@ -11,7 +11,6 @@ import { createGatewayFastify } from './fastify-base';
 import type { GatewayMetrics } from './metrics';
 import { adminRoutes } from './routes/admin';
 import { adminRetryRoutes } from './routes/admin-retry';
-import { adminRetryRoutes } from './routes/admin-retry';
 import { adminSyncRoutes } from './routes/admin-sync';
 import { codecRoutes } from './routes/codec';
 
