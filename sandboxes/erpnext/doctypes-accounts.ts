@@ -1,5 +1,6 @@
 import { invoiceDoctypes } from './doctypes-invoice';
 import { itemDoctypes } from './doctypes-item';
+import { paymentDoctypes } from './doctypes-payment';
 import { f, type DocTypeMeta } from './meta';
 
 /** ERPNext selling and accounts DocTypes behind the paid elective (ERPNext v15, reference §4 "Fees and invoices"). */
@@ -36,48 +37,5 @@ export const accountsDoctypes: readonly DocTypeMeta[] = [
     fields: [f.link('item_code', 'Item Code', 'Item', { reqd: true }), f.link('price_list', 'Price List', 'Price List', { reqd: true }), f.currency('price_list_rate', 'Rate', { reqd: true }), f.link('currency', 'Currency', 'Currency'), f.date('valid_from', 'Valid From', { default: 'Today' }), f.date('valid_upto', 'Valid Upto')],
   },
   ...invoiceDoctypes,
-  {
-    name: 'Payment Entry Reference',
-    module: 'Accounts',
-    istable: true,
-    autoname: 'hash',
-    fields: [
-      f.link('reference_doctype', 'Type', 'DocType', { reqd: true }),
-      { fieldname: 'reference_name', fieldtype: 'Dynamic Link', label: 'Name', options: 'reference_doctype', reqd: true },
-      f.currency('total_amount', 'Grand Total', { readOnly: true }),
-      f.date('due_date', 'Due Date', { readOnly: true }),
-      f.currency('outstanding_amount', 'Outstanding', { readOnly: true }),
-      f.currency('allocated_amount', 'Allocated'),
-      f.link('account', 'Account', 'Account'),
-    ],
-  },
-  {
-    name: 'Payment Entry',
-    module: 'Accounts',
-    isSubmittable: true,
-    autoname: 'series:ACC-PAY-.YYYY.-',
-    fields: [
-      f.select('payment_type', 'Payment Type', ['Receive', 'Pay', 'Internal Transfer'], { reqd: true }),
-      f.link('company', 'Company', 'Company', { reqd: true }),
-      f.date('posting_date', 'Posting Date', { reqd: true, default: 'Today' }),
-      f.select('party_type', 'Party Type', ['', 'Customer', 'Supplier', 'Employee', 'Student']),
-      { fieldname: 'party', fieldtype: 'Dynamic Link', label: 'Party', options: 'party_type' },
-      f.data('party_name', 'Party Name'),
-      f.data('mode_of_payment', 'Mode of Payment'),
-      f.link('paid_from', 'Account Paid From', 'Account', { reqd: true }),
-      f.data('paid_from_account_type', 'Paid From Account Type', { readOnly: true }),
-      f.link('paid_to', 'Account Paid To', 'Account', { reqd: true }),
-      f.data('paid_to_account_type', 'Paid To Account Type', { readOnly: true }),
-      f.currency('paid_amount', 'Paid Amount', { reqd: true }),
-      f.currency('received_amount', 'Received Amount', { reqd: true }),
-      f.float('source_exchange_rate', 'Exchange Rate', { default: 1 }),
-      f.float('target_exchange_rate', 'Exchange Rate', { default: 1 }),
-      f.data('reference_no', 'Cheque/Reference No'),
-      f.date('reference_date', 'Cheque/Reference Date'),
-      f.table('references', 'Payment References', 'Payment Entry Reference'),
-      f.currency('total_allocated_amount', 'Total Allocated Amount', { readOnly: true }),
-      f.currency('unallocated_amount', 'Unallocated Amount', { readOnly: true }),
-      f.select('status', 'Status', ['Draft', 'Submitted', 'Cancelled'], { default: 'Draft', readOnly: true }),
-    ],
-  },
+  ...paymentDoctypes,
 ];

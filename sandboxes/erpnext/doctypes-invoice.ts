@@ -35,6 +35,11 @@ const salesInvoiceItem: DocTypeMeta = childDoctype('Sales Invoice Item', 'Accoun
   ...numbers(`stock_qty base_price_list_rate margin_rate_or_amount rate_with_margin discount_amount distributed_discount_amount base_rate_with_margin base_rate
     base_amount stock_uom_rate net_rate net_amount base_net_rate base_net_amount weight_per_unit total_weight incoming_rate actual_batch_qty actual_qty
     company_total_stock delivered_qty`),
+  // Columns empty (null) in every capture; answers without no_nulls list them (frappe.client.cancel: 275, 291).
+  ...texts(`barcode customer_item_code brand item_tax_template pricing_rules asset finance_book discount_account deferred_revenue_account
+    service_stop_date service_start_date service_end_date weight_uom target_warehouse quality_inspection serial_and_batch_bundle
+    serial_no batch_no sales_order so_detail delivery_note dn_detail pos_invoice pos_invoice_item purchase_order purchase_order_item
+    project`),
 ]);
 
 const paymentSchedule: DocTypeMeta = childDoctype('Payment Schedule', 'Accounts', [
@@ -42,6 +47,7 @@ const paymentSchedule: DocTypeMeta = childDoctype('Payment Schedule', 'Accounts'
   f.float('invoice_portion', 'Invoice Portion'),
   f.select('discount_type', 'Discount Type', ['Percentage', 'Amount']),
   ...numbers('discount payment_amount outstanding paid_amount discounted_amount base_payment_amount base_outstanding base_paid_amount'),
+  ...texts(`payment_term description mode_of_payment discount_date`),
 ]);
 
 const emptyInvoiceTables: [string, string][] = [
@@ -107,6 +113,14 @@ const salesInvoice: DocTypeMeta = {
     // Education's custom fields on Sales Invoice (education/install.py).
     f.link('student', 'Student', 'Student'),
     f.data('fee_schedule', 'Fee Schedule'),
+    // Columns empty (null) in every capture; answers without no_nulls list them (frappe.client.cancel: 275, 291).
+    ...texts(`tax_id company_tax_id pos_profile cost_center project scan_barcode set_target_warehouse taxes_and_charges shipping_rule incoterm
+      named_place additional_discount_account other_charges_calculation cash_bank_account account_for_change_amount write_off_account
+      write_off_cost_center loyalty_program loyalty_redemption_account loyalty_redemption_cost_center customer_address address_display
+      contact_person contact_display contact_mobile contact_email territory shipping_address_name shipping_address dispatch_address_name
+      dispatch_address company_address company_address_display company_contact_person tc_name terms po_date
+      unrealized_profit_loss_account sales_partner letter_head subscription from_date auto_repeat to_date
+      inter_company_invoice_reference campaign represents_company source`),
   ],
 };
 

@@ -1,5 +1,7 @@
 import { round2, rows } from './money-math';
 import { companyAbbr } from './controllers-item';
+import { accountBalance, accountDetails, partyBalance } from './ledger';
+import { defaultValue } from './validation';
 import { frappeThrow, validationError } from './frappe-errors';
 import type { Site } from './site';
 import { type Doc, str } from './store';
@@ -22,8 +24,24 @@ function bankAccount(site: Site, company: string): string {
 }
 
 /**
- * `get_payment_entry(dt, dn)`: a draft receipt of the full outstanding amount (257, 258); on an
- * invoice with nothing outstanding it is a "Pay" entry (a refund) of 0, not an error (333).
+ * What `frappe.new_doc` holds before anything is set, as `as_dict(no_nulls)` shows it: numbers 0,
+ * Selects their first option or default, tables empty; text columns absent.
+ */
+function newDocument(site: Site, doctype: string, values: Doc): Doc {
+  const today = site.clock.today();
+  const doc: Doc = { owner: 'Administrator', docstatus: 0, idx: 0 };
+  for (const field of site.requireMeta(doctype).fields) {
+    const value = defaultValue(field, today);
+    if (value !== null) doc[field.fieldname] = value;
+  }
+  return { ...doc, ...values, doctype };
+}
+
+/**
+ * `get_payment_entry(dt, dn)`: an unsaved receipt of the full outstanding amount, with the
+ * party's and both accounts' ledger balances (257, 258, 267, 328); on an invoice with nothing
+ * outstanding it is a "Pay" entry (a refund) of 0, not an error (333), whose reference row was
+ * never priced (no account, exchange rate 0, no stamps).
  */
 function getPaymentEntry(site: Site, args: Record<string, unknown>): Doc {
   const dt = requireArg(args, 'dt');
@@ -33,37 +51,45 @@ function getPaymentEntry(site: Site, args: Record<string, unknown>): Doc {
   const outstanding = round2(Math.max(Number(invoice.outstanding_amount), 0));
   const receive = Number(invoice.outstanding_amount) > 0;
   const bank = bankAccount(site, str(invoice.company));
+  const [paidFrom, paidTo] = receive ? [str(invoice.debit_to), bank] : [bank, str(invoice.debit_to)];
+  const from = accountDetails(site, paidFrom);
+  const to = accountDetails(site, paidTo);
+  const priced = outstanding > 0 ? { modified: site.clock.timestamp(), modified_by: 'Administrator', exchange_rate: 1, account: invoice.debit_to } : { exchange_rate: 0 };
+  const { owner: _owner, ...reference }: Doc = {
+    ...newDocument(site, 'Payment Entry Reference', { reference_doctype: dt, reference_name: invoice.name, due_date: invoice.due_date, total_amount: invoice.grand_total, outstanding_amount: outstanding, allocated_amount: outstanding, ...priced }),
+    idx: 1,
+    parentfield: 'references',
+    parenttype: 'Payment Entry',
+    __islocal: 1,
+  };
   return {
-    doctype: 'Payment Entry',
-    docstatus: 0,
-    naming_series: 'ACC-PAY-.YYYY.-',
-    payment_type: receive ? 'Receive' : 'Pay',
-    posting_date: site.clock.today(),
-    company: invoice.company,
-    party_type: 'Customer',
-    party: invoice.customer,
-    party_name: invoice.customer_name,
-    paid_from: receive ? invoice.debit_to : bank,
-    paid_to: receive ? bank : invoice.debit_to,
-    paid_amount: outstanding,
-    received_amount: outstanding,
-    source_exchange_rate: 1,
-    target_exchange_rate: 1,
-    total_allocated_amount: outstanding,
-    unallocated_amount: 0,
-    status: 'Draft',
-    references: [
-      {
-        doctype: 'Payment Entry Reference',
-        reference_doctype: dt,
-        reference_name: invoice.name,
-        due_date: invoice.due_date,
-        total_amount: invoice.grand_total,
-        outstanding_amount: outstanding,
-        allocated_amount: outstanding,
-        account: invoice.debit_to,
-      },
-    ],
+    ...newDocument(site, 'Payment Entry', {
+      payment_type: receive ? 'Receive' : 'Pay',
+      posting_date: site.clock.today(),
+      company: invoice.company,
+      party_type: 'Customer',
+      party: invoice.customer,
+      party_name: invoice.customer_name,
+      party_balance: partyBalance(site, str(invoice.customer)),
+      paid_from: paidFrom,
+      paid_from_account_type: from.type,
+      paid_from_account_currency: from.currency,
+      paid_from_account_balance: accountBalance(site, paidFrom),
+      paid_to: paidTo,
+      paid_to_account_type: to.type,
+      paid_to_account_currency: to.currency,
+      paid_to_account_balance: accountBalance(site, paidTo),
+      paid_amount: outstanding,
+      base_paid_amount: outstanding,
+      received_amount: outstanding,
+      base_received_amount: outstanding,
+      total_allocated_amount: outstanding,
+      base_total_allocated_amount: outstanding,
+      reference_date: site.clock.today(),
+      references: [reference],
+    }),
+    __islocal: 1,
+    __unsaved: 1,
   };
 }
 

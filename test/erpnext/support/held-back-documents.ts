@@ -1,3 +1,4 @@
+import { runDailyInvoiceStatusUpdate } from '../../../sandboxes/erpnext/scheduler';
 import type { Site } from '../../../sandboxes/erpnext/site';
 
 /**
@@ -48,6 +49,43 @@ export const heldBackSteps: Record<number, { capture: string; run(site: Site): v
   172: { capture: '171 program enrollment amend submit', run: (site) => site.save('Program Enrollment', 'EDU-ENR-2026-00009-1', { docstatus: 1 }) },
   // 214 amends EDU-RES-2026-00205, so 213 cancelled it (README: cancel = frappe.client.cancel, 213).
   214: { capture: '213 assessment result cancel', run: (site) => site.cancel('Assessment Result', 'EDU-RES-2026-00205') },
+  // 256 (its on_change delivery) and 291's body show po_no PO-q0848 written after submit.
+  257: { capture: '255 sales invoice update allow_on_submit po_no', run: (site) => site.save('Sales Invoice', 'ACC-SINV-2026-00001', { po_no: 'PO-q0848' }) },
+  // 270/271 (deliveries) and 273 (its GET): ACC-PAY-2026-00002, 200 by wire to the bank, inserted then submitted.
+  272: {
+    capture: '269 payment entry submit full',
+    run: (site) => {
+      const payment = site.insert('Payment Entry', {
+        payment_type: 'Receive',
+        company: 'Campus Demo University',
+        mode_of_payment: 'Wire Transfer',
+        party_type: 'Customer',
+        party: 'Capture Student q0848',
+        paid_from: 'Debtors - CDU',
+        paid_to: 'Bank Account - CDU',
+        paid_amount: 200,
+        received_amount: 200,
+        reference_no: 'WIRE-q0848',
+        reference_date: '2026-12-01',
+        references: [{ reference_doctype: 'Sales Invoice', reference_name: 'ACC-SINV-2026-00001', allocated_amount: 200, exchange_rate: 1 }],
+      });
+      site.save('Payment Entry', String(payment.name), { docstatus: 1 });
+    },
+  },
+  // README "Scheduler": ACC-SINV-2026-00005 (due today, 300) had its due date moved back a day by
+  // SQL (invoice and payment schedule), then `update_invoice_status` ran (304 → 305).
+  305: {
+    capture: '304 daily update_invoice_status',
+    run: (site) => {
+      const invoice = site.getDoc('Sales Invoice', 'ACC-SINV-2026-00005');
+      const yesterday = new Date(Date.parse(`${String(invoice.due_date)}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+      const schedule = (invoice.payment_schedule as Record<string, unknown>[]).map((row) => ({ ...row, due_date: yesterday }));
+      site.dbSetValue('Sales Invoice', 'ACC-SINV-2026-00005', { due_date: yesterday, payment_schedule: schedule }, { updateModified: false });
+      runDailyInvoiceStatusUpdate(site);
+    },
+  },
+  // 319–321 (deliveries): the limited user submitted ACC-SINV-2026-00007 (status Unpaid, 10).
+  322: { capture: '318 sales invoice submit by limited user', run: (site) => site.save('Sales Invoice', 'ACC-SINV-2026-00007', { docstatus: 1 }) },
 };
 
 /** Runs the held-back step due before capture `number`, in its own request transaction. */
