@@ -283,7 +283,8 @@ export class Site {
   /** `frappe.delete_doc`: drafts and cancelled documents only, and nothing may still link here. */
   delete(doctype: string, name: string): void {
     const doc = this.getDoc(doctype, name);
-    if (doc.docstatus === 1) frappeThrow('ValidationError', `${doctype} ${bold(name)}: Submitted Record cannot be deleted. You must Cancel it first.`);
+    // frappe/model/delete_doc.py `check_permission_and_not_submitted`: the name plain, "Cancel" linking ERPNext's docs page (322, 334).
+    if (doc.docstatus === 1) frappeThrow('ValidationError', `${doctype} ${name}: Submitted Record cannot be deleted. You must <a href='https://docs.erpnext.com//docs/user/manual/en/setting-up/articles/delete-submitted-document' target='_blank'> Cancel </a> it first.`);
     this.validation.assertNotLinked(doctype, name, 'Delete');
     this.controllers[doctype]?.onTrash?.(doc, this);
     this.emit(doctype, 'on_trash', doc);
