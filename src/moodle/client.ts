@@ -99,7 +99,7 @@ const siteInfoSchema = z.looseObject({
   functions: z.array(z.object({ name: z.string() })),
 });
 
-const enrolledUserSchema = z.looseObject({ id: z.number(), idnumber: z.string().optional() });
+const enrolledUserSchema = z.looseObject({ id: z.number(), idnumber: z.string().optional(), roles: z.array(z.looseObject({ roleid: z.number() })).optional() });
 
 /**
  * Typed client for Moodle 4.1 REST web services. List arguments are sent in as few requests as
@@ -220,7 +220,7 @@ export function createMoodleClient(options: MoodleClientOptions) {
         {
           courseid,
           options: [
-            { name: 'userfields', value: 'id,idnumber' },
+            { name: 'userfields', value: 'id,idnumber,roles' },
             ...Object.entries(filter).map(([name, on]) => ({ name, value: on ? '1' : '0' })),
           ],
         },
