@@ -128,6 +128,12 @@ export function createErpnextBillingActivities(erp: ErpnextClient) {
       return { action: 'credit-note', creditNote: credited?.name ?? (await invoices.insertCreditNote(current.name)) };
     },
 
+    /** The enrolment references no invoice bills yet (the poll's report for moodle-fee courses). */
+    async erpnextUnbilledReferences(input: { references: string[] }): Promise<string[]> {
+      const billed = new Set(await invoices.billedReferences(input.references));
+      return input.references.filter((reference) => !billed.has(reference));
+    },
+
     /** Moodle's enrol_fee already collected the money: one submitted Payment Entry records it. */
     async erpnextRecordMoodlePayment(input: { invoice: string; account: string; reference: string; today: string }): Promise<string> {
       const [recorded] = await payments.submittedFor(input.invoice);

@@ -3,11 +3,17 @@ import type { ErpnextClient } from '../src/erpnext/client';
 import type { MoodleClient } from '../src/moodle/client';
 import { createErpnextActivities } from './erpnext';
 import { createErpnextAttendanceActivities } from './erpnext-attendance';
+import { createErpnextBillingActivities } from './erpnext-billing';
+import { createElectiveStartActivities } from './elective-starts';
+import { createMoodleElectiveActivities } from './moodle-electives';
+import { createErpnextChangeFeedActivities } from './erpnext-change-feed';
 import { createErpnextGradeActivities } from './erpnext-grades';
 import { createTemporalActivities } from './last-watermarks';
 import { createMoodleActivities } from './moodle';
 import { createMoodleAttendanceActivities } from './moodle-attendance';
 import { createMoodleGradeActivities } from './moodle-grades';
+import { reportingWaits } from './waiting-on-report';
+import { createWorkflowStartActivities } from './workflow-starts';
 import { createErpnextOperationsActivities, createMoodleOperationsActivities, createTemporalOperationsActivities } from './operations';
 
 export interface ActivityClients {
@@ -23,18 +29,22 @@ export interface ActivityClients {
 export function createActivities(clients: ActivityClients) {
   return {
     /** Temporal's own visibility reads: on the workflows queue, under no external system's rate limit. */
-    workflows: { ...createTemporalActivities(), ...createTemporalOperationsActivities() },
-    moodle: {
+    workflows: { ...createTemporalActivities(), ...createTemporalOperationsActivities(), ...createElectiveStartActivities(), ...createWorkflowStartActivities(clients.mapping) },
+    // Each system's activities tell their workflow when they retry (WaitingOn, workflows/waiting-on.ts).
+    moodle: reportingWaits('moodle', {
       ...createMoodleGradeActivities(clients.moodle),
       ...createMoodleAttendanceActivities(clients.moodle),
       ...createMoodleActivities(clients.moodle, clients.mapping.moodle),
       ...createMoodleOperationsActivities(clients.moodle),
-    },
-    erpnext: {
+      ...createMoodleElectiveActivities(clients.moodle),
+    }),
+    erpnext: reportingWaits('erpnext', {
       ...createErpnextGradeActivities(clients.erpnext),
       ...createErpnextAttendanceActivities(clients.erpnext),
       ...createErpnextActivities(clients.erpnext, clients.mapping),
       ...createErpnextOperationsActivities(clients.erpnext, clients.mapping),
-    },
+      ...createErpnextBillingActivities(clients.erpnext),
+      ...createErpnextChangeFeedActivities(clients.erpnext),
+    }),
   };
 }

@@ -94,6 +94,10 @@ const gatewayEnv = z.object({
   ERPNEXT_WEBHOOK_SECRET: secret('the secret set on the ERPNext Webhook documents'),
   /** During a rotation, the secret the Webhooks held before (`setup --rotate-secret` prints the steps). */
   ERPNEXT_WEBHOOK_SECRET_PREVIOUS: z.string().min(1).optional(),
+  /** Which Moodle webhook plugin posts to /webhooks/moodle (issue 11); unset, the route is off and the poll alone finds enrolments. */
+  MOODLE_WEBHOOK_AUTH: z.enum(['standard-webhooks', 'local_webhooks'], { error: 'expected standard-webhooks (local_webhookengine) or local_webhooks' }).optional(),
+  /** The hook's secret: local_webhookengine's signing key (whsec_… or text), or local_webhooks' token. */
+  MOODLE_WEBHOOK_SECRET: z.string().min(1).optional(),
   /** Bearer tokens that may call /codec besides ADMIN_TOKEN (e.g. one per Web UI deployment). */
   CODEC_TOKENS: list(z.string(), 'expected comma-separated codec tokens').optional(),
   /** Browser origins of the Temporal Web UI allowed to call /codec (CORS). */

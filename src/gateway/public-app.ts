@@ -9,9 +9,11 @@ import { createGatewayFastify } from './fastify-base';
 import type { GatewayMetrics } from './metrics';
 import { healthRoutes } from './routes/health';
 import { erpnextWebhookRoutes } from './routes/webhooks-erpnext';
+import { moodleWebhookRoutes } from './routes/webhooks-moodle';
+import { electivesPolicy } from '../mapping/electives';
 
 export interface PublicAppDependencies {
-  config: Pick<GatewayConfig, 'ERPNEXT_WEBHOOK_SECRET' | 'ERPNEXT_WEBHOOK_SECRET_PREVIOUS' | 'LOG_LEVEL'>;
+  config: Pick<GatewayConfig, 'ERPNEXT_WEBHOOK_SECRET' | 'ERPNEXT_WEBHOOK_SECRET_PREVIOUS' | 'MOODLE_WEBHOOK_AUTH' | 'MOODLE_WEBHOOK_SECRET' | 'LOG_LEVEL'>;
   temporal: Client;
   mapping: Mapping;
   /** Counts this listener's requests; the operator listener serves them. */
@@ -38,5 +40,8 @@ export async function buildPublicApp(deps: PublicAppDependencies): Promise<Fasti
   await app.register(healthRoutes, { temporal });
   const secrets = [config.ERPNEXT_WEBHOOK_SECRET, ...(config.ERPNEXT_WEBHOOK_SECRET_PREVIOUS ? [config.ERPNEXT_WEBHOOK_SECRET_PREVIOUS] : [])];
   await app.register(erpnextWebhookRoutes, { temporal, secrets, policy: lifecyclePolicy(mapping) });
+  if (config.MOODLE_WEBHOOK_AUTH && config.MOODLE_WEBHOOK_SECRET) {
+    await app.register(moodleWebhookRoutes, { temporal, auth: config.MOODLE_WEBHOOK_AUTH, secrets: [config.MOODLE_WEBHOOK_SECRET], policy: electivesPolicy(mapping) });
+  }
   return app;
 }

@@ -6,6 +6,7 @@ import { SyncKind } from '../shared/search-attributes';
 import { syncKinds, type SyncKindValue } from '../shared/sync-kinds';
 import { taskQueues } from '../shared/task-queues';
 import { workflowIds } from '../shared/workflow-ids';
+import { electivePollSchedules } from './elective-poll-schedule';
 import { attendanceSyncSettings, gradeSyncSettings } from './sync-settings';
 
 /*
@@ -60,6 +61,7 @@ export function scheduleDefinitions(mapping: Mapping): ScheduleOptions[] {
       args: [{ settings: attendanceSyncSettings(mapping) }] satisfies Parameters<typeof syncAttendance>,
       kind: syncKinds.attendance,
     }),
+    ...electivePollSchedules(mapping),
   ];
 }
 

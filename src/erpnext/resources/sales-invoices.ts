@@ -66,6 +66,21 @@ export function createSalesInvoices(erp: ErpnextClient) {
         ['docstatus', '<', 2],
       ]),
 
+    /** Which of these enrolment references some invoice (not a credit note) already bills. */
+    async billedReferences(references: string[]): Promise<string[]> {
+      if (references.length === 0) return [];
+      const rows = await erp.getList('Sales Invoice', {
+        fields: ['name', moodleEnrolmentField.fieldname],
+        filters: [
+          [moodleEnrolmentField.fieldname, 'in', references],
+          ['is_return', '=', 0],
+        ],
+        limitPageLength: 0,
+        schema: salesInvoiceSchema.pick({ name: true, [moodleEnrolmentField.fieldname]: true }),
+      });
+      return rows.flatMap((row) => row[moodleEnrolmentField.fieldname] ?? []);
+    },
+
     /** Submitted invoices of a Student, optionally only those with a row for `item`. */
     submittedForStudent: (student: string, item?: string): Promise<SalesInvoiceRow[]> =>
       list([
