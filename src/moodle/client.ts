@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { fieldCount, type RestValue } from './rest-encoding';
 import { createMoodleTransport, type CallOptions } from './rest-transport';
+import { createRosterFunctions } from './roster-functions';
 import {
   attendanceSessionSchema,
   courseSectionSchema,
@@ -133,6 +134,7 @@ export function createMoodleClient(options: MoodleClientOptions) {
   const fixedFields = 4;
 
   return {
+    ...createRosterFunctions(call),
     /**
      * `core_user_get_users_by_field`: exact match (email is case-sensitive on PostgreSQL), no
      * deleted filter, missing values silently omitted, results ordered by id.
