@@ -1,3 +1,4 @@
+import { IntegrationError } from '../src/errors/integration-error';
 import type { MoodleClient } from '../src/moodle/client';
 import { activityCall } from './activity-call';
 import { withFailureMapping } from './failure';
@@ -62,8 +63,14 @@ export function createMoodleElectiveActivities(moodle: MoodleClient) {
      * a refusal (preferences, messaging off) is returned, not thrown: the invoice stands anyway.
      */
     async moodleSendMessage(input: { userId: number; text: string; clientmsgid: string }): Promise<{ sent: boolean; error?: string }> {
-      const [result] = await moodle.sendInstantMessages([{ touserid: input.userId, text: input.text, textformat: 2, clientmsgid: input.clientmsgid }], activityCall());
-      return result && result.msgid !== -1 ? { sent: true } : { sent: false, error: result?.errormessage ?? 'no answer' };
+      try {
+        const [result] = await moodle.sendInstantMessages([{ touserid: input.userId, text: input.text, textformat: 2, clientmsgid: input.clientmsgid }], activityCall());
+        return result && result.msgid !== -1 ? { sent: true } : { sent: false, error: result?.errormessage ?? 'no answer' };
+      } catch (err) {
+        // Messaging switched off (`disabled`, 286) or not allowed: a refusal, not a reason to retry.
+        if (err instanceof IntegrationError && err.kind === 'permanent') return { sent: false, error: err.message };
+        throw err;
+      }
     },
   });
 }

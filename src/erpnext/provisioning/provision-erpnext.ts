@@ -1,6 +1,7 @@
 import { erpnextWebhookDeliveries } from '../../webhooks/erpnext-contract';
 import type { ErpnextClient } from '../client';
 import { createCustomFields } from '../resources/custom-fields';
+import { moodleEnrolmentField } from '../resources/sales-invoices';
 import { moodleUserIdField } from '../resources/students';
 import { createWebhooks, type SignedWebhook, type WebhookWithHeaders } from '../resources/webhooks';
 
@@ -52,9 +53,12 @@ function holds(existing: WebhookWithHeaders, wanted: SignedWebhook): boolean {
 export async function provisionErpnext(erp: ErpnextClient, options: ProvisioningOptions): Promise<ProvisioningReport> {
   const customFields = createCustomFields(erp);
   let customField: ProvisioningChange = 'unchanged';
-  if (!(await customFields.exists(moodleUserIdField))) {
-    await customFields.insert({ ...moodleUserIdField });
-    customField = 'created';
+  // The Moodle user id on Student; the billed Moodle enrolment on Sales Invoice (paid electives).
+  for (const field of [moodleUserIdField, moodleEnrolmentField]) {
+    if (!(await customFields.exists(field))) {
+      await customFields.insert({ ...field });
+      customField = 'created';
+    }
   }
 
   const webhooks = createWebhooks(erp);
