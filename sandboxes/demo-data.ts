@@ -161,7 +161,7 @@ export interface DemoStudent {
   /** Whether a submitted Program Enrollment exists (its Course Enrollments then exist too). */
   enrolled: boolean;
   /** Moodle account that already exists for this student before any sync (see `demoMoodleAccounts`). */
-  moodle: 'linked' | 'none' | 'unlinked-same-email' | 'conflicting-idnumber';
+  moodle: 'linked' | 'none' | 'unlinked-same-email' | 'conflicting-idnumber' | 'two-accounts-email-case' | 'two-accounts-one-idnumber';
 }
 
 const firstNames = [
@@ -200,6 +200,13 @@ const unlinkedSameEmailIndex = 10;
 const conflictingIdnumberIndex = 11;
 /** New admits whose Program Enrollment is not yet submitted. */
 const notEnrolledFrom = 45;
+/*
+ * Two more problems `campus-bridge doctor` audits, planted on new admits (not yet enrolled, so no
+ * enrolment or grade in the demo depends on them): hand-made accounts whose emails differ only in
+ * case, and two accounts carrying one Student's idnumber.
+ */
+const emailCaseIndex = 47;
+const sharedIdnumberIndex = 48;
 
 export const studentName = (index: number): string => `EDU-STU-2026-${String(index + 1).padStart(5, '0')}`;
 
@@ -214,6 +221,8 @@ function buildStudent(index: number): DemoStudent {
     index < linkedMoodleCount ? 'linked'
     : index === unlinkedSameEmailIndex ? 'unlinked-same-email'
     : index === conflictingIdnumberIndex ? 'conflicting-idnumber'
+    : index === emailCaseIndex ? 'two-accounts-email-case'
+    : index === sharedIdnumberIndex ? 'two-accounts-one-idnumber'
     : 'none';
   const town = towns[index % towns.length];
   return {
@@ -252,10 +261,44 @@ export const demoMoodleAccounts: readonly DemoMoodleAccount[] = demoStudents.fla
       return [{ ...base, username: asciiLower(`${s.firstName[0]}${s.lastName}`), idnumber: '' }];
     case 'conflicting-idnumber':
       return [{ ...base, username: asciiLower(`${s.firstName}.${s.lastName}`), idnumber: demoFormerStudentIdnumber }];
+    case 'two-accounts-email-case': {
+      // Made before Moodle's (case-insensitive) duplicate check, e.g. by a CSV upload with allowaccountssameemail on.
+      const [local, domain] = s.email.split('@');
+      const capitalised = `${local[0].toUpperCase()}${local.slice(1)}@${domain}`;
+      return [
+        { ...base, username: asciiLower(`${s.firstName}${s.lastName}`), idnumber: '' },
+        { ...base, email: capitalised, username: asciiLower(`${s.firstName[0]}.${s.lastName}`), idnumber: '' },
+      ];
+    }
+    case 'two-accounts-one-idnumber':
+      return [
+        { ...base, username: s.name.toLowerCase(), idnumber: s.name },
+        { ...base, email: `${asciiLower(s.firstName)}.${asciiLower(s.lastName)}@old-school.example`, username: `${s.name.toLowerCase()}-old`, idnumber: s.name },
+      ];
     case 'none':
       return [];
   }
 });
+
+/**
+ * A course both systems have under different names, the naming audit's planted case: ERPNext
+ * Course `ENG101` (in no program) and a Moodle course made by hand as 'English 101' without an
+ * idnumber, so nothing matches them.
+ */
+export const demoDifferentlyNamedCourse = {
+  erpnext: { code: 'ENG101', title: 'Academic English' },
+  moodle: { fullname: 'English 101', shortname: 'English 101', category: 'Electives' },
+} as const;
+
+/** What `campus-bridge doctor` finds in the demo data, one of each kind it audits (test/operations checks each). */
+export const demoPlantedProblems = {
+  noDeliverableEmail: studentName(placeholderEmailIndex),
+  accountWithoutIdnumber: studentName(unlinkedSameEmailIndex),
+  accountWithOtherIdnumber: studentName(conflictingIdnumberIndex),
+  emailsDifferingInCase: studentName(emailCaseIndex),
+  idnumberOnTwoAccounts: studentName(sharedIdnumberIndex),
+  courseNaming: demoDifferentlyNamedCourse.erpnext.code,
+} as const;
 
 /**
  * Moodle enrolments that exist before any sync: linked students who are enrolled in ERPNext are

@@ -6,6 +6,7 @@ import {
   demoAssessmentPlans,
   demoCompany,
   demoCourses,
+  demoDifferentlyNamedCourse,
   demoGradingScale,
   demoHolidayList,
   demoPaidElective,
@@ -50,6 +51,8 @@ export function seedDemo(site: Site) {
       site.insert('Assessment Criteria', { assessment_criteria: demoAssessmentCriteria });
 
       for (const course of demoCourses) site.insert('Course', { course_name: course.code, description: course.title, default_grading_scale: demoGradingScale.name, department: 'Academic' });
+      const { erpnext: named } = demoDifferentlyNamedCourse;
+      site.insert('Course', { course_name: named.code, description: named.title, default_grading_scale: demoGradingScale.name, department: 'Academic' });
       for (const program of demoPrograms) {
         site.insert('Program', { program_name: program.name, program_abbreviation: program.abbreviation, department: 'Academic', courses: program.courses.map((course) => ({ course, required: 1 })) });
       }

@@ -115,6 +115,12 @@ export const processEnv = {
   setup: z.object({ ...erpnextEnv.shape, ...gatewayEnv.pick({ GATEWAY_PORT: true, ERPNEXT_WEBHOOK_SECRET: true }).shape }),
   schedules: z.object({ ...temporalEnv.shape, ...mappingEnv.shape }),
   sync: z.object({ ...temporalEnv.shape, ...mappingEnv.shape }),
+  /** The pre-integration checklist reads every system, and where ERPNext should deliver webhooks. */
+  doctor: z.object({ ...temporalEnv.shape, ...moodleEnv.shape, ...erpnextEnv.shape, ...mappingEnv.shape, ...gatewayEnv.pick({ GATEWAY_PORT: true }).shape }),
+  /** Starts the reconcile workflow; the workers read the systems. */
+  reconcile: z.object({ ...temporalEnv.shape, ...mappingEnv.shape }),
+  status: z.object({ ...temporalEnv.shape }),
+  trail: z.object({ ...temporalEnv.shape }),
   /** The whole local stack runs every process in one. */
   dev: z.object({ ...temporalEnv.shape, ...moodleEnv.shape, ...erpnextEnv.shape, ...gatewayEnv.shape, ...mappingEnv.shape, ...logEnv.shape }),
 };

@@ -11,8 +11,11 @@ export const syncKinds = {
   courseWithdraw: 'course-withdraw',
   grades: 'grades',
   attendance: 'attendance',
+  reconcile: 'reconcile',
   elective: 'elective',
   electivePoll: 'electives-poll',
+  backfill: 'backfill',
+  changeFeed: 'change-feed',
 } as const;
 
 export type SyncKindValue = (typeof syncKinds)[keyof typeof syncKinds];

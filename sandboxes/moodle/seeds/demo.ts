@@ -1,4 +1,4 @@
-import { demoAcademicTerm, demoCourses, demoMoodleAccounts, demoMoodleEnrolments, demoPaidElective, demoStudents } from '../../demo-data';
+import { demoAcademicTerm, demoCourses, demoDifferentlyNamedCourse, demoMoodleAccounts, demoMoodleEnrolments, demoPaidElective, demoStudents } from '../../demo-data';
 import { addAttendanceSession, seedAttendanceStatuses } from '../attendance-register';
 import { addGradedModule, setGrade } from '../gradebook';
 import { nextId, newUser, type MoodleState } from '../state';
@@ -57,6 +57,9 @@ export function seedDemo(state: MoodleState, token: string) {
     });
     courseIds.set(course.code, created.id);
   }
+  // Made by hand, named differently and without idnumber: the naming audit's planted case.
+  const { moodle: named } = demoDifferentlyNamedCourse;
+  insertCourse(state, { fullname: named.fullname, shortname: named.shortname, idnumber: '', categoryid: categoryIds.get(named.category) ?? 1, format: 'topics', enablecompletion: 1, startdate: termStart, enddate: termEnd });
   const electiveId = courseIds.get(demoPaidElective.course);
   if (electiveId !== undefined) {
     state.enrolInstances.push({ id: nextId(state, 'enrol'), courseid: electiveId, enrol: 'fee', status: 0, roleid: 5, cost: demoPaidElective.price.toFixed(2), currency: demoPaidElective.currency });
