@@ -54,11 +54,13 @@ test('the operator commands ask only for what they use', () => {
   expect(namedIn(problemsOf('sync', {}))).toEqual(['TEMPORAL_ADDRESS']);
 });
 
-test('no process reads a variable for a feature that is not built (the Moodle webhook settings)', () => {
-  for (const schema of Object.values(processEnv)) {
-    expect(Object.keys(schema.shape).filter((name) => name.startsWith('MOODLE_WEBHOOK'))).toEqual([]);
+test('the Moodle webhook settings are read by the gateway only, optional and without development defaults', () => {
+  for (const [name, schema] of Object.entries(processEnv)) {
+    const read = Object.keys(schema.shape).filter((variable) => variable.startsWith('MOODLE_WEBHOOK'));
+    expect(read).toEqual(name === 'gateway' || name === 'dev' ? ['MOODLE_WEBHOOK_AUTH', 'MOODLE_WEBHOOK_SECRET'] : []);
   }
   expect(Object.keys(developmentDefaults).filter((name) => name.startsWith('MOODLE_WEBHOOK'))).toEqual([]);
+  expect(problemsOf('gateway', { ...developmentDefaults, MOODLE_WEBHOOK_AUTH: 'signed' })).toEqual(['MOODLE_WEBHOOK_AUTH: expected standard-webhooks (local_webhookengine) or local_webhooks']);
 });
 
 test('each malformed variable gets a message saying what it expects', () => {
