@@ -46,12 +46,16 @@ export function createStudents(erp: ErpnextClient) {
     get: (name: string): Promise<Student> => erp.getDoc('Student', name, { schema: studentSchema }),
 
     /**
-     * Other Students whose email is like this one (at most 20). Frappe's `like` is
-     * case-insensitive on MariaDB; `%` and `_` are escaped, so only case can differ, and callers
-     * compare exactly to get the same answer on any database.
+     * Other Students whose email is like this one, a superset of the ones that
+     * differ only in case: `like` is case-insensitive on MariaDB (017/018), and the email's own
+     * `%` and `_` act as wildcards (019). They are not escaped, because Frappe v15 doubles every
+     * backslash in a `like` value (frappe/frappe db_query.py, prepare_filter_condition), so `\_`
+     * would look for a literal backslash and match nothing. Callers compare exactly afterwards.
+     * Every row is read (two columns): a page limit could cut the real duplicate off behind
+     * over-matches.
      */
     listWithEmailLike: (email: string, exceptName: string): Promise<StudentEmailRow[]> =>
-      erp.getList('Student', { ...emailRow, filters: [['student_email_id', 'like', email.replace(/[%_]/g, '\\$&')], ['name', '!=', exceptName]], limitPageLength: 20 }),
+      erp.getList('Student', { ...emailRow, filters: [['student_email_id', 'like', email], ['name', '!=', exceptName]], limitPageLength: 0 }),
 
     /** Writes `Student.custom_moodle_user_id`. */
     async setMoodleUserId(name: string, moodleUserId: number): Promise<void> {
