@@ -11,6 +11,7 @@ import {
   type ErpnextTriggerSlug,
   type ErpnextWebhookBody,
 } from '../../webhooks/erpnext-contract';
+import { callTemporalWithin, TemporalTimedOut } from '../temporal-within';
 
 export interface ErpnextWebhookRoutesOptions {
   temporal: Client;
@@ -31,33 +32,6 @@ const grpcInvalidArgument = 3;
 function refusedAsInvalid(err: unknown): boolean {
   for (let e: unknown = err; e instanceof Error; e = e.cause) if (isGrpcServiceError(e) && e.code === grpcInvalidArgument) return true;
   return false;
-}
-
-class StartTimedOut extends Error {}
-
-/**
- * Runs the start under a gRPC deadline and a timer. The deadline ends the call, but the client's
- * retry of UNAVAILABLE sleeps past it (a closed port took 18.5 s without the timer), so the timer
- * bounds the answer. A start that outlives the timer may still land: Frappe's next try then
- * joins it as a duplicate. The call must not outlive the connection, so `inFlight` lets the
- * plugin wait for it on close.
- */
-async function startWithin<T>(temporal: Client, ms: number, inFlight: Set<Promise<unknown>>, start: () => Promise<T>): Promise<T> {
-  const call = temporal.connection.withDeadline(Date.now() + ms, start);
-  const settled: Promise<unknown> = call.then(
-    () => inFlight.delete(settled),
-    () => inFlight.delete(settled),
-  );
-  inFlight.add(settled);
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new StartTimedOut(`no answer from Temporal within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([call, timedOut]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 function eventOf(body: ErpnextWebhookBody, docEvent: string): LifecycleEvent {
@@ -138,13 +112,14 @@ export const erpnextWebhookRoutes: FastifyPluginAsync<ErpnextWebhookRoutesOption
     const event = eventOf(parsed.data, docEvent);
     let started: StartedLifecycleWorkflow;
     try {
-      started = await startWithin(options.temporal, startWithinMs, inFlight, () => startLifecycleWorkflow(options.temporal, event, options.policy));
+      // A start that outlives the bound may still land: Frappe's next try then joins it as a duplicate.
+      started = await callTemporalWithin(options.temporal, startWithinMs, inFlight, () => startLifecycleWorkflow(options.temporal, event, options.policy));
     } catch (err) {
       if (refusedAsInvalid(err)) {
         request.log.warn({ err, doctype: trigger.doctype, docEvent }, 'Temporal refused the start of an ERPNext webhook as invalid');
         return reply.code(400).send({ error: 'Temporal refused the workflow start as invalid (e.g. a document name too long for a workflow id)' });
       }
-      const timedOut = err instanceof StartTimedOut;
+      const timedOut = err instanceof TemporalTimedOut;
       request.log.error(timedOut ? { cause: err.message, doctype: trigger.doctype, docEvent } : { err, doctype: trigger.doctype, docEvent }, 'could not start the workflow for an ERPNext webhook');
       return reply.code(503).header('retry-after', '5').send({ error: 'the workflow could not be started; retry' });
     }
