@@ -4,7 +4,7 @@ import { type ChildRow, type Doc, str } from './store';
 
 /**
  * Education's server-side rules and side effects (education v15.5 controllers, as summarised in
- * shared/reference/erpnext.md §4), for the DocTypes the bridge reads and writes.
+ * docs/erpnext-protocol.md §6), for the DocTypes the bridge reads and writes.
  */
 const rows = (doc: Doc, table: string) => (doc[table] as ChildRow[] | undefined) ?? [];
 /** `get_link_to_form`: an absolute link (`get_url`), the name URL-quoted (217, 219). */

@@ -1,6 +1,6 @@
 import { f, type DocTypeMeta } from './meta';
 
-/** The Frappe Education DocTypes the bridge touches (education v15.5, shared/reference/erpnext.md §4). */
+/** The Frappe Education DocTypes the bridge touches (education v15.5, docs/erpnext-protocol.md §6). */
 export const educationDoctypes: readonly DocTypeMeta[] = [
   {
     name: 'Academic Year',

@@ -4,7 +4,7 @@ import { startMoodleSandbox, type MoodleSandbox } from '../../sandboxes/moodle';
 import { capturesDir, loadCaptures, replay, type Capture } from './support/captures';
 
 /**
- * The real Moodle is the referee: every capture of shared/reference/moodle-real is replayed, in
+ * The real Moodle is the referee: every capture in test/moodle/captures/ is replayed, in
  * order, against one sandbox seeded like the captured site, and must give the same HTTP status,
  * content type, exception, errorcode, message and body, normalised only as listed below.
  */

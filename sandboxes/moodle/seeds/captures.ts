@@ -2,7 +2,7 @@ import { firstSetRoleCapabilities } from '../capabilities';
 import type { MoodleState } from '../state';
 import { seedSite } from './site';
 
-/** The `campus_bridge` service of the captured site (shared/reference/moodle-real/README.md). */
+/** The `campus_bridge` service of the captured site (test/moodle/captures/README.md). */
 export const capturedServiceFunctions = [
   'core_webservice_get_site_info',
   'core_user_get_users_by_field',
