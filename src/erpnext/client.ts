@@ -98,6 +98,15 @@ function dropNullsDeep(doc: Record<string, unknown>): Record<string, unknown> {
 
 const queryValue = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
 
+/**
+ * gunicorn's `limit_request_line`: a request line (method, path with query, protocol) longer than
+ * 4094 bytes is refused with an HTML 400 before Frappe sees it (045; 046 passes at 2829 bytes).
+ */
+export const requestLineLimit = 4094;
+
+/** The request line fetch sends for `url` (origin form, HTTP/1.1), in bytes. */
+const requestLineBytes = (method: HttpMethod, url: URL) => Buffer.byteLength(`${method} ${url.pathname}${url.search} HTTP/1.1`);
+
 export function createErpnextClient(options: ErpnextClientOptions) {
   const base = options.url.replace(/\/+$/, '');
   const timeoutMs = options.timeoutMs ?? 30_000;
@@ -106,12 +115,20 @@ export function createErpnextClient(options: ErpnextClientOptions) {
   const resourcePath = (doctype: string, name?: string) =>
     `/api/resource/${encodeURIComponent(doctype)}${name === undefined ? '' : `/${encodeURIComponent(name)}`}`;
 
-  async function send(method: HttpMethod, path: string, init: { query?: Record<string, unknown>; body?: unknown }, call?: CallOptions): Promise<{ status: number; json: unknown }> {
-    const what = `${method} ${path}`;
+  const urlOf = (path: string, query: Record<string, unknown> = {}) => {
     const url = new URL(base + path);
-    for (const [key, value] of Object.entries(init.query ?? {})) {
+    for (const [key, value] of Object.entries(query)) {
       if (value !== undefined) url.searchParams.set(key, queryValue(value));
     }
+    return url;
+  };
+
+  /** Whether a GET of `path` with `query` fits gunicorn's request line; a read that does not is POSTed instead. */
+  const fitsRequestLine = (path: string, query: Record<string, unknown>) => requestLineBytes('GET', urlOf(path, query)) <= requestLineLimit;
+
+  async function send(method: HttpMethod, path: string, init: { query?: Record<string, unknown>; body?: unknown }, call?: CallOptions): Promise<{ status: number; json: unknown }> {
+    const what = `${method} ${path}`;
+    const url = urlOf(path, init.query);
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = call?.signal ? AbortSignal.any([timeout, call.signal]) : timeout;
     const headers: Record<string, string> = { authorization, accept: 'application/json' };
@@ -171,12 +188,18 @@ export function createErpnextClient(options: ErpnextClientOptions) {
     /**
      * `GET /api/resource/{doctype}` (frappe.client.get_list): one page of rows. A page past the
      * first without `orderBy` gets `creation asc, name asc`: v15 sends no ORDER BY of its own.
+     * A look-up whose GET would pass gunicorn's request-line limit (long `in` lists) is POSTed to
+     * `/api/method/frappe.client.get_list` with the same arguments in its JSON body (047), which
+     * has no such limit.
      */
     async getList<Row = ListRow>(doctype: string, params: ListParams<Row> = {}, call?: CallOptions): Promise<Row[]> {
       const path = resourcePath(doctype);
-      const what = `GET ${path}`;
       const ordered = params.orderBy === undefined && (params.limitStart ?? 0) > 0 ? { ...params, orderBy: defaultOrder } : params;
-      const rows = parse(what, 200, rowsSchema, await resource('GET', path, { query: listQuery(ordered) }, call)).map(dropNulls);
+      const query = listQuery(ordered);
+      const viaGet = fitsRequestLine(path, query);
+      const what = viaGet ? `GET ${path}` : 'POST frappe.client.get_list';
+      const answer = viaGet ? await resource('GET', path, { query }, call) : await client.callMethod('frappe.client.get_list', { doctype, ...query }, 'POST', call);
+      const rows = parse(what, 200, rowsSchema, answer).map(dropNulls);
       const schema = params.schema ?? (z.record(z.string(), z.unknown()) as unknown as z.ZodType<Row>);
       return parse(what, 200, z.array(schema), rows);
     },
@@ -242,13 +265,15 @@ export function createErpnextClient(options: ErpnextClientOptions) {
 
     /**
      * `/api/method/{path}`: a whitelisted function. GET sends the args in the query string
-     * (non-strings JSON-encoded), other methods as a JSON body. Returns `message` (undefined when
-     * the function returned None).
+     * (non-strings JSON-encoded), other methods as a JSON body; a GET too long for gunicorn's
+     * request line goes as a POST, which Frappe runs the same way for any whitelisted function.
+     * Returns `message` (undefined when the function returned None).
      */
     async callMethod(methodPath: string, args: Record<string, unknown> = {}, httpMethod: HttpMethod = 'POST', call?: CallOptions): Promise<unknown> {
       const path = `/api/method/${methodPath}`;
-      const { status, json } = await send(httpMethod, path, httpMethod === 'GET' ? { query: args } : { body: args }, call);
-      return parse(`${httpMethod} ${path}`, status, methodBodySchema, json).message;
+      const method = httpMethod === 'GET' && !fitsRequestLine(path, args) ? 'POST' : httpMethod;
+      const { status, json } = await send(method, path, method === 'GET' ? { query: args } : { body: args }, call);
+      return parse(`${method} ${path}`, status, methodBodySchema, json).message;
     },
   };
   return client;
