@@ -13,6 +13,11 @@ const usage = `Usage: campus-bridge <command> [options]
                                         start a sync now
   retry <workflow-id> | --failed [--since ISO-TIME] [--kind KIND] [--json]
                                         re-run failed lifecycle runs with their own input
+  doctor [--gateway-url URL] [--json]   the pre-integration checklist and data audit (exit 1 on a blocker)
+  reconcile [--heal] [--json] | --go-ahead <workflow-id> [--refuse] | --schedule
+                                        compare the systems; heal through the normal workflows
+  status [--since ISO-TIME] [--json]    recent runs by process, waiting runs, Schedules
+  trail <Student> [--json]              every run that touched one Student
 `;
 
 class UsageError extends Error {}
@@ -62,6 +67,28 @@ async function main(argv: string[]): Promise<void> {
         if (err instanceof retry.RetryArgumentError) throw new UsageError(err.message);
         throw err;
       }
+      return;
+    }
+    case 'doctor': {
+      const { values } = parseArgs({ args: rest, options: { 'gateway-url': { type: 'string' }, json: { type: 'boolean' } } });
+      const report = await (await import('./commands/doctor')).doctorCommand({ gatewayUrl: values['gateway-url'], json: values.json });
+      if (report.blockers > 0) process.exitCode = 1;
+      return;
+    }
+    case 'reconcile': {
+      const { values } = parseArgs({ args: rest, options: { heal: { type: 'boolean' }, 'go-ahead': { type: 'string' }, refuse: { type: 'boolean' }, schedule: { type: 'boolean' }, json: { type: 'boolean' } } });
+      await (await import('./commands/reconcile')).reconcileCommand({ heal: values.heal, goAhead: values['go-ahead'], refuse: values.refuse, schedule: values.schedule, json: values.json });
+      return;
+    }
+    case 'status': {
+      const { values } = parseArgs({ args: rest, options: { since: { type: 'string' }, json: { type: 'boolean' } } });
+      await (await import('./commands/status')).statusCommand(values);
+      return;
+    }
+    case 'trail': {
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' } } });
+      if (positionals.length !== 1) throw new UsageError('trail needs one Student name, e.g. trail EDU-STU-2026-00012');
+      await (await import('./commands/trail')).trailCommand({ student: positionals[0], json: values.json });
       return;
     }
     case undefined:

@@ -18,7 +18,7 @@ import type { RunWorkersOptions } from '../temporal/worker';
  * client without the payload codec would write history the workers cannot read).
  */
 
-function moodleClientFrom(config: Pick<MoodleEnv, 'MOODLE_URL' | 'MOODLE_TOKEN'>): MoodleClient {
+export function moodleClientFrom(config: Pick<MoodleEnv, 'MOODLE_URL' | 'MOODLE_TOKEN'>): MoodleClient {
   return createMoodleClient({ url: config.MOODLE_URL, token: config.MOODLE_TOKEN });
 }
 
