@@ -4,7 +4,6 @@ import type { MoodleClient } from '../src/moodle/client';
 import { createErpnextActivities } from './erpnext';
 import { createErpnextAttendanceActivities } from './erpnext-attendance';
 import { createErpnextBillingActivities } from './erpnext-billing';
-import { createElectiveStartActivities } from './elective-starts';
 import { createMoodleElectiveActivities } from './moodle-electives';
 import { createErpnextChangeFeedActivities } from './erpnext-change-feed';
 import { createErpnextGradeActivities } from './erpnext-grades';
@@ -29,7 +28,7 @@ export interface ActivityClients {
 export function createActivities(clients: ActivityClients) {
   return {
     /** Temporal's own visibility reads: on the workflows queue, under no external system's rate limit. */
-    workflows: { ...createTemporalActivities(), ...createTemporalOperationsActivities(), ...createElectiveStartActivities(), ...createWorkflowStartActivities(clients.mapping) },
+    workflows: { ...createTemporalActivities(), ...createTemporalOperationsActivities(), ...createWorkflowStartActivities(clients.mapping) },
     // Each system's activities tell their workflow when they retry (WaitingOn, workflows/waiting-on.ts).
     moodle: reportingWaits('moodle', {
       ...createMoodleGradeActivities(clients.moodle),

@@ -1,5 +1,4 @@
 import { proxyActivities } from '@temporalio/workflow';
-import type { ElectiveStartActivities } from '../activities/elective-starts';
 import type { ErpnextBillingActivities } from '../activities/erpnext-billing';
 import type { MoodleElectiveActivities } from '../activities/moodle-electives';
 import { taskQueues } from '../src/shared/task-queues';
@@ -14,5 +13,3 @@ export const billing = proxyActivities<ErpnextBillingActivities>({ ...lifecycleA
 export const billingChecks = proxyActivities<ErpnextBillingActivities>({ ...syncActivityOptions, taskQueue: taskQueues.erpnext });
 export const seats = proxyActivities<MoodleElectiveActivities>({ ...lifecycleActivityOptions, taskQueue: taskQueues.moodle });
 export const seatChecks = proxyActivities<MoodleElectiveActivities>({ ...syncActivityOptions, taskQueue: taskQueues.moodle });
-/** Workflow starts from the poll: Temporal's own API, on the workflows queue. */
-export const electiveStarts = proxyActivities<ElectiveStartActivities>({ ...syncActivityOptions, taskQueue: taskQueues.workflows });
