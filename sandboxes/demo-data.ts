@@ -2,7 +2,7 @@
  * The small, believable institution both sandboxes seed from (`seed: 'demo'`). Deterministic: the
  * same names, ids and numbers on every run, so tests and demos can refer to them.
  *
- * Cross-system keys (DESIGN.md): Moodle course `idnumber` == ERPNext Course name; Moodle user
+ * Cross-system keys (docs/architecture.md): Moodle course `idnumber` == ERPNext Course name; Moodle user
  * `idnumber` == ERPNext `Student.name`. ERPNext names below are what the ERPNext sandbox assigns when
  * it inserts the records in the order given, with its clock at `demoSeedDate` (naming series
  * `EDU-STU-.YYYY.-` → `EDU-STU-2026-00001`, …).
