@@ -14,6 +14,8 @@ export const moodleFailureTypes = {
   userNotCreated: 'MoodleUserNotCreated',
   /** `core_user_update_users` answered with warnings (e.g. `useremailduplicate`): the write did not happen. */
   updateRejected: 'MoodleUpdateRejected',
+  /** The account to link carries another idnumber (another student's): linking would take it from them. */
+  accountClaimed: 'AccountClaimedByAnother',
 } as const;
 
 export interface StudentAccounts {
@@ -100,10 +102,21 @@ export function createMoodleActivities(moodle: MoodleClient, settings: MoodleSet
       return { id: created.id, created: true };
     },
 
-    /** Links an existing account to the student by setting its idnumber (`core_user_update_users`); no write when already set. */
+    /**
+     * Links an existing account to the student by setting its idnumber (`core_user_update_users`);
+     * no write when already set. Never overwrites another idnumber: the account is read again just
+     * before the write, because it may have been claimed since the workflow chose it.
+     */
     async moodleLinkAccount(input: { userId: number; idnumber: string }): Promise<{ changed: boolean }> {
       const [user] = await moodle.getUsersByField('id', [input.userId]);
       if (user?.idnumber === input.idnumber) return { changed: false };
+      if (user?.idnumber) {
+        throw ApplicationFailure.create({
+          message: `Moodle account ${input.userId} already carries idnumber ${user.idnumber}; not linked to ${input.idnumber}`,
+          type: moodleFailureTypes.accountClaimed,
+          nonRetryable: true,
+        });
+      }
       await updateUser({ id: input.userId, idnumber: input.idnumber });
       return { changed: true };
     },

@@ -1,4 +1,5 @@
 import {
+  ActivityFailure,
   ApplicationFailure,
   allHandlersFinished,
   condition,
@@ -10,6 +11,7 @@ import {
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { StudentForMoodle } from '../activities/erpnext';
+import type { moodleFailureTypes } from '../activities/moodle';
 import type { MoodleAccount } from '../src/mapping/moodle-account';
 import type { LifecyclePolicy } from '../src/mapping/lifecycle-policy';
 import { NeedsOperator, Program } from '../src/shared/search-attributes';
@@ -27,10 +29,13 @@ export interface OnboardStudentInput {
  * An identity question the workflow will not guess at:
  * - `duplicate-idnumber`: several Moodle accounts already carry the Student name;
  * - `email-taken`: accounts with the student's email exist but carry another idnumber (or several match);
- * - `shared-email`: other Students have the same email, so an account matched by email may be theirs.
+ * - `shared-email`: other Students have the same email, so an account matched by email may be theirs;
+ * - `account-claimed`: the account being linked was found carrying another idnumber just before
+ *   the write (claimed since it was chosen, or chosen by the operator while claimed); candidates are
+ *   what Moodle holds now. Clear its idnumber in Moodle to link it after all.
  */
 export interface IdentityConflict {
-  kind: 'duplicate-idnumber' | 'email-taken' | 'shared-email';
+  kind: 'duplicate-idnumber' | 'email-taken' | 'shared-email' | 'account-claimed';
   studentId: string;
   /** Moodle accounts the operator may link to. */
   candidates: MoodleAccount[];
@@ -85,20 +90,20 @@ export async function onboardStudent(input: OnboardStudentInput): Promise<Onboar
   if (!student.emailDeliverable) {
     return { studentId: student.studentId, outcome: 'no-email', moodleUserId: null, enrolledCourses: [], missingCourses: [] };
   }
-  const found = await identify(student);
-  let account: Account;
-  if ('conflict' in found) {
+  let found = await identify(student);
+  // A link the account refuses (claimed by another) parks again, so this may take several decisions.
+  while ('conflict' in found) {
     parking.conflict = found.conflict;
+    parking.decision = undefined;
     const chosen = await awaitDecision(found.conflict, input.policy.conflictTimeoutMs, () => parking.decision);
     parking.conflict = null;
     if (chosen.action === 'skip') {
       await allHandlersFinished();
       return { studentId: student.studentId, outcome: 'skipped', moodleUserId: null, decision: 'skip', enrolledCourses: [], missingCourses: [] };
     }
-    account = chosen.action === 'link' ? await link(chosen.moodleUserId, student) : await create(student);
-  } else {
-    account = found;
+    found = chosen.action === 'link' ? await link(chosen.moodleUserId, student) : await create(student);
   }
+  const account = found;
 
   if (account.outcome !== 'created') {
     // ERPNext wins: an account that existed before gets the Student's profile now.
@@ -160,8 +165,22 @@ function parked(kind: IdentityConflict['kind'], student: StudentForMoodle, candi
   return { conflict: { kind, studentId: student.studentId, candidates, otherStudents, since: new Date().toISOString() } };
 }
 
-async function link(moodleUserId: number, student: StudentForMoodle): Promise<Account> {
-  await moodle.moodleLinkAccount({ userId: moodleUserId, idnumber: student.studentId });
+/** Raised by moodleLinkAccount; the type annotation keeps the two spellings together. */
+const accountClaimed: (typeof moodleFailureTypes)['accountClaimed'] = 'AccountClaimedByAnother';
+
+/**
+ * Links the account, unless it carries another idnumber when the activity looks just before
+ * writing: then the operator decides again, on a fresh look at the accounts (never an overwrite).
+ */
+async function link(moodleUserId: number, student: StudentForMoodle): Promise<Account | { conflict: IdentityConflict }> {
+  try {
+    await moodle.moodleLinkAccount({ userId: moodleUserId, idnumber: student.studentId });
+  } catch (err) {
+    if (!(err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === accountClaimed)) throw err;
+    const accounts = await moodle.moodleFindStudentAccounts({ idnumber: student.studentId, email: student.email });
+    const byEmail = accounts.byEmail.filter((account) => !accounts.byIdnumber.some((own) => own.id === account.id));
+    return parked('account-claimed', student, [...accounts.byIdnumber, ...byEmail], []);
+  }
   return { moodleUserId, outcome: 'linked' };
 }
 
