@@ -1,6 +1,8 @@
 import type { Mapping } from '../src/config/mapping-file';
 import type { ErpnextClient } from '../src/erpnext/client';
 import type { MoodleClient } from '../src/moodle/client';
+import { createErpnextBackfillActivities } from './backfill-erpnext';
+import { createMoodleBackfillActivities } from './backfill-moodle';
 import { createErpnextActivities } from './erpnext';
 import { createErpnextAttendanceActivities } from './erpnext-attendance';
 import { createErpnextBillingActivities } from './erpnext-billing';
@@ -9,6 +11,8 @@ import { createErpnextChangeFeedActivities } from './erpnext-change-feed';
 import { createErpnextGradeActivities } from './erpnext-grades';
 import { createTemporalActivities } from './last-watermarks';
 import { createMoodleActivities } from './moodle';
+import { createMoodleRosterActivities } from './moodle-roster';
+import { createErpnextRosterActivities } from './erpnext-roster';
 import { createMoodleAttendanceActivities } from './moodle-attendance';
 import { createMoodleGradeActivities } from './moodle-grades';
 import { reportingWaits } from './waiting-on-report';
@@ -36,6 +40,8 @@ export function createActivities(clients: ActivityClients) {
       ...createMoodleActivities(clients.moodle, clients.mapping.moodle),
       ...createMoodleOperationsActivities(clients.moodle),
       ...createMoodleElectiveActivities(clients.moodle),
+      ...createMoodleRosterActivities(clients.moodle),
+      ...createMoodleBackfillActivities(clients.moodle),
     }),
     erpnext: reportingWaits('erpnext', {
       ...createErpnextGradeActivities(clients.erpnext),
@@ -44,6 +50,8 @@ export function createActivities(clients: ActivityClients) {
       ...createErpnextOperationsActivities(clients.erpnext, clients.mapping),
       ...createErpnextBillingActivities(clients.erpnext),
       ...createErpnextChangeFeedActivities(clients.erpnext),
+      ...createErpnextRosterActivities(clients.erpnext),
+      ...createErpnextBackfillActivities(clients.erpnext, clients.mapping),
     }),
   };
 }

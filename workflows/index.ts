@@ -9,3 +9,5 @@ export { syncCourseGrades } from './sync-course-grades';
 export { syncAttendance } from './sync-attendance';
 export { syncCourseAttendance } from './sync-course-attendance';
 export { reconcile } from './reconcile';
+export { backfill } from './backfill';
+export { backfillBatch } from './backfill-batch';

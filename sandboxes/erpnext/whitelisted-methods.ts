@@ -130,6 +130,31 @@ export const whitelistedMethods: Record<string, Whitelisted> = {
       return docs.map((d: unknown) => str(insertDoc(call, docArg(d, 'doc')).name));
     },
   },
+  /**
+   * frappe/client.py bulk_update (v15 source, captures 095/096): `docs` is a JSON string (json.loads
+   * of a list fails as a TypeError, 500); each entry names `doctype` and `docname`, is saved on its
+   * own, and a failing one is returned in `failed_docs` while the rest are kept.
+   */
+  'frappe.client.bulk_update': {
+    methods: writes,
+    run: (call) => {
+      const raw = call.args.docs;
+      if (typeof raw !== 'string') return frappeThrow('TypeError', `the JSON object must be str, bytes or bytearray, not ${Array.isArray(raw) ? 'list' : typeof raw}`);
+      const docs = parseJsonArg(raw, 'docs');
+      if (!Array.isArray(docs)) return frappeThrow('TypeError', `'${typeof docs}' object is not iterable`);
+      const failed: { doc: unknown; exc: string }[] = [];
+      for (const entry of docs as Doc[]) {
+        const { flags: _flags, docname, ...fields } = entry;
+        try {
+          const doctype = allowed(call, str(fields.doctype), 'write');
+          call.site.save(doctype, str(docname), fields);
+        } catch (err) {
+          failed.push({ doc: entry, exc: err instanceof Error ? `Traceback (most recent call last):\n${err.message}` : String(err) });
+        }
+      }
+      return { failed_docs: failed };
+    },
+  },
   'frappe.client.save': {
     methods: writes,
     run: (call) => {

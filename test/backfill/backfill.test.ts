@@ -1,0 +1,97 @@
+import { moodleUserIdField } from '../../src/erpnext/resources/students';
+import { backfillProgressQuery, type BackfillResult } from '../../workflows/backfill';
+import { moodleRequests, resetRequests, startBackfillStack, type BackfillStack } from './backfill-stack';
+
+jest.setTimeout(180_000);
+
+let stack: BackfillStack;
+
+beforeAll(async () => {
+  stack = await startBackfillStack({ extra: 10 });
+});
+afterAll(() => stack?.close());
+
+/** Everything a run could have written: Moodle users, enrolments, mails, and every Student's link. */
+async function snapshot() {
+  const state = stack.moodleSandbox.state;
+  const links = await stack.erp.getList('Student', { fields: ['name', moodleUserIdField.fieldname], limitPageLength: 0 });
+  return {
+    users: state.users.map((u) => ({ id: u.id, username: u.username, idnumber: u.idnumber, email: u.email, firstname: u.firstname, lastname: u.lastname })),
+    enrolments: state.userEnrolments.map((ue) => ({ ...ue })),
+    mails: state.mail.length,
+    links: Object.fromEntries(links.map((row) => [String(row.name), Number(row[moodleUserIdField.fieldname] ?? 0)])),
+  };
+}
+
+describe('backfill', () => {
+  let dry: BackfillResult;
+  let first: BackfillResult;
+
+  it('a dry run plans every student and writes nothing', async () => {
+    const before = await snapshot();
+    await resetRequests(stack.moodleSandbox.url);
+    dry = await (await stack.start({ dryRun: true })).result();
+    expect(await snapshot()).toEqual(before);
+    const writes = await moodleRequests(stack.moodleSandbox);
+    for (const fn of ['core_user_create_users', 'core_user_update_users', 'enrol_manual_enrol_users']) expect(writes[fn] ?? 0).toBe(0);
+
+    expect(dry.wrote).toBe(false);
+    expect(dry.total).toBe(60);
+    expect(dry.planned).toEqual(dry.counts);
+    expect(dry.counts.students + dry.issues.filter((i) => i.stage === 'read').length).toBe(60);
+    // Every student is planned once: created, linked, already linked, a conflict or invalid.
+    const { create, link, alreadyLinked, conflicts, failed } = dry.counts;
+    expect(create + link + alreadyLinked + conflicts + failed).toBe(60);
+    expect(dry.plan).toHaveLength(60);
+    expect(dry.plan.filter((row) => row.action === 'create')).toHaveLength(create);
+    expect(create).toBeGreaterThanOrEqual(10);
+    expect(conflicts).toBeGreaterThan(0);
+    expect(dry.counts.enrolments).toBeGreaterThan(0);
+  });
+
+  it('a run writes what the dry run planned, in batched requests', async () => {
+    await resetRequests(stack.moodleSandbox.url);
+    const mailsBefore = stack.moodleSandbox.state.mail.length;
+    first = await (await stack.start({})).result();
+    expect(first.wrote).toBe(true);
+    expect(first.counts.create).toBe(dry.counts.create);
+    expect(first.counts.link).toBe(dry.counts.link);
+    expect(first.counts.enrolments).toBe(dry.counts.enrolments);
+    expect(first.counts.conflicts).toBe(dry.counts.conflicts);
+    // One welcome mail per created account.
+    expect(stack.moodleSandbox.state.mail.length - mailsBefore).toBe(first.counts.create);
+
+    // 60 students in batches of 20: three batches, each one look-up by idnumber and one by email.
+    const calls = await moodleRequests(stack.moodleSandbox);
+    expect(calls.core_user_get_users_by_field).toBe(3 * 2);
+    expect(calls.core_user_create_users).toBeLessThanOrEqual(3);
+    expect(calls.enrol_manual_enrol_users).toBeLessThanOrEqual(3);
+
+    for (const student of stack.added) {
+      const [user] = await stack.moodle.getUsersByField('idnumber', [student]);
+      expect(user).toBeDefined();
+      const doc = await stack.erp.getDoc('Student', student);
+      expect(Number(doc[moodleUserIdField.fieldname])).toBe(user!.id);
+      const courses = await stack.moodle.getUsersCourses(user!.id);
+      expect(courses.length).toBeGreaterThanOrEqual(3);
+    }
+  });
+
+  it('running it again changes nothing', async () => {
+    const before = await snapshot();
+    await resetRequests(stack.moodleSandbox.url);
+    const again = await (await stack.start({})).result();
+    expect(await snapshot()).toEqual(before);
+    expect(again.counts).toMatchObject({ create: 0, link: 0, enrolments: 0, writeBacks: 0, profiles: 0 });
+    expect(again.counts.alreadyLinked).toBe(first.counts.create + first.counts.link + first.counts.alreadyLinked);
+    const calls = await moodleRequests(stack.moodleSandbox);
+    for (const fn of ['core_user_create_users', 'core_user_update_users', 'enrol_manual_enrol_users']) expect(calls[fn] ?? 0).toBe(0);
+  });
+
+  it('the progress query shows the finished run', async () => {
+    const handle = await stack.start({ dryRun: true }, 'backfill:test-progress');
+    await handle.result();
+    const progress = await handle.query(backfillProgressQuery);
+    expect(progress).toMatchObject({ status: 'done', done: 60, total: 60 });
+  });
+});
