@@ -1,3 +1,4 @@
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { IntegrationError } from '../src/errors/integration-error';
 
@@ -10,13 +11,24 @@ const failureTypes = {
 /**
  * The one place where a client's classification becomes Temporal retry behaviour: permanent
  * errors stop retrying with a type an operator can act on; rate limits retry after the server's
- * Retry-After; everything else uses the activity's exponential backoff.
+ * Retry-After; everything else uses the activity's exponential backoff. A server error with an
+ * attempt limit (a crash the same request repeats, see serverErrorAttemptLimit) becomes permanent
+ * at that attempt, named by its own type and message (which carry the server's exception, never a
+ * query string or credential), so retry policies need no attempt cap for it.
  */
-export function toApplicationFailure(err: unknown): unknown {
+export function toApplicationFailure(err: unknown, attempt: () => number): unknown {
   if (!(err instanceof IntegrationError)) return err;
   const details = [{ system: err.system, code: err.code, status: err.status }];
   if (err.kind === 'permanent') {
     return ApplicationFailure.create({ message: err.message, type: `${err.system}.${err.code}`, nonRetryable: true, details });
+  }
+  if (err.attemptLimit !== undefined && attempt() >= err.attemptLimit) {
+    return ApplicationFailure.create({
+      message: `${err.message}; the same server error on ${attempt()} attempts, so it is taken as a server defect, not an outage`,
+      type: `${err.system}.${err.code}`,
+      nonRetryable: true,
+      details,
+    });
   }
   return ApplicationFailure.create({
     message: err.message,
@@ -28,6 +40,9 @@ export function toApplicationFailure(err: unknown): unknown {
 
 type AsyncFunctions = Record<string, (...args: never[]) => Promise<unknown>>;
 
+/** The running activity's attempt (1 for the first); read only when an error needs it. */
+const currentAttempt = () => Context.current().info.attempt;
+
 /** Wraps every activity of a factory so client errors cross into Temporal classified. */
 export function withFailureMapping<T extends AsyncFunctions>(activities: T): T {
   const wrapped: Record<string, unknown> = {};
@@ -36,7 +51,7 @@ export function withFailureMapping<T extends AsyncFunctions>(activities: T): T {
       try {
         return await fn(...args);
       } catch (err) {
-        throw toApplicationFailure(err);
+        throw toApplicationFailure(err, currentAttempt);
       }
     };
   }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IntegrationError, kindOfStatus, parseRetryAfter, socketErrorCode, type FailureKind } from '../errors/integration-error';
+import { attemptLimitOfStatus, IntegrationError, kindOfStatus, parseRetryAfter, socketErrorCode, type FailureKind } from '../errors/integration-error';
 
 /**
  * Frappe exceptions that answer 417/409 but mean "try again": a concurrent writer changed the
@@ -24,7 +24,7 @@ export class ErpnextError extends IntegrationError {
   readonly excType?: string;
   readonly messages: string[];
 
-  constructor(message: string, options: { kind: FailureKind; code: string; status?: number; retryAfterMs?: number; excType?: string; messages?: string[]; cause?: unknown }) {
+  constructor(message: string, options: { kind: FailureKind; code: string; status?: number; retryAfterMs?: number; attemptLimit?: number; excType?: string; messages?: string[]; cause?: unknown }) {
     super(message, { system: 'erpnext', ...options });
     this.name = 'ErpnextError';
     this.excType = options.excType;
@@ -61,7 +61,19 @@ export function decodeServerMessages(raw: string | undefined): string[] {
   }
 }
 
-function parseErrorBody(text: string): { excType?: string; messages: string[] } {
+/**
+ * The message part of Frappe's `exception` ("module.Class: message"), for a crash with no
+ * `_server_messages`: Python's own wording (e.g. "'NoneType' object has no attribute 'strip'",
+ * 121). Bounded, and any quoted value holding an `@` blanked, so no email reaches a log.
+ */
+function crashText(exception: string | undefined): string | undefined {
+  if (!exception) return undefined;
+  const separator = exception.indexOf(': ');
+  const text = (separator < 0 ? exception : exception.slice(separator + 2)).split('\n')[0];
+  return text.replace(/(['"])[^'"]*@[^'"]*\1/g, '$1…$1').slice(0, 200) || undefined;
+}
+
+function parseErrorBody(text: string): { excType?: string; messages: string[]; crash?: string } {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -72,7 +84,7 @@ function parseErrorBody(text: string): { excType?: string; messages: string[] } 
   if (!body.success) return { messages: [] };
   const messages = decodeServerMessages(body.data._server_messages);
   if (body.data._error_message) messages.push(stripHtml(body.data._error_message));
-  return { excType: body.data.exc_type, messages: messages.filter((m) => m.length > 0) };
+  return { excType: body.data.exc_type, messages: messages.filter((m) => m.length > 0), crash: crashText(body.data.exception) };
 }
 
 function kindOf(status: number, excType: string | undefined): FailureKind {
@@ -85,15 +97,19 @@ function kindOf(status: number, excType: string | undefined): FailureKind {
  * string or headers, so no filter values or credentials reach the message).
  */
 export function errorFromResponse(what: string, status: number, headers: Headers, bodyText: string): ErpnextError {
-  const { excType, messages } = parseErrorBody(bodyText);
+  const { excType, messages, crash } = parseErrorBody(bodyText);
   const kind = kindOf(status, excType);
   const retryAfterMs = status === 429 || status === 503 ? parseRetryAfter(headers.get('retry-after')) : undefined;
-  const detail = messages.length > 0 ? `: ${messages.join('; ')}` : '';
+  // Lock answers are transient whatever their status; any other 5xx is retried a bounded number of times.
+  const attemptLimit = excType && transientExcTypes.has(excType) ? undefined : attemptLimitOfStatus(status);
+  const crashDetail = status >= 500 && crash ? `: ${crash}` : '';
+  const detail = messages.length > 0 ? `: ${messages.join('; ')}` : crashDetail;
   return new ErpnextError(`ERPNext ${what} failed with HTTP ${status}${excType ? ` ${excType}` : ''}${detail}`, {
     kind,
     code: excType ?? `HTTP_${status}`,
     status,
     retryAfterMs,
+    attemptLimit,
     excType,
     messages,
   });

@@ -8,6 +8,21 @@
  */
 export type FailureKind = 'transient' | 'rate-limited' | 'permanent';
 
+/**
+ * Attempts after which a server error that is not a known outage answer is taken as a defect of
+ * the server (a crash that the same request repeats) and fails for good. Frappe reports real
+ * crashes as 500 with an `exc_type` (a Student without email: AttributeError, 121), and Moodle with
+ * debugging on answers a PHP fatal as an empty 500 (debuginfo/090); neither passes with time,
+ * while 502/503/504 (a proxy, a restart) and 429 do, so those stay unbounded.
+ */
+export const serverErrorAttemptLimit = 5;
+
+/** Gateway and availability answers that mean "the server is not reachable right now". */
+const outageStatuses = new Set([502, 503, 504]);
+
+/** The attempt limit of a 5xx answer: bounded unless it is an outage status. */
+export const attemptLimitOfStatus = (status: number): number | undefined => (status >= 500 && !outageStatuses.has(status) ? serverErrorAttemptLimit : undefined);
+
 export interface IntegrationErrorOptions {
   system: 'moodle' | 'erpnext';
   kind: FailureKind;
@@ -16,6 +31,8 @@ export interface IntegrationErrorOptions {
   /** HTTP status when the server answered. */
   status?: number;
   retryAfterMs?: number;
+  /** A transient-looking failure that stops being retried at this activity attempt (see serverErrorAttemptLimit). */
+  attemptLimit?: number;
   cause?: unknown;
 }
 
@@ -25,6 +42,7 @@ export class IntegrationError extends Error {
   readonly code: string;
   readonly status?: number;
   readonly retryAfterMs?: number;
+  readonly attemptLimit?: number;
 
   constructor(message: string, options: IntegrationErrorOptions) {
     super(message, { cause: options.cause });
@@ -34,6 +52,7 @@ export class IntegrationError extends Error {
     this.code = options.code;
     this.status = options.status;
     this.retryAfterMs = options.retryAfterMs;
+    this.attemptLimit = options.attemptLimit;
   }
 
   get retryable(): boolean {

@@ -1,4 +1,4 @@
-import { IntegrationError, kindOfStatus, socketErrorCode, type FailureKind } from '../errors/integration-error';
+import { attemptLimitOfStatus, IntegrationError, kindOfStatus, serverErrorAttemptLimit, socketErrorCode, type FailureKind } from '../errors/integration-error';
 
 /**
  * A failed Moodle web-service call. Moodle reports its own errors with HTTP 200 and a JSON body
@@ -10,13 +10,14 @@ export class MoodleError extends IntegrationError {
   readonly exception: string;
   readonly errorcode?: string;
 
-  constructor(message: string, options: { kind: FailureKind; exception: string; errorcode?: string; status?: number; retryAfterMs?: number; cause?: unknown }) {
+  constructor(message: string, options: { kind: FailureKind; exception: string; errorcode?: string; status?: number; retryAfterMs?: number; attemptLimit?: number; cause?: unknown }) {
     super(message, {
       system: 'moodle',
       kind: options.kind,
       code: options.errorcode ?? options.exception,
       status: options.status,
       retryAfterMs: options.retryAfterMs,
+      attemptLimit: options.attemptLimit,
       cause: options.cause,
     });
     this.name = 'MoodleError';
@@ -50,13 +51,31 @@ export function moodleExceptionError(body: { exception: string; errorcode?: stri
 
 export function moodleHttpError(status: number, wsfunction: string, retryAfterMs: number | undefined): MoodleError {
   const kind = status === 503 && retryAfterMs !== undefined ? 'rate-limited' : kindOfStatus(status);
-  const hint = status === 403 ? ' (web services or the REST protocol are disabled on this Moodle site)' : '';
+  const hint =
+    status === 403 ? ' (web services or the REST protocol are disabled on this Moodle site)'
+    : status === 500 ? ' (a PHP error: with debugging on, Moodle answers one with an empty 500; the web server log names it)'
+    : '';
   return new MoodleError(`Moodle ${wsfunction} answered HTTP ${status}${hint}`, {
     kind,
     exception: 'HTTP',
     errorcode: `HTTP_${status}`,
     status,
     retryAfterMs,
+    attemptLimit: attemptLimitOfStatus(status),
+  });
+}
+
+/**
+ * A 200 whose body is not JSON: a proxy's page or a PHP fatal error with debugging off, not
+ * Moodle's REST layer. Retried, but a bounded number of times, since a PHP fatal repeats.
+ */
+export function moodleNotJsonError(wsfunction: string, status: number): MoodleError {
+  return new MoodleError(`Moodle ${wsfunction} answered with a body that is not JSON`, {
+    kind: 'transient',
+    exception: 'invalidjson',
+    errorcode: 'INVALID_JSON',
+    status,
+    attemptLimit: serverErrorAttemptLimit,
   });
 }
 

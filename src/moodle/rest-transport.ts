@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { parseRetryAfter } from '../errors/integration-error';
-import { MoodleError, moodleExceptionError, moodleHttpError, moodleNetworkError } from './errors';
+import { MoodleError, moodleExceptionError, moodleHttpError, moodleNetworkError, moodleNotJsonError } from './errors';
 import { encodeRestArguments, type RestValue } from './rest-encoding';
 import { moodleExceptionSchema } from './schemas';
 
@@ -63,8 +63,7 @@ export function createMoodleTransport(options: MoodleTransportOptions): MoodleCa
     try {
       json = JSON.parse(text);
     } catch {
-      // An HTML page with 200 is a proxy or PHP fatal, not Moodle's REST layer; worth retrying.
-      throw new MoodleError(`Moodle ${wsfunction} answered with a body that is not JSON`, { kind: 'transient', exception: 'invalidjson', errorcode: 'INVALID_JSON', status: response.status });
+      throw moodleNotJsonError(wsfunction, response.status);
     }
 
     const failure = moodleExceptionSchema.safeParse(json);
