@@ -22,6 +22,8 @@ export interface ProvisionAllInput {
 
 export interface ProvisionReport {
   dryRun: boolean;
+  categoriesCreated: string[];
+  categoriesRenamed: string[];
   courses: ProvisionCourseReport[];
   failed: { key: string; reason: string }[];
   teacherConflicts: { instructor: string; reason: string }[];
@@ -31,13 +33,13 @@ export interface ProvisionReport {
 export const provisionProgressQuery = defineQuery<ProvisionReport & { running: string[]; pending: string[] }>('provisionProgress');
 
 /**
- * Provisions a term's roster: reads ERPNext once, resolves the teachers' Moodle accounts once,
- * then one `course:<key>` child per offering, `roster.parallelism` at a time, continuing as new
+ * Provisions a term's roster: reads ERPNext once, ensures each category chain and resolves the
+ * teachers' Moodle accounts once, then one `course:<key>` child per offering, `roster.parallelism` at a time, continuing as new
  * every `roster.coursesPerRun` courses with what is left (resumable: each child only writes
  * differences). Children run with the same dry-run flag, so a dry run writes nothing anywhere.
  */
 export async function provisionAll(input: ProvisionAllInput): Promise<ProvisionReport> {
-  const report: ProvisionReport = input.carry?.report ?? { dryRun: input.dryRun, courses: [], failed: [], teacherConflicts: [], teachersWithoutAccount: [] };
+  const report: ProvisionReport = input.carry?.report ?? { dryRun: input.dryRun, categoriesCreated: [], categoriesRenamed: [], courses: [], failed: [], teacherConflicts: [], teachersWithoutAccount: [] };
   const running = new Set<string>();
   let pending: ProvisionCourseInput[] = input.carry?.pending ?? [];
   setHandler(provisionProgressQuery, () => ({ ...report, running: [...running], pending: pending.map((task) => task.offering.key) }));
@@ -51,9 +53,19 @@ export async function provisionAll(input: ProvisionAllInput): Promise<ProvisionR
     const teachers = await moodleRoster.moodleEnsureTeacherAccounts({ instructors: snapshot.instructors.filter((i) => wanted.has(i.name)), auth: input.auth, dryRun: input.dryRun });
     report.teacherConflicts = teachers.conflicts;
     report.teachersWithoutAccount = teachers.missing;
+    // Courses share categories: each chain is ensured once, in order, before any course runs.
+    const categoryIds = new Map<string, number | null>();
+    for (const offering of offerings) {
+      const chain = offering.categories.map((level) => level.idnumber).join('\u0000');
+      if (categoryIds.has(chain)) continue;
+      const categories = await moodleRoster.moodleEnsureCategories({ levels: offering.categories, rootCategory: settings.rootCategory, dryRun: input.dryRun });
+      categoryIds.set(chain, categories.categoryId);
+      report.categoriesCreated.push(...categories.created.filter((id) => !report.categoriesCreated.includes(id)));
+      report.categoriesRenamed.push(...categories.renamed.filter((id) => !report.categoriesRenamed.includes(id)));
+    }
     pending = offerings.map((offering) => ({
       offering,
-      rootCategory: settings.rootCategory,
+      categoryId: categoryIds.get(offering.categories.map((level) => level.idnumber).join('\u0000')) ?? null,
       templateCourse: settings.templateCourse,
       teacherAccounts: teachers.accounts,
       teacherRoleId: settings.teachers.roleId,

@@ -4,7 +4,8 @@ import { moodleRoster } from './provision-activities';
 
 export interface ProvisionCourseInput {
   offering: Offering;
-  rootCategory?: string;
+  /** The innermost category of the offering's chain, ensured by the parent (courses share categories, so one place creates them); null in a dry run before it exists. */
+  categoryId: number | null;
   templateCourse?: string;
   /** Instructor name → Moodle user id, resolved once by the parent (so two courses never race to create one account). */
   teacherAccounts: Record<string, number>;
@@ -19,27 +20,24 @@ export interface ProvisionCourseReport {
   key: string;
   courseId: number | null;
   course: 'created' | 'updated' | 'unchanged';
-  categoriesCreated: string[];
-  categoriesRenamed: string[];
   roster?: CourseRosterReport;
 }
 
 /**
- * One Moodle course shell (`course:<key>`): its category chain, the course itself (adopted,
+ * One Moodle course shell (`course:<key>`) in its category: the course itself (adopted,
  * created or copied from the template, renamed when ERPNext renames), its teachers and its groups.
  */
 export async function provisionCourse(input: ProvisionCourseInput): Promise<ProvisionCourseReport> {
   const { offering, dryRun } = input;
-  const categories = await moodleRoster.moodleEnsureCategories({ levels: offering.categories, rootCategory: input.rootCategory, dryRun });
   const course = await moodleRoster.moodleEnsureCourse({
     key: offering.key,
     shortname: offering.shortname,
     fullname: offering.fullname,
-    categoryId: categories.categoryId,
+    categoryId: input.categoryId,
     templateCourse: input.templateCourse,
     dryRun,
   });
-  const report: ProvisionCourseReport = { key: offering.key, courseId: course.courseId, course: course.action, categoriesCreated: categories.created, categoriesRenamed: categories.renamed };
+  const report: ProvisionCourseReport = { key: offering.key, courseId: course.courseId, course: course.action };
   // A dry run of a course that does not exist yet has no roster to compare.
   if (course.courseId === null) return report;
   const accountOf = (names: string[]) => names.map((name) => input.teacherAccounts[name]).filter((id): id is number => id !== undefined);
