@@ -11,6 +11,8 @@ import { createErpnextChangeFeedActivities } from './erpnext-change-feed';
 import { createErpnextGradeActivities } from './erpnext-grades';
 import { createTemporalActivities } from './last-watermarks';
 import { createMoodleActivities } from './moodle';
+import { createMoodleRosterActivities } from './moodle-roster';
+import { createErpnextRosterActivities } from './erpnext-roster';
 import { createMoodleAttendanceActivities } from './moodle-attendance';
 import { createMoodleGradeActivities } from './moodle-grades';
 import { reportingWaits } from './waiting-on-report';
@@ -38,6 +40,7 @@ export function createActivities(clients: ActivityClients) {
       ...createMoodleActivities(clients.moodle, clients.mapping.moodle),
       ...createMoodleOperationsActivities(clients.moodle),
       ...createMoodleElectiveActivities(clients.moodle),
+      ...createMoodleRosterActivities(clients.moodle),
       ...createMoodleBackfillActivities(clients.moodle),
     }),
     erpnext: reportingWaits('erpnext', {
@@ -47,6 +50,7 @@ export function createActivities(clients: ActivityClients) {
       ...createErpnextOperationsActivities(clients.erpnext, clients.mapping),
       ...createErpnextBillingActivities(clients.erpnext),
       ...createErpnextChangeFeedActivities(clients.erpnext),
+      ...createErpnextRosterActivities(clients.erpnext),
       ...createErpnextBackfillActivities(clients.erpnext, clients.mapping),
     }),
   };

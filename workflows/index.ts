@@ -11,3 +11,5 @@ export { syncCourseAttendance } from './sync-course-attendance';
 export { reconcile } from './reconcile';
 export { backfill } from './backfill';
 export { backfillBatch } from './backfill-batch';
+export { provisionAll } from './provision-all';
+export { provisionCourse } from './provision-course';

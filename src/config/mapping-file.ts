@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import YAML from 'yaml';
 import { z } from 'zod';
+import { rosterSettingsSchema } from '../mapping/roster-settings';
 
 const durationUnits = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 const durationText = /^(\d+)(ms|s|m|h|d)$/;
@@ -150,6 +151,8 @@ export const mappingSchema = z.strictObject({
       feeCheckInterval: duration({ min: { ms: 100, text: '100ms' } }).prefault('1h'),
     })
     .prefault({}),
+  /** Roster provisioning (issue 13): categories, course shells, groups, teachers, completions back. */
+  roster: rosterSettingsSchema.prefault({}),
 });
 
 export type Mapping = z.infer<typeof mappingSchema>;
