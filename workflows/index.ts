@@ -13,3 +13,5 @@ export { backfill } from './backfill';
 export { backfillBatch } from './backfill-batch';
 export { provisionAll } from './provision-all';
 export { provisionCourse } from './provision-course';
+export { invoiceElective } from './invoice-elective';
+export { pollPaidEnrolments } from './poll-paid-enrolments';
