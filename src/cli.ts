@@ -11,6 +11,7 @@ const usage = `Usage: campus-bridge <command> [options]
                                         the nightly grade and attendance Schedules
   sync <grades|attendance> [--course C] [--student S] [--wait]
                                         start a sync now
+  provision [--dry-run] [--term T]...   Moodle categories, courses, groups and teachers from ERPNext
   retry <workflow-id> | --failed [--since ISO-TIME] [--kind KIND] [--json]
                                         re-run failed lifecycle runs with their own input
   doctor [--gateway-url URL] [--json]   the pre-integration checklist and data audit (exit 1 on a blocker)
@@ -53,6 +54,10 @@ async function main(argv: string[]): Promise<void> {
       const [what] = positionals;
       if (what !== 'grades' && what !== 'attendance') throw new UsageError('sync needs `grades` or `attendance`');
       return (await import('./commands/sync')).syncCommand({ what, ...values });
+    }
+    case 'provision': {
+      const { values } = parseArgs({ args: rest, options: { 'dry-run': { type: 'boolean' }, term: { type: 'string', multiple: true } } });
+      return (await import('./commands/provision')).provisionCommand({ dryRun: values['dry-run'], terms: values.term });
     }
     case 'retry': {
       const { values, positionals } = parseArgs({
