@@ -16,7 +16,7 @@ import { createErpnextRosterActivities } from './erpnext-roster';
 import { createMoodleAttendanceActivities } from './moodle-attendance';
 import { createMoodleGradeActivities } from './moodle-grades';
 import { reportingWaits } from './waiting-on-report';
-import { createWorkflowStartActivities } from './workflow-starts';
+import { createChangeFeedReadActivities } from './change-feed-reads';
 import { createErpnextOperationsActivities, createMoodleOperationsActivities, createTemporalOperationsActivities } from './operations';
 
 export interface ActivityClients {
@@ -32,7 +32,7 @@ export interface ActivityClients {
 export function createActivities(clients: ActivityClients) {
   return {
     /** Temporal's own visibility reads: on the workflows queue, under no external system's rate limit. */
-    workflows: { ...createTemporalActivities(), ...createTemporalOperationsActivities(), ...createWorkflowStartActivities(clients.mapping) },
+    workflows: { ...createTemporalActivities(), ...createTemporalOperationsActivities(), ...createChangeFeedReadActivities(clients.mapping) },
     // Each system's activities tell their workflow when they retry (WaitingOn, workflows/waiting-on.ts).
     moodle: reportingWaits('moodle', {
       ...createMoodleGradeActivities(clients.moodle),

@@ -1,29 +1,33 @@
 import type { ActivityOptions } from '@temporalio/workflow';
 
 /*
- * The two ways our workflows call activities, side by side. Both back off exponentially up to a
- * minute between attempts (or wait a server's Retry-After); permanent client errors arrive
- * non-retryable, so they fail at once with a type an operator can act on. They differ in how
- * long an outage they sit out, and how long one call may take.
+ * The two ways our workflows call activities, side by side. Neither gives up on an outage: a
+ * transient failure (network, 5xx, 429, a timeout) is retried for as long as it lasts, backing off
+ * exponentially to at most two minutes between attempts (or a server's Retry-After), and the run
+ * shows the system it waits on in WaitingOn (workflows/waiting-on.ts). Only a permanent error
+ * (arriving non-retryable, with a type and message an operator can act on) fails a run. They
+ * differ in how long one call may take.
  */
 
+/** Backoff for every activity: capped so a run notices within minutes that the outage is over. */
+const sitOutEveryOutage = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '2m' } as const;
+
 /**
- * Student lifecycle (one webhook event, one document per call): a call answers in seconds, and
- * after an hour of outage the event's workflow fails visibly, so an operator sees the student
- * waiting instead of a run that retries unnoticed; a later delivery (or a restart) picks it up.
+ * Student lifecycle (one webhook event, one document per call): a call answers in seconds. No
+ * schedule-to-close timeout: after an outage of any length the run completes instead of failing
+ * with an event Frappe will never re-send.
  */
 export const lifecycleActivityOptions = {
   startToCloseTimeout: '30s',
-  scheduleToCloseTimeout: '1h',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
+  retry: sitOutEveryOutage,
 } as const satisfies ActivityOptions;
 
 /**
- * Grade and attendance syncs (a whole course's batch per call): a call may take minutes, and an
- * outage is sat out however long it lasts, because the run is a batch nobody waits on and the
- * next Schedule tick is skipped while it is still going (overlap SKIP), not piled up.
+ * Grade and attendance syncs (a whole course's batch per call): a call may take minutes. The run
+ * is a batch nobody waits on, and the next Schedule tick is skipped while it is still going
+ * (overlap SKIP), not piled up.
  */
 export const syncActivityOptions = {
   startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+  retry: sitOutEveryOutage,
 } as const satisfies ActivityOptions;

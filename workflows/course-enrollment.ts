@@ -5,6 +5,7 @@ import type { LifecyclePolicy } from '../src/mapping/lifecycle-policy';
 import { StudentId } from '../src/shared/search-attributes';
 import { erpnext, moodle } from './lifecycle-activities';
 import { onboardedMoodleUserId } from './student-account';
+import { showActivityWaits } from './waiting-on';
 
 /** A single Course Enrollment event; its links come from the webhook because on_trash leaves nothing to re-read. */
 export interface CourseEnrollmentInput {
@@ -26,6 +27,7 @@ export interface CourseEnrollmentResult {
 
 /** Course Enrollment inserted (single-course change): enrol the student in that Moodle course. */
 export async function enrollCourse(input: CourseEnrollmentInput): Promise<CourseEnrollmentResult> {
+  showActivityWaits();
   const { policy, ...event } = input;
   const state = await erpnext.erpnextCourseEnrollmentChange(event);
   upsertSearchAttributes([{ key: StudentId, value: state.student }]);
@@ -42,6 +44,7 @@ export async function enrollCourse(input: CourseEnrollmentInput): Promise<Course
 
 /** Course Enrollment deleted: withdraw from that Moodle course unless another submitted Program Enrollment still grants it. */
 export async function withdrawCourse(input: CourseEnrollmentInput): Promise<CourseEnrollmentResult> {
+  showActivityWaits();
   const { policy, ...event } = input;
   const state = await erpnext.erpnextCourseEnrollmentChange(event);
   upsertSearchAttributes([{ key: StudentId, value: state.student }]);

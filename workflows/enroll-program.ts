@@ -4,6 +4,7 @@ import { Program, StudentId } from '../src/shared/search-attributes';
 import { erpnext, moodle } from './lifecycle-activities';
 import { resolveProgramCourses } from './program-courses';
 import { onboardedMoodleUserId } from './student-account';
+import { showActivityWaits } from './waiting-on';
 
 export interface EnrollProgramInput {
   programEnrollment: string;
@@ -22,6 +23,7 @@ export interface EnrollProgramResult {
 
 /** Program Enrollment submitted: enrol the student in all the program's Moodle courses in one batched call. */
 export async function enrollProgram(input: EnrollProgramInput): Promise<EnrollProgramResult> {
+  showActivityWaits();
   const pe = await erpnext.erpnextGetProgramEnrollment(input.programEnrollment);
   upsertSearchAttributes([
     { key: StudentId, value: pe.student },

@@ -19,6 +19,7 @@ import { workflowIds } from '../src/shared/workflow-ids';
 import { erpnext, moodle } from './lifecycle-activities';
 import { resolveCourses } from './program-courses';
 import { moodleBaselineSignal } from './sync-profile';
+import { showActivityWaits } from './waiting-on';
 
 export interface OnboardStudentInput {
   studentId: string;
@@ -74,6 +75,7 @@ export const conflictQuery = defineQuery<IdentityConflict | null>('conflict');
  * write its id back to the Student, enrol the courses of every submitted Program Enrollment.
  */
 export async function onboardStudent(input: OnboardStudentInput): Promise<OnboardStudentResult> {
+  showActivityWaits();
   const parking: { conflict: IdentityConflict | null; decision?: ConflictDecision } = { conflict: null };
   setHandler(conflictQuery, () => parking.conflict);
   // An update rather than a signal: the operator learns at once whether the decision was accepted.

@@ -3,6 +3,7 @@ import { countSkips } from '../src/mapping/grades';
 import type { MappedCourse } from '../src/mapping/mapped-courses';
 import { batches, erpnextInsertManyLimit, perDocumentBatchSize, skippedListLimit } from '../src/shared/batches';
 import { erpnext, moodle } from './sync-activities';
+import { showActivityWaits } from './waiting-on';
 
 export interface SyncCourseAttendanceInput {
   course: MappedCourse;
@@ -32,6 +33,7 @@ export function emptyCourseAttendanceReport(course: string, status: CourseAttend
 
 /** One course: Moodle sessions taken since the watermark → Student Attendance of the course's group, differences only. */
 export async function syncCourseAttendance(input: SyncCourseAttendanceInput): Promise<{ report: CourseAttendanceReport; watermark: number }> {
+  showActivityWaits();
   const read = await moodle.moodleReadAttendance({ courseId: input.course.moodleCourseId, since: input.since });
   const report = emptyCourseAttendanceReport(input.course.moodleIdnumber, 'synced', { studentGroup: input.studentGroup, sessions: read.sessions });
   if (read.marks.length === 0) return { report, watermark: read.watermark };

@@ -2,6 +2,7 @@ import { countSkips, planResultWrites, type GradeSkipReason, type SkippedGrade }
 import type { MappedCourse } from '../src/mapping/mapped-courses';
 import { batches, erpnextInsertManyLimit, perDocumentBatchSize, skippedListLimit } from '../src/shared/batches';
 import { erpnext, moodle } from './sync-activities';
+import { showActivityWaits } from './waiting-on';
 
 export interface SyncCourseGradesInput {
   course: MappedCourse;
@@ -41,6 +42,7 @@ export function emptyCourseGradesReport(course: string, status: CourseGradesRepo
  * Assessment Results (one list read), write only the differences in batches.
  */
 export async function syncCourseGrades(input: SyncCourseGradesInput): Promise<SyncCourseGradesResult> {
+  showActivityWaits();
   const { course, plan } = input;
   const read = await moodle.moodleReadCourseTotals({ courseId: course.moodleCourseId, since: input.since });
   const totals = input.student === undefined ? read.changed : read.changed.filter((total) => total.studentId === input.student);

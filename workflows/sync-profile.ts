@@ -1,4 +1,4 @@
-import type { Duration } from '@temporalio/common';
+import { WorkflowExecutionAlreadyStartedError, type Duration } from '@temporalio/common';
 import {
   ActivityFailure,
   ApplicationFailure,
@@ -6,14 +6,25 @@ import {
   continueAsNew,
   defineQuery,
   defineSignal,
+  ParentClosePolicy,
+  patched,
+  proxyActivities,
   setHandler,
+  startChild,
   sleep,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { DesiredMoodleUser } from '../src/mapping/moodle-user';
+import type { ChangeFeedReadActivities } from '../activities/change-feed-reads';
 import { describeFailure } from '../src/shared/operator-failure';
+import { StudentId, SyncKind } from '../src/shared/search-attributes';
+import { syncKinds } from '../src/shared/sync-kinds';
+import { taskQueues } from '../src/shared/task-queues';
+import { workflowIds } from '../src/shared/workflow-ids';
+import { lifecycleActivityOptions } from './activity-options';
 import { erpnext, moodle } from './lifecycle-activities';
 import { onboardedMoodleUserId } from './student-account';
+import { showActivityWaits } from './waiting-on';
 
 export interface SyncProfileInput {
   studentId: string;
@@ -29,8 +40,12 @@ export interface SyncProfileInput {
 export interface ProfileSync {
   /** ISO time of the sync. */
   at: string;
-  /** `no-moodle-account`: not onboarded yet (onboarding creates the account from current data). */
-  outcome: 'pushed' | 'unchanged' | 'no-moodle-account' | 'failed';
+  /**
+   * `no-moodle-account`: not onboarded yet (onboarding creates the account from current data);
+   * `onboarding-started`: not onboarded, but the email is deliverable now (it was a placeholder,
+   * or the after_insert was lost), so this sync started the onboarding.
+   */
+  outcome: 'pushed' | 'unchanged' | 'no-moodle-account' | 'onboarding-started' | 'failed';
   changed: string[];
   /** Why it failed, for the operator; the next change retries. */
   error?: string;
@@ -53,6 +68,8 @@ export const lastSyncQuery = defineQuery<ProfileSync | null>('lastSync');
 
 const syncsPerRun = 200;
 
+const temporal = proxyActivities<ChangeFeedReadActivities>({ ...lifecycleActivityOptions, taskQueue: taskQueues.workflows });
+
 /**
  * One long-lived workflow per Student (`profile:<Student>`) that coalesces updates: every
  * on_update signals it, and it syncs the latest ERPNext data once changes settle. A Student
@@ -61,6 +78,7 @@ const syncsPerRun = 200;
  * writer per student and turns a burst into one sync.
  */
 export async function syncProfile(input: SyncProfileInput, carried?: SyncProfileResult): Promise<SyncProfileResult> {
+  showActivityWaits();
   const settle = input.settle ?? '1s';
   let pending = true;
   let syncs = carried?.syncs ?? 0;
@@ -102,7 +120,14 @@ async function syncOnce(studentId: string, baseline: DesiredMoodleUser | null): 
   try {
     const student = await erpnext.erpnextGetStudentForMoodle(studentId);
     const moodleUserId = student.moodleUserId ?? (await onboardedMoodleUserId(studentId));
-    if (moodleUserId === null) return { sync: { at, outcome: 'no-moodle-account', changed: [] } };
+    if (moodleUserId === null) {
+      // Onboarding that completed `no-email` holds its once-only id: without this, a placeholder
+      // address later corrected would never be onboarded.
+      if (student.emailDeliverable && patched('onboard-when-email-deliverable') && (await onboardIfStalled(studentId))) {
+        return { sync: { at, outcome: 'onboarding-started', changed: [] } };
+      }
+      return { sync: { at, outcome: 'no-moodle-account', changed: [] } };
+    }
     const { changed } = await moodle.moodleSyncProfile({ userId: moodleUserId, desired: student.desired, baseline });
     return { sync: { at, outcome: changed.length > 0 ? 'pushed' : 'unchanged', changed }, matched: student.desired };
   } catch (err) {
@@ -113,5 +138,32 @@ async function syncOnce(studentId: string, baseline: DesiredMoodleUser | null): 
     if (!(failure instanceof ApplicationFailure)) throw err;
     const { type, message } = describeFailure(err);
     return { sync: { at, outcome: 'failed', changed: [], error: type ? `${type}: ${message}` : message } };
+  }
+}
+
+/**
+ * Starts `onboard:<Student>` (an abandoned child, as the gateway's starter would) when no run has
+ * it (the after_insert was lost) or the last one completed `no-email` (the id is taken, so this
+ * start allows a duplicate). A running, parked, skipped or failed onboarding is left alone: the
+ * last is for `retry`. True when it started one.
+ */
+async function onboardIfStalled(studentId: string): Promise<boolean> {
+  const { state, policy } = await temporal.temporalOnboardingState(studentId);
+  if (state !== 'none' && state !== 'completed-no-email') return false;
+  try {
+    await startChild('onboardStudent', {
+      workflowId: workflowIds.onboard(studentId),
+      args: [{ studentId, policy }],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      workflowIdReusePolicy: state === 'none' ? 'ALLOW_DUPLICATE_FAILED_ONLY' : 'ALLOW_DUPLICATE',
+      typedSearchAttributes: [
+        { key: SyncKind, value: syncKinds.onboard },
+        { key: StudentId, value: studentId },
+      ],
+    });
+    return true;
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return false;
+    throw err;
   }
 }

@@ -5,6 +5,7 @@ import { Program, StudentId } from '../src/shared/search-attributes';
 import { erpnext, moodle } from './lifecycle-activities';
 import { resolveProgramCourses } from './program-courses';
 import { onboardedMoodleUserId } from './student-account';
+import { showActivityWaits } from './waiting-on';
 
 export interface WithdrawProgramInput {
   programEnrollment: string;
@@ -23,6 +24,7 @@ export interface WithdrawProgramResult {
 
 /** Program Enrollment cancelled: suspend or unenrol the program's Moodle courses, per the mapping's withdrawal policy. */
 export async function withdrawProgram(input: WithdrawProgramInput): Promise<WithdrawProgramResult> {
+  showActivityWaits();
   const pe = await erpnext.erpnextGetProgramEnrollment(input.programEnrollment);
   upsertSearchAttributes([
     { key: StudentId, value: pe.student },

@@ -141,6 +141,19 @@ export const mappingSchema = z.strictObject({
       poll: schedule.prefault({ cron: '*/15 * * * *' }),
     })
     .prefault({}),
+  /** The change feed (issue 10): lists what changed in ERPNext and starts what lost webhooks would have. */
+  changeFeed: z
+    .strictObject({
+      /** How often the feed runs. In ms once parsed. */
+      interval: duration({ min: { ms: 1_000, text: '1s' } }).prefault('1m'),
+      /** How far before its watermark each listing starts (clock skew, same-second writes, late commits). In ms once parsed. */
+      overlap: duration().prefault('2m'),
+      /** Rows per ERPNext list request. */
+      pageSize: z.number().int().min(1).max(1000).default(500),
+      /** How often deleted Course Enrollments are looked for. In ms once parsed. */
+      deletionCheckInterval: duration({ min: { ms: 1_000, text: '1s' } }).prefault('10m'),
+    })
+    .prefault({}),
   onboarding: z
     .strictObject({
       /** Create nothing in Moodle until the Student's registration-fee invoice is paid. */

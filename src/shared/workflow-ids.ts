@@ -22,6 +22,8 @@ export const workflowIds = {
   elective: (moodleUserId: number, moodleCourseId: number) => `elective:${moodleUserId}:${moodleCourseId}`,
   /** The enrolment poll of the paid courses; the Schedule's runs get the scheduled time appended. */
   electivePoll: (at: string) => `electives-poll:${at}`,
+  /** The change feed; the Schedule's runs get the scheduled time appended. */
+  changeFeed: (at: string) => `change-feed:${at}`,
   /** One backfill run: `at` is the ISO time it was asked for (or an operator's chosen name). */
   backfill: (at: string) => `backfill:${at}`,
   /** One batch of a backfill run; `phase` is `plan` or `sync`, so a planning pass and the writes never share an id. */

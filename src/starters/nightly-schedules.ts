@@ -6,6 +6,7 @@ import { SyncKind } from '../shared/search-attributes';
 import { syncKinds, type SyncKindValue } from '../shared/sync-kinds';
 import { taskQueues } from '../shared/task-queues';
 import { workflowIds } from '../shared/workflow-ids';
+import { changeFeedSchedules } from './change-feed-schedule';
 import { electivePollSchedules } from './elective-poll-schedule';
 import { attendanceSyncSettings, gradeSyncSettings } from './sync-settings';
 
@@ -62,6 +63,7 @@ export function scheduleDefinitions(mapping: Mapping): ScheduleOptions[] {
       kind: syncKinds.attendance,
     }),
     ...electivePollSchedules(mapping),
+    ...changeFeedSchedules(mapping),
   ];
 }
 

@@ -5,6 +5,7 @@ import { workflowIds } from '../../src/shared/workflow-ids';
 import { moodle, temporal } from '../sync-activities';
 import { runCourseWindow } from './course-window';
 import { addCourse, emptySyncReport, type CourseSyncCounts, type SyncReport } from './sync-report';
+import { showActivityWaits } from '../waiting-on';
 
 /** One course's share of a run: the course, where its incremental read starts, and what its child needs besides. */
 export interface CourseTask {
@@ -76,6 +77,7 @@ export async function runCourseSync<Input extends CourseSyncInput<Task, Course>,
   sync: CourseSync<Input, Task, Course>,
   input: Input,
 ): Promise<SyncReport<Course>> {
+  showActivityWaits();
   // The query answers from the first moment, before the watermarks and course plan are read.
   let report = input.carry?.report ?? emptySyncReport<Course>({});
   const running = new Set<string>();

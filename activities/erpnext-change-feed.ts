@@ -1,0 +1,47 @@
+import type { ErpnextClient } from '../src/erpnext/client';
+import { createChangedDocuments, type ChangedRow } from '../src/erpnext/resources/changed-documents';
+import { moodleUserIdField } from '../src/erpnext/resources/students';
+import type { FeedDocument, WatchedDoctype } from '../src/shared/watched-doctypes';
+import { activityCall } from './activity-call';
+import { withFailureMapping } from './failure';
+
+const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+
+/** Per watched DocType: the columns its events need (fields minimal) and how a row reads. */
+const feedColumns: Record<WatchedDoctype, { fields: string[]; read(row: ChangedRow): Omit<FeedDocument, 'name' | 'modified'> }> = {
+  // An Int Custom Field lists as 0 until onboarding writes it.
+  Student: { fields: [moodleUserIdField.fieldname], read: (row) => ({ moodleLinked: Number(row[moodleUserIdField.fieldname] ?? 0) > 0 }) },
+  'Program Enrollment': {
+    fields: ['docstatus', 'student', 'program'],
+    read: (row) => ({ docstatus: Number(row.docstatus ?? 0), student: text(row.student), program: text(row.program) }),
+  },
+  'Course Enrollment': {
+    fields: ['student', 'course', 'program_enrollment'],
+    read: (row) => ({ student: text(row.student), course: text(row.course), programEnrollment: text(row.program_enrollment) }),
+  },
+};
+
+/** The change feed's ERPNext reads, on the erpnext queue under its rate limit. */
+export function createErpnextChangeFeedActivities(erp: ErpnextClient) {
+  const changed = createChangedDocuments(erp);
+  return withFailureMapping({
+    /** One page of a watched DocType's documents modified at or after `since` (keyset paging, see the resource). */
+    async erpnextChangedDocuments(request: { doctype: WatchedDoctype; since: string | null; skip: number; limit: number }): Promise<FeedDocument[]> {
+      const columns = feedColumns[request.doctype];
+      const rows = await changed.page(request.doctype, { ...request, fields: columns.fields }, activityCall());
+      return rows.map((row) => ({ name: row.name, modified: row.modified, ...columns.read(row) }));
+    },
+
+    /** Where a feed that has never run starts: the newest `modified` of the DocType. */
+    async erpnextNewestModified(doctype: WatchedDoctype): Promise<string | null> {
+      return changed.newestModified(doctype, activityCall());
+    },
+
+    /** The Course Enrollments among these names that still exist. */
+    async erpnextExistingCourseEnrollments(names: string[]): Promise<string[]> {
+      return changed.existingNames('Course Enrollment', names, activityCall());
+    },
+  });
+}
+
+export type ErpnextChangeFeedActivities = ReturnType<typeof createErpnextChangeFeedActivities>;

@@ -1,0 +1,115 @@
+import { WorkflowExecutionAlreadyStartedError, type SearchAttributePair } from '@temporalio/common';
+import { getExternalWorkflowHandle, ParentClosePolicy, startChild } from '@temporalio/workflow';
+import type { LifecyclePolicy } from '../src/mapping/lifecycle-policy';
+import { Program, StudentId, SyncKind } from '../src/shared/search-attributes';
+import { syncKinds, type SyncKindValue } from '../src/shared/sync-kinds';
+import type { FeedDocument, WatchedDoctype } from '../src/shared/watched-doctypes';
+import { workflowIds } from '../src/shared/workflow-ids';
+import type { CourseEnrollmentInput } from './course-enrollment';
+import { studentChangedSignal } from './sync-profile';
+
+/**
+ * The run a webhook would have started for one event, as the gateway's starter
+ * (src/starters/lifecycle-events.ts) makes it: the same workflow id, input and search attributes,
+ * and reuse ALLOW_DUPLICATE_FAILED_ONLY. The feed starts it as an abandoned child (activities may
+ * import no starter): a child's start is refused while a run with the id is going or has
+ * completed, which is what the starter's USE_EXISTING and reuse policy come to.
+ */
+export type FeedStart =
+  | { kind: 'once'; workflowType: string; workflowId: string; args: unknown[]; searchAttributes: SearchAttributePair[] }
+  /** A Student save: signal-with-start of the per-student profile workflow. */
+  | { kind: 'profile'; student: string };
+
+function attributes(kind: SyncKindValue, student: string, program?: string): SearchAttributePair[] {
+  const pairs: SearchAttributePair[] = [
+    { key: SyncKind, value: kind },
+    { key: StudentId, value: student },
+  ];
+  if (program) pairs.push({ key: Program, value: program });
+  return pairs;
+}
+
+/** A Course Enrollment's on_trash: the feed finds it by comparison, with the links its enrol run had. */
+export function courseWithdrawalStart(links: Omit<CourseEnrollmentInput, 'policy'>, policy: LifecyclePolicy): FeedStart {
+  return {
+    kind: 'once',
+    workflowType: 'withdrawCourse',
+    workflowId: workflowIds.courseEnrollment(links.courseEnrollment, 'on_trash'),
+    args: [{ ...links, policy }],
+    searchAttributes: attributes(syncKinds.courseWithdraw, links.student),
+  };
+}
+
+/**
+ * What each watched DocType's webhooks would have started for a document in its listed state.
+ * The feed sees states, not events: a Student with no Moodle link may have lost its after_insert;
+ * a cancelled Program Enrollment is the cancel of that final version.
+ */
+export const feedStarts: Record<WatchedDoctype, (doc: FeedDocument, policy: LifecyclePolicy) => FeedStart[]> = {
+  Student: (doc, policy) => {
+    const profile: FeedStart = { kind: 'profile', student: doc.name };
+    if (doc.moodleLinked) return [profile];
+    const onboard: FeedStart = {
+      kind: 'once',
+      workflowType: 'onboardStudent',
+      workflowId: workflowIds.onboard(doc.name),
+      args: [{ studentId: doc.name, policy }],
+      searchAttributes: attributes(syncKinds.onboard, doc.name),
+    };
+    return [onboard, profile];
+  },
+  'Program Enrollment': (doc, policy) => {
+    const student = doc.student ?? '';
+    const args = [{ programEnrollment: doc.name, policy }];
+    if (doc.docstatus === 1) {
+      return [{ kind: 'once', workflowType: 'enrollProgram', workflowId: workflowIds.enroll(doc.name), args, searchAttributes: attributes(syncKinds.enroll, student, doc.program) }];
+    }
+    if (doc.docstatus === 2) {
+      return [{ kind: 'once', workflowType: 'withdrawProgram', workflowId: workflowIds.withdraw(doc.name, doc.modified), args, searchAttributes: attributes(syncKinds.withdraw, student, doc.program) }];
+    }
+    return [];
+  },
+  'Course Enrollment': (doc, policy) => {
+    const links = { courseEnrollment: doc.name, student: doc.student ?? '', course: doc.course ?? '', programEnrollment: doc.programEnrollment ?? '' };
+    return [
+      { kind: 'once', workflowType: 'enrollCourse', workflowId: workflowIds.courseEnrollment(doc.name, 'after_insert'), args: [{ ...links, policy }], searchAttributes: attributes(syncKinds.courseEnrol, links.student) },
+    ];
+  },
+};
+
+/** `caught`: no run had this id (no webhook started it); `handled`: one had; `signalled`: a profile save. */
+export type FeedStartOutcome = 'caught' | 'handled' | 'signalled';
+
+export async function startFeedRun(start: FeedStart): Promise<FeedStartOutcome> {
+  if (start.kind === 'profile') {
+    // Signal-with-start from a workflow: signal the running profile workflow, or start it (a new
+    // run syncs once, as the signal would have made it).
+    const workflowId = workflowIds.profile(start.student);
+    try {
+      await startChild('syncProfile', {
+        workflowId,
+        args: [{ studentId: start.student }],
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+        workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+        typedSearchAttributes: attributes(syncKinds.profile, start.student),
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      await getExternalWorkflowHandle(workflowId).signal(studentChangedSignal);
+    }
+    return 'signalled';
+  }
+  try {
+    await startChild(start.workflowType, {
+      workflowId: start.workflowId,
+      args: start.args,
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+      typedSearchAttributes: start.searchAttributes,
+    });
+    return 'caught';
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return 'handled';
+    throw err;
+  }
+}
