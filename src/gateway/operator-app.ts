@@ -10,7 +10,10 @@ import { requireAdminToken } from './admin-auth';
 import { createGatewayFastify } from './fastify-base';
 import type { GatewayMetrics } from './metrics';
 import { adminRoutes } from './routes/admin';
+import { adminBackfillRoutes } from './routes/admin-backfill';
+import { adminReconcileRoutes } from './routes/admin-reconcile';
 import { adminRetryRoutes } from './routes/admin-retry';
+import { adminStatusRoutes } from './routes/admin-status';
 import { adminSyncRoutes } from './routes/admin-sync';
 import { codecRoutes } from './routes/codec';
 
@@ -42,6 +45,9 @@ export async function buildOperatorApp(deps: OperatorAppDependencies): Promise<F
   await app.register(adminRoutes, { temporal, adminToken: config.ADMIN_TOKEN });
   await app.register(adminSyncRoutes, { temporal, mapping, adminToken: config.ADMIN_TOKEN });
   await app.register(adminRetryRoutes, { temporal, adminToken: config.ADMIN_TOKEN });
+  await app.register(adminBackfillRoutes, { temporal, mapping, adminToken: config.ADMIN_TOKEN });
+  await app.register(adminReconcileRoutes, { temporal, mapping, adminToken: config.ADMIN_TOKEN });
+  await app.register(adminStatusRoutes, { temporal, adminToken: config.ADMIN_TOKEN });
   const codec = payloadCodecFor(payloadKeyRing(config));
   if (codec) {
     await app.register(codecRoutes, { codec, adminToken: config.ADMIN_TOKEN, codecTokens: config.CODEC_TOKENS ?? [], uiOrigins: config.CODEC_UI_ORIGINS ?? [] });

@@ -30,8 +30,12 @@ export type GoAheadOutcome = { accepted: HealGoAhead } | { refused: string };
 
 /** The operator's answer to a run parked by the mass-change breaker. */
 export async function answerReconcileGoAhead(client: Client, workflowId: string, answer: HealGoAhead): Promise<GoAheadOutcome> {
+  const handle = client.workflow.getHandle(workflowId);
+  const status = (await handle.describe()).status.name;
+  // An update to a closed run is a NOT_FOUND from the server, not a validator's refusal.
+  if (status !== 'RUNNING') return { refused: `the run is ${status.toLowerCase()}, not waiting for a go-ahead` };
   try {
-    return { accepted: await client.workflow.getHandle(workflowId).executeUpdate(healGoAheadUpdate, { args: [answer] }) };
+    return { accepted: await handle.executeUpdate(healGoAheadUpdate, { args: [answer] }) };
   } catch (err) {
     if (err instanceof WorkflowUpdateFailedError) return { refused: err.cause?.message ?? err.message };
     throw err;

@@ -93,3 +93,25 @@ describe('reconcile and heal on both demo sandboxes', () => {
     expect(demoMoodleAccounts.some((a) => a.idnumber === fresh.name)).toBe(false);
   }, 60_000);
 });
+
+describe('the admin API over the same data', () => {
+  const admin = (path: string, init: RequestInit = {}) =>
+    fetch(`${stack.operatorUrl}${path}`, { ...init, headers: { authorization: 'Bearer lifecycle-admin-token', 'content-type': 'application/json', ...(init.headers ?? {}) } });
+
+  it('starts a report-only run, shows its result, refuses a go-ahead it is not waiting for, and serves status and trail', async () => {
+    const started = await admin('/admin/reconcile', { method: 'POST', body: JSON.stringify({ heal: false }) });
+    expect(started.status).toBe(202);
+    const { workflowId } = (await started.json()) as { workflowId: string };
+    await stack.env.client.workflow.getHandle(workflowId).result();
+    const shown = (await (await admin(`/admin/reconcile/${encodeURIComponent(workflowId)}`)).json()) as { status: string; result: ReconcileResult };
+    expect(shown).toMatchObject({ status: 'COMPLETED', result: { heal: null, report: { students: demoStudents.length } } });
+    const refused = await admin(`/admin/reconcile/${encodeURIComponent(workflowId)}/go-ahead`, { method: 'POST', body: JSON.stringify({ approve: true }) });
+    expect(refused.status).toBe(409);
+
+    const status = (await (await admin('/admin/status')).json()) as { processes: { workflowType: string }[] };
+    expect(status.processes.map((p) => p.workflowType)).toContain('reconcile');
+    const trail = (await (await admin(`/admin/students/${fresh.name}/trail`)).json()) as { runs: { workflowId: string }[] };
+    expect(trail.runs.map((r) => r.workflowId)).toContain(`onboard:${fresh.name}`);
+    expect((await fetch(`${stack.operatorUrl}/admin/status`)).status).toBe(401);
+  }, 60_000);
+});
