@@ -49,14 +49,8 @@ export const rosterSettingsSchema = z.strictObject({
   /** Courses provisioned at once, and per run before continuing as new. */
   parallelism: z.number().int().positive().default(4),
   coursesPerRun: z.number().int().positive().default(50),
-  /** Members or teachers one course may lose in one run before it parks for an operator (the mass-change breaker). */
+  /** Members or teachers one course may lose in one run; past it that course removes nothing and reports why (a wrong mapping looks like "everyone left"). */
   maxRemovals: z.number().int().min(0).default(10),
-  completions: z
-    .strictObject({
-      /** Course Enrollment field `setup` provisions for the Moodle completion date. */
-      field: z.string().trim().min(1).default('custom_moodle_completion_date'),
-    })
-    .prefault({}),
 });
 
 export type RosterSettings = z.infer<typeof rosterSettingsSchema>;

@@ -8,6 +8,7 @@ import { startMoodleSandbox, type MoodleSandbox } from '../../sandboxes/moodle';
 import { demoAcademicTerm, demoStudentGroups } from '../../sandboxes/demo-data';
 import type { TaskQueueWorkers } from '../../src/temporal/task-queue-workers';
 import type { ProvisionAllInput, ProvisionReport } from '../../workflows/provision-all';
+import { startProvisioning } from '../../src/starters/roster-events';
 import { bundleWorkflows, connectTestEnv, createTestWorkers, type TemporalTestEnv } from '../support/temporal';
 
 jest.setTimeout(120_000);
@@ -168,4 +169,12 @@ test('a student leaving a group leaves the Moodle group; an instructor removed i
   // Still in the batch group: only the course group changed.
   expect(await groupMembers('CS101', batchGroup)).toContain(leaverId);
   expect(await teacherRoleHolders('CS101')).toEqual([]);
+});
+
+test("a Student Group's trigger runs as group:<name> and provisions only the courses that group covers", async () => {
+  const { workflowId } = await startProvisioning(env.client, mapping, { group: courseGroup });
+  expect(workflowId).toBe(`group:${courseGroup}`);
+  const report: ProvisionReport = await env.client.workflow.getHandle(workflowId).result();
+  expect(report.courses.map((c) => c.key)).toEqual(['CS101']);
+  expect(report.failed).toEqual([]);
 });
