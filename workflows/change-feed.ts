@@ -52,7 +52,8 @@ const startsAtOnce = 50;
 /** ERPNext pages per run before continuing as new, so a long backlog never grows one history. */
 const pagesPerRun = 20;
 
-const caughtCounter = metricMeter.createCounter('campus_bridge_change_feed_caught', 'runs', 'Lifecycle runs the change feed started that no webhook had');
+/** Created inside the run: the workflow metric meter exists only in a workflow context (metrics are not emitted during replay). */
+const caughtCounter = () => metricMeter.createCounter('campus_bridge_change_feed_caught', 'runs', 'Lifecycle runs the change feed started that no webhook had');
 
 function emptyReport(): ChangeFeedReport {
   return { caught: 0, caughtWorkflowIds: [], alreadyHandled: 0, signalled: 0, rowsListed: 0 };
@@ -67,7 +68,7 @@ async function startAll(report: ChangeFeedReport, runs: FeedStart[]): Promise<vo
     else if (run.kind === 'once') {
       report.caught++;
       if (report.caughtWorkflowIds.length < caughtIdsKept) report.caughtWorkflowIds.push(run.workflowId);
-      caughtCounter.add(1);
+      caughtCounter().add(1);
     }
   }
 }
