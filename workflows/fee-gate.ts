@@ -1,4 +1,4 @@
-import { condition, defineQuery, defineSignal, defineUpdate, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { condition, defineQuery, defineSignal, defineUpdate, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { RegistrationFeePolicy } from '../src/mapping/registration-fee';
 import { WaitingOn } from '../src/shared/search-attributes';
 import { billingChecks } from './money-activities';
@@ -48,7 +48,7 @@ export async function awaitRegistrationFee(studentId: string, policy: Registrati
   for (;;) {
     const fee = await billingChecks.erpnextRegistrationFee({ studentId, item: policy.feeItem });
     if (fee.paid) return leave(state, 'paid');
-    if (!state.wait) upsertSearchAttributes([{ key: WaitingOn, value: 'fee' }]);
+    showFeeWait();
     state.wait = { studentId, invoice: fee.invoice, since: state.wait?.since ?? new Date(Date.now()).toISOString() };
     await condition(() => state.woken || state.released, policy.checkIntervalMs);
     state.woken = false;
@@ -56,8 +56,20 @@ export async function awaitRegistrationFee(studentId: string, policy: Registrati
   }
 }
 
+/*
+ * WaitingOn is shared with the activity waits (workflows/waiting-on.ts), which show `erpnext` while
+ * the fee read retries through an outage and clear the attribute when it gets through. So the gate
+ * shows `fee` again after every read, and clears the attribute only while it shows its own value.
+ */
+const feeWait = 'fee';
+const shownWait = () => workflowInfo().typedSearchAttributes.get(WaitingOn) ?? null;
+
+function showFeeWait(): void {
+  if (shownWait() !== feeWait) upsertSearchAttributes([{ key: WaitingOn, value: feeWait }]);
+}
+
 function leave(state: { wait: FeeGateWait | null }, outcome: FeeGateOutcome): FeeGateOutcome {
-  if (state.wait) upsertSearchAttributes([{ key: WaitingOn, value: null }]);
+  if (state.wait && shownWait() === feeWait) upsertSearchAttributes([{ key: WaitingOn, value: null }]);
   state.wait = null;
   return outcome;
 }

@@ -16,6 +16,7 @@ import type { MoodleAccount } from '../src/mapping/moodle-account';
 import type { LifecyclePolicy } from '../src/mapping/lifecycle-policy';
 import { NeedsOperator, Program } from '../src/shared/search-attributes';
 import { workflowIds } from '../src/shared/workflow-ids';
+import { awaitRegistrationFee } from './fee-gate';
 import { erpnext, moodle } from './lifecycle-activities';
 import { resolveCourses } from './program-courses';
 import { moodleBaselineSignal } from './sync-profile';
@@ -88,6 +89,8 @@ export async function onboardStudent(input: OnboardStudentInput): Promise<Onboar
     { validator: (chosen) => validateDecision(parking.conflict, parking.decision, chosen) },
   );
 
+  // With onboarding.requirePaidFee: nothing is read or written until the fee is paid or released.
+  await awaitRegistrationFee(input.studentId, input.policy.registrationFee);
   const student = await erpnext.erpnextGetStudentForMoodle(input.studentId);
   if (!student.emailDeliverable) {
     return { studentId: student.studentId, outcome: 'no-email', moodleUserId: null, enrolledCourses: [], missingCourses: [] };

@@ -11,6 +11,7 @@ import { createGatewayFastify } from './fastify-base';
 import type { GatewayMetrics } from './metrics';
 import { adminRoutes } from './routes/admin';
 import { adminBackfillRoutes } from './routes/admin-backfill';
+import { adminFeeGateRoutes } from './routes/admin-fee-gates';
 import { adminReconcileRoutes } from './routes/admin-reconcile';
 import { adminRetryRoutes } from './routes/admin-retry';
 import { adminStatusRoutes } from './routes/admin-status';
@@ -48,6 +49,7 @@ export async function buildOperatorApp(deps: OperatorAppDependencies): Promise<F
   await app.register(adminBackfillRoutes, { temporal, mapping, adminToken: config.ADMIN_TOKEN });
   await app.register(adminReconcileRoutes, { temporal, mapping, adminToken: config.ADMIN_TOKEN });
   await app.register(adminStatusRoutes, { temporal, adminToken: config.ADMIN_TOKEN });
+  await app.register(adminFeeGateRoutes, { temporal, adminToken: config.ADMIN_TOKEN });
   const codec = payloadCodecFor(payloadKeyRing(config));
   if (codec) {
     await app.register(codecRoutes, { codec, adminToken: config.ADMIN_TOKEN, codecTokens: config.CODEC_TOKENS ?? [], uiOrigins: config.CODEC_UI_ORIGINS ?? [] });

@@ -61,10 +61,28 @@ const courseEnrollmentWebhookBody = z.looseObject({
   ...boundToEvent,
 });
 
+/**
+ * Sales Invoice `on_change` is the only event a submitted Payment Entry fires on the invoice, and
+ * it carries the new outstanding amount (captures 264, 270; status and outstanding are written by
+ * db_set, so on_update/on_submit never see a payment). `custom_moodle_enrolment` names the elective
+ * seat the invoice bills (null for other invoices), `student` the Student (null for a plain
+ * Customer's invoice). The receiver only wakes the waiting workflow, which re-reads the invoice.
+ */
+const salesInvoiceWebhookBody = z.looseObject({
+  doctype: z.literal('Sales Invoice'),
+  name: docName,
+  student: docName.nullable(),
+  custom_moodle_enrolment: z.string().max(140).nullable(),
+  docstatus: z.number().int().min(0).max(2),
+  outstanding_amount: z.number(),
+  ...boundToEvent,
+});
+
 export type ErpnextWebhookBody =
   | z.infer<typeof studentWebhookBody>
   | z.infer<typeof programEnrollmentWebhookBody>
-  | z.infer<typeof courseEnrollmentWebhookBody>;
+  | z.infer<typeof courseEnrollmentWebhookBody>
+  | z.infer<typeof salesInvoiceWebhookBody>;
 
 /** The triggers, by URL slug: DocType, events, the document fields the body carries besides its name, and the body the route parses. */
 export const erpnextTriggers = {
@@ -75,6 +93,12 @@ export const erpnextTriggers = {
     events: ['after_insert', 'on_trash'],
     links: ['student', 'course', 'program_enrollment'],
     body: courseEnrollmentWebhookBody,
+  },
+  'sales-invoice': {
+    doctype: 'Sales Invoice',
+    events: ['on_change'],
+    links: ['student', 'custom_moodle_enrolment', 'docstatus', 'outstanding_amount'],
+    body: salesInvoiceWebhookBody,
   },
 } as const;
 

@@ -2,6 +2,7 @@ import { isGrpcServiceError, type Client } from '@temporalio/client';
 import type { FastifyPluginAsync } from 'fastify';
 import type { LifecyclePolicy } from '../../mapping/lifecycle-policy';
 import { startLifecycleWorkflow, type LifecycleEvent, type StartedLifecycleWorkflow } from '../../starters/lifecycle-events';
+import { signalInvoiceChange } from '../../starters/invoice-changes';
 import {
   erpnextTriggers,
   erpnextWebhookAnswerMs,
@@ -34,7 +35,7 @@ function refusedAsInvalid(err: unknown): boolean {
   return false;
 }
 
-function eventOf(body: ErpnextWebhookBody, docEvent: string): LifecycleEvent {
+function eventOf(body: Exclude<ErpnextWebhookBody, { doctype: 'Sales Invoice' }>, docEvent: string): LifecycleEvent {
   switch (body.doctype) {
     case 'Student':
       return { kind: docEvent === 'after_insert' ? 'student-created' : 'student-updated', student: body.name };
@@ -109,11 +110,16 @@ export const erpnextWebhookRoutes: FastifyPluginAsync<ErpnextWebhookRoutesOption
       return reply.code(400).send({ error: `the body is for ${trigger.doctype} ${parsed.data.event}, not ${docEvent}` });
     }
 
-    const event = eventOf(parsed.data, docEvent);
+    const body = parsed.data;
+    // An invoice change starts nothing: it wakes the run waiting for the payment.
+    const accept =
+      body.doctype === 'Sales Invoice'
+        ? () => signalInvoiceChange(options.temporal, { invoice: body.name, student: body.student, moodleEnrolment: body.custom_moodle_enrolment, docstatus: body.docstatus, outstanding: body.outstanding_amount })
+        : () => startLifecycleWorkflow(options.temporal, eventOf(body, docEvent), options.policy);
     let started: StartedLifecycleWorkflow;
     try {
       // A start that outlives the bound may still land: Frappe's next try then joins it as a duplicate.
-      started = await callTemporalWithin(options.temporal, startWithinMs, inFlight, () => startLifecycleWorkflow(options.temporal, event, options.policy));
+      started = await callTemporalWithin(options.temporal, startWithinMs, inFlight, accept);
     } catch (err) {
       if (refusedAsInvalid(err)) {
         request.log.warn({ err, doctype: trigger.doctype, docEvent }, 'Temporal refused the start of an ERPNext webhook as invalid');
