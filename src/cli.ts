@@ -17,6 +17,9 @@ const usage = `Usage: campus-bridge <command> [options]
   doctor [--gateway-url URL] [--json]   the pre-integration checklist and data audit (exit 1 on a blocker)
   reconcile [--heal] [--json] | --go-ahead <workflow-id> [--refuse] | --schedule
                                         compare the systems; heal through the normal workflows
+  backfill [--dry-run] [--wait] [--rerun ID] [--max-changes N] [--max-share S] [--csv FILE]
+  backfill status|pause|resume|approve|refuse|cancel <workflow-id> [--json]
+                                        sync every existing student (dry run and breaker first)
   status [--since ISO-TIME] [--json]    recent runs by process, waiting runs, Schedules
   trail <Student> [--json]              every run that touched one Student
 `;
@@ -83,6 +86,35 @@ async function main(argv: string[]): Promise<void> {
     case 'reconcile': {
       const { values } = parseArgs({ args: rest, options: { heal: { type: 'boolean' }, 'go-ahead': { type: 'string' }, refuse: { type: 'boolean' }, schedule: { type: 'boolean' }, json: { type: 'boolean' } } });
       await (await import('./commands/reconcile')).reconcileCommand({ heal: values.heal, goAhead: values['go-ahead'], refuse: values.refuse, schedule: values.schedule, json: values.json });
+      return;
+    }
+    case 'backfill': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: { 'dry-run': { type: 'boolean' }, wait: { type: 'boolean' }, rerun: { type: 'string' }, 'max-changes': { type: 'string' }, 'max-share': { type: 'string' }, csv: { type: 'string' }, json: { type: 'boolean' } },
+      });
+      const [action = 'start', workflowId] = positionals;
+      const actions = ['start', 'status', 'pause', 'resume', 'approve', 'refuse', 'cancel'] as const;
+      if (!(actions as readonly string[]).includes(action)) throw new UsageError(`backfill action must be one of ${actions.join(', ')}`);
+      if (action !== 'start' && !workflowId) throw new UsageError(`backfill ${action} needs a workflow id`);
+      const number = (flag: string, value: string | undefined) => {
+        if (value === undefined) return undefined;
+        const parsed = Number(value);
+        if (!Number.isFinite(parsed) || parsed < 0) throw new UsageError(`--${flag} needs a number ≥ 0`);
+        return parsed;
+      };
+      await (await import('./commands/backfill')).backfillCommand({
+        action: action as (typeof actions)[number],
+        workflowId,
+        dryRun: values['dry-run'],
+        wait: values.wait,
+        rerun: values.rerun,
+        maxChanges: number('max-changes', values['max-changes']),
+        maxShare: number('max-share', values['max-share']),
+        csv: values.csv,
+        json: values.json,
+      });
       return;
     }
     case 'status': {
