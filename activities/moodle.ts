@@ -85,13 +85,12 @@ export function createMoodleActivities(moodle: MoodleClient, settings: MoodleSet
 
     /**
      * Creates the student's account with a Moodle-generated password that Moodle mails
-     * (`core_user_create_users`, createpassword). Looks first: a retry after a lost response
-     * finds the account the first attempt made instead of failing on the duplicate username.
+     * (`core_user_create_users`, createpassword). Looks first (createMissingUsers): a retry after
+     * a lost or timed-out response finds the account the first attempt made instead of failing on
+     * the duplicate username, and no second welcome mail goes out.
      */
     async moodleCreateStudentUser(desired: DesiredMoodleUser): Promise<{ id: number; created: boolean }> {
-      const existing = (await moodle.getUsersByField('username', [desired.username])).find((user) => user.idnumber === desired.idnumber);
-      if (existing) return { id: existing.id, created: false };
-      const [created] = await moodle.createUsers([newMoodleUser(desired, settings.auth)]);
+      const [created] = await moodle.createMissingUsers([newMoodleUser(desired, settings.auth)]);
       if (!created) {
         throw ApplicationFailure.create({
           message: `Moodle accepted the new account for ${desired.idnumber} but returned no id`,
@@ -99,7 +98,7 @@ export function createMoodleActivities(moodle: MoodleClient, settings: MoodleSet
           nonRetryable: true,
         });
       }
-      return { id: created.id, created: true };
+      return { id: created.id, created: created.created };
     },
 
     /**

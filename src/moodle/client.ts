@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { fieldCount, type RestValue } from './rest-encoding';
+import { maxItemsPerRequest, requestTimeoutMs } from './request-cost';
 import { createMoodleTransport, type CallOptions } from './rest-transport';
 import { createRosterFunctions } from './roster-functions';
 import {
@@ -110,15 +111,20 @@ const enrolledUserSchema = z.looseObject({ id: z.number(), idnumber: z.string().
 export function createMoodleClient(options: MoodleClientOptions) {
   const call = createMoodleTransport(options);
   const maxFields = options.maxFieldsPerRequest ?? 4000;
+  const configuredTimeoutMs = options.timeoutMs ?? 30_000;
 
-  /** Splits `items` into chunks whose encoded form stays under `maxFields` (fixed fields included). */
-  const chunk = <T extends RestValue>(items: T[], fixedFields: number): T[][] => {
+  /**
+   * Splits `items` into chunks whose encoded form stays under `maxFields` (fixed fields included)
+   * and, for a costly write, under its per-request item limit (request-cost.ts).
+   */
+  const chunk = <T extends RestValue>(items: T[], fixedFields: number, wsfunction?: string): T[][] => {
+    const maxItems = (wsfunction && maxItemsPerRequest(wsfunction)) || Infinity;
     const chunks: T[][] = [];
     let current: T[] = [];
     let fields = fixedFields;
     for (const item of items) {
       const cost = fieldCount(item);
-      if (current.length > 0 && fields + cost > maxFields) {
+      if (current.length > 0 && (fields + cost > maxFields || current.length >= maxItems)) {
         chunks.push(current);
         current = [];
         fields = fixedFields;
@@ -133,18 +139,59 @@ export function createMoodleClient(options: MoodleClientOptions) {
   // wstoken, wsfunction, moodlewsrestformat and at most one scalar argument.
   const fixedFields = 4;
 
+  /** Call options of one batched-write request: its timeout follows from its size. */
+  const sized = (wsfunction: string, items: number, callOptions?: CallOptions): CallOptions => ({
+    ...callOptions,
+    timeoutMs: requestTimeoutMs(wsfunction, items, callOptions?.timeoutMs ?? configuredTimeoutMs),
+  });
+
+  /**
+   * `core_user_get_users_by_field`: exact match (email is case-sensitive on PostgreSQL), no
+   * deleted filter, missing values silently omitted, results ordered by id.
+   */
+  async function getUsersByField(field: UserLookupField, values: (string | number)[], callOptions?: CallOptions) {
+    const users = [];
+    for (const part of chunk(values, fixedFields)) {
+      users.push(...(await call('core_user_get_users_by_field', { field, values: part }, z.array(moodleUserSchema), callOptions)));
+    }
+    return users;
+  }
+
+  /**
+   * `core_user_create_users`: each request is all-or-nothing; `createpassword` makes Moodle mail
+   * the credentials. At most 100 users per request, each request timed from its cost. A request
+   * that times out may still commit (Moodle finishes it), so a retry goes through `createMissingUsers`.
+   */
+  async function createUsers(users: NewMoodleUser[], callOptions?: CallOptions) {
+    const created = [];
+    for (const part of chunk(users, fixedFields, 'core_user_create_users')) {
+      created.push(...(await call('core_user_create_users', { users: part }, z.array(createdUserSchema), sized('core_user_create_users', part.length, callOptions))));
+    }
+    return created;
+  }
+
   return {
     ...createRosterFunctions(call),
+    getUsersByField,
+    createUsers,
+
     /**
-     * `core_user_get_users_by_field`: exact match (email is case-sensitive on PostgreSQL), no
-     * deleted filter, missing values silently omitted, results ordered by id.
+     * Creates only the users Moodle does not hold yet: an account with the same username and
+     * idnumber (what an earlier, timed-out attempt committed) is returned as found, so it is
+     * neither refused as a duplicate nor mailed a second welcome. A username held by another
+     * idnumber is sent anyway, and Moodle refuses it. Ids in the order of `users`.
      */
-    async getUsersByField(field: UserLookupField, values: (string | number)[], callOptions?: CallOptions) {
-      const users = [];
-      for (const part of chunk(values, fixedFields)) {
-        users.push(...(await call('core_user_get_users_by_field', { field, values: part }, z.array(moodleUserSchema), callOptions)));
-      }
-      return users;
+    async createMissingUsers(users: NewMoodleUser[], callOptions?: CallOptions): Promise<{ username: string; id: number; created: boolean }[]> {
+      const existing = await getUsersByField('username', users.map((u) => u.username), callOptions);
+      const committed = new Map(existing.filter((e) => users.some((u) => u.username === e.username && (u.idnumber ?? '') === (e.idnumber ?? ''))).map((e) => [e.username, e.id]));
+      const made = await createUsers(users.filter((u) => !committed.has(u.username)), callOptions);
+      const madeIds = new Map(made.map((m) => [m.username, m.id]));
+      return users.flatMap((u): { username: string; id: number; created: boolean }[] => {
+        const found = committed.get(u.username);
+        if (found !== undefined) return [{ username: u.username, id: found, created: false }];
+        const id = madeIds.get(u.username);
+        return id === undefined ? [] : [{ username: u.username, id, created: true }];
+      });
     },
 
     /**
@@ -154,14 +201,6 @@ export function createMoodleClient(options: MoodleClientOptions) {
     getUsers: (criteria: { key: string; value: string }[], callOptions?: CallOptions) =>
       call('core_user_get_users', { criteria }, getUsersResultSchema, callOptions),
 
-    /** `core_user_create_users`: each request is all-or-nothing; `createpassword` makes Moodle mail the credentials. */
-    async createUsers(users: NewMoodleUser[], callOptions?: CallOptions) {
-      const created = [];
-      for (const part of chunk(users, fixedFields)) {
-        created.push(...(await call('core_user_create_users', { users: part }, z.array(createdUserSchema), callOptions)));
-      }
-      return created;
-    },
 
     /** `core_user_update_users`: per-user transactions; failures come back as warnings, not errors. */
     async updateUsers(users: MoodleUserUpdate[], callOptions?: CallOptions): Promise<{ warnings: MoodleWarning[] }> {
@@ -181,15 +220,15 @@ export function createMoodleClient(options: MoodleClientOptions) {
      * `timestart` or `timeend` reactivates the enrolment and clears its dates.
      */
     async enrolUsers(enrolments: Enrolment[], callOptions?: CallOptions) {
-      for (const part of chunk(enrolments, fixedFields)) {
-        await call('enrol_manual_enrol_users', { enrolments: part }, nullResult, callOptions);
+      for (const part of chunk(enrolments, fixedFields, 'enrol_manual_enrol_users')) {
+        await call('enrol_manual_enrol_users', { enrolments: part }, nullResult, sized('enrol_manual_enrol_users', part.length, callOptions));
       }
     },
 
     /** `enrol_manual_unenrol_users`: removes the whole manual enrolment; the last one also deletes grades. */
     async unenrolUsers(enrolments: Unenrolment[], callOptions?: CallOptions) {
-      for (const part of chunk(enrolments, fixedFields)) {
-        await call('enrol_manual_unenrol_users', { enrolments: part }, nullResult, callOptions);
+      for (const part of chunk(enrolments, fixedFields, 'enrol_manual_unenrol_users')) {
+        await call('enrol_manual_unenrol_users', { enrolments: part }, nullResult, sized('enrol_manual_unenrol_users', part.length, callOptions));
       }
     },
 

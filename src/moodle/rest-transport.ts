@@ -17,6 +17,8 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** Runs after every answered request, so a caller sending one batch in several requests can heartbeat. */
   onProgress?: () => void;
+  /** This request's timeout, when it is not the configured one (a batched write sized by request-cost.ts). */
+  timeoutMs?: number;
 }
 
 export type MoodleCall = <T extends z.ZodType>(wsfunction: string, args: Record<string, RestValue>, schema: T, options?: CallOptions) => Promise<z.infer<T>>;
@@ -37,7 +39,7 @@ export function createMoodleTransport(options: MoodleTransportOptions): MoodleCa
       ['moodlewsrestformat', 'json'],
       ...encodeRestArguments(args),
     ]);
-    const timeout = AbortSignal.timeout(timeoutMs);
+    const timeout = AbortSignal.timeout(callOptions?.timeoutMs ?? timeoutMs);
     const signal = callOptions?.signal ? AbortSignal.any([timeout, callOptions.signal]) : timeout;
 
     let response: Response;
