@@ -176,6 +176,8 @@ describe('student lifecycle end to end', () => {
     expect(String(refused.json.error)).toMatch(/one of the conflicting accounts/);
     expect((await admin('POST', `/admin/conflicts/${encodeURIComponent(workflowId)}`, { action: 'bogus' })).status).toBe(400);
 
+    // A link never overwrites another idnumber (link-safely.test.ts): the operator clears it in Moodle first.
+    await stack.moodle.updateUsers([{ id: taken.id, idnumber: '' }]);
     const accepted = await admin('POST', `/admin/conflicts/${encodeURIComponent(workflowId)}`, { action: 'link', moodleUserId: taken.id });
     expect(accepted).toEqual({ status: 200, json: { workflowId, accepted: 'link' } });
     expect(await finished(workflowId)).toMatchObject({ status: 'COMPLETED', result: { outcome: 'linked', decision: 'link', moodleUserId: taken.id } });

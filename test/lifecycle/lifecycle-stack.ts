@@ -1,5 +1,7 @@
+import { Client } from '@temporalio/client';
+import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { createActivities } from '../../activities';
 import { loadConfig } from '../../src/config/env';
 import { mappingSchema, type Mapping } from '../../src/config/mapping-file';
@@ -9,6 +11,8 @@ import { buildGateway } from '../../src/gateway/server';
 import { createMoodleClient, type MoodleClient } from '../../src/moodle/client';
 import { startErpnextSandbox, type ErpnextSandbox } from '../../sandboxes/erpnext';
 import { startMoodleSandbox, type MoodleSandbox } from '../../sandboxes/moodle';
+import { dataConverterFor } from '../../src/temporal/codec';
+import { payloadKeyRing } from '../../src/temporal/key-ring';
 import type { TaskQueueWorkers } from '../../src/temporal/task-queue-workers';
 import { bundleWorkflows, connectTestEnv, createTestWorkers, type TemporalTestEnv } from '../support/temporal';
 
@@ -21,6 +25,8 @@ export const adminToken = 'lifecycle-admin-token';
  */
 export interface LifecycleStack {
   env: TemporalTestEnv;
+  /** The client the gateway and workers share: with the payload codec when the stack has keys (env.client never has it). */
+  temporal: Client;
   moodleSandbox: MoodleSandbox;
   erpnextSandbox: ErpnextSandbox;
   moodle: MoodleClient;
@@ -32,20 +38,25 @@ export interface LifecycleStack {
   close(): Promise<void>;
 }
 
-export async function startLifecycleStack(options: { mapping?: Partial<Mapping> } = {}): Promise<LifecycleStack> {
-  const env = await connectTestEnv();
+export interface LifecycleStackOptions {
+  mapping?: Partial<Mapping>;
+  /** PAYLOAD_ENCRYPTION_KEYS (base64 keys, current first): payloads and failures sealed, the codec route on. */
+  payloadEncryptionKeys?: string;
+  /** Where the gateway logs (silent by default) and, as the runtime logger, the workers. */
+  logger?: Logger;
+  /** Replaces some real activities (fault injection); gets the real set, returns the one the workers run. */
+  activities?: (real: Activities) => Activities;
+}
+
+type Activities = ReturnType<typeof createActivities>;
+
+export async function startLifecycleStack(options: LifecycleStackOptions = {}): Promise<LifecycleStack> {
+  const env = await connectTestEnv({ runtimeLogger: options.logger });
   const moodleSandbox = await startMoodleSandbox({ seed: 'demo' });
   const erpnextSandbox = await startErpnextSandbox({ seed: 'demo', webhookRetryDelayScale: 0.01 });
   const moodle = createMoodleClient({ url: moodleSandbox.url, token: 'dev-moodle-token' });
   const erp = createErpnextClient({ url: erpnextSandbox.url, apiKey: 'dev-key', apiSecret: 'dev-secret' });
   const mapping = mappingSchema.parse(options.mapping ?? {});
-
-  const workers: TaskQueueWorkers = await createTestWorkers(env, {
-    workflowBundle: await bundleWorkflows(),
-    ...createActivities({ moodle, erpnext: erp, mapping }),
-  });
-  const running = workers.run();
-
   const config = loadConfig(
     'gateway',
     {
@@ -54,16 +65,32 @@ export async function startLifecycleStack(options: { mapping?: Partial<Mapping> 
       ERPNEXT_URL: erpnextSandbox.url,
       ERPNEXT_WEBHOOK_SECRET: webhookSecret,
       ADMIN_TOKEN: adminToken,
+      ...(options.payloadEncryptionKeys ? { PAYLOAD_ENCRYPTION_KEYS: options.payloadEncryptionKeys } : {}),
     },
     { developmentDefaults: true },
   );
-  const { publicApp: gateway, operatorApp } = await buildGateway({ config, temporal: env.client, mapping, logger: pino({ level: 'silent' }) });
+  const dataConverter = dataConverterFor(payloadKeyRing(config));
+  const temporal = dataConverter ? new Client({ connection: env.client.connection, namespace: env.namespace, dataConverter }) : env.client;
+
+  // Sealed failures must be in the bundle too: workflow-side failures are converted there.
+  const workflowBundle = dataConverter
+    ? { code: (await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), failureConverterPath: dataConverter.failureConverterPath, logger: new DefaultLogger('WARN') })).code }
+    : await bundleWorkflows();
+  const workers: TaskQueueWorkers = await createTestWorkers(env, {
+    workflowBundle,
+    ...(options.activities ?? ((real) => real))(createActivities({ moodle, erpnext: erp, mapping })),
+    dataConverter,
+  });
+  const running = workers.run();
+
+  const { publicApp: gateway, operatorApp } = await buildGateway({ config, temporal, mapping, logger: options.logger ?? pino({ level: 'silent' }) });
   const gatewayUrl = await gateway.listen({ host: '127.0.0.1', port: 0 });
   const operatorUrl = await operatorApp.listen({ host: '127.0.0.1', port: 0 });
   await provisionErpnext(erp, { gatewayUrl, secret: webhookSecret });
 
   return {
     env,
+    temporal,
     moodleSandbox,
     erpnextSandbox,
     moodle,

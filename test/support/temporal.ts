@@ -3,7 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { DataConverter, Duration } from '@temporalio/common';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, type WorkflowBundle } from '@temporalio/worker';
 import Long from 'long';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { registerSearchAttributes } from '../../src/temporal/register-search-attributes';
 import { installTemporalRuntime } from '../../src/temporal/runtime';
 import { TaskQueueWorkers } from '../../src/temporal/task-queue-workers';
@@ -28,19 +28,20 @@ let runtimeInstalled = false;
  * Worker logs at ERROR (TEST_LOG_LEVEL to change), so the retries that fault-injection tests
  * provoke on purpose do not bury real failures; one runtime per test file (module registry).
  */
-function installQuietRuntime(): void {
+function installQuietRuntime(logger?: Logger): void {
   if (runtimeInstalled) return;
-  installTemporalRuntime(pino({ level: process.env.TEST_LOG_LEVEL ?? 'error' }, pino.destination(2)));
+  installTemporalRuntime(logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'error' }, pino.destination(2)));
   runtimeInstalled = true;
 }
 
 /**
  * Connects to the dev server in a fresh namespace. Test files run in parallel and workflows use
  * fixed task queue names (`moodle`, `erpnext`), so a namespace per file keeps one file's workers
- * from taking another file's tasks. Call in `beforeAll`, `close()` in `afterAll`.
+ * from taking another file's tasks. Call in `beforeAll`, `close()` in `afterAll`. `runtimeLogger`
+ * (the file's first call only: one runtime per process) receives the SDK's, workers' and activities' logs.
  */
-export async function connectTestEnv(): Promise<TemporalTestEnv> {
-  installQuietRuntime();
+export async function connectTestEnv(options: { runtimeLogger?: Logger } = {}): Promise<TemporalTestEnv> {
+  installQuietRuntime(options.runtimeLogger);
   const address = temporalAddress();
   const namespace = `test-${randomUUID()}`;
   const clientConnection = await Connection.connect({ address });
