@@ -24,6 +24,8 @@ export interface MoneyStack {
   mapping: Mapping;
   gateway: FastifyInstance;
   gatewayUrl: string;
+  /** The admin listener (ADMIN_TOKEN money-admin-token). */
+  operatorUrl: string;
   close(): Promise<void>;
 }
 
@@ -55,7 +57,7 @@ export async function startMoneyStack(mappingInput: unknown): Promise<MoneyStack
   );
   const { publicApp: gateway, operatorApp } = await buildGateway({ config, temporal: env.client, mapping, logger: pino({ level: 'silent' }) });
   const gatewayUrl = await gateway.listen({ host: '127.0.0.1', port: 0 });
-  await operatorApp.listen({ host: '127.0.0.1', port: 0 });
+  const operatorUrl = await operatorApp.listen({ host: '127.0.0.1', port: 0 });
   await provisionErpnext(erp, { gatewayUrl, secret: webhookSecret });
   const hook = await fetch(`${moodleSandbox.url}/__sandbox/webhooks`, {
     method: 'POST',
@@ -73,6 +75,7 @@ export async function startMoneyStack(mappingInput: unknown): Promise<MoneyStack
     mapping,
     gateway,
     gatewayUrl,
+    operatorUrl,
     async close() {
       await fetch(`${moodleSandbox.url}/__sandbox/webhooks`, { method: 'DELETE' });
       await erpnextSandbox.close();
