@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 
 const usage = `Usage: campus-bridge <command> [options]
 
-  dev                                   the whole local stack (npm start)
+  dev [--fresh]                         the whole local stack (npm start); --fresh forgets .data first
   worker                                the Temporal workers (production)
   gateway                               the HTTP gateway (production)
   setup [--gateway-url URL] [--rotate-secret]
@@ -30,8 +30,10 @@ class UsageError extends Error {}
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   switch (command) {
-    case 'dev':
-      return (await import('./commands/dev')).devCommand();
+    case 'dev': {
+      const { values } = parseArgs({ args: rest, options: { fresh: { type: 'boolean' } } });
+      return (await import('./commands/dev')).devCommand({ fresh: values.fresh });
+    }
     case 'worker':
       return (await import('./commands/worker')).workerCommand();
     case 'gateway':

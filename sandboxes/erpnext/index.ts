@@ -16,6 +16,8 @@ import { enforceRequestLineLimit } from './gunicorn';
 import { requestCounterPlugin } from './request-counter';
 import { erpnextRoutes } from './routes';
 import { schedulerRoutes } from './scheduler';
+import { readStateFile, stateSaver } from '../state-file';
+import { restoreErpnext, snapshotErpnext, type ErpnextSnapshot } from './persistence';
 import { seedBase } from './seed-base';
 import { seedDemo } from './seed-demo';
 import { Site } from './site';
@@ -40,6 +42,8 @@ export interface ErpnextSandboxOptions {
   webhookRetryDelayScale?: number;
   /** Interleave concurrent writes as a multi-worker site does (SiteOptions.interleaving); omitted: one request at a time. */
   interleaving?: { windowMs: number };
+  /** Keep the database in this JSON file: loaded over the base seed (instead of `seed`) when it exists, saved after writes and on close. */
+  stateFile?: string;
 }
 
 export interface ErpnextSandboxState {
@@ -63,13 +67,17 @@ export async function startErpnextSandbox(options: ErpnextSandboxOptions = {}): 
   });
   const webhooks = createWebhookDispatcher(site, { retryDelayScale: options.webhookRetryDelayScale });
   seedBase(site);
-  if (options.seed === 'demo') seedDemo(site);
+  const saved = options.stateFile ? (readStateFile(options.stateFile) as ErpnextSnapshot | undefined) : undefined;
+  if (saved) restoreErpnext(site, saved);
+  else if (options.seed === 'demo') seedDemo(site);
+  const saver = options.stateFile ? stateSaver(options.stateFile, () => snapshotErpnext(site)) : undefined;
 
   const requestCounts = new Map<string, number>();
   const app = Fastify({ logger: false });
   enforceRequestLineLimit(app);
   await app.register(requestCounterPlugin, { counts: requestCounts });
   await app.register(faultsPlugin, { initial: options.faults });
+  if (saver) app.addHook('onResponse', async (request) => request.method !== 'GET' && saver.schedule());
   await app.register(erpnextRoutes, { site, users: [{ user: 'Administrator', apiKey: options.apiKey ?? 'dev-key', apiSecret: options.apiSecret ?? 'dev-secret', roles: 'all' }, ...(options.apiUsers ?? [])] });
   registerTimeControl(app, site);
   await app.register(schedulerRoutes, { site });
@@ -85,6 +93,7 @@ export async function startErpnextSandbox(options: ErpnextSandboxOptions = {}): 
     async close() {
       webhooks.close();
       await app.close();
+      saver?.flush();
     },
   };
 }

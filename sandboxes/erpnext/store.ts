@@ -27,6 +27,15 @@ export interface Store {
   nextSeries(prefix: string): number;
   /** Runs a transaction's journal backwards. */
   undo(journal: Journal): void;
+  /** Every table and series counter, for the local stack's state file (./persistence.ts). */
+  dump(): StoreDump;
+  /** Replaces every table and series counter with a dump's (outside any transaction). */
+  load(dump: StoreDump): void;
+}
+
+export interface StoreDump {
+  tables: Record<string, Doc[]>;
+  series: Record<string, number>;
 }
 
 /** The undo steps of one transaction's writes, oldest first. */
@@ -122,6 +131,17 @@ export function createStore(currentJournal: () => Journal | undefined): Store {
       remember(() => series.set(prefix, current));
       series.set(prefix, current + 1);
       return current + 1;
+    },
+    dump: () => ({
+      tables: Object.fromEntries([...tables].map(([doctype, t]) => [doctype, [...t.values()].map(clone)])),
+      series: Object.fromEntries(series),
+    }),
+    load(dump) {
+      tables.clear();
+      series.clear();
+      indexes.clear();
+      for (const [doctype, docs] of Object.entries(dump.tables)) tables.set(doctype, new Map(docs.map((doc) => [String(doc.name), clone(doc)])));
+      for (const [prefix, value] of Object.entries(dump.series)) series.set(prefix, value);
     },
     undo(journal) {
       for (const step of [...journal].reverse()) step();

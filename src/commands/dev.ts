@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { developmentDefaults, loadConfig } from '../config/env';
 import { loadMapping } from '../config/mapping-file';
@@ -20,8 +20,18 @@ import { assertPortFree } from './free-ports';
 import { PidFile } from './pid-file';
 import { shutdownSignal } from './shutdown-signal';
 
-/** Git-ignored folder for the local stack's state: Temporal's SQLite history and pid files. */
+/**
+ * Git-ignored folder for the local stack's state: Temporal's SQLite history, both sandboxes'
+ * state files and pid files. Temporal and the sandboxes must be kept (or dropped) together: a
+ * history that remembers onboarding a Student the re-seeded ERPNext names again makes the next
+ * onboarding answer 'duplicate'.
+ */
 const dataDir = path.resolve(__dirname, '../../.data');
+const stateFiles = {
+  temporal: path.join(dataDir, 'temporal.db'),
+  moodle: path.join(dataDir, 'moodle-sandbox.json'),
+  erpnext: path.join(dataDir, 'erpnext-sandbox.json'),
+};
 
 /** Things started so far, stopped in reverse order: gateway, workers, sandboxes, Temporal. */
 class StopStack {
@@ -54,12 +64,14 @@ function portOf(url: string): number {
 export interface DevCommandOptions {
   env?: NodeJS.ProcessEnv;
   print?: (line: string) => void;
+  /** `--fresh`: forget Temporal's history and both sandboxes' state before starting. */
+  fresh?: boolean;
 }
 
 /**
  * `campus-bridge dev` (`npm start`): the whole local stack in one process. Temporal dev server
- * (history kept in .data/temporal.db), the Moodle and ERPNext sandboxes with demo data unless
- * MOODLE_URL / ERPNEXT_URL point at real systems, the three workers, the gateway, ERPNext's
+ * (history kept in .data/temporal.db), the Moodle and ERPNext sandboxes (demo data on the first
+ * start, their state kept in .data/ after that) unless MOODLE_URL / ERPNEXT_URL point at real systems, the three workers, the gateway, ERPNext's
  * webhook setup (sandbox only) and the Schedules. Ctrl-C stops it all and exits 0.
  */
 export async function devCommand(options: DevCommandOptions = {}): Promise<void> {
@@ -81,6 +93,11 @@ export async function devCommand(options: DevCommandOptions = {}): Promise<void>
   }
   const stale = await temporalPid.stopLeftover();
   if (stale !== undefined) print(`Stopped the Temporal dev server (pid ${stale}) that an earlier run left behind.`);
+  if (options.fresh) {
+    // The dev server's SQLite keeps -wal/-shm files beside the database.
+    for (const file of [stateFiles.temporal, `${stateFiles.temporal}-wal`, `${stateFiles.temporal}-shm`, stateFiles.moodle, stateFiles.erpnext]) rmSync(file, { force: true });
+    print('--fresh: starting with empty Temporal history and freshly seeded sandboxes.');
+  }
 
   const temporalPort = Number(config.TEMPORAL_ADDRESS.split(':').pop());
   const uiPort = temporalPort + 1000;
@@ -114,7 +131,7 @@ export async function devCommand(options: DevCommandOptions = {}): Promise<void>
     const server = await startDevServer({
       port: temporalPort,
       uiPort,
-      dbFilename: path.join(dataDir, 'temporal.db'),
+      dbFilename: stateFiles.temporal,
       uiCodecEndpoint: config.PAYLOAD_ENCRYPTION_KEY || config.PAYLOAD_ENCRYPTION_KEYS ? `http://127.0.0.1:${config.OPERATOR_PORT}/codec/${uiCodecToken}` : undefined,
       detached: true,
     });
@@ -125,11 +142,11 @@ export async function devCommand(options: DevCommandOptions = {}): Promise<void>
     });
 
     if (!realMoodle) {
-      const moodle = await startMoodleSandbox({ port: portOf(developmentDefaults.MOODLE_URL), token: config.MOODLE_TOKEN, seed: 'demo' });
+      const moodle = await startMoodleSandbox({ port: portOf(developmentDefaults.MOODLE_URL), token: config.MOODLE_TOKEN, seed: 'demo', stateFile: stateFiles.moodle });
       started.push('Moodle sandbox', () => moodle.close());
     }
     if (!realErpnext) {
-      const erpnext = await startErpnextSandbox({ port: portOf(developmentDefaults.ERPNEXT_URL), apiKey: config.ERPNEXT_API_KEY, apiSecret: config.ERPNEXT_API_SECRET, seed: 'demo' });
+      const erpnext = await startErpnextSandbox({ port: portOf(developmentDefaults.ERPNEXT_URL), apiKey: config.ERPNEXT_API_KEY, apiSecret: config.ERPNEXT_API_SECRET, seed: 'demo', stateFile: stateFiles.erpnext });
       started.push('ERPNext sandbox', () => erpnext.close());
     }
 
