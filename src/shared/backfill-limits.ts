@@ -7,8 +7,11 @@
  */
 export const backfillLimits = {
   batchSize: 100,
-  /** Batches in flight at once: Moodle's small PHP-FPM pool serves about four requests at a time. */
-  parallelism: 4,
+  /**
+   * Batches in flight at once: twice a small PHP-FPM pool of four, so that while some batches
+   * create (one long request each) the others look up, enrol and write back, and the pool never idles.
+   */
+  parallelism: 8,
   /** Batches per workflow run before it continues as new, so history stays small at any size. */
   batchesPerRun: 20,
   /**
