@@ -29,7 +29,7 @@ export const moodleUserFieldLengths = {
 
 const usernameCharacters = /^[a-z0-9._@-]+$/;
 const tags = /<[^>]*>/;
-/** The HTML5 address pattern PHPMailer offers (no quoted local parts, no `<>`): stricter than Moodle never refuses a valid one. */
+/** The HTML5 address pattern PHPMailer offers (no quoted local parts, no `<>`): at least as strict as Moodle's check. */
 const emailSyntax = /^[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i;
 
 export interface MoodleUserProblem {
