@@ -3,9 +3,9 @@ import type { Mapping } from '../src/config/mapping-file';
 import type { ErpnextClient } from '../src/erpnext/client';
 import type { LifecyclePolicy } from '../src/mapping/lifecycle-policy';
 import type { MoodleClient } from '../src/moodle/client';
-import { startHealAction, type HealOutcome } from '../src/operations/heal-starts';
-import { reconcileDrift, type HealAction, type ReconcileReport } from '../src/operations/reconcile-drift';
-import { erpnextSnapshot, moodleSnapshot, type ErpnextSnapshot, type MoodleSnapshot } from '../src/operations/snapshots';
+import { startHealAction, type HealOutcome } from '../src/reconcile/heal-starts';
+import { reconcileDrift, type HealAction, type ReconcileReport } from '../src/reconcile/reconcile-drift';
+import { erpnextSnapshot, moodleSnapshot, type ErpnextSnapshot, type MoodleSnapshot } from '../src/reconcile/snapshots';
 
 /*
  * Reconcile's activities. The two snapshots are read-only and run on their system's queue, under

@@ -1,6 +1,6 @@
 import { continueAsNew, defineQuery, executeChild, isCancellation, setHandler } from '@temporalio/workflow';
 import { planOfferings, type Offering } from '../src/mapping/roster-offerings';
-import type { RosterSettings } from '../src/mapping/roster-settings';
+import type { RosterSettings } from '../src/config/roster-settings';
 import { describeFailure } from '../src/shared/operator-failure';
 import { rosterSyncKinds, rosterWorkflowIds } from '../src/shared/roster-ids';
 import { SyncKind } from '../src/shared/search-attributes';

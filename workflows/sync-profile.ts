@@ -17,6 +17,7 @@ import {
 import type { DesiredMoodleUser } from '../src/mapping/moodle-user';
 import type { ChangeFeedReadActivities } from '../activities/change-feed-reads';
 import { describeFailure } from '../src/shared/operator-failure';
+import { signalNames } from '../src/shared/signal-names';
 import { StudentId, SyncKind } from '../src/shared/search-attributes';
 import { syncKinds } from '../src/shared/sync-kinds';
 import { taskQueues } from '../src/shared/task-queues';
@@ -60,7 +61,7 @@ export interface SyncProfileResult {
 }
 
 /** Sent (with signal-with-start) for every Student on_update delivery. */
-export const studentChangedSignal = defineSignal('studentChanged');
+export const studentChangedSignal = defineSignal(signalNames.studentChanged);
 /** Sent by onboarding after it wrote the profile, so fields Moodle hides are known, not guessed. */
 export const moodleBaselineSignal = defineSignal<[DesiredMoodleUser]>('moodleBaseline');
 /** The latest sync, for the admin API and tests. */

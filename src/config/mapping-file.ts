@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import YAML from 'yaml';
 import { z } from 'zod';
-import { rosterSettingsSchema } from '../mapping/roster-settings';
+import { rosterSettingsSchema } from './roster-settings';
 
 const durationUnits = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 const durationText = /^(\d+)(ms|s|m|h|d)$/;

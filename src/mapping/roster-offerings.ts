@@ -1,4 +1,4 @@
-import type { RosterPlaceholder, RosterSettings } from './roster-settings';
+import type { RosterPlaceholder, RosterSettings } from '../config/roster-settings';
 
 /**
  * ERPNext's term roster → the Moodle courses, categories and groups it should produce. Pure and

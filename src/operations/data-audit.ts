@@ -1,7 +1,7 @@
 import { sameEmail } from '../mapping/moodle-account';
 import { isPlaceholderEmail } from '../mapping/moodle-user';
 import { blocker, ok, someOf, warning, type Check } from './checks';
-import type { ErpnextSnapshot, MoodleSnapshot } from './snapshots';
+import type { ErpnextSnapshot, MoodleSnapshot } from '../reconcile/snapshots';
 
 /*
  * The data the lifecycle would stumble over, found before the first webhook: each finding is a

@@ -1,7 +1,7 @@
 import type { Mapping } from '../config/mapping-file';
 import type { ErpnextClient } from '../erpnext/client';
 import { blocker, ok, warning, type Check } from './checks';
-import type { ErpnextSnapshot, MoodleSnapshot } from './snapshots';
+import type { ErpnextSnapshot, MoodleSnapshot } from '../reconcile/snapshots';
 
 /** Every program course has a Moodle course; every paid elective has its Moodle course and ERPNext Item. */
 export async function mappingChecks(erp: ErpnextClient, mapping: Mapping, erpSnap: ErpnextSnapshot, moodleSnap: MoodleSnapshot): Promise<Check[]> {

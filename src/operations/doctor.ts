@@ -8,7 +8,7 @@ import { erpnextChecks } from './doctor-erpnext';
 import { mappingChecks } from './doctor-mapping';
 import { moodleChecks } from './doctor-moodle';
 import { temporalChecks } from './doctor-temporal';
-import { erpnextSnapshot, moodleSnapshot } from './snapshots';
+import { erpnextSnapshot, moodleSnapshot } from '../reconcile/snapshots';
 
 export interface DoctorInput {
   temporal: TemporalEnv;

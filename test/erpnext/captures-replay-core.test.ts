@@ -32,7 +32,6 @@ const knownDifferences: Record<number, string> = {
   86: 'get_value does not check its field names (real: DataError "Field not permitted in query")',
   95: 'frappe.client.bulk_update is not modelled (real: 500 TypeError for a list)',
   96: 'frappe.client.bulk_update is not modelled (real: failed_docs report)',
-  97: 'cascade of 96: the bulk update of "CB Many q0848 0" never happened',
   100: 'LinkExistsError names the first linking document as a form link; the sandbox finds Program first and bolds',
   103: 'Webhook __newname (prompt naming from the body) is not modelled',
   104: 'Webhook __newname is not modelled',

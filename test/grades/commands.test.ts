@@ -1,6 +1,7 @@
 import { schedulesCommand } from '../../src/commands/schedules';
 import { syncCommand } from '../../src/commands/sync';
 import { scheduleIds } from '../../src/starters/nightly-schedules';
+import { changeFeedScheduleId } from '../../src/starters/change-feed-schedule';
 import { connectTestEnv, type TemporalTestEnv } from '../support/temporal';
 import { untilScheduleStarted } from './sandbox-helpers';
 
@@ -24,11 +25,11 @@ describe('campus-bridge schedules', () => {
   it('apply creates both Schedules, a second apply updates them, trigger starts a run', async () => {
     const first = printer();
     await schedulesCommand({ action: 'apply', client: env.client, env: {}, print: first.print });
-    expect(first.lines).toEqual([`schedule ${scheduleIds.grades}: created`, `schedule ${scheduleIds.attendance}: created`]);
+    expect(first.lines).toEqual([`schedule ${scheduleIds.grades}: created`, `schedule ${scheduleIds.attendance}: created`, `schedule ${changeFeedScheduleId}: created`]);
 
     const second = printer();
     await schedulesCommand({ action: 'apply', client: env.client, env: {}, print: second.print });
-    expect(second.lines).toEqual([`schedule ${scheduleIds.grades}: updated`, `schedule ${scheduleIds.attendance}: updated`]);
+    expect(second.lines).toEqual([`schedule ${scheduleIds.grades}: updated`, `schedule ${scheduleIds.attendance}: updated`, `schedule ${changeFeedScheduleId}: updated`]);
 
     const triggered = printer();
     await schedulesCommand({ action: 'trigger', which: 'attendance', client: env.client, env: {}, print: triggered.print });

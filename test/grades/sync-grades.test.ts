@@ -4,6 +4,7 @@ import type { MoodleClient } from '../../src/moodle/client';
 import type { ErpnextSandbox } from '../../sandboxes/erpnext';
 import type { MoodleSandbox } from '../../sandboxes/moodle';
 import { applySchedules, scheduleIds } from '../../src/starters/nightly-schedules';
+import { changeFeedScheduleId } from '../../src/starters/change-feed-schedule';
 import { gradeSyncSettings } from '../../src/starters/sync-settings';
 import { startGradeSync } from '../../src/starters/sync-requests';
 import { taskQueues } from '../../src/shared/task-queues';
@@ -164,9 +165,10 @@ describe('syncGrades on the dev server against both sandboxes', () => {
     expect(await applySchedules(env.client, mapping)).toEqual([
       { scheduleId: scheduleIds.grades, outcome: 'created' },
       { scheduleId: scheduleIds.attendance, outcome: 'created' },
+      { scheduleId: changeFeedScheduleId, outcome: 'created' },
     ]);
     const changed = mappingSchema.parse({ grades: { schedule: { cron: '15 3 * * *', timezone: 'Europe/London', catchupWindow: '2h' } } });
-    expect((await applySchedules(env.client, changed)).map((s) => s.outcome)).toEqual(['updated', 'updated']);
+    expect((await applySchedules(env.client, changed)).map((s) => s.outcome)).toEqual(['updated', 'updated', 'updated']);
 
     const schedule = env.client.schedule.getHandle(scheduleIds.grades);
     const described = await schedule.describe();

@@ -23,6 +23,7 @@ const triggers = [
   ['Program Enrollment', 'on_cancel', 'program-enrollment/on_cancel'],
   ['Course Enrollment', 'after_insert', 'course-enrollment/after_insert'],
   ['Course Enrollment', 'on_trash', 'course-enrollment/on_trash'],
+  ['Sales Invoice', 'on_change', 'sales-invoice/on_change'],
 ];
 
 describe('ERPNext provisioning (campus-bridge setup)', () => {
@@ -51,18 +52,18 @@ describe('ERPNext provisioning (campus-bridge setup)', () => {
     const first = await provisionErpnext(erp, { gatewayUrl: 'http://gateway.example:3000', secret: 'hook-secret' });
     const again = await provisionErpnext(erp, { gatewayUrl: 'http://gateway.example:3000', secret: 'hook-secret' });
     expect(again.customField).toBe('unchanged');
-    expect(again.webhooks.map((w) => w.change)).toEqual(Array(6).fill('unchanged'));
+    expect(again.webhooks.map((w) => w.change)).toEqual(Array(triggers.length).fill('unchanged'));
     expect(again.webhooks.map((w) => w.name)).toEqual(first.webhooks.map((w) => w.name));
-    expect(await erp.getCount('Webhook')).toBe(6);
+    expect(await erp.getCount('Webhook')).toBe(triggers.length);
 
     await erp.update('Webhook', first.webhooks[0].name, { enabled: 0 });
     const repaired = await provisionErpnext(erp, { gatewayUrl: 'http://gateway.example:3000', secret: 'hook-secret' });
-    expect(repaired.webhooks.map((w) => w.change)).toEqual(['updated', ...Array(5).fill('unchanged')]);
+    expect(repaired.webhooks.map((w) => w.change)).toEqual(['updated', ...Array(triggers.length - 1).fill('unchanged')]);
     expect((await erp.getDoc('Webhook', first.webhooks[0].name, { schema: webhookSchema })).enabled).toBe(1);
 
     const moved = await provisionErpnext(erp, { gatewayUrl: 'https://bridge.example.edu', secret: 'hook-secret' });
-    expect(moved.webhooks.map((w) => w.change)).toEqual(Array(6).fill('updated'));
-    expect(await erp.getCount('Webhook')).toBe(6);
+    expect(moved.webhooks.map((w) => w.change)).toEqual(Array(triggers.length).fill('updated'));
+    expect(await erp.getCount('Webhook')).toBe(triggers.length);
     expect((await erp.getDoc('Webhook', first.webhooks[0].name, { schema: webhookSchema })).request_url).toBe('https://bridge.example.edu/webhooks/erpnext/student/after_insert');
   });
 
@@ -71,7 +72,7 @@ describe('ERPNext provisioning (campus-bridge setup)', () => {
     try {
       await provisionErpnext(erp, { gatewayUrl: receiver.url, secret: 'old-secret' });
       const rotated = await provisionErpnext(erp, { gatewayUrl: receiver.url, secret: 'new-secret', rotateSecret: true });
-      expect(rotated.webhooks.map((w) => w.change)).toEqual(Array(6).fill('updated'));
+      expect(rotated.webhooks.map((w) => w.change)).toEqual(Array(triggers.length).fill('updated'));
 
       await erp.insert('Student', { first_name: 'Ada', student_email_id: 'ada@students.cbu.example' });
       const [delivery] = await receiver.waitFor(1);
@@ -110,9 +111,9 @@ describe('ERPNext provisioning (campus-bridge setup)', () => {
     await erp.update('Webhook', c, { timeout: 30 });
     await erp.update('Webhook', d, { webhook_json: '{"doctype": "Program Enrollment", "name": {{ doc.name | tojson }} }' });
     const repaired = await provisionErpnext(erp, { gatewayUrl: 'http://gateway.example:3000', secret: 'hook-secret' });
-    expect(repaired.webhooks.map((w) => w.change)).toEqual(['updated', 'updated', 'updated', 'updated', 'unchanged', 'unchanged']);
+    expect(repaired.webhooks.map((w) => w.change)).toEqual(['updated', 'updated', 'updated', 'updated', ...Array(triggers.length - 4).fill('unchanged')]);
     const again = await provisionErpnext(erp, { gatewayUrl: 'http://gateway.example:3000', secret: 'hook-secret' });
-    expect(again.webhooks.map((w) => w.change)).toEqual(Array(6).fill('unchanged'));
+    expect(again.webhooks.map((w) => w.change)).toEqual(Array(triggers.length).fill('unchanged'));
     const webhook = await erp.getDoc('Webhook', b);
     expect((webhook.webhook_headers as { key: string; value: string }[]).map((h) => [h.key, h.value])).toEqual([['Content-Type', 'application/json']]);
     expect((await erp.getDoc('Webhook', a)).condition ?? '').toBe('');

@@ -17,7 +17,7 @@ export function recordingTemporal(): { client: Client; starts: RecordedStart[] }
   const notFound = async () => {
     throw new WorkflowNotFoundError('no such workflow', 'fuzz', undefined);
   };
-  const handle = { describe: notFound, query: notFound, executeUpdate: notFound, result: notFound, fetchHistory: notFound };
+  const handle = { describe: notFound, query: notFound, signal: notFound, executeUpdate: notFound, result: notFound, fetchHistory: notFound };
   const client = {
     options: { namespace: 'fuzz', identity: 'fuzz' },
     connection: { withDeadline: <T>(_deadline: number, call: () => Promise<T>) => call() },

@@ -79,7 +79,9 @@ const webhookRoutes = (Object.keys(erpnextTriggers) as ErpnextTriggerSlug[]).fla
 
 function validWebhookBody(slug: ErpnextTriggerSlug, event: string): Record<string, unknown> {
   const trigger = erpnextTriggers[slug];
-  const links = Object.fromEntries(trigger.links.map((link) => [link, `FUZZ-${link.toUpperCase()}-0001`]));
+  // Sales Invoice bodies carry numbers (docstatus, outstanding amount), the others only names.
+  const numeric: Record<string, number> = { docstatus: 1, outstanding_amount: 0 };
+  const links = Object.fromEntries(trigger.links.map((link) => [link, numeric[link] ?? `FUZZ-${link.toUpperCase()}-0001`]));
   return { doctype: trigger.doctype, name: 'FUZZ-DOC-0001', ...links, event, modified: '2026-12-01 08:55:13.393763' };
 }
 
@@ -138,7 +140,8 @@ describe.each(webhookRoutes)('POST /webhooks/erpnext/$slug/$event', ({ slug, eve
         const response = await gateway.publicApp.inject({ method: 'POST', url: `/webhooks/erpnext/${slug}/${event}`, headers, payload: body });
         const started = starts.length - startsBefore;
         expect([202, 400, 401, 413]).toContain(response.statusCode);
-        expect(started).toBe(response.statusCode === 202 ? 1 : 0);
+        // An invoice change wakes a waiting run (or is ignored): it never starts one.
+        expect(started).toBe(response.statusCode === 202 && slug !== 'sales-invoice' ? 1 : 0);
         if (response.statusCode === 202) accepted++;
         // A Content-Type header that is not a media type at all is refused (400) before the body is read.
         if (contentType === 'garbage') expect(response.statusCode).toBe(400);

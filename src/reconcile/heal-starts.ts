@@ -1,11 +1,10 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
-import type { OnboardStudentResult } from '../../workflows/onboard-student';
 import type { LifecyclePolicy } from '../mapping/lifecycle-policy';
 import { Program, StudentId, SyncKind } from '../shared/search-attributes';
 import { syncKinds } from '../shared/sync-kinds';
 import { taskQueues } from '../shared/task-queues';
+import { signalNames } from '../shared/signal-names';
 import { workflowIds } from '../shared/workflow-ids';
-import { startLifecycleWorkflow } from '../starters/lifecycle-events';
 import { healActionKey, type HealAction } from './reconcile-drift';
 
 export interface HealOutcome {
@@ -37,7 +36,8 @@ async function operatorSkipped(client: Client, student: string): Promise<boolean
   try {
     const handle = client.workflow.getHandle(workflowIds.onboard(student));
     if ((await handle.describe()).status.name !== 'COMPLETED') return false;
-    const result = (await handle.result()) as OnboardStudentResult;
+    // Structural: this room may not import workflows/ (activities run it; see docs/architecture.md).
+    const result = (await handle.result()) as { decision?: string };
     return result.decision === 'skip';
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) return false;
@@ -48,8 +48,20 @@ async function operatorSkipped(client: Client, student: string): Promise<boolean
 export async function startHealAction(client: Client, action: HealAction, policy: LifecyclePolicy): Promise<HealOutcome> {
   const key = healActionKey(action);
   if (action.kind === 'profile') {
-    const started = await startLifecycleWorkflow(client, { kind: 'student-updated', student: action.student }, policy);
-    return { action: key, workflowId: started.workflowId, outcome: 'started' };
+    // As a Student save does (src/starters/lifecycle-events.ts): signal-with-start the student's
+    // profile workflow, by name, since this room may not import workflows/.
+    const workflowId = workflowIds.profile(action.student);
+    await client.workflow.signalWithStart('syncProfile', {
+      workflowId,
+      taskQueue: taskQueues.workflows,
+      args: [{ studentId: action.student }],
+      signal: signalNames.studentChanged,
+      signalArgs: [],
+      typedSearchAttributes: [{ key: SyncKind, value: syncKinds.profile }, { key: StudentId, value: action.student }],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+    });
+    return { action: key, workflowId, outcome: 'started' };
   }
   const start =
     action.kind === 'onboard'
