@@ -100,8 +100,11 @@ export function errorFromResponse(what: string, status: number, headers: Headers
   const { excType, messages, crash } = parseErrorBody(bodyText);
   const kind = kindOf(status, excType);
   const retryAfterMs = status === 429 || status === 503 ? parseRetryAfter(headers.get('retry-after')) : undefined;
-  // Lock answers are transient whatever their status; any other 5xx is retried a bounded number of times.
-  const attemptLimit = excType && transientExcTypes.has(excType) ? undefined : attemptLimitOfStatus(status);
+  // A 5xx naming a Frappe exception is a crash in the server's code and is retried a bounded number
+  // of times (lock answers excepted: they are transient whatever their status). A 5xx without one
+  // comes from in front of Frappe (a proxy, gunicorn) and says nothing about the request: it is
+  // retried for as long as it lasts.
+  const attemptLimit = excType && !transientExcTypes.has(excType) ? attemptLimitOfStatus(status) : undefined;
   const crashDetail = status >= 500 && crash ? `: ${crash}` : '';
   const detail = messages.length > 0 ? `: ${messages.join('; ')}` : crashDetail;
   return new ErpnextError(`ERPNext ${what} failed with HTTP ${status}${excType ? ` ${excType}` : ''}${detail}`, {
