@@ -34,31 +34,26 @@ function refusesARecord(err: unknown): err is MoodleError {
 
 /**
  * Sends `items` whole; when Moodle refuses the batch for one record, halves it until the refused
- * records stand alone, sending everything else. `before` runs ahead of every retry of a refused
- * part, so that what an earlier request committed (a split request is not atomic) is left out.
+ * records stand alone, sending everything else. `retried` tells `send` that a part follows a
+ * refused request: a request split by the client is not atomic, so it must look before writing.
  */
-async function sendIsolatingRefusals<T extends { student: string }>(
-  items: T[],
-  send: (part: T[]) => Promise<void>,
-  before: (part: T[]) => Promise<T[]>,
-): Promise<{ sent: T[]; failed: RecordFailure[] }> {
+async function sendIsolatingRefusals<T extends { student: string }>(items: T[], send: (part: T[], retried: boolean) => Promise<void>): Promise<{ sent: T[]; failed: RecordFailure[] }> {
   const sent: T[] = [];
   const failed: RecordFailure[] = [];
   const attempt = async (part: T[], retried: boolean): Promise<void> => {
-    const pending = retried ? await before(part) : part;
-    if (pending.length === 0) return;
+    if (part.length === 0) return;
     try {
-      await send(pending);
-      sent.push(...pending);
+      await send(part, retried);
+      sent.push(...part);
     } catch (err) {
       if (!refusesARecord(err)) throw err;
-      if (pending.length === 1) {
-        failed.push({ student: pending[0]!.student, reason: err.message });
+      if (part.length === 1) {
+        failed.push({ student: part[0]!.student, reason: err.message });
         return;
       }
-      const middle = Math.ceil(pending.length / 2);
-      await attempt(pending.slice(0, middle), true);
-      await attempt(pending.slice(middle), true);
+      const middle = Math.ceil(part.length / 2);
+      await attempt(part.slice(0, middle), true);
+      await attempt(part.slice(middle), true);
     }
   };
   await attempt(items, false);
@@ -67,19 +62,6 @@ async function sendIsolatingRefusals<T extends { student: string }>(
 
 /** Moodle side of the backfill: whole-batch look-ups and writes, each one request where Moodle allows. */
 export function createMoodleBackfillActivities(moodle: MoodleClient) {
-  /** Accounts of this batch that already exist with the student's idnumber (an earlier attempt made them). */
-  async function alreadyCreated(users: { student: string; user: NewMoodleUser }[]): Promise<Map<string, number>> {
-    if (users.length === 0) return new Map();
-    const existing = await moodle.getUsersByField('username', users.map((u) => u.user.username), activityCall());
-    const byUsername = new Map(existing.map((user) => [user.username, user]));
-    const made = new Map<string, number>();
-    for (const { student, user } of users) {
-      const account = byUsername.get(user.username);
-      if (account && account.idnumber === user.idnumber) made.set(student, account.id);
-    }
-    return made;
-  }
-
   return withFailureMapping({
     /**
      * The batch's accounts in two requests: `core_user_get_users_by_field` by idnumber, then by
@@ -101,30 +83,20 @@ export function createMoodleBackfillActivities(moodle: MoodleClient) {
      * record is isolated by halving; the rest are created.
      */
     async moodleBackfillCreateUsers(users: { student: string; user: NewMoodleUser }[]): Promise<{ created: { student: string; id: number }[]; failed: RecordFailure[] }> {
-      const created: { student: string; id: number }[] = [];
-      let pending = users;
-      if (Context.current().info.attempt > 1) {
-        const made = await alreadyCreated(users);
-        for (const [student, id] of made) created.push({ student, id });
-        pending = users.filter((u) => !made.has(u.student));
-      }
       const call = activityCall();
-      const { failed } = await sendIsolatingRefusals(
-        pending,
-        async (part) => {
-          const answer = await moodle.createUsers(part.map((u) => u.user), call);
-          const ids = new Map(answer.map((a) => [a.username, a.id]));
-          for (const { student, user } of part) {
-            const id = ids.get(user.username);
-            if (id !== undefined) created.push({ student, id });
-          }
-        },
-        async (part) => {
-          const made = await alreadyCreated(part);
-          for (const [student, id] of made) if (!created.some((c) => c.student === student)) created.push({ student, id });
-          return part.filter((u) => !made.has(u.student));
-        },
-      );
+      const created: { student: string; id: number }[] = [];
+      // The first request of a first attempt has nothing to look for; anything later may follow a commit.
+      const firstAttempt = Context.current().info.attempt === 1;
+      const { failed } = await sendIsolatingRefusals(users, async (part, retried) => {
+        const entries = part.map((u) => u.user);
+        // createMissingUsers (the client's look-before-create) finds what a lost request committed.
+        const answer = firstAttempt && !retried ? await moodle.createUsers(entries, call) : await moodle.createMissingUsers(entries, call);
+        const ids = new Map(answer.map((a) => [a.username, a.id]));
+        for (const { student, user } of part) {
+          const id = ids.get(user.username);
+          if (id !== undefined) created.push({ student, id });
+        }
+      });
       return { created, failed };
     },
 
@@ -163,9 +135,8 @@ export function createMoodleBackfillActivities(moodle: MoodleClient) {
       if (input.dryRun || missing.length === 0) return { added: missing.length, students, failed: [] };
       const { sent, failed } = await sendIsolatingRefusals(
         missing,
+        // Enrolling again with the same full state changes nothing (072): a part is simply re-sent.
         (part) => moodle.enrolUsers(part.map((e) => ({ roleid: input.roleId, userid: e.userid, courseid: e.courseid, timestart: 0, timeend: 0, suspend: false })), call),
-        // Enrolling again with the same full state changes nothing (072), so a part is simply re-sent.
-        async (part) => part,
       );
       // A student whose one course was refused is reported once per refused course.
       return { added: sent.length, students, failed };
