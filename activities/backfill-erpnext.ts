@@ -6,7 +6,7 @@ import { moodleUserIdField, studentSchema } from '../src/erpnext/resources/stude
 import type { BackfillStudent } from '../src/mapping/backfill-plan';
 import { desiredMoodleUser } from '../src/mapping/moodle-user';
 import { programCourseIdnumbers } from '../src/mapping/program-courses';
-import { batches, erpnextInsertManyLimit } from '../src/shared/batches';
+import { batches, erpnextInsertManyLimit } from '../src/common/batches';
 import { activityCall } from './activity-call';
 import { withFailureMapping } from './failure';
 

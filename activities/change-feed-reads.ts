@@ -4,7 +4,7 @@ import type { Payload } from '@temporalio/common';
 import { z } from 'zod';
 import type { Mapping } from '../src/config/mapping-file';
 import { lifecyclePolicy, type LifecyclePolicy } from '../src/mapping/lifecycle-policy';
-import { workflowIds } from '../src/shared/workflow-ids';
+import { workflowIds } from '../src/common/workflow-ids';
 
 /** The links an `enrollCourse` run was given: what the on_trash of its Course Enrollment would carry. */
 export interface EnrolledCourseEnrollment {

@@ -1,7 +1,7 @@
 import type { ErpnextClient } from '../src/erpnext/client';
 import { createChangedDocuments, type ChangedRow } from '../src/erpnext/resources/changed-documents';
 import { moodleUserIdField } from '../src/erpnext/resources/students';
-import type { FeedDocument, WatchedDoctype } from '../src/shared/watched-doctypes';
+import type { FeedDocument, WatchedDoctype } from '../src/common/watched-doctypes';
 import { activityCall } from './activity-call';
 import { withFailureMapping } from './failure';
 

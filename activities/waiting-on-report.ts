@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { activityWaitSignalName, isReportedAttempt, type ActivityWait, type WaitedSystem } from '../src/shared/activity-waits';
+import { activityWaitSignalName, isReportedAttempt, type ActivityWait, type WaitedSystem } from '../src/common/activity-waits';
 
 type AsyncFunctions = Record<string, (...args: never[]) => Promise<unknown>>;
 
@@ -20,7 +20,7 @@ async function tell(wait: Omit<ActivityWait, 'activityId' | 'attempt'>): Promise
 
 /**
  * Wraps a queue's activities (outside their failure mapping, so it sees the classified failure)
- * to report retries to the calling workflow (see src/shared/activity-waits.ts).
+ * to report retries to the calling workflow (see src/common/activity-waits.ts).
  */
 export function reportingWaits<T extends AsyncFunctions>(system: WaitedSystem, activities: T): T {
   const wrapped: Record<string, unknown> = {};

@@ -4,7 +4,7 @@ import type { BackfillEnrolment, MoodleBackfillActivities, RecordFailure } from 
 import { planBatch, plannedAccountId, type BackfillStudent, type StudentPlan } from '../src/mapping/backfill-plan';
 import { moodleProfileUpdate } from '../src/mapping/profile-changes';
 import type { MoodleUserUpdate } from '../src/moodle/client';
-import { taskQueues } from '../src/shared/task-queues';
+import { taskQueues } from '../src/common/task-queues';
 import { syncActivityOptions } from './activity-options';
 
 export interface BackfillBatchInput {

@@ -12,10 +12,10 @@ import {
 } from '@temporalio/workflow';
 import type { BackfillPage, ErpnextBackfillActivities } from '../activities/backfill-erpnext';
 import type { MoodleActivities } from '../activities/moodle';
-import { backfillLimits } from '../src/shared/backfill-limits';
-import { massChangeVerdict, type MassChangeLimits, type MassChangeVerdict } from '../src/shared/mass-change-breaker';
-import { taskQueues } from '../src/shared/task-queues';
-import { workflowIds } from '../src/shared/workflow-ids';
+import { backfillLimits } from '../src/common/backfill-limits';
+import { massChangeVerdict, type MassChangeLimits, type MassChangeVerdict } from '../src/common/mass-change-breaker';
+import { taskQueues } from '../src/common/task-queues';
+import { workflowIds } from '../src/common/workflow-ids';
 import { syncActivityOptions } from './activity-options';
 import { backfillBatch, noCounts, type BackfillBatchResult, type BackfillCounts, type BackfillIssue, type PlanRow } from './backfill-batch';
 

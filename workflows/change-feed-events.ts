@@ -1,10 +1,10 @@
 import { WorkflowExecutionAlreadyStartedError, type SearchAttributePair } from '@temporalio/common';
 import { getExternalWorkflowHandle, ParentClosePolicy, startChild } from '@temporalio/workflow';
 import type { LifecyclePolicy } from '../src/mapping/lifecycle-policy';
-import { Program, StudentId, SyncKind } from '../src/shared/search-attributes';
-import { syncKinds, type SyncKindValue } from '../src/shared/sync-kinds';
-import type { FeedDocument, WatchedDoctype } from '../src/shared/watched-doctypes';
-import { workflowIds } from '../src/shared/workflow-ids';
+import { Program, StudentId, SyncKind } from '../src/common/search-attributes';
+import { syncKinds, type SyncKindValue } from '../src/common/sync-kinds';
+import type { FeedDocument, WatchedDoctype } from '../src/common/watched-doctypes';
+import { workflowIds } from '../src/common/workflow-ids';
 import type { CourseEnrollmentInput } from './course-enrollment';
 import { studentChangedSignal } from './sync-profile';
 

@@ -2,8 +2,8 @@ import { continueAsNew, defineQuery, metricMeter, proxyActivities, setHandler, w
 import type { ChangeFeedReadActivities } from '../activities/change-feed-reads';
 import type { ErpnextChangeFeedActivities } from '../activities/erpnext-change-feed';
 import type { LifecyclePolicy } from '../src/mapping/lifecycle-policy';
-import { taskQueues } from '../src/shared/task-queues';
-import { watchedDoctypes, type WatchedDoctype } from '../src/shared/watched-doctypes';
+import { taskQueues } from '../src/common/task-queues';
+import { watchedDoctypes, type WatchedDoctype } from '../src/common/watched-doctypes';
 import { syncActivityOptions } from './activity-options';
 import { courseWithdrawalStart, feedStarts, startFeedRun, type FeedStart } from './change-feed-events';
 import { advanced, listFrom, seenKey, type FeedCursor } from './change-feed-cursor';

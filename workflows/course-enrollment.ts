@@ -2,7 +2,7 @@ import { upsertSearchAttributes } from '@temporalio/workflow';
 import type { CourseEnrollmentChange } from '../activities/erpnext';
 import type { WithdrawalResult } from '../activities/moodle';
 import type { LifecyclePolicy } from '../src/mapping/lifecycle-policy';
-import { StudentId } from '../src/shared/search-attributes';
+import { StudentId } from '../src/common/search-attributes';
 import { erpnext, moodle } from './lifecycle-activities';
 import { onboardedMoodleUserId } from './student-account';
 import { showActivityWaits } from './waiting-on';

@@ -1,6 +1,6 @@
 import { upsertSearchAttributes } from '@temporalio/workflow';
 import type { LifecyclePolicy } from '../src/mapping/lifecycle-policy';
-import { Program, StudentId } from '../src/shared/search-attributes';
+import { Program, StudentId } from '../src/common/search-attributes';
 import { erpnext, moodle } from './lifecycle-activities';
 import { resolveProgramCourses } from './program-courses';
 import { onboardedMoodleUserId } from './student-account';

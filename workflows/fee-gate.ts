@@ -1,6 +1,6 @@
 import { condition, defineQuery, defineSignal, defineUpdate, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { RegistrationFeePolicy } from '../src/mapping/registration-fee';
-import { WaitingOn } from '../src/shared/search-attributes';
+import { WaitingOn } from '../src/common/search-attributes';
 import { billingChecks } from './money-activities';
 
 /** What a gated onboarding shows while it waits (the `feeGate` query). */

@@ -1,7 +1,7 @@
 import { condition, continueAsNew, defineQuery, defineSignal, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { BillingParty, WithdrawalAction } from '../activities/erpnext-billing';
 import { enrolmentReference, invoicePaysForSeat, type ElectiveCourse, type ElectivesPolicy, type InvoiceState } from '../src/mapping/electives';
-import { StudentId, WaitingOn } from '../src/shared/search-attributes';
+import { StudentId, WaitingOn } from '../src/common/search-attributes';
 import { billing, billingChecks, seatChecks, seats } from './money-activities';
 import { invoiceMessage } from './elective-notice';
 

@@ -1,7 +1,7 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { ErpnextBillingActivities } from '../activities/erpnext-billing';
 import type { MoodleElectiveActivities } from '../activities/moodle-electives';
-import { taskQueues } from '../src/shared/task-queues';
+import { taskQueues } from '../src/common/task-queues';
 import { lifecycleActivityOptions, syncActivityOptions } from './activity-options';
 
 /*

@@ -1,10 +1,10 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { ParentClosePolicy, startChild } from '@temporalio/workflow';
 import { enrolmentReference, type ElectivesPolicy } from '../src/mapping/electives';
-import { skippedListLimit } from '../src/shared/batches';
-import { SyncKind } from '../src/shared/search-attributes';
-import { syncKinds } from '../src/shared/sync-kinds';
-import { workflowIds } from '../src/shared/workflow-ids';
+import { skippedListLimit } from '../src/common/batches';
+import { SyncKind } from '../src/common/search-attributes';
+import { syncKinds } from '../src/common/sync-kinds';
+import { workflowIds } from '../src/common/workflow-ids';
 import { invoiceElective } from './invoice-elective';
 import { billingChecks, seatChecks } from './money-activities';
 

@@ -1,7 +1,7 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { ErpnextRosterActivities } from '../activities/erpnext-roster';
 import type { MoodleRosterActivities } from '../activities/moodle-roster';
-import { taskQueues } from '../src/shared/task-queues';
+import { taskQueues } from '../src/common/task-queues';
 import { syncActivityOptions } from './activity-options';
 
 /** Roster provisioning's activities: batches like the syncs (a course's roster per call), on each system's rate-limited queue. */

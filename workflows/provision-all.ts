@@ -1,9 +1,9 @@
 import { continueAsNew, defineQuery, executeChild, isCancellation, setHandler } from '@temporalio/workflow';
 import { planOfferings, type Offering } from '../src/mapping/roster-offerings';
 import type { RosterSettings } from '../src/config/roster-settings';
-import { describeFailure } from '../src/shared/operator-failure';
-import { rosterSyncKinds, rosterWorkflowIds } from '../src/shared/roster-ids';
-import { SyncKind } from '../src/shared/search-attributes';
+import { describeFailure } from '../src/common/operator-failure';
+import { rosterSyncKinds, rosterWorkflowIds } from '../src/common/roster-ids';
+import { SyncKind } from '../src/common/search-attributes';
 import { runCourseWindow } from './course-sync/course-window';
 import { erpnextRoster, moodleRoster } from './provision-activities';
 import { provisionCourse, type ProvisionCourseInput, type ProvisionCourseReport } from './provision-course';

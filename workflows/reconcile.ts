@@ -4,8 +4,8 @@ import type { ErpnextOperationsActivities, MoodleOperationsActivities, TemporalO
 import type { LifecyclePolicy } from '../src/mapping/lifecycle-policy';
 import type { HealOutcome } from '../src/reconcile/heal-starts';
 import type { ReconcileReport } from '../src/reconcile/reconcile-drift';
-import { defaultMassChangeLimits, massChangeVerdict, type MassChangeLimits, type MassChangeVerdict } from '../src/shared/mass-change-breaker';
-import { taskQueues } from '../src/shared/task-queues';
+import { defaultMassChangeLimits, massChangeVerdict, type MassChangeLimits, type MassChangeVerdict } from '../src/common/mass-change-breaker';
+import { taskQueues } from '../src/common/task-queues';
 import { syncActivityOptions } from './activity-options';
 
 export interface ReconcileInput {

@@ -1,7 +1,7 @@
 import { localDate, planAttendanceWrites, type AttendanceSkipReason, type ErpnextAttendanceStatus, type SkippedMark } from '../src/mapping/attendance';
 import { countSkips } from '../src/mapping/grades';
 import type { MappedCourse } from '../src/mapping/mapped-courses';
-import { batches, erpnextInsertManyLimit, perDocumentBatchSize, skippedListLimit } from '../src/shared/batches';
+import { batches, erpnextInsertManyLimit, perDocumentBatchSize, skippedListLimit } from '../src/common/batches';
 import { erpnext, moodle } from './sync-activities';
 import { showActivityWaits } from './waiting-on';
 

@@ -1,6 +1,6 @@
 import { countSkips, planResultWrites, type GradeSkipReason, type SkippedGrade } from '../src/mapping/grades';
 import type { MappedCourse } from '../src/mapping/mapped-courses';
-import { batches, erpnextInsertManyLimit, perDocumentBatchSize, skippedListLimit } from '../src/shared/batches';
+import { batches, erpnextInsertManyLimit, perDocumentBatchSize, skippedListLimit } from '../src/common/batches';
 import { erpnext, moodle } from './sync-activities';
 import { showActivityWaits } from './waiting-on';
 

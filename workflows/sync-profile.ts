@@ -16,12 +16,12 @@ import {
 } from '@temporalio/workflow';
 import type { DesiredMoodleUser } from '../src/mapping/moodle-user';
 import type { ChangeFeedReadActivities } from '../activities/change-feed-reads';
-import { describeFailure } from '../src/shared/operator-failure';
-import { signalNames } from '../src/shared/signal-names';
-import { StudentId, SyncKind } from '../src/shared/search-attributes';
-import { syncKinds } from '../src/shared/sync-kinds';
-import { taskQueues } from '../src/shared/task-queues';
-import { workflowIds } from '../src/shared/workflow-ids';
+import { describeFailure } from '../src/common/operator-failure';
+import { signalNames } from '../src/common/signal-names';
+import { StudentId, SyncKind } from '../src/common/search-attributes';
+import { syncKinds } from '../src/common/sync-kinds';
+import { taskQueues } from '../src/common/task-queues';
+import { workflowIds } from '../src/common/workflow-ids';
 import { lifecycleActivityOptions } from './activity-options';
 import { erpnext, moodle } from './lifecycle-activities';
 import { onboardedMoodleUserId } from './student-account';

@@ -1,6 +1,6 @@
 import { defineSignal, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
-import { activityWaitSignalName, type ActivityWait, type WaitedSystem } from '../src/shared/activity-waits';
-import { WaitingOn } from '../src/shared/search-attributes';
+import { activityWaitSignalName, type ActivityWait, type WaitedSystem } from '../src/common/activity-waits';
+import { WaitingOn } from '../src/common/search-attributes';
 
 export const activityWaitSignal = defineSignal<[ActivityWait]>(activityWaitSignalName);
 

@@ -1,7 +1,7 @@
 import { upsertSearchAttributes } from '@temporalio/workflow';
 import type { WithdrawalResult } from '../activities/moodle';
 import type { LifecyclePolicy } from '../src/mapping/lifecycle-policy';
-import { Program, StudentId } from '../src/shared/search-attributes';
+import { Program, StudentId } from '../src/common/search-attributes';
 import { erpnext, moodle } from './lifecycle-activities';
 import { resolveProgramCourses } from './program-courses';
 import { onboardedMoodleUserId } from './student-account';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { erpnextInsertManyLimit } from '../shared/batches';
+import { erpnextInsertManyLimit } from '../common/batches';
 import { ErpnextError, errorFromNetwork, errorFromResponse, errorFromUnexpectedBody } from './errors';
 
 /**

@@ -1,6 +1,6 @@
 import { Connection } from '@temporalio/client';
 import type { TemporalEnv } from '../config/env';
-import { searchAttributes } from '../shared/search-attributes';
+import { searchAttributes } from '../common/search-attributes';
 import { temporalTlsFrom } from '../wiring/from-config';
 import { blocker, ok, unreachable, type Check } from './checks';
 

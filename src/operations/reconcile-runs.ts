@@ -2,10 +2,10 @@ import { ScheduleAlreadyRunning, WorkflowUpdateFailedError, type Client, type Sc
 import { healGoAheadUpdate, type HealGoAhead, type reconcile, type ReconcileInput } from '../../workflows/reconcile';
 import type { Mapping } from '../config/mapping-file';
 import { lifecyclePolicy } from '../mapping/lifecycle-policy';
-import type { MassChangeLimits } from '../shared/mass-change-breaker';
-import { SyncKind } from '../shared/search-attributes';
-import { syncKinds } from '../shared/sync-kinds';
-import { taskQueues } from '../shared/task-queues';
+import type { MassChangeLimits } from '../common/mass-change-breaker';
+import { SyncKind } from '../common/search-attributes';
+import { syncKinds } from '../common/sync-kinds';
+import { taskQueues } from '../common/task-queues';
 
 /** `reconcile:<ISO time>` on demand; the Schedule's runs get the scheduled time appended by the server. */
 export const reconcileWorkflowId = (at: string) => `reconcile:${at}`;

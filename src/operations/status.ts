@@ -1,6 +1,6 @@
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import { reconcileProgressQuery, type ReconcileProgress } from '../../workflows/reconcile';
-import { NeedsOperator, StudentId, SyncKind } from '../shared/search-attributes';
+import { NeedsOperator, StudentId, SyncKind } from '../common/search-attributes';
 
 export type RunState = 'ok' | 'failed' | 'waiting' | 'running';
 

@@ -1,6 +1,6 @@
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { NeedsOperator } from '../shared/search-attributes';
+import { NeedsOperator } from '../common/search-attributes';
 
 const EventType = temporal.api.enums.v1.EventType;
 

@@ -1,10 +1,10 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { LifecyclePolicy } from '../mapping/lifecycle-policy';
-import { Program, StudentId, SyncKind } from '../shared/search-attributes';
-import { syncKinds } from '../shared/sync-kinds';
-import { taskQueues } from '../shared/task-queues';
-import { signalNames } from '../shared/signal-names';
-import { workflowIds } from '../shared/workflow-ids';
+import { Program, StudentId, SyncKind } from '../common/search-attributes';
+import { syncKinds } from '../common/sync-kinds';
+import { taskQueues } from '../common/task-queues';
+import { signalNames } from '../common/signal-names';
+import { workflowIds } from '../common/workflow-ids';
 import { healActionKey, type HealAction } from './reconcile-drift';
 
 export interface HealOutcome {

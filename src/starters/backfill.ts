@@ -1,10 +1,10 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Mapping } from '../config/mapping-file';
-import { defaultMassChangeLimits, type MassChangeLimits } from '../shared/mass-change-breaker';
-import { SyncKind } from '../shared/search-attributes';
-import { syncKinds } from '../shared/sync-kinds';
-import { taskQueues } from '../shared/task-queues';
-import { workflowIds } from '../shared/workflow-ids';
+import { defaultMassChangeLimits, type MassChangeLimits } from '../common/mass-change-breaker';
+import { SyncKind } from '../common/search-attributes';
+import { syncKinds } from '../common/sync-kinds';
+import { taskQueues } from '../common/task-queues';
+import { workflowIds } from '../common/workflow-ids';
 import {
   approveBackfillUpdate,
   backfillProgressQuery,

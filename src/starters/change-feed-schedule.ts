@@ -2,10 +2,10 @@ import type { ScheduleOptions } from '@temporalio/client';
 import type { changeFeed } from '../../workflows/change-feed';
 import type { Mapping } from '../config/mapping-file';
 import { lifecyclePolicy } from '../mapping/lifecycle-policy';
-import { SyncKind } from '../shared/search-attributes';
-import { syncKinds } from '../shared/sync-kinds';
-import { taskQueues } from '../shared/task-queues';
-import { workflowIds } from '../shared/workflow-ids';
+import { SyncKind } from '../common/search-attributes';
+import { syncKinds } from '../common/sync-kinds';
+import { taskQueues } from '../common/task-queues';
+import { workflowIds } from '../common/workflow-ids';
 
 export const changeFeedScheduleId = 'change-feed';
 

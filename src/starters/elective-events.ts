@@ -1,10 +1,10 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { electiveUnenrolledSignal, type invoiceElective } from '../../workflows/invoice-elective';
 import type { ElectivesPolicy } from '../mapping/electives';
-import { SyncKind } from '../shared/search-attributes';
-import { syncKinds } from '../shared/sync-kinds';
-import { taskQueues } from '../shared/task-queues';
-import { workflowIds } from '../shared/workflow-ids';
+import { SyncKind } from '../common/search-attributes';
+import { syncKinds } from '../common/sync-kinds';
+import { taskQueues } from '../common/task-queues';
+import { workflowIds } from '../common/workflow-ids';
 
 /** A Moodle enrolment change, from a webhook or the poll. */
 export type ElectiveEvent =

@@ -2,10 +2,10 @@ import type { ScheduleOptions } from '@temporalio/client';
 import type { pollPaidEnrolments } from '../../workflows/poll-paid-enrolments';
 import type { Mapping } from '../config/mapping-file';
 import { electivesPolicy } from '../mapping/electives';
-import { SyncKind } from '../shared/search-attributes';
-import { syncKinds } from '../shared/sync-kinds';
-import { taskQueues } from '../shared/task-queues';
-import { workflowIds } from '../shared/workflow-ids';
+import { SyncKind } from '../common/search-attributes';
+import { syncKinds } from '../common/sync-kinds';
+import { taskQueues } from '../common/task-queues';
+import { workflowIds } from '../common/workflow-ids';
 
 export const electivePollScheduleId = 'electives-poll';
 

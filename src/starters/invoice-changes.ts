@@ -2,7 +2,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { SignalDefinition } from '@temporalio/common';
 import { registrationFeeChangedSignal } from '../../workflows/fee-gate';
 import { electiveInvoiceChangedSignal } from '../../workflows/invoice-elective';
-import { workflowIds } from '../shared/workflow-ids';
+import { workflowIds } from '../common/workflow-ids';
 
 /** A Sales Invoice's on_change, as its webhook names it (see the contract). */
 export interface InvoiceChange {

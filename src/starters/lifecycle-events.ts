@@ -6,10 +6,10 @@ import type { onboardStudent } from '../../workflows/onboard-student';
 import { studentChangedSignal, type syncProfile } from '../../workflows/sync-profile';
 import type { withdrawProgram } from '../../workflows/withdraw-program';
 import type { LifecyclePolicy } from '../mapping/lifecycle-policy';
-import { Program, StudentId, SyncKind } from '../shared/search-attributes';
-import { syncKinds, type SyncKindValue } from '../shared/sync-kinds';
-import { taskQueues } from '../shared/task-queues';
-import { workflowIds } from '../shared/workflow-ids';
+import { Program, StudentId, SyncKind } from '../common/search-attributes';
+import { syncKinds, type SyncKindValue } from '../common/sync-kinds';
+import { taskQueues } from '../common/task-queues';
+import { workflowIds } from '../common/workflow-ids';
 
 /** An ERPNext change the lifecycle reacts to, as named by its webhook. */
 export type LifecycleEvent =

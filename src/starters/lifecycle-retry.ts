@@ -1,7 +1,7 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { SyncKind } from '../shared/search-attributes';
-import { syncKinds, type SyncKindValue } from '../shared/sync-kinds';
+import { SyncKind } from '../common/search-attributes';
+import { syncKinds, type SyncKindValue } from '../common/sync-kinds';
 
 /**
  * Re-running failed lifecycle runs once the operator has fixed the cause (a Moodle outage longer

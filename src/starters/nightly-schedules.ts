@@ -2,10 +2,10 @@ import { ScheduleAlreadyRunning, type Client, type ScheduleOptions } from '@temp
 import type { syncAttendance } from '../../workflows/sync-attendance';
 import type { syncGrades } from '../../workflows/sync-grades';
 import type { Mapping } from '../config/mapping-file';
-import { SyncKind } from '../shared/search-attributes';
-import { syncKinds, type SyncKindValue } from '../shared/sync-kinds';
-import { taskQueues } from '../shared/task-queues';
-import { workflowIds } from '../shared/workflow-ids';
+import { SyncKind } from '../common/search-attributes';
+import { syncKinds, type SyncKindValue } from '../common/sync-kinds';
+import { taskQueues } from '../common/task-queues';
+import { workflowIds } from '../common/workflow-ids';
 import { changeFeedSchedules } from './change-feed-schedule';
 import { electivePollSchedules } from './elective-poll-schedule';
 import { attendanceSyncSettings, gradeSyncSettings } from './sync-settings';

@@ -1,8 +1,8 @@
 import type { Client } from '@temporalio/client';
 import type { Mapping } from '../config/mapping-file';
-import { rosterSyncKinds, rosterWorkflowIds } from '../shared/roster-ids';
-import { SyncKind } from '../shared/search-attributes';
-import { taskQueues } from '../shared/task-queues';
+import { rosterSyncKinds, rosterWorkflowIds } from '../common/roster-ids';
+import { SyncKind } from '../common/search-attributes';
+import { taskQueues } from '../common/task-queues';
 import type { ProvisionAllInput } from '../../workflows/provision-all';
 
 export interface ProvisionRequest {

@@ -2,10 +2,10 @@ import type { Client } from '@temporalio/client';
 import type { Mapping } from '../config/mapping-file';
 import type { syncAttendance } from '../../workflows/sync-attendance';
 import type { syncGrades } from '../../workflows/sync-grades';
-import { StudentId, SyncKind } from '../shared/search-attributes';
-import { syncKinds } from '../shared/sync-kinds';
-import { taskQueues } from '../shared/task-queues';
-import { workflowIds } from '../shared/workflow-ids';
+import { StudentId, SyncKind } from '../common/search-attributes';
+import { syncKinds } from '../common/sync-kinds';
+import { taskQueues } from '../common/task-queues';
+import { workflowIds } from '../common/workflow-ids';
 import { attendanceSyncSettings, gradeSyncSettings } from './sync-settings';
 
 /*

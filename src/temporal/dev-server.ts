@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Connection } from '@temporalio/client';
 import { temporalCliPath } from './cli-binary';
-import { devServerSearchAttributeArgs } from '../shared/search-attributes';
+import { devServerSearchAttributeArgs } from '../common/search-attributes';
 
 export interface DevServerOptions {
   port: number;

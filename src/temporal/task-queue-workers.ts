@@ -1,6 +1,6 @@
 import type { DataConverter, Duration } from '@temporalio/common';
 import { Worker, type NativeConnection, type WorkerOptions, type WorkflowBundleOption } from '@temporalio/worker';
-import { taskQueues } from '../shared/task-queues';
+import { taskQueues } from '../common/task-queues';
 
 export interface TaskQueueWorkersOptions {
   connection: NativeConnection;

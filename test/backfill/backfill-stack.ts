@@ -5,7 +5,7 @@ import { createErpnextClient, type ErpnextClient } from '../../src/erpnext/clien
 import { createCustomFields } from '../../src/erpnext/resources/custom-fields';
 import { moodleUserIdField } from '../../src/erpnext/resources/students';
 import { createMoodleClient, type MoodleClient } from '../../src/moodle/client';
-import { taskQueues } from '../../src/shared/task-queues';
+import { taskQueues } from '../../src/common/task-queues';
 import { startErpnextSandbox, type ErpnextSandbox } from '../../sandboxes/erpnext';
 import { startMoodleSandbox, type MoodleSandbox } from '../../sandboxes/moodle';
 import type { TaskQueueWorkers } from '../../src/temporal/task-queue-workers';

@@ -1,4 +1,4 @@
-import { WaitingOn } from '../../src/shared/search-attributes';
+import { WaitingOn } from '../../src/common/search-attributes';
 import { eventually, startLifecycleStack, type LifecycleStack } from '../lifecycle/lifecycle-stack';
 import { printChaosTable, scaled, type ChaosRow } from './chaos-table';
 

@@ -1,5 +1,5 @@
 import type { ScheduleHandle } from '@temporalio/client';
-import { WaitingOn } from '../../src/shared/search-attributes';
+import { WaitingOn } from '../../src/common/search-attributes';
 import { eventually, startLifecycleStack, type LifecycleStack } from '../lifecycle/lifecycle-stack';
 import { completedFeedRuns, feedRunsAfterNow, runsOf, setWebhooksEnabled, startChangeFeed } from './feed-support';
 

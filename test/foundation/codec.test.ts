@@ -7,7 +7,7 @@ import { mappingSchema } from '../../src/config/mapping-file';
 import { buildGateway } from '../../src/gateway/server';
 import { AesGcmPayloadCodec, dataConverterFor, encryptedEncoding, keyIdOf, PayloadDecodeError } from '../../src/temporal/codec';
 import { payloadKeyRing } from '../../src/temporal/key-ring';
-import { taskQueues } from '../../src/shared/task-queues';
+import { taskQueues } from '../../src/common/task-queues';
 import { createHarnessActivities, type ActivityCall } from '../support/fixtures/harness-activities';
 import { harnessLinkStudent } from '../support/fixtures/harness-workflows';
 import { bundleWorkflows, connectTestEnv, withWorkers, type TemporalTestEnv } from '../support/temporal';

@@ -88,16 +88,16 @@ export function allImports(files: SourceFiles): Import[] {
   return [...files].flatMap(([file, source]) => importsOf(file, source, files));
 }
 
-/** What each guarded folder may import. Type-only imports are erased, so only `shared` restricts them too. */
-const workflowValueFolders = ['workflows', 'src/shared', 'src/mapping'];
+/** What each guarded folder may import. Type-only imports are erased, so only `common` restricts them too. */
+const workflowValueFolders = ['workflows', 'src/common', 'src/mapping'];
 const workflowValuePackages = ['@temporalio/workflow', '@temporalio/common'];
 const sharedPackages = ['@temporalio/common'];
 
 /**
  * Breaches of the folder rule, one line each:
- * - `workflows/` imports values only from `workflows/`, `src/shared/`, `src/mapping/`,
+ * - `workflows/` imports values only from `workflows/`, `src/common/`, `src/mapping/`,
  *   `@temporalio/workflow` and `@temporalio/common` (types from anywhere);
- * - `src/shared/` imports nothing (not even types) but `src/shared/` and `@temporalio/common`.
+ * - `src/common/` imports nothing (not even types) but `src/common/` and `@temporalio/common`.
  */
 export function folderRuleViolations(files: SourceFiles): string[] {
   const violations: string[] = [];
@@ -108,9 +108,9 @@ export function folderRuleViolations(files: SourceFiles): string[] {
       const allowed = to === undefined ? workflowValuePackages.includes(packageOf(imp.specifier)) : workflowValueFolders.includes(to);
       if (!allowed) violations.push(`${imp.from} imports ${imp.specifier}: workflows/ may import values only from ${[...workflowValueFolders, ...workflowValuePackages].join(', ')}`);
     }
-    if (from === 'src/shared') {
-      const allowed = to === undefined ? sharedPackages.includes(packageOf(imp.specifier)) : to === 'src/shared';
-      if (!allowed) violations.push(`${imp.from} imports ${imp.specifier}: src/shared/ may import only src/shared/ and ${sharedPackages.join(', ')}`);
+    if (from === 'src/common') {
+      const allowed = to === undefined ? sharedPackages.includes(packageOf(imp.specifier)) : to === 'src/common';
+      if (!allowed) violations.push(`${imp.from} imports ${imp.specifier}: src/common/ may import only src/common/ and ${sharedPackages.join(', ')}`);
     }
   }
   return violations;

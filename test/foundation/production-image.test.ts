@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { processEnv } from '../../src/config/env';
-import { searchAttributes } from '../../src/shared/search-attributes';
+import { searchAttributes } from '../../src/common/search-attributes';
 import { importsOf, readSourceTree, type SourceFiles } from './import-graph';
 
 /**

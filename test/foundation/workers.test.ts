@@ -1,4 +1,4 @@
-import { taskQueues } from '../../src/shared/task-queues';
+import { taskQueues } from '../../src/common/task-queues';
 import { createHarnessActivities, type ActivityCall } from '../support/fixtures/harness-activities';
 import { harnessBurst, harnessLinkStudent, harnessSlowWrite } from '../support/fixtures/harness-workflows';
 import { bundleWorkflows, connectTestEnv, createTestWorkers, withWorkers, type TemporalTestEnv } from '../support/temporal';

@@ -4,8 +4,8 @@ import { folderCycles, folderRuleViolations, importsOf, readSourceTree, workflow
 /**
  * Workflow code is replayed, so it must stay deterministic: no I/O, no clients, no environment.
  * Temporal's bundler rejects Node built-ins; this test enforces the folder rule that keeps out our
- * own side-effecting modules too (workflows/ imports values only from workflows/, src/shared/,
- * src/mapping/ and the workflow SDK; src/shared/ imports nothing of ours outside itself), and that
+ * own side-effecting modules too (workflows/ imports values only from workflows/, src/common/,
+ * src/mapping/ and the workflow SDK; src/common/ imports nothing of ours outside itself), and that
  * imports between folders run one way.
  */
 const root = path.resolve(__dirname, '../..');
@@ -25,7 +25,7 @@ describe('the folder rule', () => {
   it('puts only workflow-safe code into the workflow bundle', () => {
     const bundle = workflowBundleContents(files);
     expect(bundle.files).toEqual(expect.arrayContaining(['workflows/onboard-student.ts', 'workflows/sync-grades.ts', 'workflows/sync-attendance.ts', 'workflows/course-sync/driver.ts']));
-    expect(bundle.files.filter((file) => !/^(workflows|src\/shared|src\/mapping)\//.test(file))).toEqual([]);
+    expect(bundle.files.filter((file) => !/^(workflows|src\/common|src\/mapping)\//.test(file))).toEqual([]);
     expect(bundle.packages.filter((name) => !['@temporalio/workflow', '@temporalio/common', 'zod'].includes(name))).toEqual([]);
   });
 
@@ -45,9 +45,9 @@ describe('the folder rule', () => {
     expect(workflowBundleContents(broken).files).toEqual(expect.arrayContaining(['src/moodle/client.ts', 'src/config/mapping-file.ts']));
   });
 
-  it('reports src/shared importing anything of ours outside it, even a type', () => {
-    const broken = withFiles(files, { 'src/shared/workflow-ids.ts': `import type { Mapping } from '../config/mapping-file';\n${files.get('src/shared/workflow-ids.ts')}` });
-    expect(folderRuleViolations(broken)).toEqual([expect.stringMatching(/^src\/shared\/workflow-ids\.ts imports \.\.\/config\/mapping-file: /)]);
+  it('reports src/common importing anything of ours outside it, even a type', () => {
+    const broken = withFiles(files, { 'src/common/workflow-ids.ts': `import type { Mapping } from '../config/mapping-file';\n${files.get('src/common/workflow-ids.ts')}` });
+    expect(folderRuleViolations(broken)).toEqual([expect.stringMatching(/^src\/common\/workflow-ids\.ts imports \.\.\/config\/mapping-file: /)]);
   });
 
   it('reports a folder that imports a folder importing it back, type imports included', () => {

@@ -2,8 +2,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { mappingSchema } from '../../src/config/mapping-file';
 import { adminSyncRoutes } from '../../src/gateway/routes/admin-sync';
-import { StudentId, SyncKind } from '../../src/shared/search-attributes';
-import { taskQueues } from '../../src/shared/task-queues';
+import { StudentId, SyncKind } from '../../src/common/search-attributes';
+import { taskQueues } from '../../src/common/task-queues';
 import { connectTestEnv, type TemporalTestEnv } from '../support/temporal';
 
 // No workers: these tests are about what the route starts, not what the sync does (sync-grades.test.ts).

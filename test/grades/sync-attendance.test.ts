@@ -2,7 +2,7 @@ import { mappingSchema } from '../../src/config/mapping-file';
 import type { ErpnextClient } from '../../src/erpnext/client';
 import type { ErpnextSandbox } from '../../sandboxes/erpnext';
 import type { MoodleSandbox } from '../../sandboxes/moodle';
-import { taskQueues } from '../../src/shared/task-queues';
+import { taskQueues } from '../../src/common/task-queues';
 import { attendanceSyncSettings } from '../../src/starters/sync-settings';
 import { syncAttendance, type AttendanceReport } from '../../workflows/sync-attendance';
 import type { TemporalTestEnv } from '../support/temporal';

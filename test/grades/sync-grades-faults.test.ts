@@ -4,7 +4,7 @@ import { createErpnextClient } from '../../src/erpnext/client';
 import { createMoodleClient } from '../../src/moodle/client';
 import { startErpnextSandbox } from '../../sandboxes/erpnext';
 import { startMoodleSandbox } from '../../sandboxes/moodle';
-import { taskQueues } from '../../src/shared/task-queues';
+import { taskQueues } from '../../src/common/task-queues';
 import { gradeSyncSettings } from '../../src/starters/sync-settings';
 import { syncGrades } from '../../workflows/sync-grades';
 import { bundleWorkflows, connectTestEnv, withWorkers } from '../support/temporal';

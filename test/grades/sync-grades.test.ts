@@ -7,7 +7,7 @@ import { applySchedules, scheduleIds } from '../../src/starters/nightly-schedule
 import { changeFeedScheduleId } from '../../src/starters/change-feed-schedule';
 import { gradeSyncSettings } from '../../src/starters/sync-settings';
 import { startGradeSync } from '../../src/starters/sync-requests';
-import { taskQueues } from '../../src/shared/task-queues';
+import { taskQueues } from '../../src/common/task-queues';
 import { gradesProgressQuery, syncGrades, type GradesReport } from '../../workflows/sync-grades';
 import type { TemporalTestEnv } from '../support/temporal';
 import { startSyncStack, type SyncStack } from './sync-stack';

@@ -7,7 +7,7 @@ import { mappingSchema } from '../../src/config/mapping-file';
 import { createErpnextClient } from '../../src/erpnext/client';
 import { lifecyclePolicy } from '../../src/mapping/lifecycle-policy';
 import { createMoodleClient, type MoodleClient } from '../../src/moodle/client';
-import { NeedsOperator } from '../../src/shared/search-attributes';
+import { NeedsOperator } from '../../src/common/search-attributes';
 import { startLifecycleWorkflow } from '../../src/starters/lifecycle-events';
 import { conflictQuery, resolveConflictUpdate, type IdentityConflict, type OnboardStudentResult } from '../../workflows/onboard-student';
 import { demoStudents } from '../../sandboxes/demo-data';

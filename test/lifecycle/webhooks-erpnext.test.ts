@@ -4,7 +4,7 @@ import { frappeSignature } from '../../src/webhooks/erpnext-contract';
 import { erpnextWebhookRoutes } from '../../src/gateway/routes/webhooks-erpnext';
 import { lifecyclePolicy } from '../../src/mapping/lifecycle-policy';
 import { mappingSchema } from '../../src/config/mapping-file';
-import { StudentId, SyncKind } from '../../src/shared/search-attributes';
+import { StudentId, SyncKind } from '../../src/common/search-attributes';
 import { freePort } from '../support/free-port';
 import { connectTestEnv, type TemporalTestEnv } from '../support/temporal';
 

@@ -5,8 +5,8 @@ import type { ErpnextActivities, StudentForMoodle } from '../../activities/erpne
 import type { MoodleActivities } from '../../activities/moodle';
 import type { MoodleAccount } from '../../src/mapping/moodle-account';
 import type { DesiredMoodleUser } from '../../src/mapping/moodle-user';
-import { NeedsOperator } from '../../src/shared/search-attributes';
-import { taskQueues } from '../../src/shared/task-queues';
+import { NeedsOperator } from '../../src/common/search-attributes';
+import { taskQueues } from '../../src/common/task-queues';
 import { conflictQuery, onboardStudent, resolveConflictUpdate } from '../../workflows/onboard-student';
 import { lastSyncQuery, moodleBaselineSignal, studentChangedSignal, syncProfile } from '../../workflows/sync-profile';
 import { bundleWorkflows, connectTestEnv, withWorkers, type TemporalTestEnv } from '../support/temporal';

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { demoStudents } from '../../sandboxes/demo-data';
 import { electivesPolicy, enrolmentReference } from '../../src/mapping/electives';
-import { taskQueues } from '../../src/shared/task-queues';
-import { workflowIds } from '../../src/shared/workflow-ids';
+import { taskQueues } from '../../src/common/task-queues';
+import { workflowIds } from '../../src/common/workflow-ids';
 import { enrolmentCreatedEvent, standardWebhookSignature } from '../../src/webhooks/moodle-contract';
 import type { InvoiceElectiveResult } from '../../workflows/invoice-elective';
 import type { PollPaidEnrolmentsResult } from '../../workflows/poll-paid-enrolments';

@@ -1,5 +1,5 @@
 import { demoAcademicTerm, demoAcademicYear, demoCompany, demoPrograms } from '../../sandboxes/demo-data';
-import { workflowIds } from '../../src/shared/workflow-ids';
+import { workflowIds } from '../../src/common/workflow-ids';
 import { feeGateQuery } from '../../workflows/fee-gate';
 import type { OnboardStudentResult } from '../../workflows/onboard-student';
 import { eventually, startMoneyStack, type MoneyStack } from './money-stack';

@@ -1,4 +1,4 @@
-import { massChangeVerdict } from '../../src/shared/mass-change-breaker';
+import { massChangeVerdict } from '../../src/common/mass-change-breaker';
 
 describe('the mass-change circuit breaker', () => {
   it('lets a handful through and stops past the number or the share, naming both', () => {

@@ -2,7 +2,7 @@ import { createActivities } from '../../activities';
 import { mappingSchema, type Mapping } from '../../src/config/mapping-file';
 import { createErpnextClient, type ErpnextClient } from '../../src/erpnext/client';
 import { createMoodleClient, type MoodleClient } from '../../src/moodle/client';
-import { taskQueues } from '../../src/shared/task-queues';
+import { taskQueues } from '../../src/common/task-queues';
 import { startErpnextSandbox, type ErpnextSandbox } from '../../sandboxes/erpnext';
 import { startMoodleSandbox, type MoodleSandbox } from '../../sandboxes/moodle';
 import { demoAcademicTerm, demoStudentGroups } from '../../sandboxes/demo-data';

@@ -1,7 +1,7 @@
 import { continueAsNew, isCancellation, setHandler, workflowInfo, type QueryDefinition } from '@temporalio/workflow';
 import { selectCourses, type MappedCourse } from '../../src/mapping/mapped-courses';
-import { describeFailure } from '../../src/shared/operator-failure';
-import { workflowIds } from '../../src/shared/workflow-ids';
+import { describeFailure } from '../../src/common/operator-failure';
+import { workflowIds } from '../../src/common/workflow-ids';
 import { moodle, temporal } from '../sync-activities';
 import { runCourseWindow } from './course-window';
 import { addCourse, emptySyncReport, type CourseSyncCounts, type SyncReport } from './sync-report';

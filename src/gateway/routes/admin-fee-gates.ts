@@ -2,7 +2,7 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@
 import { type FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { feeGateQuery, releaseFeeGateUpdate, type FeeGateWait } from '../../../workflows/fee-gate';
-import { workflowIds } from '../../shared/workflow-ids';
+import { workflowIds } from '../../common/workflow-ids';
 import { requireAdminToken } from '../admin-auth';
 
 export interface AdminFeeGateRoutesOptions {

@@ -2,7 +2,7 @@ import { WorkflowFailedError, WorkflowNotFoundError, WorkflowUpdateFailedError, 
 import { type FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { conflictQuery, resolveConflictUpdate, type IdentityConflict } from '../../../workflows/onboard-student';
-import { describeFailure } from '../../shared/operator-failure';
+import { describeFailure } from '../../common/operator-failure';
 import { requireAdminToken } from '../admin-auth';
 
 export interface AdminRoutesOptions {

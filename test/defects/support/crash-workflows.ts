@@ -1,5 +1,5 @@
 import { proxyActivities } from '@temporalio/workflow';
-import { taskQueues } from '../../../src/shared/task-queues';
+import { taskQueues } from '../../../src/common/task-queues';
 
 /** Test workflows: one activity call each, retried as the product's policies do (no attempt cap), only faster. */
 export interface CrashActivities {

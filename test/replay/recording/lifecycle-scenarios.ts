@@ -1,6 +1,6 @@
 import { mappingSchema } from '../../../src/config/mapping-file';
 import { lifecyclePolicy } from '../../../src/mapping/lifecycle-policy';
-import { workflowIds } from '../../../src/shared/workflow-ids';
+import { workflowIds } from '../../../src/common/workflow-ids';
 import { startLifecycleWorkflow } from '../../../src/starters/lifecycle-events';
 import { demoStudents } from '../../../sandboxes/demo-data';
 import { conflictQuery, resolveConflictUpdate, type ConflictDecision, type IdentityConflict } from '../../../workflows/onboard-student';

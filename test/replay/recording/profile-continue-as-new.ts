@@ -1,5 +1,5 @@
 import { demoStudents } from '../../../sandboxes/demo-data';
-import { workflowIds } from '../../../src/shared/workflow-ids';
+import { workflowIds } from '../../../src/common/workflow-ids';
 import { startDevServer } from '../../../src/temporal/dev-server';
 import type { ProfileSync } from '../../../workflows/sync-profile';
 import { startLifecycleStack } from '../../lifecycle/lifecycle-stack';

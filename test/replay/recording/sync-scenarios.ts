@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { mappingSchema } from '../../../src/config/mapping-file';
-import { taskQueues } from '../../../src/shared/task-queues';
-import { workflowIds } from '../../../src/shared/workflow-ids';
+import { taskQueues } from '../../../src/common/task-queues';
+import { workflowIds } from '../../../src/common/workflow-ids';
 import { attendanceSyncSettings, gradeSyncSettings } from '../../../src/starters/sync-settings';
 import { syncAttendance } from '../../../workflows/sync-attendance';
 import { syncGrades } from '../../../workflows/sync-grades';

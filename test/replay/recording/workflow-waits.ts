@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { workflowIds } from '../../../src/shared/workflow-ids';
+import { workflowIds } from '../../../src/common/workflow-ids';
 import { lastSyncQuery, type ProfileSync } from '../../../workflows/sync-profile';
 
 const pollMs = 200;
