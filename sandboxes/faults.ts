@@ -1,4 +1,5 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import { createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { z } from 'zod';
 
@@ -33,34 +34,80 @@ export interface FaultsPluginOptions {
 
 const isControlRoute = (url: string) => url.startsWith('/__sandbox/');
 
+/**
+ * What a refused request asked for: method, URL and body. The sandbox cannot tell one client from
+ * another (every worker comes from the same address, over pooled connections), so "the same
+ * client retrying" is "the same request again".
+ */
+const requestFingerprint = (request: FastifyRequest) =>
+  createHash('sha256')
+    .update(`${request.method} ${request.url}\n${typeof request.body === 'string' ? request.body : JSON.stringify(request.body ?? null)}`)
+    .digest('base64');
+
+/**
+ * Every answer with Retry-After (a 429 past the limit, a 503 in an outage) sets when that request
+ * may come again; the same request arriving earlier is a violation. Violations are counted, not
+ * refused differently: a real server would just refuse again, and the count is what tests check.
+ */
+function retryAfterLedger() {
+  let notBefore = new Map<string, number>();
+  const counts = { answeredWithRetryAfter: 0, violations: 0 };
+  return {
+    counts,
+    /** A request arriving now: a violation when it repeats a refused one before its delay. */
+    arrived(fingerprint: string, now: number) {
+      const until = notBefore.get(fingerprint);
+      if (until === undefined) return;
+      if (now < until) counts.violations += 1;
+      else notBefore.delete(fingerprint);
+    },
+    refused(fingerprint: string, now: number, retryAfterSeconds: number) {
+      counts.answeredWithRetryAfter += 1;
+      notBefore.set(fingerprint, now + retryAfterSeconds * 1000);
+    },
+    reset() {
+      notBefore = new Map();
+      counts.answeredWithRetryAfter = 0;
+      counts.violations = 0;
+    },
+  };
+}
+
 async function faults(app: FastifyInstance, options: FaultsPluginOptions) {
   let settings: FaultSettings;
   let outageUntil: number;
   let window: { second: number; count: number };
+  const ledger = retryAfterLedger();
   const apply = (next: FaultSettings) => {
     settings = next;
     outageUntil = Date.now() + next.outageMs;
     window = { second: 0, count: 0 };
+    ledger.reset();
   };
   apply(faultSettingsSchema.parse(options.initial ?? {}));
 
-  const reject = (reply: FastifyReply, status: number, retryAfterSeconds?: number) => {
-    if (retryAfterSeconds !== undefined) reply.header('retry-after', String(retryAfterSeconds));
+  const reject = (request: FastifyRequest, reply: FastifyReply, status: number, retryAfterSeconds?: number) => {
+    if (retryAfterSeconds !== undefined) {
+      reply.header('retry-after', String(retryAfterSeconds));
+      ledger.refused(requestFingerprint(request), Date.now(), retryAfterSeconds);
+    }
     return reply.code(status).type('text/html; charset=utf-8').send(`<html><body><h1>${status}</h1></body></html>`);
   };
 
-  app.addHook('onRequest', async (request, reply) => {
+  // preHandler, not onRequest: the body is parsed by then, and it is part of what a retry repeats.
+  app.addHook('preHandler', async (request, reply) => {
     if (isControlRoute(request.url)) return;
     const now = Date.now();
-    if (now < outageUntil) return reject(reply, 503, settings.outageRetryAfterSeconds);
+    ledger.arrived(requestFingerprint(request), now);
+    if (now < outageUntil) return reject(request, reply, 503, settings.outageRetryAfterSeconds);
     if (settings.rateLimit) {
       const second = Math.floor(now / 1000);
       if (window.second !== second) window = { second, count: 0 };
       window.count += 1;
-      if (window.count > settings.rateLimit.perSecond) return reject(reply, 429, settings.rateLimit.retryAfterSeconds);
+      if (window.count > settings.rateLimit.perSecond) return reject(request, reply, 429, settings.rateLimit.retryAfterSeconds);
     }
     if (settings.errorRate > 0 && Math.random() < settings.errorRate) {
-      return reject(reply, [500, 502, 504][Math.floor(Math.random() * 3)]);
+      return reject(request, reply, [500, 502, 504][Math.floor(Math.random() * 3)]);
     }
     if (settings.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, settings.latencyMs));
   });
@@ -73,6 +120,8 @@ async function faults(app: FastifyInstance, options: FaultsPluginOptions) {
   });
 
   app.get('/__sandbox/faults', async () => settings);
+  /** Answers given with Retry-After and requests repeated before it, since the settings were last applied. */
+  app.get('/__sandbox/faults/retry-after', async () => ({ ...ledger.counts }));
   app.put('/__sandbox/faults', async (request, reply) => {
     const parsed = faultSettingsSchema.safeParse(request.body ?? {});
     if (!parsed.success) return reply.code(400).send({ error: z.prettifyError(parsed.error) });
