@@ -10,10 +10,18 @@ export const NeedsOperator = defineSearchAttributeKey('NeedsOperator', SearchAtt
 /** What a running workflow is waiting for besides an operator, e.g. `fee` (a gated onboarding, an unpaid elective). */
 export const WaitingOn = defineSearchAttributeKey('WaitingOn', SearchAttributeType.KEYWORD);
 
-export const searchAttributes = [StudentId, Program, SyncKind, NeedsOperator, WaitingOn];
+/**
+ * Roster entities a run touches (issue 13), so the Web UI lists every run for one course, group or
+ * teacher (`StudentGroup = "CS101 2026-27"`): lists, because one course run syncs several groups.
+ */
+export const RosterCourse = defineSearchAttributeKey('RosterCourse', SearchAttributeType.KEYWORD_LIST);
+export const StudentGroup = defineSearchAttributeKey('StudentGroup', SearchAttributeType.KEYWORD_LIST);
+export const Instructor = defineSearchAttributeKey('Instructor', SearchAttributeType.KEYWORD_LIST);
+
+export const searchAttributes = [StudentId, Program, SyncKind, NeedsOperator, WaitingOn, RosterCourse, StudentGroup, Instructor];
 
 /** `--search-attribute` arguments for `temporal server start-dev`. */
 export function devServerSearchAttributeArgs(): string[] {
-  const typeName: Record<string, string> = { KEYWORD: 'Keyword', BOOL: 'Bool' };
+  const typeName: Record<string, string> = { KEYWORD: 'Keyword', BOOL: 'Bool', KEYWORD_LIST: 'KeywordList' };
   return searchAttributes.flatMap((key) => ['--search-attribute', `${key.name}=${typeName[key.type]}`]);
 }

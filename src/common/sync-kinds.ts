@@ -11,6 +11,7 @@ export const syncKinds = {
   courseWithdraw: 'course-withdraw',
   grades: 'grades',
   attendance: 'attendance',
+  completions: 'completions',
   reconcile: 'reconcile',
   elective: 'elective',
   electivePoll: 'electives-poll',

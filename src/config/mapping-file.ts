@@ -164,8 +164,16 @@ export const mappingSchema = z.strictObject({
       feeCheckInterval: duration({ min: { ms: 100, text: '100ms' } }).prefault('1h'),
     })
     .prefault({}),
-  /** Roster provisioning (issue 13): categories, course shells, groups, teachers, completions back. */
+  /** Roster provisioning (issue 13): categories, course shells, groups, teachers. */
   roster: rosterSettingsSchema.prefault({}),
+  /** Moodle course completions → the Course Enrollment's completion date (issue 13). */
+  completions: z
+    .strictObject({
+      schedule: schedule.prefault({ cron: '0 3 * * *' }),
+      /** Child workflows (one per course) running at once. */
+      parallelism: z.number().int().positive().default(4),
+    })
+    .prefault({}),
 });
 
 export type Mapping = z.infer<typeof mappingSchema>;

@@ -92,7 +92,7 @@ describe('the deployment files', () => {
   it('docker compose creates the search attributes the code defines', () => {
     const compose = readFileSync(path.join(root, 'docker-compose.yml'), 'utf8');
     const listed = /for attribute in ([^;]+);/.exec(compose)![1].trim().split(/\s+/).sort();
-    const typeName: Record<string, string> = { KEYWORD: 'Keyword', BOOL: 'Bool' };
+    const typeName: Record<string, string> = { KEYWORD: 'Keyword', BOOL: 'Bool', KEYWORD_LIST: 'KeywordList' };
     expect(listed).toEqual(searchAttributes.map((key) => `${key.name}=${typeName[key.type]}`).sort());
   });
 });
