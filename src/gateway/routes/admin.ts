@@ -1,8 +1,8 @@
-import { WorkflowFailedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { type FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { conflictQuery, resolveConflictUpdate, type IdentityConflict } from '../../../workflows/onboard-student';
 import { describeFailure } from '../../common/operator-failure';
+import { isNotFound, parkedConflicts, resolveConflict } from '../../starters/identity-conflicts';
 import { requireAdminToken } from '../admin-auth';
 
 export interface AdminRoutesOptions {
@@ -19,13 +19,6 @@ const decisionBody = z.discriminatedUnion('action', [
   z.object({ action: z.literal('skip') }),
 ]);
 
-/** Visibility finds the parked onboardings; the search attribute is set only while one waits. */
-const parkedQuery = 'NeedsOperator = true AND ExecutionStatus = "Running"';
-
-function isNotFound(err: unknown): boolean {
-  return err instanceof WorkflowNotFoundError || (err instanceof Error && 'code' in err && err.code === 5);
-}
-
 /**
  * The operator's side of the lifecycle: list and resolve identity conflicts, read any workflow's
  * status. Every route needs the bearer ADMIN_TOKEN.
@@ -34,26 +27,13 @@ export const adminRoutes: FastifyPluginAsyncZod<AdminRoutesOptions> = async (app
   const { temporal } = options;
   app.addHook('onRequest', requireAdminToken(options.adminToken));
 
-  app.get('/admin/conflicts', async () => {
-    const conflicts: { workflowId: string; conflict: IdentityConflict }[] = [];
-    for await (const execution of temporal.workflow.list({ query: parkedQuery })) {
-      const conflict = await temporal.workflow.getHandle(execution.workflowId, execution.runId).query(conflictQuery);
-      if (conflict) conflicts.push({ workflowId: execution.workflowId, conflict });
-    }
-    return { conflicts };
-  });
+  app.get('/admin/conflicts', async () => ({ conflicts: (await parkedConflicts(temporal)).map(({ workflowId, conflict }) => ({ workflowId, conflict })) }));
 
   app.post('/admin/conflicts/:workflowId', { schema: { params: workflowParams, body: decisionBody } }, async (request, reply) => {
-    const handle = temporal.workflow.getHandle(request.params.workflowId);
-    try {
-      const accepted = await handle.executeUpdate(resolveConflictUpdate, { args: [request.body] });
-      return { workflowId: request.params.workflowId, accepted };
-    } catch (err) {
-      // The workflow's validator said no (not parked, already decided, not a candidate account).
-      if (err instanceof WorkflowUpdateFailedError) return reply.code(409).send({ error: err.cause?.message ?? err.message });
-      if (isNotFound(err)) return reply.code(404).send({ error: `no workflow ${request.params.workflowId}` });
-      throw err;
-    }
+    const resolved = await resolveConflict(temporal, request.params.workflowId, request.body);
+    if (resolved.outcome === 'refused') return reply.code(409).send({ error: resolved.reason });
+    if (resolved.outcome === 'not-found') return reply.code(404).send({ error: `no workflow ${request.params.workflowId}` });
+    return { workflowId: request.params.workflowId, accepted: resolved.accepted };
   });
 
   app.get('/admin/workflows/:workflowId', { schema: { params: workflowParams } }, async (request, reply) => {
