@@ -15,7 +15,7 @@ export async function workerCommand(env: NodeJS.ProcessEnv = process.env): Promi
   const config = loadConfig('worker', env);
   const mapping = loadMapping(config.MAPPING_FILE);
   const logger = createLogger({ level: config.LOG_LEVEL });
-  installTemporalRuntime(logger);
+  installTemporalRuntime(logger, { metricsAddress: config.WORKER_METRICS_ADDRESS });
 
   const added = await registerSearchAttributesFrom(config);
   if (added.length > 0) logger.info({ added }, 'registered search attributes');
@@ -28,7 +28,7 @@ export async function workerCommand(env: NodeJS.ProcessEnv = process.env): Promi
   });
   logger.info({ temporal: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE }, 'starting workers');
   try {
-    await runWorkers({ ...workersFrom(config, mapping, connection), signal: stop.signal });
+    await runWorkers({ ...workersFrom(config, mapping, connection), workflowBundleDir: config.WORKFLOW_BUNDLE_DIR, signal: stop.signal });
   } finally {
     await connection.close();
   }

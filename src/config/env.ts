@@ -104,12 +104,20 @@ const gatewayEnv = z.object({
   CODEC_UI_ORIGINS: list(z.url({ protocol: /^https?$/ }), 'expected comma-separated origins, e.g. https://temporal-ui.example.edu').optional(),
 });
 
+/** How the worker process runs: its Prometheus endpoint and the prebuilt workflow code. */
+const workerRuntimeEnv = z.object({
+  /** host:port of the SDK's Prometheus endpoint (GET /metrics), e.g. 0.0.0.0:9464; unset, none. */
+  WORKER_METRICS_ADDRESS: z.string().regex(/^[^:\s]+:\d+$/, 'expected host:port for the worker metrics endpoint, e.g. 0.0.0.0:9464').optional(),
+  /** The folder `npm run bundle` wrote (the image sets it); unset, the worker bundles workflows/ at start. */
+  WORKFLOW_BUNDLE_DIR: z.string().min(1).optional(),
+});
+
 const logEnv = z.object({ LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') });
 const mappingEnv = z.object({ MAPPING_FILE: z.string().min(1).optional() });
 
 /** Each process's variables. Worker and gateway run in production; the others are operator and local commands. */
 export const processEnv = {
-  worker: z.object({ ...temporalEnv.shape, ...moodleEnv.shape, ...erpnextEnv.shape, ...mappingEnv.shape, ...logEnv.shape }),
+  worker: z.object({ ...temporalEnv.shape, ...moodleEnv.shape, ...erpnextEnv.shape, ...workerRuntimeEnv.shape, ...mappingEnv.shape, ...logEnv.shape }),
   gateway: z.object({ ...temporalEnv.shape, ...gatewayEnv.shape, ...mappingEnv.shape, ...logEnv.shape }),
   /** ERPNext provisioning: the API, the secret it writes, and the port for the default gateway URL. */
   setup: z.object({ ...erpnextEnv.shape, ...gatewayEnv.pick({ GATEWAY_PORT: true, ERPNEXT_WEBHOOK_SECRET: true }).shape }),

@@ -29,13 +29,34 @@ function temporalLoggerFor(logger: Logger): TemporalLogger {
   };
 }
 
+export interface TemporalRuntimeOptions {
+  /**
+   * host:port for the SDK's Prometheus endpoint (`GET /metrics`, WORKER_METRICS_ADDRESS): the
+   * SDK's own worker metrics and the ones our activities and workflows record through its metric
+   * meter. Unset, nothing listens.
+   */
+  metricsAddress?: string;
+}
+
 /**
  * Installs the process-wide Temporal runtime before any connection or worker exists. Signals are
  * left to our entry points, which stop the gateway before the workers and the workers before the
  * server, instead of the SDK shutting workers down on its own.
  */
-export function installTemporalRuntime(logger: Logger): void {
+export function installTemporalRuntime(logger: Logger, options: TemporalRuntimeOptions = {}): void {
   // The SDK's INFO lines (bundle statistics, worker state changes) drown our own; debug shows them.
   const level = logger.levelVal >= pino.levels.values.warn || logger.levelVal <= pino.levels.values.debug ? logger.level : 'warn';
-  Runtime.install({ logger: temporalLoggerFor(logger.child({ component: 'temporal' }, { level })), shutdownSignals: [] });
+  Runtime.install({
+    logger: temporalLoggerFor(logger.child({ component: 'temporal' }, { level })),
+    shutdownSignals: [],
+    ...(options.metricsAddress
+      ? {
+          telemetryOptions: {
+            // Prometheus' conventions, as the gateway's prom-client metrics follow them: counters end
+            // in _total, durations are seconds (the SDK's default is milliseconds without a suffix).
+            metrics: { prometheus: { bindAddress: options.metricsAddress, countersTotalSuffix: true, useSecondsForDurations: true } },
+          },
+        }
+      : {}),
+  });
 }

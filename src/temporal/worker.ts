@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type { DataConverter, Duration } from '@temporalio/common';
 import type { NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../../activities';
@@ -18,14 +20,32 @@ export interface RunWorkersOptions {
   signal?: AbortSignal;
   shutdownGraceTime?: Duration;
   dataConverter?: DataConverter;
+  /** The folder `npm run bundle` wrote (WORKFLOW_BUNDLE_DIR, set in the image); unset, workflows/index.ts is bundled at start. */
+  workflowBundleDir?: string;
 }
 
-/** Bundles `workflows/index.ts` and builds the three workers with the real activities. */
+/** What `npm run bundle` writes: the failure converter is compiled into a bundle, so there is one of each. */
+export const workflowBundleFiles = { plain: 'workflow-bundle.js', sealedFailures: 'workflow-bundle-sealed-failures.js' } as const;
+
+/**
+ * Where the workflow code comes from: a prebuilt bundle when a folder is named (the one with the
+ * sealed-failure converter when payloads are encrypted), else a bundle made now from the sources.
+ * Only an explicit folder selects a bundle: a dist/ left over from an earlier build would
+ * otherwise run stale workflow code in development without a word.
+ */
+export function workflowCode(bundleDir: string | undefined, dataConverter: DataConverter | undefined): { workflowBundle: { codePath: string } } | { workflowsPath: string } {
+  if (bundleDir === undefined) return { workflowsPath: require.resolve('../../workflows') };
+  const codePath = path.resolve(bundleDir, dataConverter?.failureConverterPath ? workflowBundleFiles.sealedFailures : workflowBundleFiles.plain);
+  if (!existsSync(codePath)) throw new Error(`WORKFLOW_BUNDLE_DIR: no workflow bundle at ${codePath} (npm run bundle -- <folder> writes it)`);
+  return { workflowBundle: { codePath } };
+}
+
+/** Builds the three workers with the real activities, on the prebuilt bundle or `workflows/index.ts`. */
 export function createWorkers(options: Omit<RunWorkersOptions, 'signal'>): Promise<TaskQueueWorkers> {
   return TaskQueueWorkers.create({
     connection: options.connection,
     namespace: options.namespace,
-    workflows: { workflowsPath: require.resolve('../../workflows') },
+    workflows: workflowCode(options.workflowBundleDir, options.dataConverter),
     activities: createActivities(options),
     rates: options.rates,
     shutdownGraceTime: options.shutdownGraceTime,
