@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
@@ -52,10 +53,27 @@ function baseEnv(): NodeJS.ProcessEnv {
   return Object.fromEntries(keep.filter((name) => process.env[name] !== undefined).map((name) => [name, process.env[name]]));
 }
 
+/** Whether 127.0.0.1:`port` can be listened on right now. */
+function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/**
+ * Free ports below 32768, not the OS's ephemeral ones: Temporal's SQL schema keeps each
+ * service's membership port in a `smallint` column (cluster_membership.rpc_port), and a port
+ * above 32767 makes the server exit with 'value out of range for type smallint' at start.
+ */
 async function temporalPorts(): Promise<TemporalPorts> {
   const names = ['frontend', 'frontendHttp', 'frontendMembership', 'history', 'historyMembership', 'matching', 'matchingMembership', 'worker', 'workerMembership'] as const;
   const ports = new Set<number>();
-  while (ports.size < names.length) ports.add(await freePort());
+  while (ports.size < names.length) {
+    const candidate = 20_000 + Math.floor(Math.random() * 12_000);
+    if (!ports.has(candidate) && (await isFree(candidate))) ports.add(candidate);
+  }
   const list = [...ports];
   return Object.fromEntries(names.map((name, i) => [name, list[i]])) as unknown as TemporalPorts;
 }
