@@ -1,11 +1,9 @@
-import { proxyActivities } from '@temporalio/workflow';
-import type { ErpnextBackfillActivities, LinkWriteBack } from '../activities/backfill-erpnext';
-import type { BackfillEnrolment, MoodleBackfillActivities, RecordFailure } from '../activities/backfill-moodle';
+import type { LinkWriteBack } from '../activities/backfill-erpnext';
+import type { BackfillEnrolment, RecordFailure } from '../activities/backfill-moodle';
 import { planBatch, plannedAccountId, type BackfillStudent, type StudentPlan } from '../src/mapping/backfill-plan';
 import { moodleProfileUpdate } from '../src/mapping/profile-changes';
 import type { MoodleUserUpdate } from '../src/moodle/client';
-import { taskQueues } from '../src/common/task-queues';
-import { syncActivityOptions } from './activity-options';
+import { backfillActivities, type BackfillRetry } from './backfill-activities';
 
 export interface BackfillBatchInput {
   students: BackfillStudent[];
@@ -16,6 +14,7 @@ export interface BackfillBatchInput {
   auth: string;
   /** Look and plan only: nothing is written anywhere. */
   dryRun: boolean;
+  retry?: BackfillRetry;
 }
 
 /** The counts every batch reports and the run adds up. */
@@ -67,9 +66,6 @@ export interface BackfillBatchResult {
   plan?: PlanRow[];
 }
 
-const moodle = proxyActivities<MoodleBackfillActivities>({ ...syncActivityOptions, heartbeatTimeout: '1 minute', taskQueue: taskQueues.moodle });
-const erpnext = proxyActivities<ErpnextBackfillActivities>({ ...syncActivityOptions, taskQueue: taskQueues.erpnext });
-
 function issuesOf(plans: StudentPlan[]): BackfillIssue[] {
   return plans.flatMap(({ student, action }): BackfillIssue[] => {
     if (action.kind === 'conflict') return [{ student, kind: 'conflict', stage: 'plan', reason: action.reason, accountIds: action.accountIds }];
@@ -88,6 +84,7 @@ const failedAt = (stage: BackfillIssue['stage']) => (failure: RecordFailure): Ba
  */
 export async function backfillBatch(input: BackfillBatchInput): Promise<BackfillBatchResult> {
   const { students } = input;
+  const { moodle, erpnext } = backfillActivities(input.retry);
   const found = await moodle.moodleBackfillLookup({ idnumbers: students.map((s) => s.name), emails: students.map((s) => s.desired.email) });
   const plans = planBatch(students, found, input.auth);
   const issues = issuesOf(plans);

@@ -6,17 +6,14 @@ import {
   defineQuery,
   defineUpdate,
   executeChild,
-  proxyActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { BackfillPage, ErpnextBackfillActivities } from '../activities/backfill-erpnext';
-import type { MoodleActivities } from '../activities/moodle';
+import type { BackfillPage } from '../activities/backfill-erpnext';
 import { backfillLimits } from '../src/common/backfill-limits';
 import { massChangeVerdict, type MassChangeLimits, type MassChangeVerdict } from '../src/common/mass-change-breaker';
-import { taskQueues } from '../src/common/task-queues';
 import { workflowIds } from '../src/common/workflow-ids';
-import { syncActivityOptions } from './activity-options';
+import { backfillActivities, type BackfillRetry } from './backfill-activities';
 import { backfillBatch, noCounts, type BackfillBatchResult, type BackfillCounts, type BackfillIssue, type PlanRow } from './backfill-batch';
 
 export interface BackfillInput {
@@ -32,6 +29,8 @@ export interface BackfillInput {
   auth: string;
   batchSize?: number;
   parallelism?: number;
+  /** Faster activity retries than the default (see BackfillRetry); the batches get the same. */
+  retry?: BackfillRetry;
   /** Where the previous run stopped (continue-as-new); absent on the first run. */
   carried?: BackfillState;
 }
@@ -92,9 +91,6 @@ export const resumeBackfillUpdate = defineUpdate<BackfillState>('resumeBackfill'
 /** The go-ahead for a run the mass-change breaker parked. */
 export const approveBackfillUpdate = defineUpdate<BackfillState, [GoAhead]>('approveBackfill');
 
-const erpnext = proxyActivities<ErpnextBackfillActivities>({ ...syncActivityOptions, taskQueue: taskQueues.erpnext });
-const moodle = proxyActivities<MoodleActivities>({ ...syncActivityOptions, taskQueue: taskQueues.moodle });
-
 function add(a: BackfillCounts, b: BackfillCounts): BackfillCounts {
   const sum = { ...a };
   for (const key of Object.keys(sum) as (keyof BackfillCounts)[]) sum[key] += b[key];
@@ -102,6 +98,7 @@ function add(a: BackfillCounts, b: BackfillCounts): BackfillCounts {
 }
 
 async function firstState(input: BackfillInput): Promise<BackfillState> {
+  const { erpnext, moodle } = backfillActivities(input.retry);
   const total = input.students ? input.students.length : await erpnext.erpnextBackfillCount();
   const idnumbersOf = await erpnext.erpnextBackfillProgramCourses();
   const resolution = await moodle.moodleResolveCourses([...new Set(Object.values(idnumbersOf).flat())]);
@@ -139,6 +136,7 @@ async function firstState(input: BackfillInput): Promise<BackfillState> {
  */
 export async function backfill(input: BackfillInput): Promise<BackfillResult> {
   const state = input.carried ?? (await firstState(input));
+  const { erpnext } = backfillActivities(input.retry);
   state.status = state.paused ? 'paused' : state.status === 'awaiting-go-ahead' ? state.status : 'running';
   setHandler(backfillProgressQuery, () => state);
   setHandler(pauseBackfillUpdate, () => {
@@ -208,7 +206,7 @@ export async function backfill(input: BackfillInput): Promise<BackfillResult> {
     startedThisRun++;
     const run = executeChild(backfillBatch, {
       workflowId: workflowIds.backfillBatch(workflowInfo().workflowId, state.phase, batch),
-      args: [{ students: page.students, programCourses: state.programCourses, roleId: input.roleId, auth: input.auth, dryRun: dryPhase }],
+      args: [{ students: page.students, programCourses: state.programCourses, roleId: input.roleId, auth: input.auth, dryRun: dryPhase, retry: input.retry }],
     }).then(
       (result) => {
         record(result, unread);

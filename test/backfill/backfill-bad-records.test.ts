@@ -1,7 +1,7 @@
 import { moodleUserIdField } from '../../src/erpnext/resources/students';
 import { moodleRequests, resetRequests, startBackfillStack, type BackfillStack } from './backfill-stack';
 
-jest.setTimeout(240_000);
+jest.setTimeout(60_000);
 
 let stack: BackfillStack;
 
@@ -51,10 +51,10 @@ describe('backfill with bad records and lost answers', () => {
     }
   });
 
-  // Skipped: at this commit the run does not finish within 240 s under 30% lost answers on both
-  // systems (it passed earlier in the session, before the switch to createMissingUsers). Open
-  // under issue 12; the exact-once guarantee under lost answers is not proved until it passes.
-  it.skip('answers lost after Moodle and ERPNext committed never create, mail or write anything twice', async () => {
+  // Each lost answer fails the whole activity, whose retry then finds what committed; with the
+  // default backoff (1 s doubling to 2 min) a run with 30% lost answers mostly waits (> 4 min), so
+  // the run is given short retries: what is tested is exact-once, not patience.
+  it('answers lost after Moodle and ERPNext committed never create, mail or write anything twice', async () => {
     const fresh: string[] = [];
     for (let i = 0; i < 12; i++) {
       const student = await stack.erp.insert('Student', { first_name: `Lost${i}`, last_name: 'Answer', student_email_id: `lost${i}.answer@students.cbu.example` });
@@ -65,7 +65,7 @@ describe('backfill with bad records and lost answers', () => {
     await setFaults(stack.moodleSandbox.url, { lostResponseRate: 0.3 });
     await setFaults(stack.erpnextSandbox.url, { lostResponseRate: 0.3 });
     try {
-      const result = await (await stack.start({ students: fresh, batchSize: 6 })).result();
+      const result = await (await stack.start({ students: fresh, batchSize: 6, retry: { initialInterval: '50ms', maximumInterval: '200ms' } })).result();
       expect(result.counts.create).toBe(12);
     } finally {
       await setFaults(stack.moodleSandbox.url, {});
