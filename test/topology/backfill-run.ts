@@ -78,7 +78,7 @@ export async function backfillWithKill(topology: Topology, options: { killAt: nu
       const answer = await admin(topology, 'POST', `/admin/backfill/${encodeURIComponent(workflowId)}/approve`, { by: 'topology run' });
       if (answer.status !== 200) throw new Error(`approve: ${answer.status} ${JSON.stringify(answer.body)}`);
       approved = true;
-      options.log(`approved ${workflowId} past the breaker (${progress.verdict?.reason ?? 'parked'})`);
+      options.log(`approved ${workflowId} past the breaker (${progress.verdict && !progress.verdict.proceed ? progress.verdict.reason : 'parked'})`);
     }
     if (!kill && progress?.phase === 'sync' && progress.total > 0 && progress.done >= options.killAt * progress.total) {
       const victim = topology.workers[0]!;

@@ -179,7 +179,7 @@ export async function startTopology(runDir: string, seed: (erp: ErpnextClient) =
     processes.start('gateway', campusBridge, ['gateway'], { env: productionEnv });
     const client = await connectTemporalClient(loadConfig('status', productionEnv));
     cleanups.push(() => client.connection.close());
-    const { WORKFLOW, ACTIVITY } = temporal.api.enums.v1.TaskQueueType;
+    const { TASK_QUEUE_TYPE_WORKFLOW: WORKFLOW, TASK_QUEUE_TYPE_ACTIVITY: ACTIVITY } = temporal.api.enums.v1.TaskQueueType;
     await eventually('two pollers on every task queue', 300_000, async () => {
       const counts = await Promise.all([
         pollerCount(client, taskQueues.workflows, WORKFLOW),
