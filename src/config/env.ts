@@ -102,6 +102,17 @@ const gatewayEnv = z.object({
   CODEC_TOKENS: list(z.string(), 'expected comma-separated codec tokens').optional(),
   /** Browser origins of the Temporal Web UI allowed to call /codec (CORS). */
   CODEC_UI_ORIGINS: list(z.url({ protocol: /^https?$/ }), 'expected comma-separated origins, e.g. https://temporal-ui.example.edu').optional(),
+  /** Where the operator console links each run: the Temporal Web UI (the dev server serves it on :8233). */
+  TEMPORAL_UI_URL: url('https://temporal-ui.example.edu').default('http://localhost:8233'),
+});
+
+/**
+ * Read access for the operator console's 360° student view and reports, optional: without all
+ * five the console shows runs and the audit trail only, and the gateway holds no system credential.
+ */
+const consoleReadEnv = z.object({
+  ...moodleEnv.pick({ MOODLE_URL: true, MOODLE_TOKEN: true }).partial().shape,
+  ...erpnextEnv.pick({ ERPNEXT_URL: true, ERPNEXT_API_KEY: true, ERPNEXT_API_SECRET: true }).partial().shape,
 });
 
 /** How the worker process runs: its Prometheus endpoint and the prebuilt workflow code. */
@@ -118,7 +129,7 @@ const mappingEnv = z.object({ MAPPING_FILE: z.string().min(1).optional() });
 /** Each process's variables. Worker and gateway run in production; the others are operator and local commands. */
 export const processEnv = {
   worker: z.object({ ...temporalEnv.shape, ...moodleEnv.shape, ...erpnextEnv.shape, ...workerRuntimeEnv.shape, ...mappingEnv.shape, ...logEnv.shape }),
-  gateway: z.object({ ...temporalEnv.shape, ...gatewayEnv.shape, ...mappingEnv.shape, ...logEnv.shape }),
+  gateway: z.object({ ...temporalEnv.shape, ...gatewayEnv.shape, ...consoleReadEnv.shape, ...mappingEnv.shape, ...logEnv.shape }),
   /** ERPNext provisioning: the API, the secret it writes, and the port for the default gateway URL. */
   setup: z.object({ ...erpnextEnv.shape, ...gatewayEnv.pick({ GATEWAY_PORT: true, ERPNEXT_WEBHOOK_SECRET: true }).shape }),
   schedules: z.object({ ...temporalEnv.shape, ...mappingEnv.shape }),
