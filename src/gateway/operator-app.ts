@@ -3,6 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config/env';
 import type { Mapping } from '../config/mapping-file';
+import { consoleOptionsFrom, type ConsoleConfig } from '../console/console-options';
+import { consoleRoutes } from '../console/routes';
 import { createLogger } from '../logging/logger';
 import { payloadCodecFor } from '../temporal/codec';
 import { payloadKeyRing } from '../temporal/key-ring';
@@ -19,7 +21,7 @@ import { adminSyncRoutes } from './routes/admin-sync';
 import { codecRoutes } from './routes/codec';
 
 export interface OperatorAppDependencies {
-  config: Pick<GatewayConfig, 'ADMIN_TOKEN' | 'CODEC_TOKENS' | 'CODEC_UI_ORIGINS' | 'PAYLOAD_ENCRYPTION_KEYS' | 'PAYLOAD_ENCRYPTION_KEY' | 'LOG_LEVEL'>;
+  config: Pick<GatewayConfig, 'ADMIN_TOKEN' | 'CODEC_TOKENS' | 'CODEC_UI_ORIGINS' | 'PAYLOAD_ENCRYPTION_KEYS' | 'PAYLOAD_ENCRYPTION_KEY' | 'LOG_LEVEL'> & ConsoleConfig;
   temporal: Client;
   mapping: Mapping;
   metrics: GatewayMetrics;
@@ -50,6 +52,7 @@ export async function buildOperatorApp(deps: OperatorAppDependencies): Promise<F
   await app.register(adminReconcileRoutes, { temporal, mapping, adminToken: config.ADMIN_TOKEN });
   await app.register(adminStatusRoutes, { temporal, adminToken: config.ADMIN_TOKEN });
   await app.register(adminFeeGateRoutes, { temporal, adminToken: config.ADMIN_TOKEN });
+  await app.register(consoleRoutes, consoleOptionsFrom(config, temporal, mapping));
   const codec = payloadCodecFor(payloadKeyRing(config));
   if (codec) {
     await app.register(codecRoutes, { codec, adminToken: config.ADMIN_TOKEN, codecTokens: config.CODEC_TOKENS ?? [], uiOrigins: config.CODEC_UI_ORIGINS ?? [] });
