@@ -1,7 +1,9 @@
+import { Context } from '@temporalio/activity';
 import type { ErpnextClient } from '../src/erpnext/client';
 import { createChangedDocuments, type ChangedRow } from '../src/erpnext/resources/changed-documents';
 import { moodleUserIdField } from '../src/erpnext/resources/students';
 import type { FeedDocument, WatchedDoctype } from '../src/common/watched-doctypes';
+import { recordChangeFeedCaughtUp } from '../src/metrics/worker-metrics';
 import { activityCall } from './activity-call';
 import { withFailureMapping } from './failure';
 
@@ -19,6 +21,12 @@ const feedColumns: Record<WatchedDoctype, { fields: string[]; read(row: ChangedR
     fields: ['student', 'course', 'program_enrollment'],
     read: (row) => ({ student: text(row.student), course: text(row.course), programEnrollment: text(row.program_enrollment) }),
   },
+  // Roster documents: the name and version are all a provisioning trigger needs.
+  'Student Group': { fields: [], read: () => ({}) },
+  Instructor: { fields: [], read: () => ({}) },
+  Course: { fields: [], read: () => ({}) },
+  Program: { fields: [], read: () => ({}) },
+  'Course Schedule': { fields: ['student_group'], read: (row) => ({ studentGroup: text(row.student_group) }) },
 };
 
 /** The change feed's ERPNext reads, on the erpnext queue under its rate limit. */
@@ -29,6 +37,8 @@ export function createErpnextChangeFeedActivities(erp: ErpnextClient) {
     async erpnextChangedDocuments(request: { doctype: WatchedDoctype; since: string | null; skip: number; limit: number }): Promise<FeedDocument[]> {
       const columns = feedColumns[request.doctype];
       const rows = await changed.page(request.doctype, { ...request, fields: columns.fields }, activityCall());
+      // A short page is the end of the DocType's changes: the feed is caught up as of now.
+      if (rows.length < request.limit) recordChangeFeedCaughtUp(Context.current().metricMeter, request.doctype);
       return rows.map((row) => ({ name: row.name, modified: row.modified, ...columns.read(row) }));
     },
 

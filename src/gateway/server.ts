@@ -22,7 +22,7 @@ export interface GatewayApps {
 
 /** Both listeners' apps, counting into one metrics registry; not listening yet. */
 export async function buildGateway(deps: GatewayDependencies): Promise<GatewayApps> {
-  const metrics = createGatewayMetrics();
+  const metrics = createGatewayMetrics({ temporal: deps.temporal });
   const publicApp = await buildPublicApp({ ...deps, metrics });
   const operatorApp = await buildOperatorApp({ ...deps, metrics });
   return { publicApp, operatorApp, close: async () => void (await Promise.all([publicApp.close(), operatorApp.close()])) };

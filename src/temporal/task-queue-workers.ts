@@ -1,6 +1,8 @@
 import type { DataConverter, Duration } from '@temporalio/common';
 import { Worker, type NativeConnection, type WorkerOptions, type WorkflowBundleOption } from '@temporalio/worker';
 import { taskQueues } from '../common/task-queues';
+import { loggingStudentOfRun } from '../logging/activity-student';
+import { countingActivityOutcomes } from '../metrics/worker-metrics';
 
 export interface TaskQueueWorkersOptions {
   connection: NativeConnection;
@@ -35,6 +37,8 @@ export class TaskQueueWorkers {
       namespace: options.namespace,
       dataConverter: options.dataConverter,
       shutdownGraceTime: options.shutdownGraceTime ?? '10s',
+      // Outcome metrics and the student on every activity log line, for every queue's activities.
+      interceptors: { activity: [countingActivityOutcomes, loggingStudentOfRun] },
     };
     const workerOptions: WorkerOptions[] = [{ ...common, ...options.workflows, activities: options.activities.workflows, taskQueue: taskQueues.workflows }];
     for (const system of ['moodle', 'erpnext'] as const) {

@@ -44,6 +44,8 @@ export interface LifecycleStackOptions {
   payloadEncryptionKeys?: string;
   /** Where the gateway logs (silent by default) and, as the runtime logger, the workers. */
   logger?: Logger;
+  /** Where the workers' runtime serves Prometheus metrics (the file's first stack only: one runtime per process). */
+  runtimeMetricsAddress?: string;
   /** Replaces some real activities (fault injection); gets the real set, returns the one the workers run. */
   activities?: (real: Activities) => Activities;
 }
@@ -51,7 +53,7 @@ export interface LifecycleStackOptions {
 type Activities = ReturnType<typeof createActivities>;
 
 export async function startLifecycleStack(options: LifecycleStackOptions = {}): Promise<LifecycleStack> {
-  const env = await connectTestEnv({ runtimeLogger: options.logger });
+  const env = await connectTestEnv({ runtimeLogger: options.logger, runtimeMetricsAddress: options.runtimeMetricsAddress });
   const moodleSandbox = await startMoodleSandbox({ seed: 'demo' });
   const erpnextSandbox = await startErpnextSandbox({ seed: 'demo', webhookRetryDelayScale: 0.01 });
   const moodle = createMoodleClient({ url: moodleSandbox.url, token: 'dev-moodle-token' });

@@ -28,9 +28,9 @@ let runtimeInstalled = false;
  * Worker logs at ERROR (TEST_LOG_LEVEL to change), so the retries that fault-injection tests
  * provoke on purpose do not bury real failures; one runtime per test file (module registry).
  */
-function installQuietRuntime(logger?: Logger): void {
+function installQuietRuntime(logger?: Logger, metricsAddress?: string): void {
   if (runtimeInstalled) return;
-  installTemporalRuntime(logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'error' }, pino.destination(2)));
+  installTemporalRuntime(logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'error' }, pino.destination(2)), { metricsAddress });
   runtimeInstalled = true;
 }
 
@@ -38,10 +38,11 @@ function installQuietRuntime(logger?: Logger): void {
  * Connects to the dev server in a fresh namespace. Test files run in parallel and workflows use
  * fixed task queue names (`moodle`, `erpnext`), so a namespace per file keeps one file's workers
  * from taking another file's tasks. Call in `beforeAll`, `close()` in `afterAll`. `runtimeLogger`
- * (the file's first call only: one runtime per process) receives the SDK's, workers' and activities' logs.
+ * (the file's first call only: one runtime per process) receives the SDK's, workers' and activities' logs;
+ * `runtimeMetricsAddress` (likewise) is where the runtime serves its Prometheus metrics.
  */
-export async function connectTestEnv(options: { runtimeLogger?: Logger } = {}): Promise<TemporalTestEnv> {
-  installQuietRuntime(options.runtimeLogger);
+export async function connectTestEnv(options: { runtimeLogger?: Logger; runtimeMetricsAddress?: string } = {}): Promise<TemporalTestEnv> {
+  installQuietRuntime(options.runtimeLogger, options.runtimeMetricsAddress);
   const address = temporalAddress();
   const namespace = `test-${randomUUID()}`;
   const clientConnection = await Connection.connect({ address });
