@@ -39,6 +39,7 @@ test('the gateway needs neither the Moodle token nor the ERPNext API credentials
     GATEWAY_HOST: '0.0.0.0',
     OPERATOR_PORT: 3001,
     OPERATOR_HOST: '127.0.0.1',
+    TEMPORAL_UI_URL: 'http://localhost:8233',
     LOG_LEVEL: 'info',
   });
 });
