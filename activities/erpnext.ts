@@ -7,6 +7,7 @@ import { createStudents, moodleUserIdField } from '../src/erpnext/resources/stud
 import { sameEmail } from '../src/mapping/moodle-account';
 import { desiredMoodleUser, isPlaceholderEmail, type DesiredMoodleUser } from '../src/mapping/moodle-user';
 import { courseIdnumber, programCourseIdnumbers } from '../src/mapping/program-courses';
+import { studentProfileFields, studentProfileFingerprint } from '../src/webhooks/student-profile';
 import { withFailureMapping } from './failure';
 
 /** A Student as the lifecycle workflows need it: identity, link and the Moodle user it should have. */
@@ -18,6 +19,8 @@ export interface StudentForMoodle {
   /** The Moodle user id written back by onboarding, when there is one. */
   moodleUserId: number | null;
   desired: DesiredMoodleUser;
+  /** Of the fields Moodle mirrors (src/webhooks/student-profile.ts): a Student save that leaves it unchanged has nothing to sync. */
+  profileFingerprint: string;
 }
 
 export type ProgramEnrollmentFacts = Pick<ProgramEnrollment, 'name' | 'student' | 'program' | 'docstatus'>;
@@ -37,6 +40,7 @@ export function createErpnextActivities(erp: ErpnextClient, mapping: Mapping) {
   const programEnrollments = createProgramEnrollments(erp);
   const programs = createPrograms(erp);
   const courseEnrollments = createCourseEnrollments(erp);
+  const profileFields = studentProfileFields(Object.keys(mapping.customFields));
 
   async function programsCourses(names: string[]): Promise<string[]> {
     const idnumbers = new Set<string>();
@@ -58,6 +62,7 @@ export function createErpnextActivities(erp: ErpnextClient, mapping: Mapping) {
         emailDeliverable: !isPlaceholderEmail(student.student_email_id),
         moodleUserId: student[moodleUserIdField.fieldname] || null,
         desired: desiredMoodleUser(student, mapping),
+        profileFingerprint: studentProfileFingerprint(student, profileFields),
       };
     },
 

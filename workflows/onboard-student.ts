@@ -7,19 +7,24 @@ import {
   defineUpdate,
   getExternalWorkflowHandle,
   isCancellation,
+  ParentClosePolicy,
+  patched,
   setHandler,
+  startChild,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { StudentForMoodle } from '../activities/erpnext';
 import type { moodleFailureTypes } from '../activities/moodle';
 import type { MoodleAccount } from '../src/mapping/moodle-account';
 import type { LifecyclePolicy } from '../src/mapping/lifecycle-policy';
-import { NeedsOperator, Program } from '../src/common/search-attributes';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { NeedsOperator, Program, StudentId, SyncKind } from '../src/common/search-attributes';
+import { syncKinds } from '../src/common/sync-kinds';
 import { workflowIds } from '../src/common/workflow-ids';
 import { awaitRegistrationFee } from './fee-gate';
 import { erpnext, moodle } from './lifecycle-activities';
 import { resolveCourses } from './program-courses';
-import { moodleBaselineSignal } from './sync-profile';
+import { moodleBaselineSignal, syncProfile } from './sync-profile';
 import { showActivityWaits } from './waiting-on';
 
 export interface OnboardStudentInput {
@@ -158,11 +163,36 @@ async function identify(student: StudentForMoodle): Promise<Account | { conflict
  * user id write-back fires finds nothing to push, even for fields Moodle does not show us.
  */
 async function shareBaseline(student: StudentForMoodle): Promise<void> {
+  const profile = getExternalWorkflowHandle(workflowIds.profile(student.studentId));
+  // Runs recorded before the fingerprint existed signalled the baseline alone and started nothing.
+  const withFingerprint = patched('profile-skips-unchanged-saves');
   try {
-    await getExternalWorkflowHandle(workflowIds.profile(student.studentId)).signal(moodleBaselineSignal, student.desired);
+    if (withFingerprint) await profile.signal(moodleBaselineSignal, student.desired, student.profileFingerprint);
+    else await profile.signal(moodleBaselineSignal, student.desired);
   } catch (err) {
     if (isCancellation(err)) throw err;
-    // No profile workflow is running: its first sync then pushes what it cannot see, once.
+    // No profile workflow runs yet: start it knowing what was written, so the on_update that the
+    // write-back fires is recognised from its body and costs no call to either system.
+    if (withFingerprint) await startProfileSync(student);
+  }
+}
+
+async function startProfileSync(student: StudentForMoodle): Promise<void> {
+  try {
+    await startChild(syncProfile, {
+      workflowId: workflowIds.profile(student.studentId),
+      args: [{ studentId: student.studentId, baseline: student.desired, profileFingerprint: student.profileFingerprint }],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+      typedSearchAttributes: [
+        { key: SyncKind, value: syncKinds.profile },
+        { key: StudentId, value: student.studentId },
+      ],
+    });
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    // A Student save started it meanwhile: it takes the baseline as a signal instead.
+    await getExternalWorkflowHandle(workflowIds.profile(student.studentId)).signal(moodleBaselineSignal, student.desired, student.profileFingerprint);
   }
 }
 

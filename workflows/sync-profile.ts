@@ -36,6 +36,9 @@ export interface SyncProfileInput {
    * for ever (idle, it costs nothing), keeping the baseline of fields Moodle does not show.
    */
   idleTimeout?: Duration;
+  /** What onboarding just wrote, when it starts this workflow (so the write-back's own on_update finds nothing to do). */
+  baseline?: DesiredMoodleUser;
+  profileFingerprint?: string;
 }
 
 export interface ProfileSync {
@@ -58,14 +61,31 @@ export interface SyncProfileResult {
   last: ProfileSync | null;
   /** What Moodle is known to hold after the last sync; carried across continue-as-new. */
   baseline: DesiredMoodleUser | null;
+  /** Fingerprint of the ERPNext fields of that baseline (src/webhooks/student-profile.ts). */
+  profileFingerprint?: string;
+  /** Saves recognised from their body as leaving the profile as synced, so nothing was read or pushed. */
+  unchangedSaves?: number;
+}
+
+/** What a Student on_update tells the workflow; nothing when the body lacked the profile fields. */
+export interface StudentChange {
+  profileFingerprint?: string;
+}
+
+export interface ProfileState {
+  last: ProfileSync | null;
+  syncs: number;
+  unchangedSaves: number;
 }
 
 /** Sent (with signal-with-start) for every Student on_update delivery. */
-export const studentChangedSignal = defineSignal(signalNames.studentChanged);
+export const studentChangedSignal = defineSignal<[StudentChange?]>(signalNames.studentChanged);
 /** Sent by onboarding after it wrote the profile, so fields Moodle hides are known, not guessed. */
-export const moodleBaselineSignal = defineSignal<[DesiredMoodleUser]>('moodleBaseline');
+export const moodleBaselineSignal = defineSignal<[DesiredMoodleUser, string?]>('moodleBaseline');
 /** The latest sync, for the admin API and tests. */
 export const lastSyncQuery = defineQuery<ProfileSync | null>('lastSync');
+/** The latest sync and the counts, for operators and tests. */
+export const profileStateQuery = defineQuery<ProfileState>('profileState');
 
 const syncsPerRun = 200;
 
@@ -81,17 +101,43 @@ const temporal = proxyActivities<ChangeFeedReadActivities>({ ...lifecycleActivit
 export async function syncProfile(input: SyncProfileInput, carried?: SyncProfileResult): Promise<SyncProfileResult> {
   showActivityWaits();
   const settle = input.settle ?? '1s';
-  let pending = true;
+  // Started by onboarding with what it wrote: nothing to sync until a save changes something.
+  let pending = input.profileFingerprint === undefined || carried !== undefined;
   let syncs = carried?.syncs ?? 0;
   let last: ProfileSync | null = carried?.last ?? null;
-  let baseline: DesiredMoodleUser | null = carried?.baseline ?? null;
-  setHandler(studentChangedSignal, () => {
+  let baseline: DesiredMoodleUser | null = carried?.baseline ?? input.baseline ?? null;
+  let synced = carried?.profileFingerprint ?? input.profileFingerprint;
+  let unchangedSaves = carried?.unchangedSaves ?? 0;
+  // What the saves signalled since the last sync hold, when they all agree (undefined: not known).
+  let latest: string | undefined;
+  let unsyncedSaves = 0;
+  let changes = 0;
+  setHandler(studentChangedSignal, (change) => {
+    // A save that left every mirrored field as last synced (onboarding's own write-back of the
+    // Moodle user id, an edit of a field Moodle does not show) has nothing to push: recognised
+    // from the body, without reading either system (issue 9, defect 8).
+    if (!pending && change?.profileFingerprint !== undefined && change.profileFingerprint === synced) {
+      unchangedSaves++;
+      return;
+    }
+    latest = unsyncedSaves === 0 || latest === change?.profileFingerprint ? change?.profileFingerprint : undefined;
+    unsyncedSaves++;
     pending = true;
+    changes++;
   });
-  setHandler(moodleBaselineSignal, (written) => {
+  setHandler(moodleBaselineSignal, (written, fingerprint) => {
     baseline = written;
+    if (fingerprint === undefined) return;
+    synced = fingerprint;
+    // Onboarding wrote what the pending saves hold (a Student's insert fires on_update too:
+    // ERPNext captures 187, 238), so they have nothing left to push.
+    if (pending && latest === fingerprint) {
+      pending = false;
+      unsyncedSaves = 0;
+    }
   });
   setHandler(lastSyncQuery, () => last);
+  setHandler(profileStateQuery, () => ({ last, syncs, unchangedSaves }));
 
   for (let runSyncs = 0; ; runSyncs++) {
     if (!pending) {
@@ -99,24 +145,31 @@ export async function syncProfile(input: SyncProfileInput, carried?: SyncProfile
       else if (!(await condition(() => pending, input.idleTimeout))) break;
     }
     if (runSyncs >= syncsPerRun || workflowInfo().continueAsNewSuggested) {
-      return continueAsNew<typeof syncProfile>(input, { studentId: input.studentId, syncs, last, baseline });
+      return continueAsNew<typeof syncProfile>(input, { studentId: input.studentId, syncs, last, baseline, profileFingerprint: synced, unchangedSaves });
     }
     // Settle: restart the quiet period while changes keep arriving.
+    let seen: number;
     do {
-      pending = false;
+      seen = changes;
       await sleep(settle);
-    } while (pending);
-    const synced = await syncOnce(input.studentId, baseline);
-    last = synced.sync;
+    } while (changes !== seen);
+    if (!pending) continue;
+    pending = false;
+    unsyncedSaves = 0;
+    const outcome = await syncOnce(input.studentId, baseline);
+    last = outcome.sync;
     // Only a completed sync moves the baseline: a baseline signalled meanwhile must not be lost.
-    if (synced.matched) baseline = synced.matched;
+    if (outcome.matched) {
+      baseline = outcome.matched.desired;
+      synced = outcome.matched.profileFingerprint;
+    }
     syncs++;
   }
-  return { studentId: input.studentId, syncs, last, baseline };
+  return { studentId: input.studentId, syncs, last, baseline, profileFingerprint: synced, unchangedSaves };
 }
 
 /** One sync; `matched` is what Moodle holds afterwards, when the sync got that far. */
-async function syncOnce(studentId: string, baseline: DesiredMoodleUser | null): Promise<{ sync: ProfileSync; matched?: DesiredMoodleUser }> {
+async function syncOnce(studentId: string, baseline: DesiredMoodleUser | null): Promise<{ sync: ProfileSync; matched?: { desired: DesiredMoodleUser; profileFingerprint?: string } }> {
   const at = new Date().toISOString();
   try {
     const student = await erpnext.erpnextGetStudentForMoodle(studentId);
@@ -130,7 +183,7 @@ async function syncOnce(studentId: string, baseline: DesiredMoodleUser | null): 
       return { sync: { at, outcome: 'no-moodle-account', changed: [] } };
     }
     const { changed } = await moodle.moodleSyncProfile({ userId: moodleUserId, desired: student.desired, baseline });
-    return { sync: { at, outcome: changed.length > 0 ? 'pushed' : 'unchanged', changed }, matched: student.desired };
+    return { sync: { at, outcome: changed.length > 0 ? 'pushed' : 'unchanged', changed }, matched: { desired: student.desired, profileFingerprint: student.profileFingerprint } };
   } catch (err) {
     // A permanent failure (e.g. Moodle refusing an email another account has) must not end the
     // per-student workflow: it is recorded and the next change tries again.

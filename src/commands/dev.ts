@@ -168,7 +168,7 @@ export async function devCommand(options: DevCommandOptions = {}): Promise<void>
 
     if (!realErpnext) {
       // The stack stays useful without webhooks (admin API, schedules), so a failed setup is reported, not fatal.
-      await provisionErpnext(erpnextClientFrom(config), { gatewayUrl: gateway.url, secret: config.ERPNEXT_WEBHOOK_SECRET }).then(
+      await provisionErpnext(erpnextClientFrom(config), { gatewayUrl: gateway.url, secret: config.ERPNEXT_WEBHOOK_SECRET, studentCustomFields: Object.keys(mapping.customFields) }).then(
         (report) => logger.info({ customField: report.customField, webhooks: report.webhooks.length }, 'ERPNext sandbox set up'),
         (err: Error) => print(`Warning: ERPNext sandbox setup failed, so its webhooks will not reach the gateway: ${err.message}`),
       );

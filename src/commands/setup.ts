@@ -1,4 +1,5 @@
 import { loadConfig } from '../config/env';
+import { loadMapping } from '../config/mapping-file';
 import { provisionErpnext, type ProvisioningReport } from '../erpnext/provisioning/provision-erpnext';
 import { moodleUserIdField } from '../erpnext/resources/students';
 import { erpnextClientFrom } from '../wiring/from-config';
@@ -29,7 +30,12 @@ export async function setupCommand(options: SetupCommandOptions = {}): Promise<P
   const config = loadConfig('setup', options.env ?? process.env);
   const print = options.print ?? ((line: string) => console.log(line));
   const gatewayUrl = options.gatewayUrl ?? `http://127.0.0.1:${config.GATEWAY_PORT}`;
-  const report = await provisionErpnext(erpnextClientFrom(config), { gatewayUrl, secret: config.ERPNEXT_WEBHOOK_SECRET, rotateSecret: options.rotateSecret });
+  const report = await provisionErpnext(erpnextClientFrom(config), {
+    gatewayUrl,
+    secret: config.ERPNEXT_WEBHOOK_SECRET,
+    rotateSecret: options.rotateSecret,
+    studentCustomFields: Object.keys(loadMapping(config.MAPPING_FILE).customFields),
+  });
   print(`Custom Field Student.${moodleUserIdField.fieldname}: ${report.customField}`);
   for (const webhook of report.webhooks) print(`Webhook ${webhook.name} (${webhook.doctype} ${webhook.event}): ${webhook.change}`);
   if (options.rotateSecret) {

@@ -130,8 +130,8 @@ const mappingEnv = z.object({ MAPPING_FILE: z.string().min(1).optional() });
 export const processEnv = {
   worker: z.object({ ...temporalEnv.shape, ...moodleEnv.shape, ...erpnextEnv.shape, ...workerRuntimeEnv.shape, ...mappingEnv.shape, ...logEnv.shape }),
   gateway: z.object({ ...temporalEnv.shape, ...gatewayEnv.shape, ...consoleReadEnv.shape, ...mappingEnv.shape, ...logEnv.shape }),
-  /** ERPNext provisioning: the API, the secret it writes, and the port for the default gateway URL. */
-  setup: z.object({ ...erpnextEnv.shape, ...gatewayEnv.pick({ GATEWAY_PORT: true, ERPNEXT_WEBHOOK_SECRET: true }).shape }),
+  /** ERPNext provisioning: the API, the secret it writes, the port for the default gateway URL, and the mapping (Student fields the Webhooks carry). */
+  setup: z.object({ ...erpnextEnv.shape, ...mappingEnv.shape, ...gatewayEnv.pick({ GATEWAY_PORT: true, ERPNEXT_WEBHOOK_SECRET: true }).shape }),
   schedules: z.object({ ...temporalEnv.shape, ...mappingEnv.shape }),
   sync: z.object({ ...temporalEnv.shape, ...mappingEnv.shape }),
   /** The pre-integration checklist reads every system, and where ERPNext should deliver webhooks. */

@@ -8,6 +8,7 @@ import { createLogger } from '../logging/logger';
 import { createGatewayFastify } from './fastify-base';
 import type { GatewayMetrics } from './metrics';
 import { healthRoutes } from './routes/health';
+import { studentProfileFields } from '../webhooks/student-profile';
 import { erpnextWebhookRoutes } from './routes/webhooks-erpnext';
 import { moodleWebhookRoutes } from './routes/webhooks-moodle';
 import { electivesPolicy } from '../mapping/electives';
@@ -39,7 +40,7 @@ export async function buildPublicApp(deps: PublicAppDependencies): Promise<Fasti
   await app.register(deps.metrics.countRequests, { listener: 'public' });
   await app.register(healthRoutes, { temporal });
   const secrets = [config.ERPNEXT_WEBHOOK_SECRET, ...(config.ERPNEXT_WEBHOOK_SECRET_PREVIOUS ? [config.ERPNEXT_WEBHOOK_SECRET_PREVIOUS] : [])];
-  await app.register(erpnextWebhookRoutes, { temporal, secrets, policy: lifecyclePolicy(mapping) });
+  await app.register(erpnextWebhookRoutes, { temporal, secrets, policy: lifecyclePolicy(mapping), studentProfileFields: studentProfileFields(Object.keys(mapping.customFields)) });
   if (config.MOODLE_WEBHOOK_AUTH && config.MOODLE_WEBHOOK_SECRET) {
     await app.register(moodleWebhookRoutes, { temporal, auth: config.MOODLE_WEBHOOK_AUTH, secrets: [config.MOODLE_WEBHOOK_SECRET], policy: electivesPolicy(mapping) });
   }

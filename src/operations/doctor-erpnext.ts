@@ -45,7 +45,7 @@ async function studentWriteProbe(erp: ErpnextClient): Promise<Check> {
   }
 }
 
-export async function erpnextChecks(erp: ErpnextClient, options: { gatewayUrl: string }): Promise<Check[]> {
+export async function erpnextChecks(erp: ErpnextClient, options: { gatewayUrl: string; studentCustomFields?: readonly string[] }): Promise<Check[]> {
   try {
     const user = await erp.callMethod('frappe.auth.get_logged_user', {}, 'GET');
     const checks: Check[] = [ok('erpnext', 'API key', `valid (user ${String(user)})`)];
@@ -59,7 +59,7 @@ export async function erpnextChecks(erp: ErpnextClient, options: { gatewayUrl: s
     }
     checks.push(await studentWriteProbe(erp));
     for (const doctype of createDoctypes) checks.push(await createProbe(erp, doctype));
-    checks.push(...(await provisioningChecks(erp, options.gatewayUrl)));
+    checks.push(...(await provisioningChecks(erp, options.gatewayUrl, options.studentCustomFields)));
     return checks;
   } catch (err) {
     const fix = err instanceof ErpnextError && err.status === 401 ? 'set ERPNEXT_API_KEY and ERPNEXT_API_SECRET of the API user' : 'check ERPNEXT_URL';
@@ -68,7 +68,7 @@ export async function erpnextChecks(erp: ErpnextClient, options: { gatewayUrl: s
 }
 
 /** What `setup` provisions, compared with what the site holds; the Webhooks must deliver to this gateway, signed. */
-async function provisioningChecks(erp: ErpnextClient, gatewayUrl: string): Promise<Check[]> {
+async function provisioningChecks(erp: ErpnextClient, gatewayUrl: string, studentCustomFields?: readonly string[]): Promise<Check[]> {
   const checks: Check[] = [];
   const setupFix = `run \`campus-bridge setup --gateway-url ${gatewayUrl}\``;
   try {
@@ -82,7 +82,7 @@ async function provisioningChecks(erp: ErpnextClient, gatewayUrl: string): Promi
     return checks;
   }
   const webhooks = createWebhooks(erp);
-  for (const wanted of erpnextWebhookDeliveries(gatewayUrl)) {
+  for (const wanted of erpnextWebhookDeliveries(gatewayUrl, { studentCustomFields })) {
     const name = `${wanted.webhook_doctype} ${wanted.webhook_docevent}`;
     try {
       const found = (await webhooks.findByName(`Campus Bridge ${name}`)) ?? (await webhooks.findDelivering(wanted));

@@ -35,7 +35,7 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
   checks.push(...(await temporalChecks(input.temporal)));
   const moodle = await moodleChecks(input.moodle, input.mapping);
   checks.push(...moodle);
-  const erp = await erpnextChecks(input.erpnext, { gatewayUrl: input.gatewayUrl });
+  const erp = await erpnextChecks(input.erpnext, { gatewayUrl: input.gatewayUrl, studentCustomFields: Object.keys(input.mapping.customFields) });
   checks.push(...erp);
   const reachable = (list: Check[], first: string) => !list.some((c) => c.name === first && c.status === 'blocker');
   if (reachable(moodle, 'token') && reachable(erp, 'API key')) {

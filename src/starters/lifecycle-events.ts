@@ -3,7 +3,7 @@ import type { SearchAttributePair } from '@temporalio/common';
 import type { enrollCourse, withdrawCourse } from '../../workflows/course-enrollment';
 import type { enrollProgram } from '../../workflows/enroll-program';
 import type { onboardStudent } from '../../workflows/onboard-student';
-import { studentChangedSignal, type syncProfile } from '../../workflows/sync-profile';
+import { studentChangedSignal, type StudentChange, type syncProfile } from '../../workflows/sync-profile';
 import type { withdrawProgram } from '../../workflows/withdraw-program';
 import type { LifecyclePolicy } from '../mapping/lifecycle-policy';
 import { Program, StudentId, SyncKind } from '../common/search-attributes';
@@ -14,7 +14,11 @@ import { workflowIds } from '../common/workflow-ids';
 /** An ERPNext change the lifecycle reacts to, as named by its webhook. */
 export type LifecycleEvent =
   | { kind: 'student-created'; student: string }
-  | { kind: 'student-updated'; student: string }
+  /**
+   * `profileFingerprint`: of the Moodle-mirrored fields in the body (src/webhooks/student-profile.ts),
+   * when the body carries them all; the profile workflow skips a save that left them as last synced.
+   */
+  | { kind: 'student-updated'; student: string; profileFingerprint?: string }
   | { kind: 'program-enrollment-submitted'; programEnrollment: string; student: string; program: string }
   /** `modified`: the cancelled version, part of the workflow id (see workflowIds.withdraw). */
   | { kind: 'program-enrollment-cancelled'; programEnrollment: string; student: string; program: string; modified: string }
@@ -117,12 +121,12 @@ export async function startLifecycleWorkflow(client: Client, event: LifecycleEve
     const workflowId = workflowIds.profile(event.student);
     return start(
       () =>
-        client.workflow.signalWithStart<typeof syncProfile, []>('syncProfile', {
+        client.workflow.signalWithStart<typeof syncProfile, [StudentChange?]>('syncProfile', {
           workflowId,
           taskQueue,
           args: [{ studentId: event.student }],
           signal: studentChangedSignal,
-          signalArgs: [],
+          signalArgs: event.profileFingerprint === undefined ? [] : [{ profileFingerprint: event.profileFingerprint }],
           typedSearchAttributes: attributes(syncKinds.profile, event.student),
           workflowIdConflictPolicy: 'USE_EXISTING',
           workflowIdReusePolicy: 'ALLOW_DUPLICATE',

@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
+import { studentProfileFields } from './student-profile';
 
 /*
  * The contract between ERPNext's Webhook documents and the gateway, in one place: which triggers
@@ -111,10 +112,15 @@ export type ErpnextTriggerSlug = keyof typeof erpnextTriggers;
  * through Jinja's `tojson` filter, so a name with a quote still renders valid JSON; the space
  * before the closing brace keeps `}}` and `}` apart for any template lexer.
  */
-export function erpnextWebhookTemplate(slug: ErpnextTriggerSlug, event: string): string {
+export function erpnextWebhookTemplate(slug: ErpnextTriggerSlug, event: string, extraFields: readonly string[] = []): string {
   const { doctype, links } = erpnextTriggers[slug];
-  const fields = ['name', ...links, 'modified'].map((field) => `"${field}": {{ doc.${field} | tojson }}`);
+  const fields = ['name', ...links, ...extraFields, 'modified'].map((field) => `"${field}": {{ doc.${field} | tojson }}`);
   return `{"doctype": "${doctype}", "event": "${event}", ${fields.join(', ')} }`;
+}
+
+export interface ErpnextWebhookOptions {
+  /** The mapping's custom Student fields (`customFields` keys): part of the profile Moodle mirrors. */
+  studentCustomFields?: readonly string[];
 }
 
 /** The gateway's one route for every trigger: `:doctype` is the trigger's slug, `:event` one of its events. */
@@ -141,8 +147,12 @@ export const erpnextWebhookAnswerMs = 3_000;
 const webhookTimeoutSeconds = 5;
 
 /** Every Webhook delivery the gateway needs, pointing at `gatewayUrl`. */
-export function erpnextWebhookDeliveries(gatewayUrl: string): ErpnextWebhookDelivery[] {
+export function erpnextWebhookDeliveries(gatewayUrl: string, options: ErpnextWebhookOptions = {}): ErpnextWebhookDelivery[] {
   const base = gatewayUrl.replace(/\/+$/, '');
+  const profileFields = studentProfileFields(options.studentCustomFields);
+  // A Student save carries the fields Moodle mirrors, so a save that changed none of them is
+  // recognised from the body alone (see student-profile.ts).
+  const extraFields = (slug: ErpnextTriggerSlug, event: string) => (slug === 'student' && event === 'on_update' ? profileFields : []);
   return (Object.keys(erpnextTriggers) as ErpnextTriggerSlug[]).flatMap((slug) =>
     erpnextTriggers[slug].events.map((event) => ({
       webhook_doctype: erpnextTriggers[slug].doctype,
@@ -150,7 +160,7 @@ export function erpnextWebhookDeliveries(gatewayUrl: string): ErpnextWebhookDeli
       request_url: `${base}${erpnextWebhookPath(slug, event)}`,
       request_method: 'POST' as const,
       request_structure: 'JSON' as const,
-      webhook_json: erpnextWebhookTemplate(slug, event),
+      webhook_json: erpnextWebhookTemplate(slug, event, extraFields(slug, event)),
       condition: '' as const,
       timeout: webhookTimeoutSeconds,
     })),

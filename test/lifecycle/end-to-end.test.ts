@@ -1,4 +1,5 @@
 import { frappeSignature } from '../../src/webhooks/erpnext-contract';
+import type { ProfileState } from '../../workflows/sync-profile';
 import { demoStudents } from '../../sandboxes/demo-data';
 import { enrolledUsers } from '../moodle/support/enrolled-users';
 import { adminToken, eventually, startLifecycleStack, webhookSecret, type LifecycleStack } from './lifecycle-stack';
@@ -78,10 +79,13 @@ describe('student lifecycle end to end', () => {
     expect((await stack.erp.getDoc('Student', student)).custom_moodle_user_id).toBe(moodleUserId);
     expect(stack.moodleSandbox.state.mail.filter((m) => m.userid === moodleUserId)).toHaveLength(1);
 
-    // The write-back fires on_update; the profile workflow compares and pushes nothing.
+    // The write-back fires on_update; its body shows that no field Moodle mirrors changed, so the
+    // profile workflow (started by onboarding with what it wrote) reads and pushes nothing.
     const profile = stack.env.client.workflow.getHandle(`profile:${student}`);
-    const last = await eventually(() => profile.query<{ outcome: string } | null>('lastSync'), (sync) => sync?.outcome === 'unchanged');
-    expect(last?.outcome).toBe('unchanged');
+    const state = await eventually(() => profile.query<ProfileState>('profileState'), (s) => s.unchangedSaves >= 1);
+    // The insert's own on_update is covered by what onboarding wrote, the write-back's by the body.
+    expect(state).toEqual({ last: null, syncs: 0, unchangedSaves: expect.any(Number) });
+    expect(state.unchangedSaves).toBeGreaterThanOrEqual(1);
     const requests = await moodleRequests();
     expect(requests.core_user_create_users).toBe(1);
     expect(requests.core_user_update_users ?? 0).toBe(0);
@@ -130,6 +134,16 @@ describe('student lifecycle end to end', () => {
       (u) => u?.city === 'Bristol' && u.address === '1 Brunel Way',
     );
     expect(user).toMatchObject({ city: 'Bristol', address: '1 Brunel Way', phone1: '+44 7700 900777' });
+  });
+
+  it('a save that changes no field Moodle mirrors costs no call to either system', async () => {
+    const profile = stack.env.client.workflow.getHandle(`profile:${student}`);
+    const before = await eventually(() => profile.query<ProfileState>('profileState'), (s) => s.last?.outcome === 'pushed');
+    const moodleBefore = await moodleRequests();
+    await stack.erp.update('Student', student, { blood_group: 'O+' });
+    const after = await eventually(() => profile.query<ProfileState>('profileState'), (s) => s.unchangedSaves > before.unchangedSaves);
+    expect(after).toEqual({ ...before, unchangedSaves: before.unchangedSaves + 1 });
+    expect(await moodleRequests()).toEqual(moodleBefore);
   });
 
   it('cancelling the Program Enrollment suspends the enrolments (the configured withdrawal), keeping grades', async () => {

@@ -34,6 +34,7 @@ function student(id: string): StudentForMoodle {
     email: `${id.toLowerCase()}@students.cbu.example`,
     emailDeliverable: true,
     moodleUserId: null,
+    profileFingerprint: `fingerprint-of-${id}`,
     desired: {
       idnumber: id,
       username: id.toLowerCase(),

@@ -19,6 +19,8 @@ export interface ProvisioningOptions {
   secret: string;
   /** Rewrite the secret on every Webhook, even one that is otherwise unchanged. */
   rotateSecret?: boolean;
+  /** The mapping's custom Student fields: the Student on_update body carries them (student-profile.ts). */
+  studentCustomFields?: readonly string[];
 }
 
 /** Frappe sends no Content-Type of its own; the form UI adds this row for JSON bodies. */
@@ -63,7 +65,7 @@ export async function provisionErpnext(erp: ErpnextClient, options: Provisioning
 
   const webhooks = createWebhooks(erp);
   const report: ProvisioningReport['webhooks'] = [];
-  for (const wanted of erpnextWebhookDeliveries(options.gatewayUrl)) {
+  for (const wanted of erpnextWebhookDeliveries(options.gatewayUrl, { studentCustomFields: options.studentCustomFields })) {
     // Ours have fixed names, so a re-run (or a moved gateway) finds them; a hand-made one
     // delivering to this gateway counts too.
     const name = `Campus Bridge ${wanted.webhook_doctype} ${wanted.webhook_docevent}`;

@@ -12,6 +12,7 @@ import {
   type ErpnextTriggerSlug,
   type ErpnextWebhookBody,
 } from '../../webhooks/erpnext-contract';
+import { studentProfileFields, webhookProfileFingerprint } from '../../webhooks/student-profile';
 import { callTemporalWithin, TemporalTimedOut } from '../temporal-within';
 
 export interface ErpnextWebhookRoutesOptions {
@@ -23,6 +24,8 @@ export interface ErpnextWebhookRoutesOptions {
    */
   secrets: readonly string[];
   policy: LifecyclePolicy;
+  /** The Student fields Moodle mirrors (studentProfileFields of the mapping's custom fields); the standard ones by default. */
+  studentProfileFields?: readonly string[];
   /** Bound on the whole start, answer included; defaults to the contract's 3 s. */
   answerWithinMs?: number;
 }
@@ -35,10 +38,12 @@ function refusedAsInvalid(err: unknown): boolean {
   return false;
 }
 
-function eventOf(body: Exclude<ErpnextWebhookBody, { doctype: 'Sales Invoice' }>, docEvent: string): LifecycleEvent {
+function eventOf(body: Exclude<ErpnextWebhookBody, { doctype: 'Sales Invoice' }>, docEvent: string, profileFields: readonly string[]): LifecycleEvent {
   switch (body.doctype) {
     case 'Student':
-      return { kind: docEvent === 'after_insert' ? 'student-created' : 'student-updated', student: body.name };
+      return docEvent === 'after_insert'
+        ? { kind: 'student-created', student: body.name }
+        : { kind: 'student-updated', student: body.name, profileFingerprint: webhookProfileFingerprint(body, profileFields) };
     case 'Program Enrollment':
       return {
         ...(docEvent === 'on_submit' ? { kind: 'program-enrollment-submitted' as const } : { kind: 'program-enrollment-cancelled' as const, modified: body.modified }),
@@ -74,6 +79,7 @@ export const erpnextWebhookRoutes: FastifyPluginAsync<ErpnextWebhookRoutesOption
   // What is left once the body is read and checked goes to Temporal, with room to answer.
   const startWithinMs = Math.max(answerWithinMs - 500, 100);
   const inFlight = new Set<Promise<unknown>>();
+  const profileFields = options.studentProfileFields ?? studentProfileFields();
   app.addHook('onClose', async () => {
     await Promise.all(inFlight);
   });
@@ -115,7 +121,7 @@ export const erpnextWebhookRoutes: FastifyPluginAsync<ErpnextWebhookRoutesOption
     const accept =
       body.doctype === 'Sales Invoice'
         ? () => signalInvoiceChange(options.temporal, { invoice: body.name, student: body.student, moodleEnrolment: body.custom_moodle_enrolment, docstatus: body.docstatus, outstanding: body.outstanding_amount })
-        : () => startLifecycleWorkflow(options.temporal, eventOf(body, docEvent), options.policy);
+        : () => startLifecycleWorkflow(options.temporal, eventOf(body, docEvent, profileFields), options.policy);
     let started: StartedLifecycleWorkflow;
     try {
       // A start that outlives the bound may still land: Frappe's next try then joins it as a duplicate.
