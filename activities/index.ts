@@ -13,6 +13,8 @@ import { createTemporalActivities } from './last-watermarks';
 import { createMoodleActivities } from './moodle';
 import { createMoodleRosterActivities } from './moodle-roster';
 import { createErpnextRosterActivities } from './erpnext-roster';
+import { createMoodleCompletionActivities } from './moodle-completion';
+import { createErpnextCompletionActivities } from './erpnext-completion';
 import { createMoodleAttendanceActivities } from './moodle-attendance';
 import { createMoodleGradeActivities } from './moodle-grades';
 import { reportingWaits } from './waiting-on-report';
@@ -41,6 +43,7 @@ export function createActivities(clients: ActivityClients) {
       ...createMoodleOperationsActivities(clients.moodle),
       ...createMoodleElectiveActivities(clients.moodle),
       ...createMoodleRosterActivities(clients.moodle),
+      ...createMoodleCompletionActivities(clients.moodle),
       ...createMoodleBackfillActivities(clients.moodle),
     }),
     erpnext: reportingWaits('erpnext', {
@@ -51,6 +54,7 @@ export function createActivities(clients: ActivityClients) {
       ...createErpnextBillingActivities(clients.erpnext),
       ...createErpnextChangeFeedActivities(clients.erpnext),
       ...createErpnextRosterActivities(clients.erpnext),
+      ...createErpnextCompletionActivities(clients.erpnext),
       ...createErpnextBackfillActivities(clients.erpnext, clients.mapping),
     }),
   };

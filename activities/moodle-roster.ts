@@ -1,7 +1,9 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { MoodleClient } from '../src/moodle/client';
 import type { MoodleCategory } from '../src/moodle/roster-schemas';
+import { moodleAccount, type MoodleAccount } from '../src/mapping/moodle-account';
 import { setDifference, type CategoryLevel } from '../src/mapping/roster-offerings';
+import { massChangeVerdict, type MassChangeLimits } from '../src/common/mass-change-breaker';
 import { activityCall } from './activity-call';
 import { withFailureMapping } from './failure';
 
@@ -31,8 +33,17 @@ export interface CourseRosterInput {
   teacherRoleId: number;
   studentRoleId: number;
   unenrolledStudents: 'enrol' | 'report';
-  maxRemovals: number;
+  /** The mass-change breaker on removals (members and teachers) against the course's members and teachers now. */
+  limits: MassChangeLimits;
   dryRun: boolean;
+}
+
+/** An instructor whose Moodle account cannot be told for sure: parked for an operator (`teacher:<name>/account`). */
+export interface TeacherConflict {
+  instructor: string;
+  kind: 'duplicate-idnumber' | 'email-taken';
+  reason: string;
+  candidates: MoodleAccount[];
 }
 
 export interface CourseRosterReport {
@@ -120,12 +131,12 @@ export function createMoodleRosterActivities(moodle: MoodleClient) {
     async moodleEnsureTeacherAccounts(input: { instructors: { name: string; fullname: string; email?: string }[]; auth: string; dryRun: boolean }) {
       const call = activityCall();
       const accounts: Record<string, number> = {};
-      const conflicts: { instructor: string; reason: string }[] = [];
+      const conflicts: TeacherConflict[] = [];
       const missing: { instructor: string; reason: string }[] = [];
       const byIdnumber = await moodle.getUsersByField('idnumber', input.instructors.map((i) => i.name), call);
       for (const instructor of input.instructors) {
         const matches = byIdnumber.filter((user) => user.idnumber === instructor.name);
-        if (matches.length > 1) conflicts.push({ instructor: instructor.name, reason: `${matches.length} Moodle accounts have the idnumber` });
+        if (matches.length > 1) conflicts.push({ instructor: instructor.name, kind: 'duplicate-idnumber', reason: `${matches.length} Moodle accounts have the idnumber`, candidates: matches.map(moodleAccount) });
         if (matches.length === 1) accounts[instructor.name] = matches[0].id;
         if (matches.length > 0) continue;
         const email = instructor.email?.trim();
@@ -135,7 +146,7 @@ export function createMoodleRosterActivities(moodle: MoodleClient) {
         }
         const sameEmail = (await moodle.getUsers([{ key: 'email', value: email }], call)).users;
         if (sameEmail.length > 1 || (sameEmail.length === 1 && (sameEmail[0].idnumber ?? '') !== '')) {
-          conflicts.push({ instructor: instructor.name, reason: 'the e-mail belongs to another Moodle account' });
+          conflicts.push({ instructor: instructor.name, kind: 'email-taken', reason: 'the e-mail belongs to another Moodle account', candidates: sameEmail.map(moodleAccount) });
           continue;
         }
         if (input.dryRun) continue;
@@ -181,7 +192,9 @@ export function createMoodleRosterActivities(moodle: MoodleClient) {
         return { group, found, ...setDifference(desired, found ? (members.get(found.id) ?? []) : []) };
       });
       const removals = teachers.remove.length + memberChanges.reduce((sum, change) => sum + change.remove.length, 0);
-      if (removals > input.maxRemovals) report.held = `${removals} removals exceed roster.maxRemovals (${input.maxRemovals}): nothing removed until an operator raises it or ERPNext is checked`;
+      const current = currentTeachers.length + [...members.values()].reduce((sum, ids) => sum + ids.length, 0);
+      const verdict = massChangeVerdict(removals, current, input.limits);
+      if (!verdict.proceed) report.held = `removals held: ${verdict.reason}; nothing removed until an operator raises the limits or ERPNext is checked`;
       const removing = report.held === undefined;
 
       report.teachersEnrolled = teachers.add;
@@ -211,6 +224,23 @@ export function createMoodleRosterActivities(moodle: MoodleClient) {
         if (removing && change.remove.length) await moodle.deleteGroupMembers(change.remove.map((userid) => ({ groupid, userid })), call);
       }
       return report;
+    },
+
+    /**
+     * An operator's link of a parked instructor to one account: the instructor's name becomes its
+     * idnumber, and for duplicates the other accounts lose that idnumber (the operator said they
+     * are not this instructor), so the next lookup finds exactly one.
+     */
+    async moodleLinkTeacherAccount(input: { instructor: string; userId: number; notThem: number[] }): Promise<void> {
+      const call = activityCall();
+      const [chosen] = await moodle.getUsersByField('id', [input.userId], call);
+      if (!chosen) throw ApplicationFailure.create({ type: 'UnknownMoodleUser', message: `Moodle user ${input.userId} does not exist`, nonRetryable: true });
+      if ((chosen.idnumber ?? '') !== '' && chosen.idnumber !== input.instructor) {
+        throw ApplicationFailure.create({ type: 'AccountClaimed', message: `Moodle user ${input.userId} carries another idnumber; clear it in Moodle first`, nonRetryable: true });
+      }
+      const others = (await moodle.getUsersByField('idnumber', [input.instructor], call)).filter((user) => input.notThem.includes(user.id));
+      const updates = [...others.map((user) => ({ id: user.id, idnumber: '' })), ...(chosen.idnumber === input.instructor ? [] : [{ id: chosen.id, idnumber: input.instructor }])];
+      if (updates.length) await moodle.updateUsers(updates, call);
     },
   });
 }

@@ -5,6 +5,8 @@ import { Program, StudentId, SyncKind } from '../src/common/search-attributes';
 import { syncKinds, type SyncKindValue } from '../src/common/sync-kinds';
 import type { FeedDocument, WatchedDoctype } from '../src/common/watched-doctypes';
 import { workflowIds } from '../src/common/workflow-ids';
+import { rosterRunAttributes, rosterTrigger, type RosterDoctype } from '../src/common/roster-ids';
+import type { ProvisionAllInput } from './provision-all';
 import type { CourseEnrollmentInput } from './course-enrollment';
 import { studentChangedSignal } from './sync-profile';
 
@@ -45,7 +47,20 @@ export function courseWithdrawalStart(links: Omit<CourseEnrollmentInput, 'policy
  * The feed sees states, not events: a Student with no Moodle link may have lost its after_insert;
  * a cancelled Program Enrollment is the cancel of that final version.
  */
-export const feedStarts: Record<WatchedDoctype, (doc: FeedDocument, policy: LifecyclePolicy) => FeedStart[]> = {
+/** What roster provisioning runs take from the mapping file (src/starters/roster-events.ts `rosterDefaults`). */
+export type FeedRosterDefaults = Pick<ProvisionAllInput, 'settings' | 'studentRoleId' | 'auth' | 'conflictTimeoutMs'>;
+
+/** A roster document's version: the run its webhook starts, with the same id (src/common/roster-ids.ts). */
+function rosterStart(doctype: RosterDoctype) {
+  return (doc: FeedDocument, _policy: LifecyclePolicy, roster?: FeedRosterDefaults): FeedStart[] => {
+    if (!roster) return [];
+    const { workflowId, filter } = rosterTrigger(doctype, doc);
+    const input: ProvisionAllInput = { ...roster, dryRun: false, ...filter };
+    return [{ kind: 'once', workflowType: 'provisionAll', workflowId, args: [input], searchAttributes: rosterRunAttributes(filter) }];
+  };
+}
+
+export const feedStarts: Record<WatchedDoctype, (doc: FeedDocument, policy: LifecyclePolicy, roster?: FeedRosterDefaults) => FeedStart[]> = {
   Student: (doc, policy) => {
     const profile: FeedStart = { kind: 'profile', student: doc.name };
     if (doc.moodleLinked) return [profile];
@@ -75,6 +90,11 @@ export const feedStarts: Record<WatchedDoctype, (doc: FeedDocument, policy: Life
       { kind: 'once', workflowType: 'enrollCourse', workflowId: workflowIds.courseEnrollment(doc.name, 'after_insert'), args: [{ ...links, policy }], searchAttributes: attributes(syncKinds.courseEnrol, links.student) },
     ];
   },
+  'Student Group': rosterStart('Student Group'),
+  Instructor: rosterStart('Instructor'),
+  Course: rosterStart('Course'),
+  Program: rosterStart('Program'),
+  'Course Schedule': rosterStart('Course Schedule'),
 };
 
 /** `caught`: no run had this id (no webhook started it); `handled`: one had; `signalled`: a profile save. */

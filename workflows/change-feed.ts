@@ -5,7 +5,8 @@ import type { LifecyclePolicy } from '../src/mapping/lifecycle-policy';
 import { taskQueues } from '../src/common/task-queues';
 import { watchedDoctypes, type WatchedDoctype } from '../src/common/watched-doctypes';
 import { syncActivityOptions } from './activity-options';
-import { courseWithdrawalStart, feedStarts, startFeedRun, type FeedStart } from './change-feed-events';
+import { courseWithdrawalStart, feedStarts, startFeedRun, type FeedRosterDefaults, type FeedStart } from './change-feed-events';
+import { rosterDoctypes } from '../src/common/roster-ids';
 import { advanced, listFrom, seenKey, type FeedCursor } from './change-feed-cursor';
 import { showActivityWaits } from './waiting-on';
 
@@ -21,6 +22,8 @@ export interface ChangeFeedInput {
   pageSize: number;
   /** How often deleted Course Enrollments are looked for (a visibility list and a check of every enrolled one). */
   deletionCheckIntervalMs: number;
+  /** Roster provisioning's settings; without them (a feed started before issue 13) the roster DocTypes are not listed. */
+  roster?: FeedRosterDefaults;
 }
 
 export interface ChangeFeedState {
@@ -96,6 +99,7 @@ export async function changeFeed(input: ChangeFeedInput, carried?: ChangeFeedRes
   const continued = () => continueAsNew<typeof changeFeed>(input, { ...state, report });
 
   for (const doctype of watchedDoctypes) {
+    if (!input.roster && (rosterDoctypes as readonly string[]).includes(doctype)) continue;
     let cursor = state.cursors[doctype];
     // A feed that never ran starts from now: what came before is the webhooks' (or an initial
     // import's). The rows inside the margin count as seen, so "now" is exact.
@@ -109,7 +113,7 @@ export async function changeFeed(input: ChangeFeedInput, carried?: ChangeFeedRes
       const rows = await erpnext.erpnextChangedDocuments({ doctype, since, skip, limit: input.pageSize });
       report.rowsListed += rows.length;
       const fresh = rows.filter((row) => !seen.has(seenKey(row)));
-      const runs = fromNow ? [] : fresh.flatMap((doc) => feedStarts[doctype](doc, input.policy));
+      const runs = fromNow ? [] : fresh.flatMap((doc) => feedStarts[doctype](doc, input.policy, input.roster));
       for (let i = 0; i < runs.length; i += startsAtOnce) await startAll(report, runs.slice(i, i + startsAtOnce));
       for (const row of fresh) seen.add(seenKey(row));
       if (rows.length === 0) break;

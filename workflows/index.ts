@@ -16,3 +16,6 @@ export { backfill } from './backfill';
 export { backfillBatch } from './backfill-batch';
 export { provisionAll } from './provision-all';
 export { provisionCourse } from './provision-course';
+export { provisionTeacherAccount } from './provision-teacher-account';
+export { syncCompletions } from './sync-completions';
+export { syncCourseCompletions } from './sync-course-completions';

@@ -1,5 +1,6 @@
 import type { CourseRosterReport } from '../activities/moodle-roster';
 import type { Offering } from '../src/mapping/roster-offerings';
+import type { MassChangeLimits } from '../src/common/mass-change-breaker';
 import { moodleRoster } from './provision-activities';
 
 export interface ProvisionCourseInput {
@@ -12,7 +13,8 @@ export interface ProvisionCourseInput {
   teacherRoleId: number;
   studentRoleId: number;
   unenrolledStudents: 'enrol' | 'report';
-  maxRemovals: number;
+  /** The mass-change breaker on this course's removals. */
+  limits: MassChangeLimits;
   dryRun: boolean;
 }
 
@@ -48,7 +50,7 @@ export async function provisionCourse(input: ProvisionCourseInput): Promise<Prov
     teacherRoleId: input.teacherRoleId,
     studentRoleId: input.studentRoleId,
     unenrolledStudents: input.unenrolledStudents,
-    maxRemovals: input.maxRemovals,
+    limits: input.limits,
     dryRun,
   });
   return report;

@@ -2,10 +2,11 @@ import type { Client } from '@temporalio/client';
 import { loadConfig } from '../config/env';
 import { loadMapping } from '../config/mapping-file';
 import { startAttendanceSync, startGradeSync } from '../starters/sync-requests';
+import { startCompletionSync } from '../starters/completion-sync';
 import { connectTemporalClient } from '../wiring/from-config';
 
 export interface SyncCommandOptions {
-  what: 'grades' | 'attendance';
+  what: 'grades' | 'attendance' | 'completions';
   course?: string;
   /** Grades only. */
   student?: string;
@@ -17,7 +18,7 @@ export interface SyncCommandOptions {
 }
 
 /**
- * `campus-bridge sync grades [--course X] [--student Y] [--wait]` and `sync attendance [--course X]`:
+ * `campus-bridge sync grades [--course X] [--student Y] [--wait]`, `sync attendance [--course X]` and `sync completions [--course X]`:
  * start the same workflow the nightly Schedule starts.
  */
 export async function syncCommand(options: SyncCommandOptions): Promise<void> {
@@ -29,7 +30,9 @@ export async function syncCommand(options: SyncCommandOptions): Promise<void> {
     const { workflowId } =
       options.what === 'grades'
         ? await startGradeSync(client, mapping, { course: options.course, student: options.student })
-        : await startAttendanceSync(client, mapping, { course: options.course });
+        : options.what === 'attendance'
+          ? await startAttendanceSync(client, mapping, { course: options.course })
+          : await startCompletionSync(client, mapping, { course: options.course });
     print(`started ${workflowId}`);
     if (options.wait) print(JSON.stringify(await client.workflow.getHandle(workflowId).result(), null, 2));
   } finally {

@@ -14,6 +14,7 @@ import type { GatewayMetrics } from './metrics';
 import { adminRoutes } from './routes/admin';
 import { adminBackfillRoutes } from './routes/admin-backfill';
 import { adminFeeGateRoutes } from './routes/admin-fee-gates';
+import { adminProvisionRoutes } from './routes/admin-provision';
 import { adminReconcileRoutes } from './routes/admin-reconcile';
 import { adminRetryRoutes } from './routes/admin-retry';
 import { adminStatusRoutes } from './routes/admin-status';
@@ -49,6 +50,7 @@ export async function buildOperatorApp(deps: OperatorAppDependencies): Promise<F
   await app.register(adminSyncRoutes, { temporal, mapping, adminToken: config.ADMIN_TOKEN });
   await app.register(adminRetryRoutes, { temporal, adminToken: config.ADMIN_TOKEN });
   await app.register(adminBackfillRoutes, { temporal, mapping, adminToken: config.ADMIN_TOKEN });
+  await app.register(adminProvisionRoutes, { temporal, mapping, adminToken: config.ADMIN_TOKEN });
   await app.register(adminReconcileRoutes, { temporal, mapping, adminToken: config.ADMIN_TOKEN });
   await app.register(adminStatusRoutes, { temporal, adminToken: config.ADMIN_TOKEN });
   await app.register(adminFeeGateRoutes, { temporal, adminToken: config.ADMIN_TOKEN });

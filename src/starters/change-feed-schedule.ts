@@ -2,6 +2,7 @@ import type { ScheduleOptions } from '@temporalio/client';
 import type { changeFeed } from '../../workflows/change-feed';
 import type { Mapping } from '../config/mapping-file';
 import { lifecyclePolicy } from '../mapping/lifecycle-policy';
+import { rosterDefaults } from './roster-events';
 import { SyncKind } from '../common/search-attributes';
 import { syncKinds } from '../common/sync-kinds';
 import { taskQueues } from '../common/task-queues';
@@ -12,7 +13,7 @@ export const changeFeedScheduleId = 'change-feed';
 /** The change feed's settings from the mapping file, as its workflow input. */
 export function changeFeedInput(mapping: Mapping): Parameters<typeof changeFeed>[0] {
   const { overlap, pageSize, deletionCheckInterval } = mapping.changeFeed;
-  return { policy: lifecyclePolicy(mapping), overlapMs: overlap, pageSize, deletionCheckIntervalMs: deletionCheckInterval };
+  return { policy: lifecyclePolicy(mapping), overlapMs: overlap, pageSize, deletionCheckIntervalMs: deletionCheckInterval, roster: rosterDefaults(mapping) };
 }
 
 /**

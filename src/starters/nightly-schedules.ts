@@ -7,6 +7,7 @@ import { syncKinds, type SyncKindValue } from '../common/sync-kinds';
 import { taskQueues } from '../common/task-queues';
 import { workflowIds } from '../common/workflow-ids';
 import { changeFeedSchedules } from './change-feed-schedule';
+import { completionSchedules } from './completion-sync';
 import { electivePollSchedules } from './elective-poll-schedule';
 import { attendanceSyncSettings, gradeSyncSettings } from './sync-settings';
 
@@ -64,6 +65,7 @@ export function scheduleDefinitions(mapping: Mapping): ScheduleOptions[] {
     }),
     ...electivePollSchedules(mapping),
     ...changeFeedSchedules(mapping),
+    ...completionSchedules(mapping),
   ];
 }
 

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Mapping } from '../../config/mapping-file';
 import { startAttendanceSync, startGradeSync } from '../../starters/sync-requests';
+import { startCompletionSync } from '../../starters/completion-sync';
 import { requireAdminToken } from '../admin-auth';
 
 export interface AdminSyncRoutesOptions {
@@ -24,7 +25,7 @@ const attendanceSyncBody = z
 const started = z.object({ workflowId: z.string() });
 
 /**
- * `POST /admin/sync/grades` and `/admin/sync/attendance`: start the workflow the nightly Schedule
+ * `POST /admin/sync/grades`, `/admin/sync/attendance` and `/admin/sync/completions`: start the workflow the nightly Schedule
  * starts, now, optionally for one course (or, for grades, one student). 202 once Temporal has
  * accepted the start; follow it at `GET /admin/workflows/<workflowId>`.
  */
@@ -38,6 +39,11 @@ export const adminSyncRoutes: FastifyPluginAsyncZod<AdminSyncRoutesOptions> = as
 
   app.post('/admin/sync/attendance', { schema: { body: attendanceSyncBody, response: { 202: started } } }, async (request, reply) => {
     const { workflowId } = await startAttendanceSync(options.temporal, options.mapping, request.body);
+    return reply.code(202).send({ workflowId });
+  });
+
+  app.post('/admin/sync/completions', { schema: { body: attendanceSyncBody, response: { 202: started } } }, async (request, reply) => {
+    const { workflowId } = await startCompletionSync(options.temporal, options.mapping, request.body);
     return reply.code(202).send({ workflowId });
   });
 };
