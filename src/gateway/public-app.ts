@@ -11,6 +11,7 @@ import { healthRoutes } from './routes/health';
 import { studentProfileFields } from '../webhooks/student-profile';
 import { erpnextWebhookRoutes } from './routes/webhooks-erpnext';
 import { moodleWebhookRoutes } from './routes/webhooks-moodle';
+import { rosterDefaults } from '../starters/roster-events';
 import { electivesPolicy } from '../mapping/electives';
 
 export interface PublicAppDependencies {
@@ -40,7 +41,7 @@ export async function buildPublicApp(deps: PublicAppDependencies): Promise<Fasti
   await app.register(deps.metrics.countRequests, { listener: 'public' });
   await app.register(healthRoutes, { temporal });
   const secrets = [config.ERPNEXT_WEBHOOK_SECRET, ...(config.ERPNEXT_WEBHOOK_SECRET_PREVIOUS ? [config.ERPNEXT_WEBHOOK_SECRET_PREVIOUS] : [])];
-  await app.register(erpnextWebhookRoutes, { temporal, secrets, policy: lifecyclePolicy(mapping), studentProfileFields: studentProfileFields(Object.keys(mapping.customFields)) });
+  await app.register(erpnextWebhookRoutes, { temporal, secrets, policy: lifecyclePolicy(mapping), roster: rosterDefaults(mapping), studentProfileFields: studentProfileFields(Object.keys(mapping.customFields)) });
   if (config.MOODLE_WEBHOOK_AUTH && config.MOODLE_WEBHOOK_SECRET) {
     await app.register(moodleWebhookRoutes, { temporal, auth: config.MOODLE_WEBHOOK_AUTH, secrets: [config.MOODLE_WEBHOOK_SECRET], policy: electivesPolicy(mapping) });
   }

@@ -79,7 +79,27 @@ const salesInvoiceWebhookBody = z.looseObject({
   ...boundToEvent,
 });
 
+/**
+ * The roster DocTypes (issue 13): a save of any of them provisions what it touches; the body names
+ * the document (a Course Schedule its Student Group too) and the run re-reads ERPNext. `on_update`
+ * alone: Frappe runs it after an insert as well as after a save.
+ */
+const rosterWebhookBody = <Doctype extends string>(doctype: Doctype) => z.looseObject({ doctype: z.literal(doctype), name: docName, ...boundToEvent });
+const courseScheduleWebhookBody = z.looseObject({ doctype: z.literal('Course Schedule'), name: docName, student_group: docName, ...boundToEvent });
+const studentGroupWebhookBody = rosterWebhookBody('Student Group');
+const instructorWebhookBody = rosterWebhookBody('Instructor');
+const courseWebhookBody = rosterWebhookBody('Course');
+const programWebhookBody = rosterWebhookBody('Program');
+
+export type RosterWebhookBody =
+  | z.infer<typeof studentGroupWebhookBody>
+  | z.infer<typeof instructorWebhookBody>
+  | z.infer<typeof courseWebhookBody>
+  | z.infer<typeof programWebhookBody>
+  | z.infer<typeof courseScheduleWebhookBody>;
+
 export type ErpnextWebhookBody =
+  | RosterWebhookBody
   | z.infer<typeof studentWebhookBody>
   | z.infer<typeof programEnrollmentWebhookBody>
   | z.infer<typeof courseEnrollmentWebhookBody>
@@ -101,6 +121,11 @@ export const erpnextTriggers = {
     links: ['student', 'custom_moodle_enrolment', 'docstatus', 'outstanding_amount'],
     body: salesInvoiceWebhookBody,
   },
+  'student-group': { doctype: 'Student Group', events: ['on_update'], links: [], body: studentGroupWebhookBody },
+  instructor: { doctype: 'Instructor', events: ['on_update'], links: [], body: instructorWebhookBody },
+  course: { doctype: 'Course', events: ['on_update'], links: [], body: courseWebhookBody },
+  program: { doctype: 'Program', events: ['on_update'], links: [], body: programWebhookBody },
+  'course-schedule': { doctype: 'Course Schedule', events: ['on_update'], links: ['student_group'], body: courseScheduleWebhookBody },
 } as const;
 
 export type ErpnextTriggerSlug = keyof typeof erpnextTriggers;

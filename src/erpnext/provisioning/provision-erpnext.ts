@@ -2,6 +2,7 @@ import { erpnextWebhookDeliveries } from '../../webhooks/erpnext-contract';
 import type { ErpnextClient } from '../client';
 import { createCustomFields } from '../resources/custom-fields';
 import { moodleEnrolmentField } from '../resources/sales-invoices';
+import { completionDateField } from '../resources/course-enrollment-completions';
 import { moodleUserIdField } from '../resources/students';
 import { createWebhooks, type SignedWebhook, type WebhookWithHeaders } from '../resources/webhooks';
 
@@ -55,8 +56,8 @@ function holds(existing: WebhookWithHeaders, wanted: SignedWebhook): boolean {
 export async function provisionErpnext(erp: ErpnextClient, options: ProvisioningOptions): Promise<ProvisioningReport> {
   const customFields = createCustomFields(erp);
   let customField: ProvisioningChange = 'unchanged';
-  // The Moodle user id on Student; the billed Moodle enrolment on Sales Invoice (paid electives).
-  for (const field of [moodleUserIdField, moodleEnrolmentField]) {
+  // The Moodle user id on Student; the billed Moodle enrolment on Sales Invoice (paid electives); the completion date on Course Enrollment.
+  for (const field of [moodleUserIdField, moodleEnrolmentField, completionDateField]) {
     if (!(await customFields.exists(field))) {
       await customFields.insert({ ...field });
       customField = 'created';

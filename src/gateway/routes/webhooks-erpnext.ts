@@ -3,6 +3,9 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { LifecyclePolicy } from '../../mapping/lifecycle-policy';
 import { startLifecycleWorkflow, type LifecycleEvent, type StartedLifecycleWorkflow } from '../../starters/lifecycle-events';
 import { signalInvoiceChange } from '../../starters/invoice-changes';
+import { mappingSchema } from '../../config/mapping-file';
+import { rosterDefaults, startRosterTrigger, type RosterDefaults } from '../../starters/roster-events';
+import { rosterDoctypes, type RosterDoctype } from '../../common/roster-ids';
 import {
   erpnextTriggers,
   erpnextWebhookAnswerMs,
@@ -11,6 +14,7 @@ import {
   verifyFrappeSignature,
   type ErpnextTriggerSlug,
   type ErpnextWebhookBody,
+  type RosterWebhookBody,
 } from '../../webhooks/erpnext-contract';
 import { studentProfileFields, webhookProfileFingerprint } from '../../webhooks/student-profile';
 import { callTemporalWithin, TemporalTimedOut } from '../temporal-within';
@@ -24,6 +28,8 @@ export interface ErpnextWebhookRoutesOptions {
    */
   secrets: readonly string[];
   policy: LifecyclePolicy;
+  /** What roster provisioning runs take from the mapping file (Student Group, Instructor, Course, Program, Course Schedule triggers). */
+  roster?: RosterDefaults;
   /** The Student fields Moodle mirrors (studentProfileFields of the mapping's custom fields); the standard ones by default. */
   studentProfileFields?: readonly string[];
   /** Bound on the whole start, answer included; defaults to the contract's 3 s. */
@@ -38,7 +44,7 @@ function refusedAsInvalid(err: unknown): boolean {
   return false;
 }
 
-function eventOf(body: Exclude<ErpnextWebhookBody, { doctype: 'Sales Invoice' }>, docEvent: string, profileFields: readonly string[]): LifecycleEvent {
+function eventOf(body: Exclude<ErpnextWebhookBody, RosterWebhookBody | { doctype: 'Sales Invoice' }>, docEvent: string, profileFields: readonly string[]): LifecycleEvent {
   switch (body.doctype) {
     case 'Student':
       return docEvent === 'after_insert'
@@ -60,6 +66,17 @@ function eventOf(body: Exclude<ErpnextWebhookBody, { doctype: 'Sales Invoice' }>
         programEnrollment: body.program_enrollment,
       };
   }
+}
+
+function isRoster(body: ErpnextWebhookBody): body is RosterWebhookBody {
+  return (rosterDoctypes as readonly string[]).includes(body.doctype);
+}
+
+function rosterStart(options: ErpnextWebhookRoutesOptions, body: RosterWebhookBody) {
+  const studentGroup = body.doctype === 'Course Schedule' ? body.student_group : undefined;
+  // Without the mapping's roster section (a gateway built for the lifecycle alone), the defaults.
+  const defaults = options.roster ?? rosterDefaults(mappingSchema.parse({}));
+  return startRosterTrigger(options.temporal, defaults, body.doctype as RosterDoctype, { name: body.name, modified: body.modified, studentGroup });
 }
 
 function isTrigger(slug: string): slug is ErpnextTriggerSlug {
@@ -119,7 +136,9 @@ export const erpnextWebhookRoutes: FastifyPluginAsync<ErpnextWebhookRoutesOption
     const body = parsed.data;
     // An invoice change starts nothing: it wakes the run waiting for the payment.
     const accept =
-      body.doctype === 'Sales Invoice'
+      isRoster(body)
+        ? () => rosterStart(options, body)
+        : body.doctype === 'Sales Invoice'
         ? () => signalInvoiceChange(options.temporal, { invoice: body.name, student: body.student, moodleEnrolment: body.custom_moodle_enrolment, docstatus: body.docstatus, outstanding: body.outstanding_amount })
         : () => startLifecycleWorkflow(options.temporal, eventOf(body, docEvent, profileFields), options.policy);
     let started: StartedLifecycleWorkflow;
