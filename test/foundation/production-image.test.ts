@@ -36,10 +36,16 @@ function reachable(files: SourceFiles, from: string[]): { files: Set<string>; pa
   return { files: reached, packages };
 }
 
-/** The folders the Dockerfile copies into the image (`COPY src ./src` …). */
+/** The Dockerfile's stages: the build stage compiles and bundles, the last one is the image. */
+function dockerStages(): { build: string; image: string } {
+  const stages = readFileSync(path.join(root, 'Dockerfile'), 'utf8').split(/^FROM /m).slice(1);
+  return { build: stages[0], image: stages[stages.length - 1] };
+}
+
+/** The source folders compiled into dist/ (tsconfig.build.json), which is all the image takes of the checkout. */
 function copiedFolders(): string[] {
-  const dockerfile = readFileSync(path.join(root, 'Dockerfile'), 'utf8');
-  return [...dockerfile.matchAll(/^COPY\s+(?!--)(\S+)\s+\.\/\S*$/gm)].map((match) => match[1]).filter((source) => !source.includes('.'));
+  const build = JSON.parse(readFileSync(path.join(root, 'tsconfig.build.json'), 'utf8')) as { include: string[] };
+  return build.include;
 }
 
 const outsideImage = (reached: Set<string>, folders: string[]) => [...reached].filter((file) => !folders.some((folder) => file.startsWith(`${folder}/`)));
@@ -48,9 +54,23 @@ describe('the production image', () => {
   const files = readSourceTree(root, ['src', 'workflows', 'activities', 'sandboxes', 'test', 'bench']);
   const folders = copiedFolders();
 
-  it('copies the product and leaves the sandboxes, tests and benches out', () => {
-    expect(folders).toEqual(expect.arrayContaining(['bin', 'src', 'workflows', 'activities']));
+  it('compiles the product and leaves the sandboxes, tests and benches out', () => {
+    expect(folders).toEqual(expect.arrayContaining(['src', 'workflows', 'activities']));
     expect(folders.filter((folder) => ['sandboxes', 'test', 'bench', 'scripts'].includes(folder))).toEqual([]);
+  });
+
+  it('builds in one stage and ships only dist/ and the runtime dependencies in the other', () => {
+    const { build, image } = dockerStages();
+    // The dev command's sandboxes are compiled (tsc follows its import) and then removed.
+    expect(build).toMatch(/npx tsc -p tsconfig\.build\.json/);
+    expect(build).toMatch(/bundle-workflows\.ts dist/);
+    expect(build).toMatch(/rm -rf dist\/sandboxes/);
+    const copies = [...image.matchAll(/^COPY\s+(.+)$/gm)].map((match) => match[1].trim());
+    expect(copies).toEqual(['package.json package-lock.json ./', '--from=build /app/dist ./dist']);
+    expect(image).toMatch(/npm ci --omit=dev/);
+    expect(image).not.toMatch(/--include=dev|tsx/);
+    expect(image).toMatch(/ENV WORKFLOW_BUNDLE_DIR=\/app\/dist/);
+    expect(image).toMatch(/ENTRYPOINT \["node", "dist\/src\/cli\.js"\]/);
   });
 
   it('holds every file the production commands load', () => {
