@@ -2,11 +2,15 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { demoStudents } from '../../sandboxes/demo-data';
 import { IntegrationError } from '../../src/errors/integration-error';
+import { watchedDoctypes } from '../../src/common/watched-doctypes';
 import { frappeSignature } from '../../src/webhooks/erpnext-contract';
 import { toApplicationFailure } from '../../activities/failure';
 import { adminToken, eventually, startLifecycleStack, webhookSecret, type LifecycleStack } from '../lifecycle/lifecycle-stack';
 import { freePort } from '../support/free-port';
-import { parsePrometheusText, sumOf, type Sample } from './support/prometheus-text';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { completedFeedRuns, feedRunsAfterNow, setWebhooksEnabled, startChangeFeed } from '../durability/feed-support';
+import { familiesOf, parsePrometheusText, sumOf, type Sample } from './support/prometheus-text';
 
 /**
  * Both metrics endpoints after real traffic: the gateway's (operator listener) and the worker
@@ -47,7 +51,7 @@ async function scrape(url: string, token?: string): Promise<{ text: string; samp
   const text = await response.text();
   return { text, samples: parsePrometheusText(text) };
 }
-export const scrapeGateway = () => scrape(`${stack.operatorUrl}/metrics`, adminToken);
+const scrapeGateway = () => scrape(`${stack.operatorUrl}/metrics`, adminToken);
 
 async function post(path: string, body: string, signature?: string): Promise<number> {
   const response = await fetch(`${stack.gatewayUrl}/webhooks/erpnext/${path}`, { method: 'POST', headers: signature ? { 'x-frappe-webhook-signature': signature } : {}, body: Buffer.from(body) });
@@ -156,5 +160,43 @@ describe('metrics after an onboarding, a parked conflict and refused webhooks', 
     // The SDK's own worker metrics, on the same endpoint.
     expect(sumOf(samples, 'temporal_activity_execution_latency_count')).toBeGreaterThan(0);
     expect(sumOf(samples, 'temporal_workflow_completed_total')).toBeGreaterThan(0);
+  });
+
+  it('the change feed counts the run it caught and how fresh each DocType is', async () => {
+    const schedule = await startChangeFeed(stack.env.client, { interval: '1s' });
+    try {
+      await feedRunsAfterNow(stack.env.client, 1);
+      await setWebhooksEnabled(stack.erp, false);
+      const lost = (await stack.erp.insert('Student', { first_name: 'Mary', last_name: 'Jackson', student_email_id: 'mary.jackson@students.cbu.example' })).name;
+      const caughtIt = async () => (await completedFeedRuns(stack.env.client)).some((run) => run.report.caughtWorkflowIds.includes(`onboard:${lost}`));
+      await eventually(caughtIt, Boolean, 60_000);
+      expect(await caughtIt()).toBe(true);
+    } finally {
+      await schedule.delete();
+      await setWebhooksEnabled(stack.erp, true);
+    }
+    const caught = (await completedFeedRuns(stack.env.client)).reduce((sum, run) => sum + run.report.caught, 0);
+    const { samples } = await eventually(
+      () => scrape(workerMetricsUrl),
+      ({ samples: s }) => sumOf(s, 'campus_bridge_change_feed_caught_total') >= caught,
+    );
+    expect(caught).toBeGreaterThanOrEqual(1);
+    expect(sumOf(samples, 'campus_bridge_change_feed_caught_total')).toBe(caught);
+    const now = Date.now() / 1000;
+    const freshness = samples.filter((s) => s.name === 'campus_bridge_change_feed_caught_up_timestamp_seconds');
+    expect(freshness.map((s) => s.labels.doctype).sort()).toEqual([...watchedDoctypes].sort());
+    for (const sample of freshness) expect(now - sample.value).toBeLessThan(120);
+  });
+
+  it('the Grafana dashboard queries only metrics these endpoints export', async () => {
+    const dashboard = JSON.parse(readFileSync(path.resolve(__dirname, '../../deploy/grafana/campus-bridge.json'), 'utf8')) as { panels: { targets: { expr: string }[] }[] };
+    const exprs = dashboard.panels.flatMap((panel) => panel.targets.map((target) => target.expr));
+    const queried = new Set(exprs.flatMap((expr) => [...expr.matchAll(/\b(?:campus_bridge|temporal|http)_[a-z0-9_]+/g)].map((m) => m[0].replace(/_(bucket|count|sum)$/, ''))));
+    const exported = new Set([...familiesOf((await scrape(workerMetricsUrl)).text), ...familiesOf((await scrapeGateway()).text)]);
+    expect(queried.size).toBeGreaterThanOrEqual(10);
+    expect([...queried].filter((name) => !exported.has(name))).toEqual([]);
+    // Every metric of ours is on the dashboard.
+    const ours = [...exported].filter((name) => name.startsWith('campus_bridge_') && name !== 'campus_bridge_visibility_read_failures_total');
+    expect(ours.filter((name) => !queried.has(name))).toEqual([]);
   });
 });
