@@ -44,15 +44,15 @@ const previousElectiveSeats = [2, 5, 8, 14];
 const day = 86_400;
 const nowSeconds = Math.floor(demoTermNow.getTime() / 1000);
 /** Days since last access by student index; -1 = never logged in. */
-const accessPattern = [0, 1, 2, 3, 5, 6, 9, 12, 1, 20, 2, 35, 4, 50, -1];
+const accessPattern = [0, 1, 2, 3, 5, 6, 9, 12, 1, 20, 2, 35, 4, 50, -1, 16, 0];
 /** Present/Absent/Leave by week for a regular student, and for one who has stopped coming. */
 const regularWeeks = ['Present', 'Present', 'Present', 'Absent', 'Present', 'Leave', 'Present', 'Present'] as const;
 const absentWeeks = ['Present', 'Absent', 'Absent', 'Present', 'Absent', 'Absent', 'Absent', 'Absent'] as const;
 
-const isStruggling = (index: number) => index % 9 === 4;
+const isStruggling = (index: number) => index % 7 === 4;
 const skipsClasses = (index: number) => index % 8 === 3;
 const notSynced = (index: number) => index % 5 === 2;
-const examNotSat = (index: number) => index % 6 === 5;
+const examNotSat = (index: number) => index % 4 === 3;
 
 const isoDay = (base: string, plusDays: number) => new Date(Date.parse(`${base}T00:00:00Z`) + plusDays * day * 1000).toISOString().slice(0, 10);
 

@@ -102,7 +102,13 @@ const siteInfoSchema = z.looseObject({
 });
 
 const enrolledUserSchema = z.looseObject({ id: z.number(), idnumber: z.string().optional(), roles: z.array(z.looseObject({ roleid: z.number() })).optional() });
-const participantAccessSchema = z.looseObject({ id: z.number(), idnumber: z.string().optional(), lastaccess: z.number().optional(), lastcourseaccess: z.number().optional() });
+const participantAccessSchema = z.looseObject({
+  id: z.number(),
+  idnumber: z.string().optional(),
+  lastaccess: z.number().optional(),
+  lastcourseaccess: z.number().optional(),
+  roles: z.array(z.looseObject({ roleid: z.number() })).optional(),
+});
 
 /**
  * Typed client for Moodle 4.1 REST web services. List arguments are sent in as few requests as
@@ -272,12 +278,12 @@ export function createMoodleClient(options: MoodleClientOptions) {
 
     /**
      * `core_enrol_get_enrolled_users` for reports: a course's participants with their site-wide
-     * `lastaccess` and `lastcourseaccess` (0 = never), suspended enrolments included unless `onlyactive`.
+     * `lastaccess` and `lastcourseaccess` (0 = never) and roles, suspended enrolments included unless `onlyactive`.
      */
     getParticipantsAccess: (courseid: number, filter: { onlyactive?: boolean } = {}, callOptions?: CallOptions) =>
       call(
         'core_enrol_get_enrolled_users',
-        { courseid, options: [{ name: 'userfields', value: 'id,idnumber,lastaccess,lastcourseaccess' }, ...(filter.onlyactive ? [{ name: 'onlyactive', value: '1' }] : [])] },
+        { courseid, options: [{ name: 'userfields', value: 'id,idnumber,lastaccess,lastcourseaccess,roles' }, ...(filter.onlyactive ? [{ name: 'onlyactive', value: '1' }] : [])] },
         z.array(participantAccessSchema),
         callOptions,
       ),

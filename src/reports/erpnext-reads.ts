@@ -1,7 +1,5 @@
 import { z } from 'zod';
 import type { ErpnextClient, FilterCondition } from '../erpnext/client';
-import { moodleEnrolmentField } from '../erpnext/resources/sales-invoices';
-import { moodleUserIdField } from '../erpnext/resources/students';
 import type { PacedCalls } from './paced-calls';
 import type { Fresh, ReportCache } from './report-cache';
 
@@ -17,7 +15,6 @@ const studentRow = z.looseObject({
   last_name: z.string().optional(),
   student_email_id: z.string().optional(),
   joining_date: z.string().optional(),
-  [moodleUserIdField.fieldname]: z.coerce.number().int().optional(),
 });
 const programEnrollmentRow = z.looseObject({
   name: z.string(),
@@ -50,9 +47,9 @@ const invoiceRow = z.looseObject({
   outstanding_amount: z.number().optional(),
   is_return: z.number().int().optional(),
   return_against: z.string().optional(),
-  [moodleEnrolmentField.fieldname]: z.string().optional(),
 });
 const termRow = z.looseObject({ name: z.string(), academic_year: z.string().optional(), term_start_date: z.string().optional(), term_end_date: z.string().optional() });
+const programDoc = z.looseObject({ name: z.string(), courses: z.array(z.looseObject({ course: z.string() })).default([]) });
 const courseRow = z.looseObject({ name: z.string(), course_name: z.string().optional(), description: z.string().optional() });
 
 export type StudentRow = z.infer<typeof studentRow>;
@@ -110,6 +107,11 @@ export function createErpnextReads(erp: ErpnextClient, paced: PacedCalls, cache:
     invoicesOfStudent: (student: string) => cached<InvoiceRow>(['Sales Invoice', 'student', student], () => all('Sales Invoice', invoiceRow, [['student', '=', student], submitted])),
     /** Submitted invoices and credit notes with a row for `item` (a credit note copies its invoice's items). */
     invoicesOfItem: (item: string) => cached<InvoiceRow>(['Sales Invoice', 'item', item], () => all('Sales Invoice', invoiceRow, [['Sales Invoice Item', 'item_code', '=', item], submitted])),
+    /** Submitted invoices and credit notes of many Students (a program's). */
+    invoicesOfStudents: (students: readonly string[]) => cached<InvoiceRow>(['Sales Invoice', 'students', students], () => whereIn('Sales Invoice', invoiceRow, 'student', students, [submitted])),
+    /** A Program's courses, from its child table (one document read). */
+    programCourses: (program: string): Promise<Fresh<string[]>> =>
+      cache.get(keyOf(['erpnext', 'Program', program]), async () => (await paced(() => erp.getDoc('Program', program, { schema: programDoc }))).courses.map((row) => row.course)),
     terms: () => cached<TermRow>(['Academic Term'], () => all('Academic Term', termRow, [])),
     courses: () => cached<CourseRow>(['Course'], () => all('Course', courseRow, [])),
   };

@@ -16,6 +16,8 @@ export interface ReportSources {
   trail?: (student: string) => Promise<StudentTrail>;
   /** Paid electives (Moodle course idnumber → Item): which courses have revenue. */
   electives: Mapping['electives']['courses'];
+  /** Moodle's student role: only its participants count in course figures (not teachers). */
+  studentRoleId: number;
   cache: ReportCache;
   now: () => Date;
 }
@@ -24,7 +26,7 @@ export interface ReportSourcesOptions {
   erpnext: ErpnextClient;
   moodle: MoodleClient;
   temporal?: Client;
-  mapping: Pick<Mapping, 'electives'>;
+  mapping: Pick<Mapping, 'electives'> & { moodle?: Pick<Mapping['moodle'], 'studentRoleId'> };
   /** How long a read answer is reused; default 5 min (env REPORT_CACHE_TTL, in seconds, through `reportCacheTtlMs`). */
   cacheTtlMs?: number;
   /** Requests per second per system; the workers' configured rates (default 20 each). */
@@ -52,6 +54,7 @@ export function createReportSources(options: ReportSourcesOptions): ReportSource
     moodle: createMoodleReads(options.moodle, moodlePaced, cache),
     trail: temporal ? (student) => studentTrail(temporal, student, { limit: 50 }) : undefined,
     electives: options.mapping.electives.courses,
+    studentRoleId: options.mapping.moodle?.studentRoleId ?? 5,
     cache,
     now,
   };

@@ -37,8 +37,6 @@ export interface StudentInvoiceRow {
   outstanding: number;
   creditNote: boolean;
   returnAgainst?: string;
-  /** The Moodle enrolment the invoice bills (`moodle:<user>:<course>`), for electives. */
-  moodleEnrolment?: string;
 }
 
 export interface StudentReport {
@@ -147,7 +145,6 @@ export async function buildStudentReport(sources: ReportSources, studentName: st
       outstanding: i.outstanding_amount ?? 0,
       creditNote: i.is_return === 1,
       returnAgainst: i.return_against,
-      moodleEnrolment: i.custom_moodle_enrolment,
     })),
     money: revenueOf(invoices),
     runs,
