@@ -2,7 +2,8 @@ import { defineQuery, executeChild } from '@temporalio/workflow';
 import type { ErpnextAttendanceStatus } from '../src/mapping/attendance';
 import type { MappedCourse } from '../src/mapping/mapped-courses';
 import { runCourseSync, type CourseSync, type CourseSyncProgress, type CourseSyncSettings, type CourseTask } from './course-sync/driver';
-import { addCourse, type SyncReport } from './course-sync/sync-report';
+import { singleSyncRuns } from '../src/common/sync-runs';
+import { addCourse, courseWatermarkKey, type SyncReport } from './course-sync/sync-report';
 import { erpnext } from './sync-activities';
 import { emptyCourseAttendanceReport, syncCourseAttendance, type CourseAttendanceReport } from './sync-course-attendance';
 
@@ -17,14 +18,21 @@ export interface AttendanceCourseTask extends CourseTask {
   studentGroup: string;
 }
 
-/** Watermarks are the newest session `lasttaken` written through per Moodle course idnumber. */
+/** Watermarks are the newest session `lasttaken` written through per Moodle course and Student Group, never past a skipped mark. */
 export type AttendanceReport = SyncReport<CourseAttendanceReport>;
 
 export interface SyncAttendanceInput {
   course?: string;
   settings: AttendanceSyncSettings;
   carry?: { pending: AttendanceCourseTask[]; report: AttendanceReport };
+  /** The single run's follow-ups (requests that arrived while it ran). */
+  queued?: SyncAttendanceInput[];
+  /** Where a follow-up starts: the watermarks the run before it ended with. */
+  watermarks?: Record<string, number>;
 }
+
+/** Student Attendance is written per group: the group is the key besides the course. */
+const watermarkKey = (task: AttendanceCourseTask): string => courseWatermarkKey(task.course.moodleIdnumber, task.studentGroup);
 
 export const attendanceProgressQuery = defineQuery<CourseSyncProgress<CourseAttendanceReport>>('attendanceProgress');
 
@@ -38,7 +46,8 @@ async function planCourses(input: SyncAttendanceInput, mapped: MappedCourse[], r
       addCourse(report, emptyCourseAttendanceReport(course.moodleIdnumber, 'unmapped', { reason: `no enabled Course-based Student Group for ERPNext Course ${course.erpnextCourse}` }));
       continue;
     }
-    tasks.push({ course, studentGroup, since: input.course === undefined ? (report.watermarks[course.moodleIdnumber] ?? 0) : 0 });
+    const task = { course, studentGroup, since: 0 };
+    tasks.push(input.course === undefined ? { ...task, since: report.watermarks[watermarkKey(task)] ?? 0 } : task);
   }
   return tasks;
 }
@@ -55,9 +64,14 @@ const attendanceSync: CourseSync<SyncAttendanceInput, AttendanceCourseTask, Cour
   failedCourse: (task, reason) => emptyCourseAttendanceReport(task.course.moodleIdnumber, 'failed', { studentGroup: task.studentGroup, reason }),
   // A run restricted to one course still reads that course in full, so it may move its watermark.
   movesWatermarks: () => true,
+  watermarkKey,
+  singleRun: { run: singleSyncRuns.attendance, scope: (input) => JSON.stringify([input.course ?? null]) },
 };
 
-/** Attendance sync: one child workflow per course (syncCourseAttendance), run by the course-sync driver. */
+/**
+ * Attendance sync: one child workflow per course (syncCourseAttendance), run by the course-sync
+ * driver; one at a time, in the single run `attendance:run` (see syncGrades).
+ */
 export async function syncAttendance(input: SyncAttendanceInput): Promise<AttendanceReport> {
   return runCourseSync(attendanceSync, input);
 }

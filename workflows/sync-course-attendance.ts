@@ -3,6 +3,7 @@ import { countSkips } from '../src/mapping/grades';
 import type { MappedCourse } from '../src/mapping/mapped-courses';
 import { batches, erpnextInsertManyLimit, perDocumentBatchSize, skippedListLimit } from '../src/common/batches';
 import { erpnext, moodle } from './sync-activities';
+import { heldWatermark } from './course-sync/held-watermark';
 import { showActivityWaits } from './waiting-on';
 
 export interface SyncCourseAttendanceInput {
@@ -31,7 +32,10 @@ export function emptyCourseAttendanceReport(course: string, status: CourseAttend
   return { course, status, sessions: 0, created: 0, updated: 0, unchanged: 0, skipped: {}, skippedMarks: [], ...extra };
 }
 
-/** One course: Moodle sessions taken since the watermark → Student Attendance of the course's group, differences only. */
+/**
+ * One course: Moodle sessions taken since the watermark → Student Attendance of the course's group,
+ * differences only. The returned watermark stops at the earliest skipped mark's session.
+ */
 export async function syncCourseAttendance(input: SyncCourseAttendanceInput): Promise<{ report: CourseAttendanceReport; watermark: number }> {
   showActivityWaits();
   const read = await moodle.moodleReadAttendance({ courseId: input.course.moodleCourseId, since: input.since });
@@ -54,5 +58,5 @@ export async function syncCourseAttendance(input: SyncCourseAttendanceInput): Pr
   report.unchanged = writes.unchanged;
   report.skipped = countSkips(writes.skipped);
   report.skippedMarks = writes.skipped.slice(0, skippedListLimit);
-  return { report, watermark: read.watermark };
+  return { report, watermark: heldWatermark({ watermark: read.watermark, since: input.since }, writes.skipped.map((skip) => skip.takenAt)) };
 }

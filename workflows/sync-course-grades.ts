@@ -2,6 +2,7 @@ import { countSkips, planResultWrites, type GradeSkipReason, type SkippedGrade }
 import type { MappedCourse } from '../src/mapping/mapped-courses';
 import { batches, erpnextInsertManyLimit, perDocumentBatchSize, skippedListLimit } from '../src/common/batches';
 import { erpnext, moodle } from './sync-activities';
+import { heldWatermark } from './course-sync/held-watermark';
 import { showActivityWaits } from './waiting-on';
 
 export interface SyncCourseGradesInput {
@@ -29,7 +30,7 @@ export interface CourseGradesReport {
 
 export interface SyncCourseGradesResult {
   report: CourseGradesReport;
-  /** Where the next incremental run of this course starts. */
+  /** Where the next incremental run of this course and plan starts: never past a skipped grade. */
   watermark: number;
 }
 
@@ -39,7 +40,8 @@ export function emptyCourseGradesReport(course: string, status: CourseGradesRepo
 
 /**
  * One course: read Moodle course totals changed since the watermark, compare with the plan's
- * Assessment Results (one list read), write only the differences in batches.
+ * Assessment Results (one list read), write only the differences in batches. The watermark it
+ * returns stops at the earliest skipped grade, so that grade is written once its cause is fixed.
  */
 export async function syncCourseGrades(input: SyncCourseGradesInput): Promise<SyncCourseGradesResult> {
   showActivityWaits();
@@ -68,5 +70,5 @@ export async function syncCourseGrades(input: SyncCourseGradesInput): Promise<Sy
   report.unchanged = writes.unchanged;
   report.skipped = countSkips(writes.skipped);
   report.skippedGrades = writes.skipped.slice(0, skippedListLimit);
-  return { report, watermark: read.watermark };
+  return { report, watermark: heldWatermark({ watermark: read.watermark, since: input.since }, writes.skipped.map((skip) => skip.gradedAt)) };
 }

@@ -1,7 +1,8 @@
 import { defineQuery, executeChild } from '@temporalio/workflow';
 import type { MappedCourse } from '../src/mapping/mapped-courses';
 import { runCourseSync, type CourseSync, type CourseSyncProgress, type CourseSyncSettings, type CourseTask } from './course-sync/driver';
-import { addCourse, type SyncReport } from './course-sync/sync-report';
+import { singleSyncRuns } from '../src/common/sync-runs';
+import { addCourse, courseWatermarkKey, type SyncReport } from './course-sync/sync-report';
 import { erpnext } from './sync-activities';
 import { emptyCourseGradesReport, syncCourseGrades, type CourseGradesReport } from './sync-course-grades';
 
@@ -16,7 +17,7 @@ export interface GradesCourseTask extends CourseTask {
   plan: string;
 }
 
-/** Watermarks are the newest `gradedategraded` written through per Moodle course idnumber. */
+/** Watermarks are the newest `gradedategraded` written through per Moodle course and Assessment Plan, never past a skipped grade. */
 export type GradesReport = SyncReport<CourseGradesReport>;
 
 export type GradesProgress = CourseSyncProgress<CourseGradesReport>;
@@ -29,7 +30,13 @@ export interface SyncGradesInput {
   settings: GradeSyncSettings;
   /** Work carried over by continue-as-new; absent on a fresh start. */
   carry?: { pending: GradesCourseTask[]; report: GradesReport };
+  /** The single run's follow-ups (requests that arrived while it ran). */
+  queued?: SyncGradesInput[];
+  /** Where a follow-up starts: the watermarks the run before it ended with. */
+  watermarks?: Record<string, number>;
 }
+
+const watermarkKey = (task: GradesCourseTask): string => courseWatermarkKey(task.course.moodleIdnumber, task.plan);
 
 export const gradesProgressQuery = defineQuery<GradesProgress>('gradesProgress');
 
@@ -45,7 +52,8 @@ async function planCourses(input: SyncGradesInput, mapped: MappedCourse[], repor
       addCourse(report, emptyCourseGradesReport(course.moodleIdnumber, 'unmapped', { reason: `no submitted Assessment Plan for ERPNext Course ${course.erpnextCourse}` }));
       continue;
     }
-    tasks.push({ course, plan, since: incremental ? (report.watermarks[course.moodleIdnumber] ?? 0) : 0 });
+    const task = { course, plan, since: 0 };
+    tasks.push(incremental ? { ...task, since: report.watermarks[watermarkKey(task)] ?? 0 } : task);
   }
   return tasks;
 }
@@ -62,11 +70,14 @@ const gradeSync: CourseSync<SyncGradesInput, GradesCourseTask, CourseGradesRepor
   failedCourse: (task, reason) => emptyCourseGradesReport(task.course.moodleIdnumber, 'failed', { plan: task.plan, reason }),
   // A run restricted to one student saw only part of the course, so it cannot move the watermark.
   movesWatermarks: (input) => input.student === undefined,
+  watermarkKey,
+  singleRun: { run: singleSyncRuns.grades, scope: (input) => JSON.stringify([input.course ?? null, input.student ?? null]) },
 };
 
 /**
  * Nightly (or on demand) grade sync: one child workflow per course (syncCourseGrades), run by the
- * course-sync driver.
+ * course-sync driver. One at a time: the work happens in the single run `grades:run`; a
+ * Schedule's run hands its request to it and returns an empty report naming that run (`handedOverTo`).
  */
 export async function syncGrades(input: SyncGradesInput): Promise<GradesReport> {
   return runCourseSync(gradeSync, input);

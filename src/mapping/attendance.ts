@@ -23,6 +23,8 @@ export interface AttendanceMark {
   studentId: string;
   /** Session start, unix seconds. */
   sessionDate: number;
+  /** The session's `lasttaken`, the change marker the watermark follows. */
+  takenAt: number;
   acronym: string;
 }
 
@@ -48,7 +50,7 @@ export function attendanceMarksSince(sessions: readonly AttendanceSessionInput[]
     watermark = Math.max(watermark, session.lasttaken);
     const acronyms = new Map(session.statuses.map((status) => [String(status.id), status.acronym]));
     for (const log of session.attendance_log) {
-      marks.push({ moodleUserId: log.studentid, studentId: '', sessionDate: session.sessdate, acronym: acronyms.get(log.statusid) ?? `#${log.statusid}` });
+      marks.push({ moodleUserId: log.studentid, studentId: '', sessionDate: session.sessdate, takenAt: session.lasttaken, acronym: acronyms.get(log.statusid) ?? `#${log.statusid}` });
     }
   }
   return { marks, sessions: taken, watermark };
@@ -82,6 +84,8 @@ export interface SkippedMark {
   studentId?: string;
   reason: AttendanceSkipReason;
   acronym?: string;
+  /** The session's `lasttaken`: the course's watermark may not pass it, so the mark is read again once its cause is fixed. */
+  takenAt: number;
 }
 
 export interface AttendanceWrites {
@@ -111,12 +115,12 @@ export function planAttendanceWrites(marks: readonly AttendanceMark[], existing:
   for (const mark of marks) {
     const unattributed = attributionSkip(mark, active);
     if (unattributed) {
-      writes.skipped.push(unattributed);
+      writes.skipped.push({ ...unattributed, takenAt: mark.takenAt });
       continue;
     }
     const status = rules.statusMap[mark.acronym];
     if (status === undefined) {
-      writes.skipped.push({ moodleUserId: mark.moodleUserId, studentId: mark.studentId, reason: 'unmapped-status', acronym: mark.acronym });
+      writes.skipped.push({ moodleUserId: mark.moodleUserId, studentId: mark.studentId, reason: 'unmapped-status', acronym: mark.acronym, takenAt: mark.takenAt });
       continue;
     }
     const date = localDate(mark.sessionDate, rules.timeZone);

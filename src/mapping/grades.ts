@@ -99,6 +99,8 @@ export interface SkippedGrade {
   moodleUserId: number;
   studentId?: string;
   reason: GradeSkipReason;
+  /** The row's `gradedAt`: the course's watermark may not pass it, so the row is read again once its cause is fixed. */
+  gradedAt: number | null;
 }
 
 export interface ResultWrites {
@@ -156,16 +158,16 @@ export function planResultWrites(
   for (const total of totals) {
     const unattributed = attributionSkip(total, active);
     if (unattributed) {
-      writes.skipped.push(unattributed);
+      writes.skipped.push({ ...unattributed, gradedAt: total.gradedAt });
       continue;
     }
     if (!(total.grademax > total.grademin)) {
-      writes.skipped.push({ moodleUserId: total.moodleUserId, studentId: total.studentId, reason: 'no-grade-range' });
+      writes.skipped.push({ moodleUserId: total.moodleUserId, studentId: total.studentId, reason: 'no-grade-range', gradedAt: total.gradedAt });
       continue;
     }
     // Moodle idnumbers are not unique; a second account claiming the same student must not overwrite the first.
     if (seen.has(total.studentId)) {
-      writes.skipped.push({ moodleUserId: total.moodleUserId, studentId: total.studentId, reason: 'duplicate-student-idnumber' });
+      writes.skipped.push({ moodleUserId: total.moodleUserId, studentId: total.studentId, reason: 'duplicate-student-idnumber', gradedAt: total.gradedAt });
       continue;
     }
     seen.add(total.studentId);

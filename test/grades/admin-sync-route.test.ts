@@ -2,7 +2,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { mappingSchema } from '../../src/config/mapping-file';
 import { adminSyncRoutes } from '../../src/gateway/routes/admin-sync';
-import { StudentId, SyncKind } from '../../src/common/search-attributes';
+import { SyncKind } from '../../src/common/search-attributes';
+import { singleSyncRuns } from '../../src/common/sync-runs';
 import { taskQueues } from '../../src/common/task-queues';
 import { connectTestEnv, type TemporalTestEnv } from '../support/temporal';
 
@@ -34,17 +35,16 @@ afterAll(async () => {
 });
 
 describe('POST /admin/sync/grades', () => {
-  it('starts syncGrades for one student and answers 202 with its workflow id', async () => {
+  it('starts the single grade run for one student and answers 202 with its workflow id', async () => {
     const answer = await post('/admin/sync/grades', { student: 'EDU-STU-2026-00007' });
     expect(answer.status).toBe(202);
-    expect(answer.json.workflowId).toMatch(/^grades:\d{4}-\d{2}-\d{2}T/);
+    expect(answer.json.workflowId).toBe(singleSyncRuns.grades.workflowId);
 
     const handle = env.client.workflow.getHandle(String(answer.json.workflowId));
     const description = await handle.describe();
     expect(description.type).toBe('syncGrades');
     expect(description.taskQueue).toBe(taskQueues.workflows);
     expect(description.typedSearchAttributes.get(SyncKind)).toBe('grades');
-    expect(description.typedSearchAttributes.get(StudentId)).toBe('EDU-STU-2026-00007');
     const history = await handle.fetchHistory();
     const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
     const input = JSON.parse(Buffer.from(started?.input?.payloads?.[0]?.data ?? []).toString('utf8'));

@@ -13,7 +13,7 @@ const morning = Date.UTC(2026, 9, 5, 9) / 1000;
 const afternoon = Date.UTC(2026, 9, 5, 14) / 1000;
 
 const rules: AttendanceRules = { statusMap: { P: 'Present', L: 'Present', E: 'Leave', A: 'Absent' }, timeZone: 'Europe/London', activeStudents: ['S1', 'S2'], submit: false };
-const mark = (studentId: string, acronym: string, sessionDate = morning, moodleUserId = 1): AttendanceMark => ({ moodleUserId, studentId, sessionDate, acronym });
+const mark = (studentId: string, acronym: string, sessionDate = morning, moodleUserId = 1): AttendanceMark => ({ moodleUserId, studentId, sessionDate, takenAt: sessionDate + 60, acronym });
 
 describe('attendanceMarksSince', () => {
   it('takes the marks of sessions taken at or after the watermark and resolves status ids to acronyms', () => {
@@ -28,8 +28,8 @@ describe('attendanceMarksSince', () => {
     expect(read.sessions).toBe(1);
     expect(read.watermark).toBe(300);
     expect(read.marks).toEqual([
-      { moodleUserId: 7, studentId: '', sessionDate: afternoon, acronym: 'A' },
-      { moodleUserId: 8, studentId: '', sessionDate: afternoon, acronym: '#99' },
+      { moodleUserId: 7, studentId: '', sessionDate: afternoon, takenAt: 300, acronym: 'A' },
+      { moodleUserId: 8, studentId: '', sessionDate: afternoon, takenAt: 300, acronym: '#99' },
     ]);
   });
 });
@@ -56,9 +56,9 @@ describe('planAttendanceWrites', () => {
   it('reports marks it cannot place, with reasons', () => {
     const writes = planAttendanceWrites([mark('', 'P', morning, 5), mark('S9', 'P', morning, 6), mark('S1', 'X', morning, 7)], [], rules);
     expect(writes.skipped).toEqual([
-      { moodleUserId: 5, reason: 'no-student-idnumber' },
-      { moodleUserId: 6, studentId: 'S9', reason: 'not-in-student-group' },
-      { moodleUserId: 7, studentId: 'S1', reason: 'unmapped-status', acronym: 'X' },
+      { moodleUserId: 5, reason: 'no-student-idnumber', takenAt: morning + 60 },
+      { moodleUserId: 6, studentId: 'S9', reason: 'not-in-student-group', takenAt: morning + 60 },
+      { moodleUserId: 7, studentId: 'S1', reason: 'unmapped-status', acronym: 'X', takenAt: morning + 60 },
     ]);
   });
 });

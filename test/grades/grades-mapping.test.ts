@@ -89,10 +89,10 @@ describe('planResultWrites', () => {
       false,
     );
     expect(writes.skipped).toEqual([
-      { moodleUserId: 7, reason: 'no-student-idnumber' },
-      { moodleUserId: 8, studentId: 'S9', reason: 'not-in-student-group' },
-      { moodleUserId: 9, studentId: 'S1', reason: 'no-grade-range' },
-      { moodleUserId: 11, studentId: 'S2', reason: 'duplicate-student-idnumber' },
+      { moodleUserId: 7, reason: 'no-student-idnumber', gradedAt: 100 },
+      { moodleUserId: 8, studentId: 'S9', reason: 'not-in-student-group', gradedAt: 100 },
+      { moodleUserId: 9, studentId: 'S1', reason: 'no-grade-range', gradedAt: 100 },
+      { moodleUserId: 11, studentId: 'S2', reason: 'duplicate-student-idnumber', gradedAt: 100 },
     ]);
     expect(writes.create.map((r) => r.student)).toEqual(['S2']);
   });

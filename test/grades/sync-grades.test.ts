@@ -7,7 +7,9 @@ import { applySchedules, scheduleIds } from '../../src/starters/nightly-schedule
 import { changeFeedScheduleId } from '../../src/starters/change-feed-schedule';
 import { gradeSyncSettings } from '../../src/starters/sync-settings';
 import { startGradeSync } from '../../src/starters/sync-requests';
+import { singleSyncRuns } from '../../src/common/sync-runs';
 import { taskQueues } from '../../src/common/task-queues';
+import { courseWatermarkKey } from '../../workflows/course-sync/sync-report';
 import { gradesProgressQuery, syncGrades, type GradesReport } from '../../workflows/sync-grades';
 import type { TemporalTestEnv } from '../support/temporal';
 import { startSyncStack, type SyncStack } from './sync-stack';
@@ -68,7 +70,7 @@ describe('syncGrades on the dev server against both sandboxes', () => {
     expect(cs101?.skippedGrades).toContainEqual({ moodleUserId: stranger.id, reason: 'no-student-idnumber' });
     expect((cs101?.created ?? 0) + (cs101?.updated ?? 0) + (cs101?.unchanged ?? 0) + 1).toBeLessThanOrEqual(await gradedStudents('CS101'));
     expect(first.courses.find((c) => c.course === 'SUMMER-2027')).toMatchObject({ status: 'unmapped', reason: expect.stringContaining('Assessment Plan') });
-    expect(Object.keys(first.watermarks)).toContain('CS101');
+    expect(Object.keys(first.watermarks)).toContain(courseWatermarkKey('CS101', String(cs101?.plan)));
 
     // The scores are Moodle's course totals scaled onto the plan's maximum.
     const [result] = await erp.getList('Assessment Result', { fields: ['name', 'student', 'total_score', 'maximum_score'], filters: [['course', '=', 'CS101']], limitPageLength: 1 });
@@ -83,7 +85,7 @@ describe('syncGrades on the dev server against both sandboxes', () => {
     expect(erpnextWrites(await requestCounts(erpSandbox.url))).toEqual({});
     expect(second.totals).toMatchObject({ created: 0, updated: 0 });
     expect(second.watermarks).toEqual(first.watermarks);
-    // CS101's watermark is the walk-in's grade, the newest: the second run looked at nothing older.
+    // CS101's watermark is held at the walk-in's skipped grade, the newest: the second run looked at nothing older.
     expect(second.courses.find((c) => c.course === 'CS101')).toMatchObject({ created: 0, updated: 0, unchanged: 0, skipped: { 'no-student-idnumber': 1 } });
     expect(second.courses.find((c) => c.course === 'CS102')?.unchanged).toBe(first.courses.find((c) => c.course === 'CS102')?.created);
   });
@@ -179,7 +181,10 @@ describe('syncGrades on the dev server against both sandboxes', () => {
     await schedule.trigger();
     const workflowId = await untilScheduleStarted(schedule);
     expect(workflowId).toMatch(/^grades:nightly-/);
-    const report = await env.client.workflow.getHandle<typeof syncGrades>(workflowId).result();
+    // The Schedule's run hands its request to the single run and finishes; the work is that run's.
+    const handover = await env.client.workflow.getHandle<typeof syncGrades>(workflowId).result();
+    expect(handover).toMatchObject({ courses: [], handedOverTo: { workflowId: singleSyncRuns.grades.workflowId } });
+    const report = await env.client.workflow.getHandle<typeof syncGrades>(singleSyncRuns.grades.workflowId, handover.handedOverTo?.runId).result();
     expect(report.totals).toMatchObject({ created: 0, updated: 0 });
     expect(report.courses.some((c) => c.status === 'synced')).toBe(true);
   });
