@@ -26,12 +26,25 @@ import { shutdownSignal } from './shutdown-signal';
  * history that remembers onboarding a Student the re-seeded ERPNext names again makes the next
  * onboarding answer 'duplicate'.
  */
-const dataDir = path.resolve(__dirname, '../../.data');
-const stateFiles = {
+const defaultDataDir = path.resolve(__dirname, '../../.data');
+const stateFilesIn = (dataDir: string) => ({
   temporal: path.join(dataDir, 'temporal.db'),
   moodle: path.join(dataDir, 'moodle-sandbox.json'),
   erpnext: path.join(dataDir, 'erpnext-sandbox.json'),
-};
+});
+
+/**
+ * Local-stack-only settings, so a second stack (the stop/start test) can run beside the first:
+ * CAMPUS_BRIDGE_DATA_DIR (default .data) and the sandboxes' ports, which the workers then use.
+ */
+function localStack(env: NodeJS.ProcessEnv) {
+  const sandboxUrl = (variable: string, fallback: string) => (env[variable]?.trim() ? `http://127.0.0.1:${Number(env[variable])}` : fallback);
+  return {
+    dataDir: env.CAMPUS_BRIDGE_DATA_DIR?.trim() ? path.resolve(env.CAMPUS_BRIDGE_DATA_DIR) : defaultDataDir,
+    moodleSandboxUrl: sandboxUrl('DEV_MOODLE_SANDBOX_PORT', developmentDefaults.MOODLE_URL),
+    erpnextSandboxUrl: sandboxUrl('DEV_ERPNEXT_SANDBOX_PORT', developmentDefaults.ERPNEXT_URL),
+  };
+}
 
 /** Things started so far, stopped in reverse order: gateway, workers, sandboxes, Temporal. */
 class StopStack {
@@ -77,10 +90,13 @@ export interface DevCommandOptions {
 export async function devCommand(options: DevCommandOptions = {}): Promise<void> {
   const env = options.env ?? process.env;
   const print = options.print ?? ((line: string) => console.log(line));
-  const config = loadConfig('dev', env, { developmentDefaults: true });
-  const mapping = loadMapping(config.MAPPING_FILE);
   const realMoodle = Boolean(env.MOODLE_URL?.trim());
   const realErpnext = Boolean(env.ERPNEXT_URL?.trim());
+  const { dataDir, moodleSandboxUrl, erpnextSandboxUrl } = localStack(env);
+  const stateFiles = stateFilesIn(dataDir);
+  const sandboxUrls = { ...(realMoodle ? {} : { MOODLE_URL: moodleSandboxUrl }), ...(realErpnext ? {} : { ERPNEXT_URL: erpnextSandboxUrl }) };
+  const config = loadConfig('dev', { ...env, ...sandboxUrls }, { developmentDefaults: true });
+  const mapping = loadMapping(config.MAPPING_FILE);
   const logger = createLogger({ level: config.LOG_LEVEL });
   installTemporalRuntime(logger);
 
@@ -107,8 +123,8 @@ export async function devCommand(options: DevCommandOptions = {}): Promise<void>
     [config.GATEWAY_PORT, 'gateway', 'stop that program or set GATEWAY_PORT to a free port.'],
     [config.OPERATOR_PORT, 'gateway operator listener', 'stop that program or set OPERATOR_PORT to a free port.'],
   ];
-  if (!realMoodle) needed.push([portOf(developmentDefaults.MOODLE_URL), 'Moodle sandbox', 'stop that program, or set MOODLE_URL to use a real Moodle.']);
-  if (!realErpnext) needed.push([portOf(developmentDefaults.ERPNEXT_URL), 'ERPNext sandbox', 'stop that program, or set ERPNEXT_URL to use a real ERPNext.']);
+  if (!realMoodle) needed.push([portOf(moodleSandboxUrl), 'Moodle sandbox', 'stop that program, or set MOODLE_URL to use a real Moodle.']);
+  if (!realErpnext) needed.push([portOf(erpnextSandboxUrl), 'ERPNext sandbox', 'stop that program, or set ERPNEXT_URL to use a real ERPNext.']);
   for (const [port, purpose, hint] of needed) await assertPortFree(port, purpose, hint);
 
   // The Web UI sends a bearer token only to https endpoints, so it reaches the codec with a token
@@ -142,11 +158,11 @@ export async function devCommand(options: DevCommandOptions = {}): Promise<void>
     });
 
     if (!realMoodle) {
-      const moodle = await startMoodleSandbox({ port: portOf(developmentDefaults.MOODLE_URL), token: config.MOODLE_TOKEN, seed: 'demo', stateFile: stateFiles.moodle });
+      const moodle = await startMoodleSandbox({ port: portOf(moodleSandboxUrl), token: config.MOODLE_TOKEN, seed: 'demo', stateFile: stateFiles.moodle });
       started.push('Moodle sandbox', () => moodle.close());
     }
     if (!realErpnext) {
-      const erpnext = await startErpnextSandbox({ port: portOf(developmentDefaults.ERPNEXT_URL), apiKey: config.ERPNEXT_API_KEY, apiSecret: config.ERPNEXT_API_SECRET, seed: 'demo', stateFile: stateFiles.erpnext });
+      const erpnext = await startErpnextSandbox({ port: portOf(erpnextSandboxUrl), apiKey: config.ERPNEXT_API_KEY, apiSecret: config.ERPNEXT_API_SECRET, seed: 'demo', stateFile: stateFiles.erpnext });
       started.push('ERPNext sandbox', () => erpnext.close());
     }
 
