@@ -44,9 +44,9 @@ code, .mono { font-family: ui-monospace, monospace; font-size: .88rem; }
 
 /**
  * A whole page. `title` is text (escaped); `body` is markup from `html`. `current` marks the nav
- * entry of the page (its href).
+ * entry of the page (its href); `loggedOut` (the login form) drops the nav and the log-out button.
  */
-export function page(title: string, body: Html, options: { current?: string } = {}): string {
+export function page(title: string, body: Html, options: { current?: string; loggedOut?: boolean } = {}): string {
   const links = nav.map((item) => (item.href === options.current ? html`<a href="${item.href}" aria-current="page">${item.label}</a>` : html`<a href="${item.href}">${item.label}</a>`));
   return html`<!doctype html>
 <html lang="en">
@@ -57,8 +57,8 @@ export function page(title: string, body: Html, options: { current?: string } = 
 <style>${raw(css)}</style>
 </head>
 <body>
-<header><span class="brand">Campus Bridge</span><nav>${links.map((l) => html`${l} `)}</nav>
-<form method="post" action="/console/logout"><button type="submit">Log out</button></form></header>
+<header><span class="brand">Campus Bridge</span>${options.loggedOut ? '' : html`<nav>${links.map((l) => html`${l} `)}</nav>
+<form method="post" action="/console/logout"><button type="submit">Log out</button></form>`}</header>
 <main>
 <h1>${title}</h1>
 ${body}

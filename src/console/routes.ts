@@ -39,6 +39,7 @@ function loginPage(next: string, problem?: string): string {
 <p><button type="submit">Log in</button></p>
 </form>
 <p>The token is the gateway's ADMIN_TOKEN. Scripts may instead send <code>Authorization: Bearer &lt;token&gt;</code>.</p>`,
+    { loggedOut: true },
   );
 }
 

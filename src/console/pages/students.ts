@@ -26,7 +26,7 @@ function reportSections(report: StudentReport): Html {
   );
   const invoices = report.invoices.map(
     (i) => html`<tr><td class="mono">${i.name}${i.creditNote ? html` <small>credit note${i.returnAgainst ? html` for ${i.returnAgainst}` : ''}</small>` : ''}</td><td>${i.postingDate ?? ''}</td><td>${i.dueDate ?? ''}</td>
-<td class="${i.status === 'Paid' ? 'ok' : i.status === 'Overdue' ? 'failed' : ''}">${i.status ?? ''}</td><td class="num">${money(i.grandTotal)}</td><td class="num">${money(i.outstanding)}</td><td class="mono">${i.moodleEnrolment ?? ''}</td></tr>`,
+<td class="${i.status === 'Paid' ? 'ok' : i.status === 'Overdue' ? 'failed' : ''}">${i.status ?? ''}</td><td class="num">${money(i.grandTotal)}</td><td class="num">${money(i.outstanding)}</td></tr>`,
   );
   return html`<section id="identity"><h2>ERPNext and Moodle</h2>
 <table><tbody>
@@ -41,7 +41,7 @@ ${programs.length ? html`<table><thead><tr><th>Program</th><th>Enrollment</th><t
 <section id="courses"><h2>Courses: ERPNext enrollments beside Moodle enrolments</h2>
 ${courses.length ? html`<table><thead><tr><th>Course</th><th>Title</th><th>Course Enrollment</th><th>Moodle</th><th>Last access</th><th>Grade</th><th>Present/absent/leave</th></tr></thead><tbody>${courses}</tbody></table>` : html`<p>No courses.</p>`}</section>
 <section id="invoices"><h2>Invoices and payment</h2>
-${invoices.length ? html`<table><thead><tr><th>Invoice</th><th>Posted</th><th>Due</th><th>Status</th><th>Total</th><th>Outstanding</th><th>Bills enrolment</th></tr></thead><tbody>${invoices}</tbody></table>
+${invoices.length ? html`<table><thead><tr><th>Invoice</th><th>Posted</th><th>Due</th><th>Status</th><th>Total</th><th>Outstanding</th></tr></thead><tbody>${invoices}</tbody></table>
 <p>Invoiced ${money(report.money.invoiced)}, paid ${money(report.money.paid)}, outstanding ${money(report.money.outstanding)}, credited ${money(report.money.credited)}.</p>` : html`<p>No submitted invoices.</p>`}</section>`;
 }
 
