@@ -5,6 +5,7 @@ import Table from 'cli-table3';
 import { mappingSchema } from '../../src/config/mapping-file';
 import { backfillWithKill, dryRun, type BackfillOutcome } from './backfill-run';
 import { checkFinalState, moodleBefore, type Check, type MoodleBefore } from './final-state';
+import { waitUntilQuiet } from './quiet';
 import { seedStudents, type SeededStudent } from './seed-students';
 import { repoRoot, run, secondsSince, topologyScripts } from './shell';
 import { startTopology, type Topology } from './topology-stack';
@@ -60,9 +61,12 @@ async function main(): Promise<number> {
     const result = real.status.result;
     if (!result) throw new Error(`backfill ended ${real.status.execution}`);
 
+    log('waiting for the runs the write-back webhooks started ...');
+    const quiet = await waitUntilQuiet(topology.temporal, 20 * 60_000);
     log('reading the end state back from Moodle and ERPNext ...');
     const checks: Check[] = await checkFinalState({ moodle: topology.moodle, moodleUrl: topology.moodleUrl, erp: topology.erp, mapping: mappingSchema.parse({}), seeded, before, plan: plan.status.result, result });
     const killedMidRun = real.kill !== null && real.kill.done < real.kill.total;
+    checks.push({ name: 'no workflow run failed, timed out or was terminated', ok: quiet.failed === 0, detail: `${quiet.failed} of ${Object.values(quiet.runsByType).reduce((a, b) => a + b, 0)} runs` });
     checks.push({ name: 'a worker was SIGKILLed mid-run and the other finished it', ok: killedMidRun && real.status.execution === 'COMPLETED', detail: real.kill ? `${real.kill.worker} at ${real.kill.done}/${real.kill.total}, run ${real.status.execution}` : 'the run ended before the kill point' });
 
     const systemInfo = await topology.temporal.workflowService.getSystemInfo({});
@@ -87,8 +91,14 @@ async function main(): Promise<number> {
       [`dry run, ${plan.status.result.total} Students`, String(plan.wallSeconds)],
       ['backfill wall time (plan, approve, sync)', String(real.wallSeconds)],
       ['worker-1 SIGKILLed after', killedAfter],
+      ['then until no run is left (webhook-started runs)', String(quiet.seconds)],
       ['whole run', String(secondsSince(wall))],
     ]));
+    console.log('\nWorkflow runs (finished)');
+    console.log(table(['type', 'runs'], Object.entries(quiet.runsByType).sort(([a], [b]) => a.localeCompare(b)).map(([type, n]) => [type, String(n)])));
+    const moodleCalls = (await (await fetch(`${topology.moodleUrl}/__sandbox/requests`)).json()) as Record<string, number>;
+    console.log('\nMoodle write calls (whole run)');
+    console.log(table(['wsfunction', 'calls'], ['core_user_create_users', 'core_user_update_users', 'enrol_manual_enrol_users'].map((fn) => [fn, String(moodleCalls[fn] ?? 0)])));
     console.log('\nEnd state');
     console.log(table(['check', 'result', 'detail'], checks.map((c) => [c.name, c.ok ? 'ok' : 'MISMATCH', c.detail])));
     const failed = checks.filter((c) => !c.ok).length;
