@@ -332,6 +332,22 @@ export const demoStudentGroups: readonly DemoStudentGroup[] = demoPrograms.flatM
   ...p.courses.map((course): DemoStudentGroup => ({ name: `${course} ${demoAcademicYear.name}`, basedOn: 'Course', program: p.name, course, students: enrolledIn(p.name) })),
 ]);
 
+/**
+ * A term's teachers (roster provisioning): one per program, on that program's course groups. The
+ * Instructor is named by Full Name (Education Settings); the e-mail is the `custom_email` Custom
+ * Field the demo adds (Education's Instructor has none), which `roster.teachers.emailField` names.
+ */
+export const demoInstructors: readonly { name: string; email: string; program: string }[] = [
+  { name: 'Grace Hopper', email: 'grace.hopper@staff.cbu.example.edu', program: 'BSc Computer Science' },
+  { name: 'Mary Parker Follett', email: 'mary.follett@staff.cbu.example.edu', program: 'BA Business' },
+  { name: 'Florence Nightingale', email: 'florence.nightingale@staff.cbu.example.edu', program: 'BSc Nursing' },
+];
+
+/** The demo instructor of a course group (its program's), none for a batch group. */
+export function demoInstructorOf(group: DemoStudentGroup): string | undefined {
+  return group.basedOn === 'Course' ? demoInstructors.find((i) => i.program === group.program)?.name : undefined;
+}
+
 /** One final-grade Assessment Plan per program course, against that course's group. */
 export const demoAssessmentPlans: readonly DemoAssessmentPlan[] = demoPrograms
   .flatMap((p) => p.courses)

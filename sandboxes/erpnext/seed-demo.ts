@@ -13,6 +13,8 @@ import {
   demoPrograms,
   demoSeedDate,
   demoStudentGroups,
+  demoInstructorOf,
+  demoInstructors,
   demoStudents,
 } from '../demo-data';
 import type { Site } from './site';
@@ -76,7 +78,10 @@ export function seedDemo(site: Site) {
         site.insert('Program Enrollment', { student: s.name, program: s.program, academic_year: demoAcademicYear.name, academic_term: demoAcademicTerm.name, enrollment_date: demoSeedDate, docstatus: 1 });
       }
 
+      site.insert('Custom Field', { dt: 'Instructor', fieldname: 'custom_email', label: 'Email', fieldtype: 'Data' });
+      for (const instructor of demoInstructors) site.insert('Instructor', { instructor_name: instructor.name, custom_email: instructor.email });
       for (const group of demoStudentGroups) {
+        const instructor = demoInstructorOf(group);
         site.insert('Student Group', {
           student_group_name: group.name,
           group_based_on: group.basedOn,
@@ -85,6 +90,7 @@ export function seedDemo(site: Site) {
           program: group.program,
           course: group.course ?? null,
           students: group.students.map((student) => ({ student, active: 1 })),
+          instructors: instructor ? [{ instructor }] : [],
         });
       }
       for (const plan of demoAssessmentPlans) {

@@ -5,7 +5,7 @@ import { createMoodleClient, type MoodleClient } from '../../src/moodle/client';
 import { taskQueues } from '../../src/common/task-queues';
 import { startErpnextSandbox, type ErpnextSandbox } from '../../sandboxes/erpnext';
 import { startMoodleSandbox, type MoodleSandbox } from '../../sandboxes/moodle';
-import { demoAcademicTerm, demoStudentGroups } from '../../sandboxes/demo-data';
+import { demoAcademicTerm, demoInstructorOf, demoStudentGroups } from '../../sandboxes/demo-data';
 import type { TaskQueueWorkers } from '../../src/temporal/task-queue-workers';
 import type { ProvisionAllInput, ProvisionReport } from '../../workflows/provision-all';
 import { startProvisioning } from '../../src/starters/roster-events';
@@ -76,8 +76,8 @@ beforeAll(async () => {
   erp = createErpnextClient({ url: erpnextSandbox.url, apiKey: 'dev-key', apiSecret: 'dev-secret' });
   mapping = mappingSchema.parse({ roster: { unenrolledStudents: 'enrol', fullname: '{courseName} ({termName} {year})', teachers: { emailField: 'custom_email' } } });
 
-  // An instructor with an e-mail (a Custom Field, as a deployment without Employee records would add) teaching CS101.
-  await erp.insert('Custom Field', { dt: 'Instructor', fieldname: 'custom_email', label: 'Email', fieldtype: 'Data' });
+  // The demo's instructors carry an e-mail in a Custom Field (as a deployment without Employee records would add);
+  // CS101's group gets another instructor in place of the demo's.
   await erp.insert('Instructor', { instructor_name: instructor, custom_email: 'ada.lovelace@example.edu' });
   const group = await erp.getDoc('Student Group', courseGroup);
   await erp.update('Student Group', courseGroup, { instructors: [{ instructor }], modified: group.modified });
@@ -126,15 +126,17 @@ test('provisioning the demo term creates the category tree, one course per offer
   expect(nur110.fullname).toBe('NUR110 (Autumn 2026-27)');
 
   for (const group of demoStudentGroups) {
-    const ada = (await moodle.getUsersByField('idnumber', [instructor])).map((u) => u.id);
+    const teacher = group.name === courseGroup ? instructor : demoInstructorOf(group);
+    const teacherIds = teacher ? (await moodle.getUsersByField('idnumber', [teacher])).map((u) => u.id) : [];
     const courses = group.basedOn === 'Course' ? [group.course!] : demoStudentGroups.filter((g) => g.basedOn === 'Course' && g.program === group.program).map((g) => g.course!);
     for (const key of courses) {
-      const expected = [...(await moodleIdsOf(group.students)), ...(group.name === courseGroup ? ada : [])].sort((a, b) => a - b);
+      const expected = [...(await moodleIdsOf(group.students)), ...teacherIds].sort((a, b) => a - b);
       expect(await groupMembers(key, group.name)).toEqual(expected);
     }
   }
   expect(await teacherRoleHolders('CS101')).toEqual([instructor]);
-  expect(await teacherRoleHolders('CS102')).toEqual([]);
+  expect(await teacherRoleHolders('CS102')).toEqual(['Grace Hopper']);
+  expect(await teacherRoleHolders('NUR110')).toEqual(['Florence Nightingale']);
 });
 
 test('running it again changes nothing', async () => {
