@@ -5,13 +5,14 @@ import type { GatewayConfig } from '../config/env';
 import type { Mapping } from '../config/mapping-file';
 import { lifecyclePolicy } from '../mapping/lifecycle-policy';
 import { createLogger } from '../logging/logger';
+import { loggingWebhookSubject } from '../logging/webhook-subject';
 import { createGatewayFastify } from './fastify-base';
 import type { GatewayMetrics } from './metrics';
 import { healthRoutes } from './routes/health';
 import { studentProfileFields } from '../webhooks/student-profile';
 import { erpnextWebhookRoutes } from './routes/webhooks-erpnext';
-import { moodleWebhookRoutes } from './routes/webhooks-moodle';
 import { rosterDefaults } from '../starters/roster-events';
+import { moodleWebhookRoutes } from './routes/webhooks-moodle';
 import { electivesPolicy } from '../mapping/electives';
 
 export interface PublicAppDependencies {
@@ -39,6 +40,7 @@ export async function buildPublicApp(deps: PublicAppDependencies): Promise<Fasti
   const { config, temporal, mapping } = deps;
   const app = createGatewayFastify({ logger: deps.logger ?? createLogger({ level: config.LOG_LEVEL }), bodyLimit: webhookBodyLimit });
   await app.register(deps.metrics.countRequests, { listener: 'public' });
+  await app.register(loggingWebhookSubject);
   await app.register(healthRoutes, { temporal });
   const secrets = [config.ERPNEXT_WEBHOOK_SECRET, ...(config.ERPNEXT_WEBHOOK_SECRET_PREVIOUS ? [config.ERPNEXT_WEBHOOK_SECRET_PREVIOUS] : [])];
   await app.register(erpnextWebhookRoutes, { temporal, secrets, policy: lifecyclePolicy(mapping), roster: rosterDefaults(mapping), studentProfileFields: studentProfileFields(Object.keys(mapping.customFields)) });
