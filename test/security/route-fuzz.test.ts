@@ -163,6 +163,8 @@ const authorised = (authorization: string | undefined, tokens: string[]) => toke
 const operatorRoutes: { name: string; url: string; valid: Record<string, unknown>; success: number[]; tokens: string[] }[] = [
   { name: 'POST /admin/sync/grades', url: '/admin/sync/grades', valid: { course: 'CS101', student: 'EDU-STU-2026-00001' }, success: [202], tokens: [adminToken] },
   { name: 'POST /admin/sync/attendance', url: '/admin/sync/attendance', valid: { course: 'CS101' }, success: [202], tokens: [adminToken] },
+  { name: 'POST /admin/sync/completions', url: '/admin/sync/completions', valid: { course: 'CS101' }, success: [202], tokens: [adminToken] },
+  { name: 'POST /admin/provision', url: '/admin/provision', valid: { dryRun: true, terms: ['2026-27 (Autumn)'], limits: { maxChanges: 5, maxShare: 0.2 } }, success: [202], tokens: [adminToken] },
   // The fake Temporal knows no workflow: a valid decision is answered 404.
   { name: 'POST /admin/conflicts/:workflowId', url: '/admin/conflicts/onboard%3AEDU-STU-2026-00001', valid: { action: 'link', moodleUserId: 7 }, success: [404], tokens: [adminToken] },
   { name: 'POST /admin/workflows/:workflowId/retry', url: '/admin/workflows/onboard%3AEDU-STU-2026-00001/retry', valid: {}, success: [404], tokens: [adminToken] },
