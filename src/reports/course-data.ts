@@ -68,7 +68,7 @@ export async function loadCourseData(sources: ReportSources, courses: readonly s
     results: results.filter((r) => r.course === c.code && inScope(r.student)),
     attendance: attendance
       .filter((a) => a.student_group && groupOf.get(a.student_group)?.course === c.code && inScope(a.student))
-      .map((a) => ({ student: a.student, status: a.status, term: groupOf.get(a.student_group!)?.academic_term })),
+      .map((a) => ({ student: a.student, status: a.status, date: a.date, term: groupOf.get(a.student_group!)?.academic_term })),
     invoices: c.invoices,
     participants: c.participants,
     completion: c.course ? new Map(users.map((u) => [u, completion.get(`${c.course!.id}:${u}`)])) : undefined,

@@ -14,7 +14,7 @@ export interface CourseData {
   /** Submitted Assessment Results of this course, every term. */
   results: readonly AssessmentResultRow[];
   /** Student Attendance of this course's groups, with each group's term. */
-  attendance: readonly { student: string; status: string; term?: string }[];
+  attendance: readonly { student: string; status: string; date: string; term?: string }[];
   /** Invoices and credit notes of the course's Item, when it is a paid elective. */
   invoices?: readonly InvoiceRow[];
   /** Moodle's participants (student role only) and, by Moodle user id, whether each completed the course. */
@@ -50,10 +50,28 @@ export interface MoodleActivityFigures {
   completionRate?: number;
 }
 
+/** Attendance rate per week (weeks start on Monday, ISO dates), for the chart over time. */
+export interface WeeklyAttendance {
+  week: string;
+  rate?: number;
+  records: number;
+}
+
+export function weeklyAttendance(rows: readonly { date: string; status: string }[]): WeeklyAttendance[] {
+  const byWeek = new Map<string, string[]>();
+  for (const row of rows) {
+    const day = new Date(`${row.date}T00:00:00Z`);
+    const monday = new Date(day.getTime() - ((day.getUTCDay() + 6) % 7) * 86_400_000).toISOString().slice(0, 10);
+    (byWeek.get(monday) ?? byWeek.set(monday, []).get(monday)!).push(row.status);
+  }
+  return [...byWeek.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([week, statuses]) => ({ week, rate: attendanceCounts(statuses).rate, records: statuses.length }));
+}
+
 export interface CourseTermFigures {
   term: string;
   grades: GradeFigures;
   attendance: AttendanceCounts;
+  attendanceByWeek: WeeklyAttendance[];
   revenue?: Revenue;
 }
 
@@ -118,6 +136,7 @@ function termFigures(data: CourseData, term: string, withLive: boolean): CourseT
     term,
     grades: gradeFigures(synced, live),
     attendance: attendanceCounts(data.attendance.filter((a) => a.term === term).map((a) => a.status)),
+    attendanceByWeek: weeklyAttendance(data.attendance.filter((a) => a.term === term)),
     revenue: invoices ? revenueOf(invoices) : undefined,
   };
 }

@@ -1,6 +1,6 @@
 import { defaultRiskThresholds, studentsAtRisk, type RiskThresholds, type StudentAtRisk } from './at-risk';
 import { loadCourseData, noting, type Freshness } from './course-data';
-import { courseFigures, gradeFigures, moodleActivity, termPercents, termsWithData, type CourseFigures, type GradeFigures, type MoodleActivityFigures } from './course-figures';
+import { courseFigures, gradeFigures, moodleActivity, termPercents, termsWithData, weeklyAttendance, type CourseFigures, type GradeFigures, type MoodleActivityFigures, type WeeklyAttendance } from './course-figures';
 import { attendanceCounts, revenueOf, round1, type AttendanceCounts, type Revenue } from './figures';
 import type { ReportSources } from './report-sources';
 import { ReportNotFound } from './student-report';
@@ -31,6 +31,9 @@ export interface ProgramReport {
     moodle: MoodleActivityFigures;
     grades: GradeFigures;
     attendance: AttendanceCounts;
+    attendanceByWeek: WeeklyAttendance[];
+    /** Moodle last access of the program's students, by whole weeks ago (0 = this week); never = -1. */
+    lastAccessByWeeksAgo: { weeksAgo: number; students: number }[];
     /** Every invoice of the program's students posted in the term. */
     revenue: Revenue;
   };
@@ -56,6 +59,17 @@ const sumActivity = (parts: readonly MoodleActivityFigures[]): MoodleActivityFig
     completionRate: activeEnrolments === 0 ? undefined : round1((completed / activeEnrolments) * 100),
   };
 };
+
+function lastAccessByWeeksAgo(data: readonly { participants?: { all: readonly { idnumber?: string; lastaccess?: number }[] } }[], now: Date) {
+  const latest = new Map<string, number>();
+  for (const d of data) for (const p of d.participants?.all ?? []) if (p.idnumber) latest.set(p.idnumber, Math.max(latest.get(p.idnumber) ?? 0, p.lastaccess ?? 0));
+  const counts = new Map<number, number>();
+  for (const seconds of latest.values()) {
+    const weeks = seconds ? Math.floor((now.getTime() / 1000 - seconds) / (7 * 86_400)) : -1;
+    counts.set(weeks, (counts.get(weeks) ?? 0) + 1);
+  }
+  return [...counts.entries()].sort(([a], [b]) => a - b).map(([weeksAgo, students]) => ({ weeksAgo, students }));
+}
 
 /**
  * A Program in a term (default: the current one): its courses' figures, the totals over them,
@@ -124,7 +138,15 @@ export async function buildProgramReport(sources: ReportSources, program: string
     program,
     term,
     courses: figures,
-    totals: { enrolled: studentNames.length, moodle, grades: totals.grades, attendance: totals.attendance, revenue: totals.revenue },
+    totals: {
+      enrolled: studentNames.length,
+      moodle,
+      grades: totals.grades,
+      attendance: totals.attendance,
+      attendanceByWeek: weeklyAttendance(data.flatMap((d) => d.attendance.filter((a) => a.term === term))),
+      lastAccessByWeeksAgo: lastAccessByWeeksAgo(data, now),
+      revenue: totals.revenue,
+    },
     trends,
     atRisk: studentsAtRisk({ students: students.filter((s) => inProgram.has(s.name)), courses: data, invoices, term, now, thresholds }),
     thresholds,
