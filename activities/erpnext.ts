@@ -8,6 +8,7 @@ import { sameEmail } from '../src/mapping/moodle-account';
 import { desiredMoodleUser, isPlaceholderEmail, type DesiredMoodleUser } from '../src/mapping/moodle-user';
 import { courseIdnumber, programCourseIdnumbers } from '../src/mapping/program-courses';
 import { studentProfileFields, studentProfileFingerprint } from '../src/webhooks/student-profile';
+import { ExpiringCache } from './expiring-cache';
 import { withFailureMapping } from './failure';
 
 /** A Student as the lifecycle workflows need it: identity, link and the Moodle user it should have. */
@@ -24,6 +25,24 @@ export interface StudentForMoodle {
 }
 
 export type ProgramEnrollmentFacts = Pick<ProgramEnrollment, 'name' | 'student' | 'program' | 'docstatus'>;
+
+/** A Course Enrollment handed to onboarding by its webhook's workflow (workflows/admission-handover.ts). */
+export interface HandedCourseEnrollment {
+  courseEnrollment: string;
+  course: string;
+}
+
+export interface CoursesGranted {
+  programs: string[];
+  /** Every course idnumber to enrol: the programs' and those of handed Course Enrollments they do not cover. */
+  courseIdnumbers: string[];
+}
+
+/**
+ * A Program's course list changes when the curriculum is edited, not between two admissions;
+ * every admission and Course Enrollment of a program asks for it, so it is kept a minute.
+ */
+const programCoursesTtlMs = 60_000;
 
 export interface CourseEnrollmentChange {
   exists: boolean;
@@ -42,11 +61,13 @@ export function createErpnextActivities(erp: ErpnextClient, mapping: Mapping) {
   const courseEnrollments = createCourseEnrollments(erp);
   const profileFields = studentProfileFields(Object.keys(mapping.customFields));
 
+  const programCourseNames = new ExpiringCache<string, string[]>(programCoursesTtlMs);
+
   async function programsCourses(names: string[]): Promise<string[]> {
     const idnumbers = new Set<string>();
     for (const name of names) {
       // A mapping override replaces the Program's own list, so that list is not even read.
-      const own = mapping.programs[name] ? [] : await programs.courses(name);
+      const own = mapping.programs[name] ? [] : ((await programCourseNames.get(name, () => programs.courses(name))) ?? []);
       for (const idnumber of programCourseIdnumbers(name, own, mapping)) idnumbers.add(idnumber);
     }
     return [...idnumbers];
@@ -72,10 +93,14 @@ export function createErpnextActivities(erp: ErpnextClient, mapping: Mapping) {
       return rows.filter((row) => sameEmail(row.student_email_id, input.email)).map((row) => row.name);
     },
 
-    /** Writes the Moodle user id onto the Student (`Student.custom_moodle_user_id`); no write when it is already there. */
-    async erpnextSetMoodleUserId(input: { studentId: string; moodleUserId: number }): Promise<{ changed: boolean }> {
-      const student = await students.get(input.studentId);
-      if (student[moodleUserIdField.fieldname] === input.moodleUserId) return { changed: false };
+    /**
+     * Writes the Moodle user id onto the Student (`Student.custom_moodle_user_id`); no write when it
+     * is already there. `current` is the value the caller read moments ago (onboarding's one
+     * read of the Student), so the Student is not read again; absent, it is read here.
+     */
+    async erpnextSetMoodleUserId(input: { studentId: string; moodleUserId: number; current?: number | null }): Promise<{ changed: boolean }> {
+      const current = input.current !== undefined ? input.current : (await students.get(input.studentId))[moodleUserIdField.fieldname];
+      if (current === input.moodleUserId) return { changed: false };
       await students.setMoodleUserId(input.studentId, input.moodleUserId);
       return { changed: true };
     },
@@ -93,12 +118,19 @@ export function createErpnextActivities(erp: ErpnextClient, mapping: Mapping) {
 
     /**
      * What the student's submitted Program Enrollments grant (and their Programs), optionally
-     * leaving one enrollment out.
+     * leaving one enrollment out. A handed Course Enrollment whose course no program grants is
+     * read (it may be gone, or another student's) and its course added when it stands.
      */
-    async erpnextCoursesGranted(input: { studentId: string; exceptProgramEnrollment?: string }): Promise<{ programs: string[]; courseIdnumbers: string[] }> {
-      const enrollments = await programEnrollments.listSubmitted(input.studentId);
-      const granting = [...new Set(enrollments.filter((pe) => pe.name !== input.exceptProgramEnrollment).map((pe) => pe.program))];
-      return { programs: granting, courseIdnumbers: await programsCourses(granting) };
+    async erpnextCoursesGranted(input: { studentId: string; exceptProgramEnrollment?: string; courseEnrollments?: HandedCourseEnrollment[] }): Promise<CoursesGranted> {
+      const enrollments = (await programEnrollments.listSubmitted(input.studentId)).filter((pe) => pe.name !== input.exceptProgramEnrollment);
+      const granting = [...new Set(enrollments.map((pe) => pe.program))];
+      const idnumbers = new Set(await programsCourses(granting));
+      for (const handed of input.courseEnrollments ?? []) {
+        if (idnumbers.has(courseIdnumber(handed.course, mapping))) continue;
+        const doc = await courseEnrollments.find(handed.courseEnrollment);
+        if (doc && doc.student === input.studentId) idnumbers.add(courseIdnumber(doc.course, mapping));
+      }
+      return { programs: granting, courseIdnumbers: [...idnumbers] };
     },
 
     /**

@@ -1,3 +1,4 @@
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Mapping } from '../src/config/mapping-file';
 import type { MoodleClient, MoodleUserUpdate } from '../src/moodle/client';
@@ -85,12 +86,15 @@ export function createMoodleActivities(moodle: MoodleClient, settings: MoodleSet
 
     /**
      * Creates the student's account with a Moodle-generated password that Moodle mails
-     * (`core_user_create_users`, createpassword). Looks first (createMissingUsers): a retry after
-     * a lost or timed-out response finds the account the first attempt made instead of failing on
-     * the duplicate username, and no second welcome mail goes out.
+     * (`core_user_create_users`, createpassword). A retry looks first (createMissingUsers): after
+     * a lost or timed-out response it finds the account the first attempt made instead of failing
+     * on the duplicate username, and no second welcome mail goes out. The first attempt has
+     * nothing to find (the workflow has just looked the idnumber up), so it creates at once.
      */
     async moodleCreateStudentUser(desired: DesiredMoodleUser): Promise<{ id: number; created: boolean }> {
-      const [created] = await moodle.createMissingUsers([newMoodleUser(desired, settings.auth)]);
+      const user = newMoodleUser(desired, settings.auth);
+      const firstAttempt = Context.current().info.attempt === 1;
+      const [created] = firstAttempt ? (await moodle.createUsers([user])).map((u) => ({ ...u, created: true })) : await moodle.createMissingUsers([user]);
       if (!created) {
         throw ApplicationFailure.create({
           message: `Moodle accepted the new account for ${desired.idnumber} but returned no id`,

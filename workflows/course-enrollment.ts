@@ -3,6 +3,7 @@ import type { CourseEnrollmentChange } from '../activities/erpnext';
 import type { WithdrawalResult } from '../activities/moodle';
 import type { LifecyclePolicy } from '../src/mapping/lifecycle-policy';
 import { StudentId } from '../src/common/search-attributes';
+import { handOverToOnboarding } from './admission-handover';
 import { erpnext, moodle } from './lifecycle-activities';
 import { onboardedMoodleUserId } from './student-account';
 import { showActivityWaits } from './waiting-on';
@@ -18,8 +19,12 @@ export interface CourseEnrollmentInput {
 
 export interface CourseEnrollmentResult {
   courseEnrollment: string;
-  /** `covered-by-program-enrollment`: submitting or cancelling the Program Enrollment made this change, and its workflow handles it. */
-  outcome: 'enrolled' | 'withdrawn' | 'kept' | 'stale-event' | 'covered-by-program-enrollment' | 'awaiting-onboarding' | 'no-moodle-account' | 'no-moodle-course';
+  /**
+   * `covered-by-program-enrollment`: submitting or cancelling the Program Enrollment made this
+   * change, and its workflow handles it. `handed-to-onboarding`: the student's onboarding was still
+   * running and took the change into its one enrolment (admission-handover.ts).
+   */
+  outcome: 'handed-to-onboarding' | 'enrolled' | 'withdrawn' | 'kept' | 'stale-event' | 'covered-by-program-enrollment' | 'awaiting-onboarding' | 'no-moodle-account' | 'no-moodle-course';
   courseIdnumber: string;
   moodleUserId: number | null;
   withdrawal?: WithdrawalResult;
@@ -29,6 +34,12 @@ export interface CourseEnrollmentResult {
 export async function enrollCourse(input: CourseEnrollmentInput): Promise<CourseEnrollmentResult> {
   showActivityWaits();
   const { policy, ...event } = input;
+  // A Course Enrollment of an admission (Education made it on the Program Enrollment's submit).
+  if (event.programEnrollment && (await handOverToOnboarding(event.student, { courseEnrollment: { courseEnrollment: event.courseEnrollment, course: event.course } }))) {
+    upsertSearchAttributes([{ key: StudentId, value: event.student }]);
+    // The course's Moodle idnumber is onboarding's to work out; nothing here read it.
+    return { courseEnrollment: input.courseEnrollment, courseIdnumber: '', moodleUserId: null, outcome: 'handed-to-onboarding' };
+  }
   const state = await erpnext.erpnextCourseEnrollmentChange(event);
   upsertSearchAttributes([{ key: StudentId, value: state.student }]);
   const result = { courseEnrollment: input.courseEnrollment, courseIdnumber: state.courseIdnumber, moodleUserId: null };

@@ -1,6 +1,7 @@
 import { upsertSearchAttributes } from '@temporalio/workflow';
 import type { LifecyclePolicy } from '../src/mapping/lifecycle-policy';
 import { Program, StudentId } from '../src/common/search-attributes';
+import { handOverToOnboarding } from './admission-handover';
 import { erpnext, moodle } from './lifecycle-activities';
 import { resolveProgramCourses } from './program-courses';
 import { onboardedMoodleUserId } from './student-account';
@@ -8,12 +9,17 @@ import { showActivityWaits } from './waiting-on';
 
 export interface EnrollProgramInput {
   programEnrollment: string;
+  /** The webhook's Student (its body is signed): whose onboarding may take this enrolment over. */
+  student?: string;
   policy: LifecyclePolicy;
 }
 
 export interface EnrollProgramResult {
   programEnrollment: string;
-  /** `awaiting-onboarding`: no Moodle account yet; onboarding enrols this program once it creates one. */
+  /**
+   * `awaiting-onboarding`: no Moodle account yet, or the student's onboarding is still running and
+   * took the enrolment over (admission-handover.ts); onboarding enrols this program.
+   */
   outcome: 'enrolled' | 'not-submitted' | 'awaiting-onboarding';
   moodleUserId: number | null;
   enrolledCourses: string[];
@@ -24,6 +30,10 @@ export interface EnrollProgramResult {
 /** Program Enrollment submitted: enrol the student in all the program's Moodle courses in one batched call. */
 export async function enrollProgram(input: EnrollProgramInput): Promise<EnrollProgramResult> {
   showActivityWaits();
+  if (input.student !== undefined && (await handOverToOnboarding(input.student, { programEnrollment: input.programEnrollment }))) {
+    upsertSearchAttributes([{ key: StudentId, value: input.student }]);
+    return { programEnrollment: input.programEnrollment, outcome: 'awaiting-onboarding', moodleUserId: null, enrolledCourses: [], missingCourses: [] };
+  }
   const pe = await erpnext.erpnextGetProgramEnrollment(input.programEnrollment);
   upsertSearchAttributes([
     { key: StudentId, value: pe.student },

@@ -18,12 +18,12 @@ import type { moodleFailureTypes } from '../activities/moodle';
 import type { MoodleAccount } from '../src/mapping/moodle-account';
 import type { LifecyclePolicy } from '../src/mapping/lifecycle-policy';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { NeedsOperator, Program, StudentId, SyncKind } from '../src/common/search-attributes';
+import { NeedsOperator, StudentId, SyncKind } from '../src/common/search-attributes';
 import { syncKinds } from '../src/common/sync-kinds';
 import { workflowIds } from '../src/common/workflow-ids';
+import { admissionChangeSignal, enrolGranted, HandedChanges } from './admission-handover';
 import { awaitRegistrationFee } from './fee-gate';
 import { erpnext, moodle } from './lifecycle-activities';
-import { resolveCourses } from './program-courses';
 import { moodleBaselineSignal, syncProfile } from './sync-profile';
 import { showActivityWaits } from './waiting-on';
 
@@ -78,12 +78,15 @@ export const conflictQuery = defineQuery<IdentityConflict | null>('conflict');
 
 /**
  * Onboards a Student: find (by idnumber, then email ignoring case) or create the Moodle user,
- * write its id back to the Student, enrol the courses of every submitted Program Enrollment.
+ * write its id back to the Student, enrol the courses of every submitted Program Enrollment
+ * (and of the enrolment events its admission's other workflows handed over: admission-handover.ts).
  */
 export async function onboardStudent(input: OnboardStudentInput): Promise<OnboardStudentResult> {
   showActivityWaits();
   const parking: { conflict: IdentityConflict | null; decision?: ConflictDecision } = { conflict: null };
   setHandler(conflictQuery, () => parking.conflict);
+  const handed = new HandedChanges();
+  setHandler(admissionChangeSignal, (change) => handed.add(change));
   // An update rather than a signal: the operator learns at once whether the decision was accepted.
   setHandler(
     resolveConflictUpdate,
@@ -120,19 +123,11 @@ export async function onboardStudent(input: OnboardStudentInput): Promise<Onboar
     await moodle.moodleSyncProfile({ userId: account.moodleUserId, desired: student.desired, baseline: null });
   }
   await shareBaseline(student);
-  await erpnext.erpnextSetMoodleUserId({ studentId: student.studentId, moodleUserId: account.moodleUserId });
-  const granted = await erpnext.erpnextCoursesGranted({ studentId: student.studentId });
-  if (granted.programs[0] !== undefined) upsertSearchAttributes([{ key: Program, value: granted.programs[0] }]);
-  const { courses, missing } = await resolveCourses(granted.courseIdnumbers);
-  await moodle.moodleEnrolStudent({ userId: account.moodleUserId, courseIds: courses.map((c) => c.id), roleId: input.policy.studentRoleId });
+  // The Student was read at the start; only this run writes its Moodle user id.
+  await erpnext.erpnextSetMoodleUserId({ studentId: student.studentId, moodleUserId: account.moodleUserId, current: student.moodleUserId });
+  const { enrolledCourses, missingCourses } = await enrolGranted(student.studentId, account.moodleUserId, input.policy.studentRoleId, handed);
   await allHandlersFinished();
-  return {
-    studentId: student.studentId,
-    ...account,
-    decision: parking.decision?.action,
-    enrolledCourses: courses.map((c) => c.idnumber),
-    missingCourses: missing,
-  };
+  return { studentId: student.studentId, ...account, decision: parking.decision?.action, enrolledCourses, missingCourses };
 }
 
 interface Account {

@@ -74,7 +74,7 @@ function onceOnlyStart(event: Exclude<LifecycleEvent, { kind: 'student-updated' 
       return {
         workflowType: 'enrollProgram',
         workflowId: workflowIds.enroll(event.programEnrollment),
-        args: [{ programEnrollment: event.programEnrollment, policy }] satisfies Parameters<typeof enrollProgram>,
+        args: [{ programEnrollment: event.programEnrollment, student: event.student, policy }] satisfies Parameters<typeof enrollProgram>,
         searchAttributes: attributes(syncKinds.enroll, event.student, event.program),
       };
     case 'program-enrollment-cancelled':

@@ -64,7 +64,9 @@ describe('moodleFindStudentAccounts', () => {
 describe('moodleCreateStudentUser', () => {
   it('creates once with a mailed, generated password; a retry finds the same account', async () => {
     const first = await activities.moodleCreateStudentUser(desired(fresh));
-    const again = await activities.moodleCreateStudentUser(desired(fresh));
+    // A retry is a later attempt: it looks before creating (the first attempt creates at once).
+    const retry = new MockActivityEnvironment({ attempt: 2 });
+    const again = await retry.run(createMoodleActivities(client, { auth: 'manual' }).moodleCreateStudentUser, desired(fresh));
     expect(first.created).toBe(true);
     expect(again).toEqual({ id: first.id, created: false });
     const [user] = await client.getUsersByField('idnumber', [fresh.name]);

@@ -1,0 +1,62 @@
+import { eventually, startLifecycleStack, type LifecycleStack } from '../lifecycle/lifecycle-stack';
+
+/**
+ * The steady-flow budget of issue 12 (at most 5 ERPNext and 5 Moodle calls per admission) on the
+ * lifecycle stack: a Student and its submitted Program Enrollment inserted together, every
+ * webhook fired by the ERPNext sandbox. The Program Enrollment's and Education's four Course
+ * Enrollments' workflows hand their events to the running onboarding, which enrols once.
+ */
+jest.setTimeout(60_000);
+
+let stack: LifecycleStack;
+
+beforeAll(async () => {
+  stack = await startLifecycleStack();
+});
+afterAll(async () => stack?.close());
+
+const requests = async (url: string) => (await (await fetch(`${url}/__sandbox/requests`)).json()) as Record<string, number>;
+const total = (counts: Record<string, number>, leaveOut: string[] = []) => Object.entries(counts).reduce((sum, [key, n]) => (leaveOut.includes(key) ? sum : sum + n), 0);
+const status = (id: string) => stack.temporal.workflow.getHandle(id).describe().then((d) => d.status.name, () => undefined);
+/** The run's result once the webhook has started it and it has completed. */
+async function result(id: string): Promise<{ outcome: string; enrolledCourses?: string[] }> {
+  await eventually(() => status(id), (s) => s !== undefined && s !== 'RUNNING');
+  return stack.temporal.workflow.getHandle(id).result();
+}
+
+it('an admission costs at most 5 ERPNext and 5 Moodle calls, with one account, one mail and every course enrolled', async () => {
+  for (const url of [stack.moodleSandbox.url, stack.erpnextSandbox.url]) await fetch(`${url}/__sandbox/requests`, { method: 'DELETE' });
+  const student = await stack.erp.insert('Student', { first_name: 'Grace', last_name: 'Hopper', student_email_id: 'grace.hopper@students.cbu.example', city: 'York' });
+  const pe = await stack.erp.insert('Program Enrollment', {
+    student: student.name,
+    program: 'BA Business',
+    academic_year: '2026-27',
+    academic_term: '2026-27 (Autumn)',
+    enrollment_date: '2026-09-01',
+    docstatus: 1,
+  });
+  const onboarding = await result(`onboard:${student.name}`);
+  expect(onboarding).toMatchObject({ outcome: 'created' });
+  expect([...onboarding.enrolledCourses!].sort()).toEqual(['ACC101', 'BUS101', 'BUS102', 'ECON101']);
+  expect(await result(`enroll:${String(pe.name)}`)).toMatchObject({ outcome: 'awaiting-onboarding' });
+  const courseEnrollments = await stack.erp.getList('Course Enrollment', { fields: ['name'], filters: [['program_enrollment', '=', pe.name]] });
+  expect(courseEnrollments).toHaveLength(4);
+  for (const { name } of courseEnrollments) {
+    expect(await result(`course-enrollment:${String(name)}:after_insert`)).toMatchObject({ outcome: 'handed-to-onboarding' });
+  }
+  // The write-back's on_update reaches the profile workflow; let it settle before counting.
+  await eventually(() => status(`profile:${student.name}`), (s) => s !== undefined);
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+
+  const accounts = stack.moodleSandbox.state.users.filter((u) => u.idnumber === student.name);
+  expect(accounts).toHaveLength(1);
+  expect(stack.moodleSandbox.state.mail.filter((m) => m.userid === accounts[0]!.id)).toHaveLength(1);
+  expect((await stack.moodle.getUsersCourses(accounts[0]!.id)).map((c) => c.idnumber).sort()).toEqual(['ACC101', 'BUS101', 'BUS102', 'ECON101']);
+  const moodle = await requests(stack.moodleSandbox.url);
+  const erpnext = await requests(stack.erpnextSandbox.url);
+  // Course ids are resolved once per worker and remembered (the first admission pays for them).
+  expect(total(moodle, ['core_course_get_courses_by_field'])).toBeLessThanOrEqual(5);
+  expect(moodle.enrol_manual_enrol_users).toBe(1);
+  expect(total(erpnext, ['POST Student', 'POST Program Enrollment'])).toBeLessThanOrEqual(5);
+  expect(erpnext['GET Course Enrollment'] ?? 0).toBe(0);
+});

@@ -1,0 +1,90 @@
+import { defineSignal, getExternalWorkflowHandle, isCancellation, patched, upsertSearchAttributes } from '@temporalio/workflow';
+import type { HandedCourseEnrollment } from '../activities/erpnext';
+import { Program } from '../src/common/search-attributes';
+import { workflowIds } from '../src/common/workflow-ids';
+import { erpnext, moodle } from './lifecycle-activities';
+import { resolveCourses } from './program-courses';
+
+/**
+ * A Program or Course Enrollment event for a student whose onboarding is still running. In an
+ * admission the Student, its Program Enrollment and Education's Course Enrollment per program
+ * course arrive together, and onboarding reads the student's submitted Program Enrollments (and
+ * their courses) anyway before it enrols. So the enrolment workflows hand their event over and
+ * stop, instead of each reading the same documents again and enrolling a second time; onboarding
+ * takes every handed event into its one enrolment, and reads again for one that arrived after it
+ * read.
+ */
+export type AdmissionChange = { programEnrollment: string } | { courseEnrollment: HandedCourseEnrollment };
+
+export const admissionChangeSignal = defineSignal<[AdmissionChange]>('admissionChange');
+
+/** Marks runs that hand over; histories recorded before it replay the old command sequence. */
+const handoverPatch = 'hand-admission-changes-to-onboarding';
+
+/**
+ * Signals the student's onboarding run. True when it is running and took the event; false when
+ * there is none (never started, or finished: the student's account exists or never will), so the
+ * caller handles the event itself.
+ */
+export async function handOverToOnboarding(student: string, change: AdmissionChange): Promise<boolean> {
+  if (!patched(handoverPatch)) return false;
+  try {
+    await getExternalWorkflowHandle(workflowIds.onboard(student)).signal(admissionChangeSignal, change);
+    return true;
+  } catch (err) {
+    if (isCancellation(err)) throw err;
+    return false;
+  }
+}
+
+/** What onboarding's own run has been handed, as the signal handler collects it. */
+export class HandedChanges {
+  private readonly changes: AdmissionChange[] = [];
+
+  add(change: AdmissionChange): void {
+    this.changes.push(change);
+  }
+
+  get count(): number {
+    return this.changes.length;
+  }
+
+  /** Course Enrollments handed from `from` on. */
+  courseEnrollmentsSince(from: number): HandedCourseEnrollment[] {
+    return this.changes.slice(from).flatMap((c) => ('courseEnrollment' in c ? [c.courseEnrollment] : []));
+  }
+}
+
+export interface GrantedEnrolment {
+  programs: string[];
+  enrolledCourses: string[];
+  missingCourses: string[];
+}
+
+/**
+ * Enrols what the student's submitted Program Enrollments grant, plus handed Course Enrollments
+ * they do not cover. A read covers every event handed before it; one handed while this went on
+ * (its workflow saw this run still running) is read for again, and only courses not yet enrolled
+ * are sent. Without handed events this is one read, one course resolution and one enrol.
+ */
+export async function enrolGranted(studentId: string, userId: number, roleId: number, handed: HandedChanges): Promise<GrantedEnrolment> {
+  const programs = new Set<string>();
+  const enrolled = new Map<string, number>();
+  const missing = new Set<string>();
+  let covered = 0;
+  for (let first = true; first || handed.count > covered; first = false) {
+    const from = covered;
+    covered = handed.count;
+    const courseEnrollments = handed.courseEnrollmentsSince(from);
+    const granted = await erpnext.erpnextCoursesGranted(courseEnrollments.length > 0 ? { studentId, courseEnrollments } : { studentId });
+    if (first && granted.programs[0] !== undefined) upsertSearchAttributes([{ key: Program, value: granted.programs[0] }]);
+    granted.programs.forEach((p) => programs.add(p));
+    const { courses, missing: absent } = await resolveCourses(granted.courseIdnumbers.filter((idnumber) => !enrolled.has(idnumber)));
+    absent.forEach((idnumber) => missing.add(idnumber));
+    const fresh = courses.filter((c) => !enrolled.has(c.idnumber));
+    // The first enrol is always sent (empty it does nothing), as runs before the handover did.
+    if (first || fresh.length > 0) await moodle.moodleEnrolStudent({ userId, courseIds: fresh.map((c) => c.id), roleId });
+    fresh.forEach((c) => enrolled.set(c.idnumber, c.id));
+  }
+  return { programs: [...programs], enrolledCourses: [...enrolled.keys()], missingCourses: [...missing] };
+}
