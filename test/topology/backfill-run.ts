@@ -86,6 +86,8 @@ export async function backfillWithKill(topology: Topology, options: { killAt: nu
       kill = { seconds: secondsSince(since), done: progress.done, total: progress.total, worker: victim.name };
       options.log(`SIGKILL ${victim.name} at ${progress.done}/${progress.total} synced`);
     }
-    await sleep(kill ? 2000 : 500);
+    // Each status is a query the workflow answers in a workflow task: polled faster than a busy
+    // worker answers, queries queue up on the server ('consistent query buffer is full').
+    await sleep(current?.progress ? 1000 : 5000);
   }
 }
