@@ -9,8 +9,8 @@ import { page } from '../layout';
 import { runCell, studentCell, studentHref, when } from '../run-cells';
 
 const kindText: Record<IdentityConflict['kind'], string> = {
-  'email-taken': "A Moodle account has this student's email but another (or several) idnumbers. Link only after clearing that idnumber in Moodle, if it is really this student's account.",
-  'duplicate-idnumber': "Several Moodle accounts carry this student's id. Link the right one (suspend or clear the others in Moodle), or skip.",
+  'email-taken': "A Moodle account has this person's email but another (or several) idnumbers. Link only after clearing that idnumber in Moodle, if it is really their account.",
+  'duplicate-idnumber': "Several Moodle accounts carry this person's id. Link the right one (suspend or clear the others in Moodle), or skip.",
   'shared-email': 'Other ERPNext Students have the same email. Give each a deliverable address of their own, or decide here.',
   'account-claimed': 'The account chosen to link was given another idnumber meanwhile. Decide again on a fresh look at the accounts.',
 };
@@ -31,16 +31,19 @@ export const conflictPages: FastifyPluginAsync<ConsoleContext> = async (app, con
   function conflictSection(request: Parameters<typeof actionButton>[0], parked: ParkedConflict) {
     const { workflowId, runId, conflict } = parked;
     const action = `/console/conflicts/${encodeURIComponent(workflowId)}`;
+    // Teacher accounts park the same way (workflows/provision-teacher-account.ts), the Instructor's name in `studentId`; one is never given a second account.
+    const teacher = !workflowId.startsWith('onboard:');
+    const subject = teacher ? html`Instructor ${conflict.studentId}` : studentCell(conflict.studentId);
     const candidates = conflict.candidates.map(
       (c) => html`<tr><td class="num">${c.id}</td><td>${c.username}</td><td>${c.idnumber || html`<em>none</em>`}</td><td>${c.email}</td><td>${c.suspended ? 'yes' : 'no'}</td>
 <td>${actionButton(request, action, `Link to account ${c.id}`, { action: 'link', moodleUserId: c.id })}</td></tr>`,
     );
     return html`<section class="conflict" data-workflow-id="${workflowId}">
-<h2>${studentCell(conflict.studentId)}: ${conflict.kind}</h2>
+<h2>${subject}: ${conflict.kind}</h2>
 <p>${kindText[conflict.kind]}</p>
 <p>Run ${runCell(context, workflowId, runId)}, parked since ${when(conflict.since)}.${conflict.otherStudents.length ? html` Other Students: ${conflict.otherStudents.map((s) => html`${studentCell(s)} `)}` : ''}</p>
 ${candidates.length ? html`<table><thead><tr><th>Moodle id</th><th>Username</th><th>idnumber</th><th>Email</th><th>Suspended</th><th>Decision</th></tr></thead><tbody>${candidates}</tbody></table>` : ''}
-<p>${conflict.kind === 'duplicate-idnumber' ? '' : actionButton(request, action, 'Create a new account', { action: 'create' })} ${actionButton(request, action, 'Skip (no Moodle account)', { action: 'skip' })}</p>
+<p>${teacher || conflict.kind === 'duplicate-idnumber' ? '' : actionButton(request, action, 'Create a new account', { action: 'create' })} ${actionButton(request, action, 'Skip (no Moodle account)', { action: 'skip' })}</p>
 </section>`;
   }
 
