@@ -22,6 +22,8 @@ export const scheduleIds = { grades: 'grades-nightly', attendance: 'attendance-n
 /**
  * Overlap SKIP: each run is incremental from the last completed run's watermark, so a run skipped
  * because the previous one is still going loses nothing; queueing them would only pile up work.
+ * The Schedule's run itself only hands its request to the kind's single run (src/common/sync-runs.ts),
+ * which on-demand requests share, so the nightly never overlaps them either.
  * A run missed while the server was down is still started if it is no older than `catchupWindow`.
  */
 const overlap = 'SKIP' as const;

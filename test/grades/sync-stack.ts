@@ -16,8 +16,14 @@ export interface SyncStack {
   close(): Promise<void>;
 }
 
-export async function startSyncStack(mapping: Mapping): Promise<SyncStack> {
-  const [env, workflowBundle, moodleSandbox, erpSandbox] = await Promise.all([connectTestEnv(), bundleWorkflows(), startMoodleSandbox({ seed: 'demo' }), startErpnextSandbox({ seed: 'demo' })]);
+/** `erpnext.interleaving`: concurrent writes interleave as on a multi-worker site, so races show. */
+export async function startSyncStack(mapping: Mapping, options: { erpnext?: { interleaving?: { windowMs: number } } } = {}): Promise<SyncStack> {
+  const [env, workflowBundle, moodleSandbox, erpSandbox] = await Promise.all([
+    connectTestEnv(),
+    bundleWorkflows(),
+    startMoodleSandbox({ seed: 'demo' }),
+    startErpnextSandbox({ seed: 'demo', ...options.erpnext }),
+  ]);
   const moodle = createMoodleClient({ url: moodleSandbox.url, token: 'dev-moodle-token' });
   const erp = createErpnextClient({ url: erpSandbox.url, apiKey: 'dev-key', apiSecret: 'dev-secret' });
   const workers = await createTestWorkers(env, { workflowBundle, ...createActivities({ moodle, erpnext: erp, mapping }) });

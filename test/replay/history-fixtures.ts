@@ -25,9 +25,10 @@ export type HistoryEvent = { eventId: string; eventType: string } & Record<strin
  * - `retry`: a sandbox fault made at least one activity attempt fail and be retried;
  * - `continue-as-new`: the run ended by continuing as new;
  * - `continued`: the run that a continue-as-new started, from the carried state;
- * - `covered`: a Course Enrollment change that its Program Enrollment's workflow handles.
+ * - `covered`: a Course Enrollment change that its Program Enrollment's workflow handles;
+ * - `parked`: the mass-change breaker parked the run until the operator's go-ahead (an update).
  */
-export const scenarios = ['happy', 'conflict', 'conflict-skip', 'retry', 'continue-as-new', 'continued', 'covered'] as const;
+export const scenarios = ['happy', 'conflict', 'conflict-skip', 'retry', 'continue-as-new', 'continued', 'covered', 'parked'] as const;
 export type Scenario = (typeof scenarios)[number];
 
 export const historiesDir = path.join(__dirname, 'histories');
@@ -70,6 +71,7 @@ export function scenarioMismatch(scenario: Scenario, history: HistoryFixture['hi
       return history.events.some((e) => eventKind(e) === 'activityTaskStarted' && Number(attributes(e).attempt ?? 1) > 1) ? null : 'no activity attempt after the first';
     case 'conflict':
     case 'conflict-skip':
+    case 'parked':
       return kinds.includes('workflowExecutionUpdateAccepted') ? null : 'no accepted update (the operator decision)';
     case 'continue-as-new':
       return last === 'workflowExecutionContinuedAsNew' ? null : `ends with ${last}, not a continue-as-new`;
