@@ -37,6 +37,8 @@ export interface WithdrawalResult {
   unenrolled: number[];
   /** Unenrol was configured, but the student has grades there, so the enrolment was suspended instead. */
   keptForGrades: number[];
+  /** The user also holds another role there (a teacher): only the student role went, the enrolment stays. */
+  keptForTeaching?: number[];
 }
 
 /** Course ids only change when a course is deleted and recreated with the same idnumber. */
@@ -198,6 +200,18 @@ export function createMoodleActivities(moodle: MoodleClient, settings: MoodleSet
           result.unenrolled.push(courseId);
         }
       }
+      // A student rule never touches a teacher's enrolment: suspending or removing the enrolment
+      // would end the teaching too, so where the user holds another role only the student role goes.
+      for (const courseId of [...toSuspend, ...result.unenrolled]) {
+        const roles = (await moodle.getCourseParticipants(courseId, call)).find((p) => p.id === input.userId)?.roles ?? [];
+        if (!roles.some((role) => role.roleid !== input.roleId)) continue;
+        (result.keptForTeaching ??= []).push(courseId);
+        if (roles.some((role) => role.roleid === input.roleId)) await moodle.unassignCourseRoles([{ roleid: input.roleId, userid: input.userId, courseid: courseId }], call);
+      }
+      const teaching = new Set(result.keptForTeaching ?? []);
+      result.unenrolled = result.unenrolled.filter((id) => !teaching.has(id));
+      toSuspend.splice(0, toSuspend.length, ...toSuspend.filter((id) => !teaching.has(id)));
+      result.keptForGrades = result.keptForGrades.filter((id) => !teaching.has(id));
       if (toSuspend.length > 0) {
         await moodle.enrolUsers(toSuspend.map((courseid) => ({ roleid: input.roleId, userid: input.userId, courseid, timestart: 0, timeend: 0, suspend: true })), call);
         result.suspended.push(...toSuspend);

@@ -185,3 +185,26 @@ test('a Moodle course completion reaches the Course Enrollment once; the second 
   expect(second.watermarks.CS101).toBeGreaterThanOrEqual(completedAt);
   await eventually(async () => completionDateOf(enrollment.name), (date) => date === expectedDate);
 });
+
+test("a student's withdrawal never touches their teaching: where they also teach only the student role goes", async () => {
+  // A student who also teaches CS101 (a teaching assistant), withdrawn from the programme.
+  const [user] = await stack.moodle.getUsersByField('idnumber', ['EDU-STU-2026-00004']);
+  const [cs101] = (await stack.moodle.getCoursesByField('idnumber', 'CS101')).courses;
+  const [cs102] = (await stack.moodle.getCoursesByField('idnumber', 'CS102')).courses;
+  const teacherRoleId = 3;
+  await stack.moodle.enrolUsers([{ roleid: teacherRoleId, userid: user.id, courseid: cs101.id }]);
+  const before = new Set((await stack.moodle.getUsersCourses(user.id)).map((c) => c.id));
+  expect(before.has(cs101.id) && before.has(cs102.id)).toBe(true);
+
+  const [enrollment] = await stack.erp.getList<{ name: string }>('Program Enrollment', { filters: [['student', '=', 'EDU-STU-2026-00004'], ['docstatus', '=', 1]] });
+  const cancelled = await stack.erp.cancel<{ modified: string }>('Program Enrollment', enrollment.name);
+  const result = await resultOf<{ withdrawal: { suspended: number[]; keptForTeaching?: number[] } }>(`withdraw:${enrollment.name}@${cancelled.modified}`);
+  expect(result.withdrawal.keptForTeaching).toEqual([cs101.id]);
+  expect(result.withdrawal.suspended).toContain(cs102.id);
+
+  const active = new Set((await stack.moodle.getUsersCourses(user.id)).map((c) => c.id));
+  expect(active.has(cs101.id)).toBe(true);
+  expect(active.has(cs102.id)).toBe(false);
+  const roles = (await stack.moodle.getCourseParticipants(cs101.id)).find((p) => p.id === user.id)!.roles.map((r) => r.roleid);
+  expect(roles).toEqual([teacherRoleId]);
+});
