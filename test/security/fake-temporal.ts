@@ -23,7 +23,10 @@ export function recordingTemporal(): { client: Client; starts: RecordedStart[] }
     connection: { withDeadline: <T>(_deadline: number, call: () => Promise<T>) => call() },
     workflow: {
       start: async (workflowType: string, options: { workflowId: string }) => void starts.push({ kind: 'start', workflowType, workflowId: options.workflowId }),
-      signalWithStart: async (workflowType: string, options: { workflowId: string }) => void starts.push({ kind: 'signalWithStart', workflowType, workflowId: options.workflowId }),
+      signalWithStart: async (workflowType: string, options: { workflowId: string }) => {
+        starts.push({ kind: 'signalWithStart', workflowType, workflowId: options.workflowId });
+        return { workflowId: options.workflowId, signaledRunId: 'fuzz-run' };
+      },
       getHandle: () => handle,
       list: async function* () {},
     },
