@@ -52,7 +52,7 @@ export function createActivities(clients: ActivityClients) {
       ...createErpnextActivities(clients.erpnext, clients.mapping),
       ...createErpnextOperationsActivities(clients.erpnext, clients.mapping),
       ...createErpnextBillingActivities(clients.erpnext),
-      ...createErpnextChangeFeedActivities(clients.erpnext),
+      ...createErpnextChangeFeedActivities(clients.erpnext, clients.mapping),
       ...createErpnextRosterActivities(clients.erpnext),
       ...createErpnextCompletionActivities(clients.erpnext),
       ...createErpnextBackfillActivities(clients.erpnext, clients.mapping),

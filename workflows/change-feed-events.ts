@@ -20,7 +20,7 @@ import { studentChangedSignal } from './sync-profile';
 export type FeedStart =
   | { kind: 'once'; workflowType: string; workflowId: string; args: unknown[]; searchAttributes: SearchAttributePair[] }
   /** A Student save: signal-with-start of the per-student profile workflow. */
-  | { kind: 'profile'; student: string };
+  | { kind: 'profile'; student: string; profileFingerprint?: string };
 
 function attributes(kind: SyncKindValue, student: string, program?: string): SearchAttributePair[] {
   const pairs: SearchAttributePair[] = [
@@ -62,7 +62,7 @@ function rosterStart(doctype: RosterDoctype) {
 
 export const feedStarts: Record<WatchedDoctype, (doc: FeedDocument, policy: LifecyclePolicy, roster?: FeedRosterDefaults) => FeedStart[]> = {
   Student: (doc, policy) => {
-    const profile: FeedStart = { kind: 'profile', student: doc.name };
+    const profile: FeedStart = { kind: 'profile', student: doc.name, profileFingerprint: doc.profileFingerprint };
     if (doc.moodleLinked) return [profile];
     const onboard: FeedStart = {
       kind: 'once',
@@ -108,14 +108,14 @@ export async function startFeedRun(start: FeedStart): Promise<FeedStartOutcome> 
     try {
       await startChild('syncProfile', {
         workflowId,
-        args: [{ studentId: start.student }],
+        args: [{ studentId: start.student, ...(start.profileFingerprint === undefined ? {} : { change: { profileFingerprint: start.profileFingerprint } }) }],
         parentClosePolicy: ParentClosePolicy.ABANDON,
         workflowIdReusePolicy: 'ALLOW_DUPLICATE',
         typedSearchAttributes: attributes(syncKinds.profile, start.student),
       });
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      await getExternalWorkflowHandle(workflowId).signal(studentChangedSignal);
+      await getExternalWorkflowHandle(workflowId).signal(studentChangedSignal, ...(start.profileFingerprint === undefined ? [] : [{ profileFingerprint: start.profileFingerprint }]));
     }
     return 'signalled';
   }

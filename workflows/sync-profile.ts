@@ -39,6 +39,8 @@ export interface SyncProfileInput {
   /** What onboarding just wrote, when it starts this workflow (so the write-back's own on_update finds nothing to do). */
   baseline?: DesiredMoodleUser;
   profileFingerprint?: string;
+  /** The save this start is for, when a workflow starts it (the change feed) rather than signal-with-start. */
+  change?: StudentChange;
 }
 
 export interface ProfileSync {
@@ -109,8 +111,8 @@ export async function syncProfile(input: SyncProfileInput, carried?: SyncProfile
   let synced = carried?.profileFingerprint ?? input.profileFingerprint;
   let unchangedSaves = carried?.unchangedSaves ?? 0;
   // What the saves signalled since the last sync hold, when they all agree (undefined: not known).
-  let latest: string | undefined;
-  let unsyncedSaves = 0;
+  let latest = input.change?.profileFingerprint;
+  let unsyncedSaves = input.change ? 1 : 0;
   let changes = 0;
   setHandler(studentChangedSignal, (change) => {
     // A save that left every mirrored field as last synced (onboarding's own write-back of the

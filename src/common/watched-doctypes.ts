@@ -23,4 +23,6 @@ export interface FeedDocument {
   studentGroup?: string;
   /** Student: onboarding has written the Moodle user id back. */
   moodleLinked?: boolean;
+  /** Student: of the fields Moodle mirrors (src/webhooks/student-profile.ts). */
+  profileFingerprint?: string;
 }

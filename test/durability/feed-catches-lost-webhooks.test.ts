@@ -1,5 +1,6 @@
 import type { ScheduleHandle } from '@temporalio/client';
 import { WaitingOn } from '../../src/common/search-attributes';
+import type { ProfileState } from '../../workflows/sync-profile';
 import { eventually, startLifecycleStack, type LifecycleStack } from '../lifecycle/lifecycle-stack';
 import { completedFeedRuns, feedRunsAfterNow, runsOf, setWebhooksEnabled, startChangeFeed } from './feed-support';
 
@@ -43,6 +44,13 @@ describe('change feed with webhooks disabled', () => {
     const student = await stack.erp.insert('Student', { first_name: 'Ada', last_name: 'Feedlace', student_email_id: 'ada.feedlace@students.cbu.example' });
     expect(await finished(`onboard:${student.name}`)).toMatchObject({ status: 'COMPLETED', result: { outcome: 'created' } });
     const account = await accountOf(student.name);
+    // The feed lists the Student again after onboarding's write-back; the listed fields show that
+    // nothing Moodle mirrors changed, so that save costs the profile workflow no call. (The feed's
+    // first listing may have it look before onboarding finished: no account yet, no Moodle call.)
+    const profile = stack.env.client.workflow.getHandle(`profile:${student.name}`);
+    const profileState = await eventually(() => profile.query<ProfileState>('profileState'), (s) => s.unchangedSaves >= 1, 20_000);
+    expect(profileState.unchangedSaves).toBeGreaterThanOrEqual(1);
+    expect([undefined, 'no-moodle-account']).toContain(profileState.last?.outcome);
 
     const pe = await stack.erp.insert('Program Enrollment', { student: student.name, program: 'BSc Nursing', ...enrolment, docstatus: 1 });
     expect(await finished(`enroll:${pe.name}`)).toMatchObject({ status: 'COMPLETED', result: { outcome: 'enrolled' } });
