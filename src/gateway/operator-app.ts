@@ -16,6 +16,7 @@ import { adminBackfillRoutes } from './routes/admin-backfill';
 import { adminFeeGateRoutes } from './routes/admin-fee-gates';
 import { adminProvisionRoutes } from './routes/admin-provision';
 import { adminReconcileRoutes } from './routes/admin-reconcile';
+import { adminReportRoutes } from './routes/admin-reports';
 import { adminRetryRoutes } from './routes/admin-retry';
 import { adminStatusRoutes } from './routes/admin-status';
 import { adminSyncRoutes } from './routes/admin-sync';
@@ -54,7 +55,9 @@ export async function buildOperatorApp(deps: OperatorAppDependencies): Promise<F
   await app.register(adminReconcileRoutes, { temporal, mapping, adminToken: config.ADMIN_TOKEN });
   await app.register(adminStatusRoutes, { temporal, adminToken: config.ADMIN_TOKEN });
   await app.register(adminFeeGateRoutes, { temporal, adminToken: config.ADMIN_TOKEN });
-  await app.register(consoleRoutes, consoleOptionsFrom(config, temporal, mapping));
+  const consoleOptions = consoleOptionsFrom(config, temporal, mapping);
+  await app.register(adminReportRoutes, { reports: consoleOptions.reports, adminToken: config.ADMIN_TOKEN });
+  await app.register(consoleRoutes, consoleOptions);
   const codec = payloadCodecFor(payloadKeyRing(config));
   if (codec) {
     await app.register(codecRoutes, { codec, adminToken: config.ADMIN_TOKEN, codecTokens: config.CODEC_TOKENS ?? [], uiOrigins: config.CODEC_UI_ORIGINS ?? [] });
