@@ -22,6 +22,8 @@ const usage = `Usage: campus-bridge <command> [options]
                                         sync every existing student (dry run and breaker first)
   status [--since ISO-TIME] [--json]    recent runs by process, waiting runs, Schedules
   trail <Student> [--json]              every run that touched one Student
+  report student|course|program <name> [--term T] [--json|--csv]
+                                        the 360° student view, a course, a program (reads only)
 `;
 
 class UsageError extends Error {}
@@ -128,6 +130,13 @@ async function main(argv: string[]): Promise<void> {
       const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' } } });
       if (positionals.length !== 1) throw new UsageError('trail needs one Student name, e.g. trail EDU-STU-2026-00012');
       await (await import('./commands/trail')).trailCommand({ student: positionals[0], json: values.json });
+      return;
+    }
+    case 'report': {
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { term: { type: 'string' }, json: { type: 'boolean' }, csv: { type: 'boolean' } } });
+      const [kind, name] = positionals;
+      if ((kind !== 'student' && kind !== 'course' && kind !== 'program') || !name || positionals.length !== 2) throw new UsageError('report needs student|course|program and one name, e.g. report program "BSc Computer Science"');
+      await (await import('./commands/report')).reportCommand({ kind, name, ...values });
       return;
     }
     case undefined:
