@@ -13,7 +13,7 @@ let sandbox: MoodleSandbox;
 let activities: ReturnType<typeof createMoodleRosterActivities>;
 let categoryId: number;
 let moodle: MoodleClient;
-const ensure = (input: Parameters<typeof activities.moodleEnsureCourse>[0]) => new MockActivityEnvironment().run(activities.moodleEnsureCourse, input);
+const ensure = (input: Parameters<typeof activities.moodleEnsureCourse>[0]): ReturnType<typeof activities.moodleEnsureCourse> => new MockActivityEnvironment().run(activities.moodleEnsureCourse, input);
 
 beforeAll(async () => {
   sandbox = await startMoodleSandbox({ seed: 'demo' });
