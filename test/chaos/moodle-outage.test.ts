@@ -1,7 +1,6 @@
 import { WaitingOn } from '../../src/common/search-attributes';
 import { eventually, startLifecycleStack, type LifecycleStack } from '../lifecycle/lifecycle-stack';
 import { printChaosTable, scaled, type ChaosRow } from './chaos-table';
-import { retryAfterCounts } from './sandbox-faults';
 
 /**
  * Moodle answering 503 for longer than a call's timeout: every onboarding waits (WaitingOn =
@@ -48,16 +47,13 @@ it('waits out a Moodle outage longer than any call timeout, shows WaitingOn=mood
 
   const after = await eventually(() => Promise.all(ids.map(statusOf)), (all) => all.every((s) => s.status !== 'RUNNING'), outageMs + 60_000);
   const completed = after.filter((s) => s.status === 'COMPLETED' && s.waitingOn === undefined).length;
-  // Each 503 carries Retry-After: no retry may come before it (activities/failure.ts hands it to Temporal).
-  const { answeredWithRetryAfter, violations } = await retryAfterCounts(stack.moodleSandbox.url);
   const accounts = (await Promise.all(names.map((n) => stack.moodle.getUsersByField('idnumber', [n])))).filter((u) => u.length === 1).length;
 
   rows.push({
     scenario: 'Moodle 503 outage',
-    faults: `Moodle 503 (Retry-After 1 s) for ${outageMs / 1000} s (longer than a call's 30 s start-to-close only at full scale) during ${students} admissions: ${answeredWithRetryAfter} 503s`,
-    expected: `${students} waiting on moodle; ${students} completed, WaitingOn cleared; ${students} accounts; 0 requests before Retry-After`,
-    observed: `${waiting} waiting on moodle; ${completed} completed, WaitingOn cleared; ${accounts} accounts; ${violations} requests before Retry-After`,
+    faults: `Moodle 503 for ${outageMs / 1000} s (longer than a call's 30 s start-to-close only at full scale) during ${students} admissions`,
+    expected: `${students} waiting on moodle; ${students} completed, WaitingOn cleared; ${students} accounts`,
+    observed: `${waiting} waiting on moodle; ${completed} completed, WaitingOn cleared; ${accounts} accounts`,
   });
-  expect({ waiting, completed, accounts, violations }).toEqual({ waiting: students, completed: students, accounts: students, violations: 0 });
-  expect(answeredWithRetryAfter).toBeGreaterThan(0);
+  expect({ waiting, completed, accounts }).toEqual({ waiting: students, completed: students, accounts: students });
 }, 240_000);
