@@ -51,15 +51,18 @@ const requestFingerprint = (request: FastifyRequest) =>
  */
 function retryAfterLedger() {
   let notBefore = new Map<string, number>();
-  const counts = { answeredWithRetryAfter: 0, violations: 0 };
+  const counts = { answeredWithRetryAfter: 0, violations: 0, violatingRequests: [] as string[] };
   return {
     counts,
     /** A request arriving now: a violation when it repeats a refused one before its delay. */
-    arrived(fingerprint: string, now: number) {
+    arrived(fingerprint: string, now: number, requestLine: string) {
       const until = notBefore.get(fingerprint);
       if (until === undefined) return;
-      if (now < until) counts.violations += 1;
-      else notBefore.delete(fingerprint);
+      if (now < until) {
+        counts.violations += 1;
+        // The first few, so a test can say which request came early (sandbox data only).
+        if (counts.violatingRequests.length < 20) counts.violatingRequests.push(`${requestLine} (${until - now} ms early)`);
+      } else notBefore.delete(fingerprint);
     },
     refused(fingerprint: string, now: number, retryAfterSeconds: number) {
       counts.answeredWithRetryAfter += 1;
@@ -69,6 +72,7 @@ function retryAfterLedger() {
       notBefore = new Map();
       counts.answeredWithRetryAfter = 0;
       counts.violations = 0;
+      counts.violatingRequests = [];
     },
   };
 }
@@ -98,7 +102,7 @@ async function faults(app: FastifyInstance, options: FaultsPluginOptions) {
   app.addHook('preHandler', async (request, reply) => {
     if (isControlRoute(request.url)) return;
     const now = Date.now();
-    ledger.arrived(requestFingerprint(request), now);
+    ledger.arrived(requestFingerprint(request), now, `${request.method} ${request.url}`);
     if (now < outageUntil) return reject(request, reply, 503, settings.outageRetryAfterSeconds);
     if (settings.rateLimit) {
       const second = Math.floor(now / 1000);

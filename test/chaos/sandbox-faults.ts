@@ -7,6 +7,6 @@ export async function setFaults(sandboxUrl: string, faults: FaultSettingsInput):
 }
 
 /** Answers a sandbox gave with Retry-After, and requests that came again before it, since its faults were last set. */
-export async function retryAfterCounts(sandboxUrl: string): Promise<{ answeredWithRetryAfter: number; violations: number }> {
-  return (await fetch(`${sandboxUrl}/__sandbox/faults/retry-after`)).json() as Promise<{ answeredWithRetryAfter: number; violations: number }>;
+export async function retryAfterCounts(sandboxUrl: string): Promise<{ answeredWithRetryAfter: number; violations: number; violatingRequests: string[] }> {
+  return (await fetch(`${sandboxUrl}/__sandbox/faults/retry-after`)).json() as Promise<{ answeredWithRetryAfter: number; violations: number; violatingRequests: string[] }>;
 }
