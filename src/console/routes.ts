@@ -8,6 +8,7 @@ import { conflictPages } from './pages/conflicts';
 import { failedRunPages } from './pages/failed-runs';
 import { statusPage } from './pages/status';
 import { studentPages } from './pages/students';
+import { consoleReportRoutes } from './reports/routes';
 import { clearSessionCookie, formTokenValid, newSession, operatorOf, setSessionCookie } from './session';
 
 export interface ConsoleRoutesOptions extends ConsoleContext {
@@ -105,5 +106,6 @@ export const consoleRoutes: FastifyPluginAsync<ConsoleRoutesOptions> = async (ap
     await guarded.register(conflictPages, context);
     await guarded.register(failedRunPages, context);
     await guarded.register(studentPages, context);
+    await guarded.register(consoleReportRoutes, context);
   });
 };

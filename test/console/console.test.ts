@@ -76,6 +76,8 @@ describe('operator console', () => {
     const anonymous = await fetch(consoleUrl('/console'), { redirect: 'manual' });
     expect(anonymous.status).toBe(303);
     expect(anonymous.headers.get('location')).toBe('/console/login?next=%2Fconsole');
+    // The report pages (src/console/reports) sit behind the same login.
+    expect((await fetch(consoleUrl('/console/reports'), { redirect: 'manual' })).status).toBe(303);
     const forgedCookie = await fetch(consoleUrl('/console/conflicts'), { redirect: 'manual', headers: { cookie: 'campus_bridge_console=1764579600000.AAAAAAAAAAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' } });
     expect(forgedCookie.status).toBe(303);
     const post = await fetch(consoleUrl('/console/failed/enroll%3Ax/retry'), { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'x=1' });
@@ -116,6 +118,8 @@ describe('operator console', () => {
     expect(processes).toMatch(/onboardStudent/);
     expect(processes).toMatch(/enrollProgram\s+0\s+1/);
     expect(await page.locator('#waiting').innerText()).toContain(`onboard:${conflicted.name}`);
+    expect((await page.goto(consoleUrl('/console/reports')))?.status()).toBe(200);
+    await page.goto(consoleUrl('/console'));
   });
 
   it('resolves the parked identity conflict with its button; the onboarding completes and Moodle holds the link', async () => {
