@@ -113,7 +113,7 @@ test('student report: courses, attendance per course and invoices match the sand
 test('a warm report is served from the cache: no request reaches either sandbox', async () => {
   await buildProgramReport(sources, 'BA Business');
   erpnext.state.requestCounts.clear();
-  await (fetch(`${moodle.url}/__sandbox/requests`, { method: "DELETE" }));
+  await fetch(`${moodle.url}/__sandbox/requests`, { method: "DELETE" });
   const again = await buildProgramReport(sources, 'BA Business');
   const moodleCounts = (await (await fetch(`${moodle.url}/__sandbox/requests`)).json()) as Record<string, number>;
   expect([...erpnext.state.requestCounts.values()].reduce((a, b) => a + b, 0)).toBe(0);
