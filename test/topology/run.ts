@@ -62,7 +62,7 @@ async function main(): Promise<number> {
     if (!result) throw new Error(`backfill ended ${real.status.execution}`);
 
     log('waiting for the runs the write-back webhooks started ...');
-    const quiet = await waitUntilQuiet(topology.temporal, 20 * 60_000);
+    const quiet = await waitUntilQuiet(topology.temporal, topology.moodleUrl, 20 * 60_000);
     log('reading the end state back from Moodle and ERPNext ...');
     const checks: Check[] = await checkFinalState({ moodle: topology.moodle, moodleUrl: topology.moodleUrl, erp: topology.erp, mapping: mappingSchema.parse({}), seeded, before, plan: plan.status.result, result });
     const killedMidRun = real.kill !== null && real.kill.done < real.kill.total;
@@ -91,10 +91,10 @@ async function main(): Promise<number> {
       [`dry run, ${plan.status.result.total} Students`, String(plan.wallSeconds)],
       ['backfill wall time (plan, approve, sync)', String(real.wallSeconds)],
       ['worker-1 SIGKILLed after', killedAfter],
-      ['then until no run is left (webhook-started runs)', String(quiet.seconds)],
+      ['then until only idle syncProfile runs are open', String(quiet.seconds)],
       ['whole run', String(secondsSince(wall))],
     ]));
-    console.log('\nWorkflow runs (finished)');
+    console.log('\nWorkflow runs (by type)');
     console.log(table(['type', 'runs'], Object.entries(quiet.runsByType).sort(([a], [b]) => a.localeCompare(b)).map(([type, n]) => [type, String(n)])));
     const moodleCalls = (await (await fetch(`${topology.moodleUrl}/__sandbox/requests`)).json()) as Record<string, number>;
     console.log('\nMoodle write calls (whole run)');
