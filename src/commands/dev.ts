@@ -136,6 +136,8 @@ export async function devCommand(options: DevCommandOptions = {}): Promise<void>
     OPERATOR_HOST: '127.0.0.1',
     CODEC_TOKENS: [...(config.CODEC_TOKENS ?? []), uiCodecToken],
     CODEC_UI_ORIGINS: config.CODEC_UI_ORIGINS ?? [`http://localhost:${uiPort}`, `http://127.0.0.1:${uiPort}`],
+    // The console links runs to this stack's own Web UI, wherever TEMPORAL_ADDRESS put it.
+    TEMPORAL_UI_URL: env.TEMPORAL_UI_URL?.trim() ? config.TEMPORAL_UI_URL : `http://localhost:${uiPort}`,
   };
 
   devPid.write(process.pid);
