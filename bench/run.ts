@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -62,7 +62,9 @@ async function main(): Promise<void> {
 
   const resultsDir = path.join(benchDir, 'results');
   mkdirSync(resultsDir, { recursive: true });
-  const merged: Record<string, unknown> = Object.fromEntries(resultKeys.map((key) => [key, null]));
+  const summary = path.join(benchDir, 'results.json');
+  // A run of some benches keeps the others' last figures.
+  const merged: Record<string, unknown> = { ...Object.fromEntries(resultKeys.map((key) => [key, null])), ...(existsSync(summary) ? (JSON.parse(readFileSync(summary, 'utf8')) as Record<string, unknown>) : {}) };
   for (const name of requested.length > 0 ? requested : available) {
     const loaded = benchModule.parse(await import(path.join(benchDir, name)));
     const report = benchReport.parse(await loaded.run());
@@ -72,7 +74,6 @@ async function main(): Promise<void> {
     console.log(`  written to ${path.relative(process.cwd(), file)}`);
     Object.assign(merged, steadyFrom(report), report.results);
   }
-  const summary = path.join(benchDir, 'results.json');
   writeFileSync(summary, `${JSON.stringify({ ...merged, finishedAt: new Date().toISOString() }, null, 2)}\n`);
   console.log(`\nsummary written to ${path.relative(process.cwd(), summary)}`);
 }
