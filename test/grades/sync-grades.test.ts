@@ -67,7 +67,7 @@ describe('syncGrades on the dev server against both sandboxes', () => {
     expect(first.totals.created).toBe(created);
     const cs101 = first.courses.find((c) => c.course === 'CS101');
     expect(cs101).toMatchObject({ status: 'synced', skipped: { 'no-student-idnumber': 1 } });
-    expect(cs101?.skippedGrades).toContainEqual({ moodleUserId: stranger.id, reason: 'no-student-idnumber' });
+    expect(cs101?.skippedGrades).toContainEqual(expect.objectContaining({ moodleUserId: stranger.id, reason: 'no-student-idnumber' }));
     expect((cs101?.created ?? 0) + (cs101?.updated ?? 0) + (cs101?.unchanged ?? 0) + 1).toBeLessThanOrEqual(await gradedStudents('CS101'));
     expect(first.courses.find((c) => c.course === 'SUMMER-2027')).toMatchObject({ status: 'unmapped', reason: expect.stringContaining('Assessment Plan') });
     expect(Object.keys(first.watermarks)).toContain(courseWatermarkKey('CS101', String(cs101?.plan)));
@@ -164,13 +164,15 @@ describe('syncGrades on the dev server against both sandboxes', () => {
   });
 
   it('has its Schedules after `schedules apply`, applies idempotently, and a trigger runs the sync', async () => {
-    expect(await applySchedules(env.client, mapping)).toEqual([
+    const applied = await applySchedules(env.client, mapping);
+    expect(applied).toEqual(expect.arrayContaining([
       { scheduleId: scheduleIds.grades, outcome: 'created' },
       { scheduleId: scheduleIds.attendance, outcome: 'created' },
       { scheduleId: changeFeedScheduleId, outcome: 'created' },
-    ]);
+    ]));
+    expect(applied.every((s) => s.outcome === 'created')).toBe(true);
     const changed = mappingSchema.parse({ grades: { schedule: { cron: '15 3 * * *', timezone: 'Europe/London', catchupWindow: '2h' } } });
-    expect((await applySchedules(env.client, changed)).map((s) => s.outcome)).toEqual(['updated', 'updated', 'updated']);
+    expect((await applySchedules(env.client, changed)).map((s) => s.outcome)).toEqual(applied.map(() => 'updated'));
 
     const schedule = env.client.schedule.getHandle(scheduleIds.grades);
     const described = await schedule.describe();
