@@ -2,6 +2,8 @@ import { startErpnextSandbox, type ErpnextSandbox } from '../../sandboxes/erpnex
 import { startMoodleSandbox, type MoodleSandbox } from '../../sandboxes/moodle';
 import { addDemoTermActivity, demoElectiveSeats, demoTermNow } from '../../sandboxes/demo-term-activity';
 import { demoAcademicTerm, demoPaidElective, programOf, studentName } from '../../sandboxes/demo-data';
+import path from 'node:path';
+import { loadMapping } from '../../src/config/mapping-file';
 import { createErpnextClient } from '../../src/erpnext/client';
 import { createMoodleClient } from '../../src/moodle/client';
 import { buildCourseReport } from '../../src/reports/course-report';
@@ -24,7 +26,7 @@ beforeAll(async () => {
   sources = createReportSources({
     erpnext: createErpnextClient({ url: erpnext.url, apiKey: 'dev-key', apiSecret: 'dev-secret' }),
     moodle: createMoodleClient({ url: moodle.url, token: 'dev-moodle-token' }),
-    mapping: { electives: { courses: { [demoPaidElective.course]: { billing: 'erpnext', item: demoPaidElective.item.itemCode, rate: demoPaidElective.price, dueInDays: 30, submit: true, paymentDeadline: 0, keepPartlyPaid: true } as never } } },
+    mapping: loadMapping(path.resolve(__dirname, '../../config/mapping.demo.yaml')),
     now: () => demoTermNow,
     rates: { moodle: 200, erpnext: 200 },
   });
