@@ -4,6 +4,7 @@ import { customFieldSchema } from '../../src/erpnext/resources/custom-fields';
 import { webhookSchema } from '../../src/erpnext/resources/webhooks';
 import { setupCommand, secretRotationSteps } from '../../src/commands/setup';
 import { erpnextTriggers, frappeSignatureHeader, verifyFrappeSignature } from '../../src/webhooks/erpnext-contract';
+import { standardStudentProfileFields } from '../../src/webhooks/student-profile';
 import { startWebhookReceiver } from '../erpnext/webhook-receiver';
 import { startErpnextSandbox, type ErpnextSandbox } from '../../sandboxes/erpnext';
 
@@ -24,6 +25,11 @@ const triggers = [
   ['Course Enrollment', 'after_insert', 'course-enrollment/after_insert'],
   ['Course Enrollment', 'on_trash', 'course-enrollment/on_trash'],
   ['Sales Invoice', 'on_change', 'sales-invoice/on_change'],
+  ['Student Group', 'on_update', 'student-group/on_update'],
+  ['Instructor', 'on_update', 'instructor/on_update'],
+  ['Course', 'on_update', 'course/on_update'],
+  ['Program', 'on_update', 'program/on_update'],
+  ['Course Schedule', 'on_update', 'course-schedule/on_update'],
 ];
 
 describe('ERPNext provisioning (campus-bridge setup)', () => {
@@ -95,7 +101,20 @@ describe('ERPNext provisioning (campus-bridge setup)', () => {
       // A Student insert fires after_insert and on_update (capture 238): each body names its own event.
       expect(bodies).toEqual([
         { path: '/webhooks/erpnext/student/after_insert', body: { doctype: 'Student', event: 'after_insert', name: student.name, modified: student.modified } },
-        { path: '/webhooks/erpnext/student/on_update', body: { doctype: 'Student', event: 'on_update', name: student.name, modified: student.modified } },
+        // on_update also carries the fields Moodle mirrors (null where empty), so a save that
+        // changed none of them is recognised from the body (src/webhooks/student-profile.ts).
+        {
+          path: '/webhooks/erpnext/student/on_update',
+          body: {
+            doctype: 'Student',
+            event: 'on_update',
+            name: student.name,
+            ...Object.fromEntries(standardStudentProfileFields.map((field) => [field, null])),
+            first_name: 'Ada',
+            student_email_id: 'ada@students.cbu.example',
+            modified: student.modified,
+          },
+        },
       ]);
       for (const { body } of bodies) expect(erpnextTriggers.student.body.safeParse(body).success).toBe(true);
     } finally {
