@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { isOneOf } from '../gateway/admin-auth';
+import { isOneOf } from '../auth/admin-auth';
 import type { ConsoleContext } from './context';
 import { rememberOperator } from './forms';
 import { html } from './html';

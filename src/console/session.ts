@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { hasBearerToken, isOneOf } from '../gateway/admin-auth';
+import { hasBearerToken, isOneOf } from '../auth/admin-auth';
 
 /**
  * Who is using the console: a browser that logged in with the admin token (a session cookie), or

@@ -8,7 +8,7 @@ import { consoleRoutes } from '../console/routes';
 import { createLogger } from '../logging/logger';
 import { payloadCodecFor } from '../temporal/codec';
 import { payloadKeyRing } from '../temporal/key-ring';
-import { requireAdminToken } from './admin-auth';
+import { requireAdminToken } from '../auth/admin-auth';
 import { createGatewayFastify } from './fastify-base';
 import type { GatewayMetrics } from './metrics';
 import { adminRoutes } from './routes/admin';

@@ -1,10 +1,11 @@
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { electiveUnenrolledSignal, type invoiceElective } from '../../workflows/invoice-elective';
 import type { ElectivesPolicy } from '../mapping/electives';
 import { SyncKind } from '../common/search-attributes';
 import { syncKinds } from '../common/sync-kinds';
 import { taskQueues } from '../common/task-queues';
 import { workflowIds } from '../common/workflow-ids';
+import { startOnce } from './start-once';
 
 /** A Moodle enrolment change, from a webhook or the poll. */
 export type ElectiveEvent =
@@ -39,18 +40,5 @@ export async function startElectiveWorkflow(client: Client, event: ElectiveEvent
   const args: Parameters<typeof invoiceElective> = [
     { moodleUserId: event.moodleUserId, moodleCourseId: event.moodleCourseId, trigger: event.trigger, ...(event.enrol ? { enrol: event.enrol } : {}), policy },
   ];
-  try {
-    await client.workflow.start('invoiceElective', {
-      workflowId,
-      taskQueue: taskQueues.workflows,
-      args,
-      typedSearchAttributes: [{ key: SyncKind, value: syncKinds.elective }],
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
-    });
-    return { workflowId, duplicate: false };
-  } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) return { workflowId, duplicate: true };
-    throw err;
-  }
+  return startOnce(client, 'invoiceElective', { workflowId, taskQueue: taskQueues.workflows, args, typedSearchAttributes: [{ key: SyncKind, value: syncKinds.elective }] });
 }

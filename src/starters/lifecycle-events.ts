@@ -1,4 +1,4 @@
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { SearchAttributePair } from '@temporalio/common';
 import type { enrollCourse, withdrawCourse } from '../../workflows/course-enrollment';
 import type { enrollProgram } from '../../workflows/enroll-program';
@@ -10,6 +10,7 @@ import { Program, StudentId, SyncKind } from '../common/search-attributes';
 import { syncKinds, type SyncKindValue } from '../common/sync-kinds';
 import { taskQueues } from '../common/task-queues';
 import { workflowIds } from '../common/workflow-ids';
+import { startOnce, type StartedOnce } from './start-once';
 
 /** An ERPNext change the lifecycle reacts to, as named by its webhook. */
 export type LifecycleEvent =
@@ -25,24 +26,16 @@ export type LifecycleEvent =
   | { kind: 'course-enrollment-created'; courseEnrollment: string; student: string; course: string; programEnrollment: string }
   | { kind: 'course-enrollment-deleted'; courseEnrollment: string; student: string; course: string; programEnrollment: string };
 
-export interface StartedLifecycleWorkflow {
-  workflowId: string;
-  /** True when the event was a repeat of one already handled (a completed run with this id exists). */
-  duplicate: boolean;
-}
+export type StartedLifecycleWorkflow = StartedOnce;
 
-/**
- * A running workflow with the same id absorbs a duplicate delivery (USE_EXISTING). Once it has
- * completed, the same business event is not repeated (a re-sent after_insert must not onboard
- * twice), but a failed run may be started again by a later delivery or `retry`.
- *
+/*
+ * Each event's run is started once (start-once.ts): a re-sent after_insert must not onboard twice.
  * No id may be taken by a body that means "not yet": each id names an event that happens once
  * per document (insert, submit, trash), and every body is bound to its event (the contract), so
  * a replayed body can only repeat an event that already happened. Cancel is the exception a
  * stale or early body could hit (the workflow would find the document still submitted and
  * complete `not-cancelled`), so its id carries the cancelled version's `modified`.
  */
-const onceOnly = { workflowIdConflictPolicy: 'USE_EXISTING', workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY' } as const;
 
 function attributes(kind: SyncKindValue, student: string, program?: string): SearchAttributePair[] {
   const pairs: SearchAttributePair[] = [
@@ -105,35 +98,23 @@ function onceOnlyStart(event: Exclude<LifecycleEvent, { kind: 'student-updated' 
  */
 export async function startLifecycleWorkflow(client: Client, event: LifecycleEvent, policy: LifecyclePolicy): Promise<StartedLifecycleWorkflow> {
   const taskQueue = taskQueues.workflows;
-  const start = async (startIt: () => Promise<unknown>, workflowId: string): Promise<StartedLifecycleWorkflow> => {
-    try {
-      await startIt();
-      return { workflowId, duplicate: false };
-    } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) return { workflowId, duplicate: true };
-      throw err;
-    }
-  };
 
   if (event.kind === 'student-updated') {
     // Every on_update is a new event: signal-with-start joins the student's running profile
     // workflow, which coalesces a burst of saves into one sync of the latest data.
     const workflowId = workflowIds.profile(event.student);
-    return start(
-      () =>
-        client.workflow.signalWithStart<typeof syncProfile, [StudentChange?]>('syncProfile', {
-          workflowId,
-          taskQueue,
-          args: [{ studentId: event.student }],
-          signal: studentChangedSignal,
-          signalArgs: event.profileFingerprint === undefined ? [] : [{ profileFingerprint: event.profileFingerprint }],
-          typedSearchAttributes: attributes(syncKinds.profile, event.student),
-          workflowIdConflictPolicy: 'USE_EXISTING',
-          workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-        }),
+    await client.workflow.signalWithStart<typeof syncProfile, [StudentChange?]>('syncProfile', {
       workflowId,
-    );
+      taskQueue,
+      args: [{ studentId: event.student }],
+      signal: studentChangedSignal,
+      signalArgs: event.profileFingerprint === undefined ? [] : [{ profileFingerprint: event.profileFingerprint }],
+      typedSearchAttributes: attributes(syncKinds.profile, event.student),
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+    });
+    return { workflowId, duplicate: false };
   }
   const { workflowType, workflowId, args, searchAttributes } = onceOnlyStart(event, policy);
-  return start(() => client.workflow.start(workflowType, { workflowId, taskQueue, args, typedSearchAttributes: searchAttributes, ...onceOnly }), workflowId);
+  return startOnce(client, workflowType, { workflowId, taskQueue, args, typedSearchAttributes: searchAttributes });
 }

@@ -1,8 +1,9 @@
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { Mapping } from '../config/mapping-file';
 import type { MassChangeLimits } from '../common/mass-change-breaker';
 import { rosterRunAttributes, rosterTrigger, rosterWorkflowIds, type RosterDoctype } from '../common/roster-ids';
 import { taskQueues } from '../common/task-queues';
+import { startOnce } from './start-once';
 import type { ProvisionAllInput } from '../../workflows/provision-all';
 
 /** What every provisioning run takes from the mapping file; triggers add only their filter. */
@@ -56,18 +57,5 @@ export async function startRosterTrigger(
 ): Promise<{ workflowId: string; duplicate: boolean }> {
   const { workflowId, filter } = rosterTrigger(doctype, doc);
   const input: ProvisionAllInput = { ...defaults, dryRun: false, ...filter };
-  try {
-    await client.workflow.start('provisionAll', {
-      taskQueue: taskQueues.workflows,
-      workflowId,
-      args: [input],
-      typedSearchAttributes: rosterRunAttributes(filter),
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
-    });
-    return { workflowId, duplicate: false };
-  } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) return { workflowId, duplicate: true };
-    throw err;
-  }
+  return startOnce(client, 'provisionAll', { taskQueue: taskQueues.workflows, workflowId, args: [input], typedSearchAttributes: rosterRunAttributes(filter) });
 }

@@ -2,9 +2,8 @@ import type { Client } from '@temporalio/client';
 import type { Mapping } from '../config/mapping-file';
 import type { SyncAttendanceInput } from '../../workflows/sync-attendance';
 import type { SyncGradesInput } from '../../workflows/sync-grades';
-import { SyncKind } from '../common/search-attributes';
-import { singleSyncRuns, syncRequestedSignal, type SingleSyncRun } from '../common/sync-runs';
-import { taskQueues } from '../common/task-queues';
+import { singleSyncRuns } from '../common/sync-runs';
+import { requestSingleRun, type SyncRunJoined } from '../../activities/single-sync-run';
 import { attendanceSyncSettings, gradeSyncSettings } from './sync-settings';
 
 /*
@@ -17,29 +16,6 @@ export interface GradeSyncRequest {
   course?: string;
   /** One ERPNext Student. */
   student?: string;
-}
-
-/** The run that holds a request: the single run's id and the run of it that was signalled. */
-export interface SyncRunJoined {
-  workflowId: string;
-  runId: string;
-}
-
-/**
- * Hands a request to the kind's single run by signal-with-start: starts it when none runs;
- * otherwise the running one joins it (same scope) or queues it as a follow-up. Resolves once
- * Temporal has durably accepted the signal. Also what a Schedule's run does (activities/single-sync-run.ts).
- */
-export async function requestSingleRun(client: Client, run: SingleSyncRun, input: unknown): Promise<SyncRunJoined> {
-  const handle = await client.workflow.signalWithStart(run.workflowType, {
-    workflowId: run.workflowId,
-    taskQueue: taskQueues.workflows,
-    args: [input],
-    signal: syncRequestedSignal,
-    signalArgs: [input],
-    typedSearchAttributes: [{ key: SyncKind, value: run.syncKind }],
-  });
-  return { workflowId: run.workflowId, runId: handle.signaledRunId };
 }
 
 /** Grades now, optionally for one course or student: the same workflow the Schedule starts. */

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Mapping } from '../../config/mapping-file';
 import { backfillStatus, cancelBackfill, controlBackfill, planCsv, rerunBackfill, startBackfill } from '../../starters/backfill';
-import { requireAdminToken } from '../admin-auth';
+import { requireAdminToken } from '../../auth/admin-auth';
 
 export interface AdminBackfillRoutesOptions {
   temporal: Client;

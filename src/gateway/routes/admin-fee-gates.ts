@@ -3,7 +3,7 @@ import { type FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { feeGateQuery, releaseFeeGateUpdate, type FeeGateWait } from '../../../workflows/fee-gate';
 import { workflowIds } from '../../common/workflow-ids';
-import { requireAdminToken } from '../admin-auth';
+import { requireAdminToken } from '../../auth/admin-auth';
 
 export interface AdminFeeGateRoutesOptions {
   temporal: Client;

@@ -5,7 +5,7 @@ import { provisionProgressQuery, type ProvisionReport } from '../../../workflows
 import type { Mapping } from '../../config/mapping-file';
 import { describeFailure } from '../../common/operator-failure';
 import { startProvisioning } from '../../starters/roster-events';
-import { requireAdminToken } from '../admin-auth';
+import { requireAdminToken } from '../../auth/admin-auth';
 
 export interface AdminProvisionRoutesOptions {
   temporal: Client;

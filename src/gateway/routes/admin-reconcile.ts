@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { reconcileProgressQuery, reconcileReportQuery } from '../../../workflows/reconcile';
 import type { Mapping } from '../../config/mapping-file';
 import { answerReconcileGoAhead, startReconcile } from '../../operations/reconcile-runs';
-import { requireAdminToken } from '../admin-auth';
+import { requireAdminToken } from '../../auth/admin-auth';
 
 export interface AdminReconcileRoutesOptions {
   temporal: Client;

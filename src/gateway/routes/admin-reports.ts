@@ -5,7 +5,7 @@ import { buildProgramReport } from '../../reports/program-report';
 import { reportCsv } from '../../reports/report-csv';
 import type { ReportSources } from '../../reports/report-sources';
 import { buildStudentReport, ReportNotFound } from '../../reports/student-report';
-import { requireAdminToken } from '../admin-auth';
+import { requireAdminToken } from '../../auth/admin-auth';
 
 export interface AdminReportRoutesOptions {
   /** Absent when the gateway has no Moodle/ERPNext credentials: every report answers 503. */

@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { retryLifecycleRun, type RetryOutcome } from '../../starters/lifecycle-retry';
-import { requireAdminToken } from '../admin-auth';
+import { requireAdminToken } from '../../auth/admin-auth';
 
 export interface AdminRetryRoutesOptions {
   temporal: Client;

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { operationsStatus } from '../../operations/status';
 import { studentTrail } from '../../operations/trail';
-import { requireAdminToken } from '../admin-auth';
+import { requireAdminToken } from '../../auth/admin-auth';
 
 export interface AdminStatusRoutesOptions {
   temporal: Client;

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Mapping } from '../../config/mapping-file';
 import { startAttendanceSync, startGradeSync } from '../../starters/sync-requests';
 import { startCompletionSync } from '../../starters/completion-sync';
-import { requireAdminToken } from '../admin-auth';
+import { requireAdminToken } from '../../auth/admin-auth';
 
 export interface AdminSyncRoutesOptions {
   temporal: Client;

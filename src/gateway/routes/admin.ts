@@ -3,7 +3,7 @@ import { type FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { describeFailure } from '../../common/operator-failure';
 import { isNotFound, parkedConflicts, resolveConflict } from '../../starters/identity-conflicts';
-import { requireAdminToken } from '../admin-auth';
+import { requireAdminToken } from '../../auth/admin-auth';
 
 export interface AdminRoutesOptions {
   temporal: Client;

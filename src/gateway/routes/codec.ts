@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { PayloadDecodeError } from '../../temporal/codec';
-import { hasBearerToken, isOneOf, refuse } from '../admin-auth';
+import { hasBearerToken, isOneOf, refuse } from '../../auth/admin-auth';
 
 export interface CodecRoutesOptions {
   codec: PayloadCodec;
