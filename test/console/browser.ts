@@ -1,4 +1,5 @@
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 
@@ -11,7 +12,8 @@ export async function launchChromium(): Promise<Browser> {
   const script = path.resolve(__dirname, '../../scripts/chromium.sh');
   let executablePath: string;
   try {
-    executablePath = execFileSync('bash', [script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 600_000 }).trim();
+    // Asynchronously: an install takes a while, and the test's Temporal connections must not time out meanwhile.
+    executablePath = (await promisify(execFile)('bash', [script], { encoding: 'utf8', timeout: 600_000 })).stdout.trim();
   } catch (err) {
     const stderr = (err as { stderr?: string }).stderr ?? '';
     throw new Error(`no Chromium for the console test (scripts/chromium.sh): ${stderr.trim() || (err as Error).message}`);

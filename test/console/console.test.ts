@@ -36,7 +36,8 @@ beforeAll(async () => {
     launchChromium(),
   ]);
   page = await browser.newPage();
-}, 120_000);
+  // A fresh machine installs Debian's Chromium first (scripts/chromium.sh).
+}, 600_000);
 afterAll(async () => {
   await browser?.close();
   await stack?.close();
