@@ -1,8 +1,8 @@
 import { WorkflowExecutionAlreadyStartedError, type SearchAttributePair } from '@temporalio/common';
 import { getExternalWorkflowHandle, ParentClosePolicy, startChild } from '@temporalio/workflow';
 import type { LifecyclePolicy } from '../src/mapping/lifecycle-policy';
-import { Program, StudentId, SyncKind } from '../src/common/search-attributes';
-import { syncKinds, type SyncKindValue } from '../src/common/sync-kinds';
+import { studentRunAttributes } from '../src/common/search-attributes';
+import { syncKinds } from '../src/common/sync-kinds';
 import type { FeedDocument, WatchedDoctype } from '../src/common/watched-doctypes';
 import { workflowIds } from '../src/common/workflow-ids';
 import { rosterRunAttributes, rosterTrigger, type RosterDoctype } from '../src/common/roster-ids';
@@ -22,15 +22,6 @@ export type FeedStart =
   /** A Student save: signal-with-start of the per-student profile workflow. */
   | { kind: 'profile'; student: string; profileFingerprint?: string };
 
-function attributes(kind: SyncKindValue, student: string, program?: string): SearchAttributePair[] {
-  const pairs: SearchAttributePair[] = [
-    { key: SyncKind, value: kind },
-    { key: StudentId, value: student },
-  ];
-  if (program) pairs.push({ key: Program, value: program });
-  return pairs;
-}
-
 /** A Course Enrollment's on_trash: the feed finds it by comparison, with the links its enrol run had. */
 export function courseWithdrawalStart(links: Omit<CourseEnrollmentInput, 'policy'>, policy: LifecyclePolicy): FeedStart {
   return {
@@ -38,7 +29,7 @@ export function courseWithdrawalStart(links: Omit<CourseEnrollmentInput, 'policy
     workflowType: 'withdrawCourse',
     workflowId: workflowIds.courseEnrollment(links.courseEnrollment, 'on_trash'),
     args: [{ ...links, policy }],
-    searchAttributes: attributes(syncKinds.courseWithdraw, links.student),
+    searchAttributes: studentRunAttributes(syncKinds.courseWithdraw, links.student),
   };
 }
 
@@ -69,7 +60,7 @@ export const feedStarts: Record<WatchedDoctype, (doc: FeedDocument, policy: Life
       workflowType: 'onboardStudent',
       workflowId: workflowIds.onboard(doc.name),
       args: [{ studentId: doc.name, policy }],
-      searchAttributes: attributes(syncKinds.onboard, doc.name),
+      searchAttributes: studentRunAttributes(syncKinds.onboard, doc.name),
     };
     return [onboard, profile];
   },
@@ -77,17 +68,17 @@ export const feedStarts: Record<WatchedDoctype, (doc: FeedDocument, policy: Life
     const student = doc.student ?? '';
     const args = [{ programEnrollment: doc.name, policy }];
     if (doc.docstatus === 1) {
-      return [{ kind: 'once', workflowType: 'enrollProgram', workflowId: workflowIds.enroll(doc.name), args, searchAttributes: attributes(syncKinds.enroll, student, doc.program) }];
+      return [{ kind: 'once', workflowType: 'enrollProgram', workflowId: workflowIds.enroll(doc.name), args, searchAttributes: studentRunAttributes(syncKinds.enroll, student, doc.program) }];
     }
     if (doc.docstatus === 2) {
-      return [{ kind: 'once', workflowType: 'withdrawProgram', workflowId: workflowIds.withdraw(doc.name, doc.modified), args, searchAttributes: attributes(syncKinds.withdraw, student, doc.program) }];
+      return [{ kind: 'once', workflowType: 'withdrawProgram', workflowId: workflowIds.withdraw(doc.name, doc.modified), args, searchAttributes: studentRunAttributes(syncKinds.withdraw, student, doc.program) }];
     }
     return [];
   },
   'Course Enrollment': (doc, policy) => {
     const links = { courseEnrollment: doc.name, student: doc.student ?? '', course: doc.course ?? '', programEnrollment: doc.programEnrollment ?? '' };
     return [
-      { kind: 'once', workflowType: 'enrollCourse', workflowId: workflowIds.courseEnrollment(doc.name, 'after_insert'), args: [{ ...links, policy }], searchAttributes: attributes(syncKinds.courseEnrol, links.student) },
+      { kind: 'once', workflowType: 'enrollCourse', workflowId: workflowIds.courseEnrollment(doc.name, 'after_insert'), args: [{ ...links, policy }], searchAttributes: studentRunAttributes(syncKinds.courseEnrol, links.student) },
     ];
   },
   'Student Group': rosterStart('Student Group'),
@@ -111,7 +102,7 @@ export async function startFeedRun(start: FeedStart): Promise<FeedStartOutcome> 
         args: [{ studentId: start.student, ...(start.profileFingerprint === undefined ? {} : { change: { profileFingerprint: start.profileFingerprint } }) }],
         parentClosePolicy: ParentClosePolicy.ABANDON,
         workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-        typedSearchAttributes: attributes(syncKinds.profile, start.student),
+        typedSearchAttributes: studentRunAttributes(syncKinds.profile, start.student),
       });
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;

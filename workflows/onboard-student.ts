@@ -18,7 +18,7 @@ import type { moodleFailureTypes } from '../activities/moodle';
 import type { MoodleAccount } from '../src/mapping/moodle-account';
 import type { LifecyclePolicy } from '../src/mapping/lifecycle-policy';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { NeedsOperator, StudentId, SyncKind } from '../src/common/search-attributes';
+import { NeedsOperator, studentRunAttributes } from '../src/common/search-attributes';
 import { syncKinds } from '../src/common/sync-kinds';
 import { workflowIds } from '../src/common/workflow-ids';
 import { admissionChangeSignal, enrolGranted, HandedChanges } from './admission-handover';
@@ -179,10 +179,7 @@ async function startProfileSync(student: StudentForMoodle): Promise<void> {
       args: [{ studentId: student.studentId, baseline: student.desired, profileFingerprint: student.profileFingerprint }],
       parentClosePolicy: ParentClosePolicy.ABANDON,
       workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-      typedSearchAttributes: [
-        { key: SyncKind, value: syncKinds.profile },
-        { key: StudentId, value: student.studentId },
-      ],
+      typedSearchAttributes: studentRunAttributes(syncKinds.profile, student.studentId),
     });
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;

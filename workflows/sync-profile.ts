@@ -18,7 +18,7 @@ import type { DesiredMoodleUser } from '../src/mapping/moodle-user';
 import type { ChangeFeedReadActivities } from '../activities/change-feed-reads';
 import { describeFailure } from '../src/common/operator-failure';
 import { signalNames } from '../src/common/signal-names';
-import { StudentId, SyncKind } from '../src/common/search-attributes';
+import { studentRunAttributes } from '../src/common/search-attributes';
 import { syncKinds } from '../src/common/sync-kinds';
 import { taskQueues } from '../src/common/task-queues';
 import { workflowIds } from '../src/common/workflow-ids';
@@ -212,10 +212,7 @@ async function onboardIfStalled(studentId: string): Promise<boolean> {
       args: [{ studentId, policy }],
       parentClosePolicy: ParentClosePolicy.ABANDON,
       workflowIdReusePolicy: state === 'none' ? 'ALLOW_DUPLICATE_FAILED_ONLY' : 'ALLOW_DUPLICATE',
-      typedSearchAttributes: [
-        { key: SyncKind, value: syncKinds.onboard },
-        { key: StudentId, value: studentId },
-      ],
+      typedSearchAttributes: studentRunAttributes(syncKinds.onboard, studentId),
     });
     return true;
   } catch (err) {

@@ -1,4 +1,5 @@
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair } from '@temporalio/common';
+import type { SyncKindValue } from './sync-kinds';
 
 /** Custom search attributes: operators find every run for one student in the Web UI. */
 export const StudentId = defineSearchAttributeKey('StudentId', SearchAttributeType.KEYWORD);
@@ -17,6 +18,16 @@ export const WaitingOn = defineSearchAttributeKey('WaitingOn', SearchAttributeTy
 export const RosterCourse = defineSearchAttributeKey('RosterCourse', SearchAttributeType.KEYWORD_LIST);
 export const StudentGroup = defineSearchAttributeKey('StudentGroup', SearchAttributeType.KEYWORD_LIST);
 export const Instructor = defineSearchAttributeKey('Instructor', SearchAttributeType.KEYWORD_LIST);
+
+/** The attributes of a run about one student: what it is, the Student, and the Program when there is one. */
+export function studentRunAttributes(kind: SyncKindValue, student: string, program?: string): SearchAttributePair[] {
+  const pairs: SearchAttributePair[] = [
+    { key: SyncKind, value: kind },
+    { key: StudentId, value: student },
+  ];
+  if (program) pairs.push({ key: Program, value: program });
+  return pairs;
+}
 
 export const searchAttributes = [StudentId, Program, SyncKind, NeedsOperator, WaitingOn, RosterCourse, StudentGroup, Instructor];
 

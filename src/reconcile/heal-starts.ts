@@ -1,6 +1,6 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { LifecyclePolicy } from '../mapping/lifecycle-policy';
-import { Program, StudentId, SyncKind } from '../common/search-attributes';
+import { studentRunAttributes } from '../common/search-attributes';
 import { syncKinds } from '../common/sync-kinds';
 import { taskQueues } from '../common/task-queues';
 import { signalNames } from '../common/signal-names';
@@ -57,7 +57,7 @@ export async function startHealAction(client: Client, action: HealAction, policy
       args: [{ studentId: action.student }],
       signal: signalNames.studentChanged,
       signalArgs: [],
-      typedSearchAttributes: [{ key: SyncKind, value: syncKinds.profile }, { key: StudentId, value: action.student }],
+      typedSearchAttributes: studentRunAttributes(syncKinds.profile, action.student),
       workflowIdConflictPolicy: 'USE_EXISTING',
       workflowIdReusePolicy: 'ALLOW_DUPLICATE',
     });
@@ -69,13 +69,13 @@ export async function startHealAction(client: Client, action: HealAction, policy
           type: 'onboardStudent',
           workflowId: workflowIds.onboard(action.student),
           args: [{ studentId: action.student, policy }],
-          attributes: [{ key: SyncKind, value: syncKinds.onboard }, { key: StudentId, value: action.student }],
+          attributes: studentRunAttributes(syncKinds.onboard, action.student),
         }
       : {
           type: 'enrollProgram',
           workflowId: workflowIds.enroll(action.programEnrollment),
           args: [{ programEnrollment: action.programEnrollment, policy }],
-          attributes: [{ key: SyncKind, value: syncKinds.enroll }, { key: StudentId, value: action.student }, { key: Program, value: action.program }],
+          attributes: studentRunAttributes(syncKinds.enroll, action.student, action.program),
         };
   if (action.kind === 'onboard' && (await operatorSkipped(client, action.student))) {
     return { action: key, workflowId: start.workflowId, outcome: 'left', reason: 'an operator chose skip for this identity conflict' };

@@ -6,8 +6,8 @@ import type { onboardStudent } from '../../workflows/onboard-student';
 import { studentChangedSignal, type StudentChange, type syncProfile } from '../../workflows/sync-profile';
 import type { withdrawProgram } from '../../workflows/withdraw-program';
 import type { LifecyclePolicy } from '../mapping/lifecycle-policy';
-import { Program, StudentId, SyncKind } from '../common/search-attributes';
-import { syncKinds, type SyncKindValue } from '../common/sync-kinds';
+import { studentRunAttributes } from '../common/search-attributes';
+import { syncKinds } from '../common/sync-kinds';
 import { taskQueues } from '../common/task-queues';
 import { workflowIds } from '../common/workflow-ids';
 import { startOnce, type StartedOnce } from './start-once';
@@ -37,15 +37,6 @@ export type StartedLifecycleWorkflow = StartedOnce;
  * complete `not-cancelled`), so its id carries the cancelled version's `modified`.
  */
 
-function attributes(kind: SyncKindValue, student: string, program?: string): SearchAttributePair[] {
-  const pairs: SearchAttributePair[] = [
-    { key: SyncKind, value: kind },
-    { key: StudentId, value: student },
-  ];
-  if (program) pairs.push({ key: Program, value: program });
-  return pairs;
-}
-
 /** What starting the workflow of a one-off event takes; Program and Course changes carry their links. */
 interface OnceOnlyStart {
   workflowType: string;
@@ -61,21 +52,21 @@ function onceOnlyStart(event: Exclude<LifecycleEvent, { kind: 'student-updated' 
         workflowType: 'onboardStudent',
         workflowId: workflowIds.onboard(event.student),
         args: [{ studentId: event.student, policy }] satisfies Parameters<typeof onboardStudent>,
-        searchAttributes: attributes(syncKinds.onboard, event.student),
+        searchAttributes: studentRunAttributes(syncKinds.onboard, event.student),
       };
     case 'program-enrollment-submitted':
       return {
         workflowType: 'enrollProgram',
         workflowId: workflowIds.enroll(event.programEnrollment),
         args: [{ programEnrollment: event.programEnrollment, student: event.student, policy }] satisfies Parameters<typeof enrollProgram>,
-        searchAttributes: attributes(syncKinds.enroll, event.student, event.program),
+        searchAttributes: studentRunAttributes(syncKinds.enroll, event.student, event.program),
       };
     case 'program-enrollment-cancelled':
       return {
         workflowType: 'withdrawProgram',
         workflowId: workflowIds.withdraw(event.programEnrollment, event.modified),
         args: [{ programEnrollment: event.programEnrollment, policy }] satisfies Parameters<typeof withdrawProgram>,
-        searchAttributes: attributes(syncKinds.withdraw, event.student, event.program),
+        searchAttributes: studentRunAttributes(syncKinds.withdraw, event.student, event.program),
       };
     case 'course-enrollment-created':
     case 'course-enrollment-deleted': {
@@ -86,7 +77,7 @@ function onceOnlyStart(event: Exclude<LifecycleEvent, { kind: 'student-updated' 
         workflowId: workflowIds.courseEnrollment(courseEnrollment, created ? 'after_insert' : 'on_trash'),
         // Both workflows take the same input.
         args: [{ courseEnrollment, student, course, programEnrollment, policy }] satisfies Parameters<typeof enrollCourse | typeof withdrawCourse>,
-        searchAttributes: attributes(created ? syncKinds.courseEnrol : syncKinds.courseWithdraw, student),
+        searchAttributes: studentRunAttributes(created ? syncKinds.courseEnrol : syncKinds.courseWithdraw, student),
       };
     }
   }
@@ -109,7 +100,7 @@ export async function startLifecycleWorkflow(client: Client, event: LifecycleEve
       args: [{ studentId: event.student }],
       signal: studentChangedSignal,
       signalArgs: event.profileFingerprint === undefined ? [] : [{ profileFingerprint: event.profileFingerprint }],
-      typedSearchAttributes: attributes(syncKinds.profile, event.student),
+      typedSearchAttributes: studentRunAttributes(syncKinds.profile, event.student),
       workflowIdConflictPolicy: 'USE_EXISTING',
       workflowIdReusePolicy: 'ALLOW_DUPLICATE',
     });
