@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Mapping } from '../src/config/mapping-file';
-import type { ErpnextClient, FilterCondition } from '../src/erpnext/client';
+import type { CallOptions, ErpnextClient, FilterCondition } from '../src/erpnext/client';
 import { createPrograms } from '../src/erpnext/resources/programs';
 import { moodleUserIdField, studentSchema } from '../src/erpnext/resources/students';
 import type { BackfillStudent } from '../src/mapping/backfill-plan';
@@ -28,6 +28,22 @@ type Filters = FilterCondition[];
 const studentColumns = ['name', 'first_name', 'middle_name', 'last_name', 'student_email_id', 'student_mobile_number', 'address_line_1', 'address_line_2', 'city', moodleUserIdField.fieldname];
 const enrollmentRow = z.object({ student: z.string(), program: z.string() });
 const bulkUpdateAnswer = z.object({ failed_docs: z.array(z.looseObject({ doc: z.looseObject({ docname: z.string() }) })) });
+
+/**
+ * Writes Student.custom_moodle_user_id with `frappe.client.bulk_update` (docs as a JSON string,
+ * 095/096), at most 200 per request. Each document saves on its own, so a retry rewrites the same
+ * values: idempotent. Returns the Students ERPNext refused. The backfill and the burst write-back
+ * (activities/burst/) both use it.
+ */
+export async function writeMoodleUserIds(erp: ErpnextClient, links: LinkWriteBack[], call?: CallOptions): Promise<{ failed: string[] }> {
+  const failed: string[] = [];
+  for (const part of batches(links, erpnextInsertManyLimit)) {
+    const docs = part.map((link) => ({ doctype: 'Student', docname: link.student, [moodleUserIdField.fieldname]: link.moodleUserId }));
+    const answer = bulkUpdateAnswer.parse(await erp.callMethod('frappe.client.bulk_update', { docs: JSON.stringify(docs) }, 'POST', call));
+    failed.push(...answer.failed_docs.map((entry) => entry.doc.docname));
+  }
+  return { failed };
+}
 
 /**
  * ERPNext reads and write-backs of the backfill. Pages are read by a `name` cursor with short
@@ -93,20 +109,9 @@ export function createErpnextBackfillActivities(erp: ErpnextClient, mapping: Pic
       return courses;
     },
 
-    /**
-     * Writes Student.custom_moodle_user_id with `frappe.client.bulk_update` (docs as a JSON
-     * string, 095/096), at most 200 per request. Each document saves on its own, so a retry
-     * rewrites the same values: idempotent. Returns the Students ERPNext refused.
-     */
+    /** Writes Student.custom_moodle_user_id of the batch (writeMoodleUserIds); returns the Students ERPNext refused. */
     async erpnextBackfillWriteLinks(links: LinkWriteBack[]): Promise<{ failed: string[] }> {
-      const call = activityCall();
-      const failed: string[] = [];
-      for (const part of batches(links, erpnextInsertManyLimit)) {
-        const docs = part.map((link) => ({ doctype: 'Student', docname: link.student, [moodleUserIdField.fieldname]: link.moodleUserId }));
-        const answer = bulkUpdateAnswer.parse(await erp.callMethod('frappe.client.bulk_update', { docs: JSON.stringify(docs) }, 'POST', call));
-        failed.push(...answer.failed_docs.map((entry) => entry.doc.docname));
-      }
-      return { failed };
+      return writeMoodleUserIds(erp, links, activityCall());
     },
   });
 }

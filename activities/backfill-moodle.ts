@@ -1,5 +1,6 @@
 import { Context } from '@temporalio/activity';
 import type { MoodleClient, MoodleUserUpdate, NewMoodleUser } from '../src/moodle/client';
+import type { CallOptions } from '../src/moodle/rest-transport';
 import { MoodleError } from '../src/moodle/errors';
 import type { MoodleUser } from '../src/moodle/schemas';
 import type { FoundAccount } from '../src/mapping/backfill-plan';
@@ -32,14 +33,22 @@ function refusesARecord(err: unknown): err is MoodleError {
   return err instanceof MoodleError && err.kind === 'permanent' && (err.errorcode === 'invalidparameter' || err.errorcode === 'passwordpolicy');
 }
 
+/** A record Moodle refused, with the error itself (kept out of history: callers return only RecordFailure). */
+export interface Refusal extends RecordFailure {
+  error: MoodleError;
+}
+
+const withoutErrors = (refusals: Refusal[]): RecordFailure[] => refusals.map(({ student, reason }) => ({ student, reason }));
+
 /**
  * Sends `items` whole; when Moodle refuses the batch for one record, halves it until the refused
  * records stand alone, sending everything else. `retried` tells `send` that a part follows a
  * refused request: a request split by the client is not atomic, so it must look before writing.
+ * The burst gatherers (activities/burst/) use it too, for a burst of webhook admissions.
  */
-async function sendIsolatingRefusals<T extends { student: string }>(items: T[], send: (part: T[], retried: boolean) => Promise<void>): Promise<{ sent: T[]; failed: RecordFailure[] }> {
+export async function sendIsolatingRefusals<T extends { student: string }>(items: T[], send: (part: T[], retried: boolean) => Promise<void>): Promise<{ sent: T[]; failed: Refusal[] }> {
   const sent: T[] = [];
-  const failed: RecordFailure[] = [];
+  const failed: Refusal[] = [];
   const attempt = async (part: T[], retried: boolean): Promise<void> => {
     if (part.length === 0) return;
     try {
@@ -48,7 +57,7 @@ async function sendIsolatingRefusals<T extends { student: string }>(items: T[], 
     } catch (err) {
       if (!refusesARecord(err)) throw err;
       if (part.length === 1) {
-        failed.push({ student: part[0]!.student, reason: err.message });
+        failed.push({ student: part[0]!.student, reason: err.message, error: err });
         return;
       }
       const middle = Math.ceil(part.length / 2);
@@ -58,6 +67,32 @@ async function sendIsolatingRefusals<T extends { student: string }>(items: T[], 
   };
   await attempt(items, false);
   return { sent, failed };
+}
+
+/**
+ * Creates `users` in as few `core_user_create_users` requests as the client allows (Moodle mails
+ * each welcome inside the request, never rolled back: moodle.md §3.3). With `lookFirst` (a retried
+ * attempt), and for every part after a refused request, it looks first (the client's
+ * createMissingUsers), so an account a lost request committed is found, not created and mailed
+ * again. One refused record is isolated by halving; the rest are created.
+ */
+export async function createUsersIsolatingRefusals(
+  moodle: MoodleClient,
+  users: { student: string; user: NewMoodleUser }[],
+  lookFirst: boolean,
+  call?: CallOptions,
+): Promise<{ created: { student: string; id: number; created: boolean }[]; failed: Refusal[] }> {
+  const created: { student: string; id: number; created: boolean }[] = [];
+  const { failed } = await sendIsolatingRefusals(users, async (part, retried) => {
+    const entries = part.map((u) => u.user);
+    const answer = !lookFirst && !retried ? (await moodle.createUsers(entries, call)).map((a) => ({ ...a, created: true })) : await moodle.createMissingUsers(entries, call);
+    const made = new Map(answer.map((a) => [a.username, a]));
+    for (const { student, user } of part) {
+      const one = made.get(user.username);
+      if (one !== undefined) created.push({ student, id: one.id, created: one.created });
+    }
+  });
+  return { created, failed };
 }
 
 /** Moodle side of the backfill: whole-batch look-ups and writes, each one request where Moodle allows. */
@@ -83,21 +118,10 @@ export function createMoodleBackfillActivities(moodle: MoodleClient) {
      * record is isolated by halving; the rest are created.
      */
     async moodleBackfillCreateUsers(users: { student: string; user: NewMoodleUser }[]): Promise<{ created: { student: string; id: number }[]; failed: RecordFailure[] }> {
-      const call = activityCall();
-      const created: { student: string; id: number }[] = [];
       // The first request of a first attempt has nothing to look for; anything later may follow a commit.
       const firstAttempt = Context.current().info.attempt === 1;
-      const { failed } = await sendIsolatingRefusals(users, async (part, retried) => {
-        const entries = part.map((u) => u.user);
-        // createMissingUsers (the client's look-before-create) finds what a lost request committed.
-        const answer = firstAttempt && !retried ? await moodle.createUsers(entries, call) : await moodle.createMissingUsers(entries, call);
-        const ids = new Map(answer.map((a) => [a.username, a.id]));
-        for (const { student, user } of part) {
-          const id = ids.get(user.username);
-          if (id !== undefined) created.push({ student, id });
-        }
-      });
-      return { created, failed };
+      const { created, failed } = await createUsersIsolatingRefusals(moodle, users, !firstAttempt, activityCall());
+      return { created: created.map(({ student, id }) => ({ student, id })), failed: withoutErrors(failed) };
     },
 
     /**
@@ -139,7 +163,7 @@ export function createMoodleBackfillActivities(moodle: MoodleClient) {
         (part) => moodle.enrolUsers(part.map((e) => ({ roleid: input.roleId, userid: e.userid, courseid: e.courseid, timestart: 0, timeend: 0, suspend: false })), call),
       );
       // A student whose one course was refused is reported once per refused course.
-      return { added: sent.length, students, failed };
+      return { added: sent.length, students, failed: withoutErrors(failed) };
     },
   });
 }

@@ -8,6 +8,7 @@ import { sameEmail } from '../src/mapping/moodle-account';
 import { desiredMoodleUser, isPlaceholderEmail, type DesiredMoodleUser } from '../src/mapping/moodle-user';
 import { courseIdnumber, programCourseIdnumbers } from '../src/mapping/program-courses';
 import { studentProfileFields, studentProfileFingerprint } from '../src/webhooks/student-profile';
+import { createErpnextBurst } from './burst/erpnext-burst';
 import { ExpiringCache } from './expiring-cache';
 import { withFailureMapping } from './failure';
 
@@ -62,6 +63,8 @@ export function createErpnextActivities(erp: ErpnextClient, mapping: Mapping) {
   const profileFields = studentProfileFields(Object.keys(mapping.customFields));
 
   const programCourseNames = new ExpiringCache<string, string[]>(programCoursesTtlMs);
+  // In a burst, concurrent admissions' write-backs go as one bulk_update (docs/burst.md).
+  const burst = createErpnextBurst(erp);
 
   async function programsCourses(names: string[]): Promise<string[]> {
     const idnumbers = new Set<string>();
@@ -96,12 +99,13 @@ export function createErpnextActivities(erp: ErpnextClient, mapping: Mapping) {
     /**
      * Writes the Moodle user id onto the Student (`Student.custom_moodle_user_id`); no write when it
      * is already there. `current` is the value the caller read moments ago (onboarding's one
-     * read of the Student), so the Student is not read again; absent, it is read here.
+     * read of the Student), so the Student is not read again; absent, it is read here. Alone it is
+     * one PUT; with others waiting, one `frappe.client.bulk_update` for all (burst/erpnext-burst.ts).
      */
     async erpnextSetMoodleUserId(input: { studentId: string; moodleUserId: number; current?: number | null }): Promise<{ changed: boolean }> {
       const current = input.current !== undefined ? input.current : (await students.get(input.studentId))[moodleUserIdField.fieldname];
       if (current === input.moodleUserId) return { changed: false };
-      await students.setMoodleUserId(input.studentId, input.moodleUserId);
+      await burst.writeMoodleUserId({ student: input.studentId, moodleUserId: input.moodleUserId });
       return { changed: true };
     },
 

@@ -6,6 +6,7 @@ import { currentMoodleProfile, moodleAccount, sameEmail, type MoodleAccount } fr
 import { newMoodleUser, type DesiredMoodleUser } from '../src/mapping/moodle-user';
 import { hasChanges, moodleProfileUpdate, profileChanges } from '../src/mapping/profile-changes';
 import { activityCall } from './activity-call';
+import { createMoodleBurst } from './burst/moodle-burst';
 import { ExpiringCache } from './expiring-cache';
 import { withFailureMapping } from './failure';
 
@@ -63,8 +64,11 @@ export function createMoodleActivities(moodle: MoodleClient, settings: MoodleSet
 
   const courseIds = new ExpiringCache<string, number>(courseIdTtlMs);
 
+  // In a burst, concurrent admissions' look-ups, creates and enrols share requests (docs/burst.md).
+  const burst = createMoodleBurst(moodle);
+
   async function accountsByIdnumber(idnumber: string): Promise<MoodleAccount[]> {
-    return (await moodle.getUsersByField('idnumber', [idnumber])).map(moodleAccount);
+    return (await burst.findByIdnumber(idnumber)).map(moodleAccount);
   }
 
   return withFailureMapping({
@@ -88,15 +92,16 @@ export function createMoodleActivities(moodle: MoodleClient, settings: MoodleSet
 
     /**
      * Creates the student's account with a Moodle-generated password that Moodle mails
-     * (`core_user_create_users`, createpassword). A retry looks first (createMissingUsers): after
-     * a lost or timed-out response it finds the account the first attempt made instead of failing
-     * on the duplicate username, and no second welcome mail goes out. The first attempt has
-     * nothing to find (the workflow has just looked the idnumber up), so it creates at once.
+     * (`core_user_create_users`, createpassword), together with the creates of other admissions
+     * waiting at the same moment (burst/moodle-burst.ts; alone, it is one create of one user). A
+     * retry looks first (createMissingUsers): after a lost or timed-out response it finds the
+     * account the first attempt made instead of failing on the duplicate username, and no second
+     * welcome mail goes out. The first attempt has nothing to find (the workflow has just looked
+     * the idnumber up), so it creates at once.
      */
     async moodleCreateStudentUser(desired: DesiredMoodleUser): Promise<{ id: number; created: boolean }> {
       const user = newMoodleUser(desired, settings.auth);
-      const firstAttempt = Context.current().info.attempt === 1;
-      const [created] = firstAttempt ? (await moodle.createUsers([user])).map((u) => ({ ...u, created: true })) : await moodle.createMissingUsers([user]);
+      const created = await burst.createUser({ user, lookFirst: Context.current().info.attempt > 1 });
       if (!created) {
         throw ApplicationFailure.create({
           message: `Moodle accepted the new account for ${desired.idnumber} but returned no id`,
@@ -161,15 +166,16 @@ export function createMoodleActivities(moodle: MoodleClient, settings: MoodleSet
     },
 
     /**
-     * Enrols one user in many courses in one `enrol_manual_enrol_users` call. Sends the full
+     * Enrols one user in many courses in one `enrol_manual_enrol_users` call, shared with other
+     * admissions' enrols waiting at the same moment (burst/moodle-burst.ts). Sends the full
      * intended state (active, no dates) because a repeated enrol without them resets both anyway.
      */
     async moodleEnrolStudent(input: { userId: number; courseIds: number[]; roleId: number }): Promise<void> {
       if (input.courseIds.length === 0) return;
-      await moodle.enrolUsers(
-        input.courseIds.map((courseid) => ({ roleid: input.roleId, userid: input.userId, courseid, timestart: 0, timeend: 0, suspend: false })),
-        activityCall(),
-      );
+      await burst.enrol({
+        student: String(input.userId),
+        enrolments: input.courseIds.map((courseid) => ({ roleid: input.roleId, userid: input.userId, courseid, timestart: 0, timeend: 0, suspend: false })),
+      });
     },
 
     /**

@@ -1,0 +1,65 @@
+/**
+ * "Batch while busy" for one kind of call made by concurrent activity executions in one worker
+ * process (issue #12's bursts). A call goes out at once when fewer than `maxInFlight` batches are
+ * under way, so a lone admission waits for nothing and makes the call it always made; calls that
+ * arrive while every slot is taken wait, and the next free slot sends them together, up to
+ * `maxBatch` at a time. There is no timer: the window is exactly as long as the system is busy.
+ *
+ * Each caller gets its own outcome: `send` answers one result or one error per item (a record the
+ * system refused fails only its own caller); a whole batch that fails (an outage, a 429) fails
+ * every caller in it, and each activity retries under its own policy.
+ *
+ * Written here rather than with the `dataloader` package: DataLoader flushes on a timer or tick and
+ * caches by key, while this needs a flush triggered by a batch finishing, no cache (writes), and
+ * a bound on batches in flight (the system's worker pool).
+ */
+export interface GathererLimits {
+  /** Most items one batch carries (a request limit of the system, or one activity's fair wait). */
+  maxBatch: number;
+  /** Batches under way at once; more calls wait and join the next batch. */
+  maxInFlight: number;
+}
+
+/** One outcome per item, in the order of `items`. */
+export type BatchSender<I, R> = (items: I[]) => Promise<({ ok: true; value: R } | { ok: false; error: unknown })[]>;
+
+interface Waiting<I, R> {
+  item: I;
+  resolve: (value: R) => void;
+  reject: (error: unknown) => void;
+}
+
+export function createGatherer<I, R>(send: BatchSender<I, R>, limits: GathererLimits): (item: I) => Promise<R> {
+  const waiting: Waiting<I, R>[] = [];
+  let inFlight = 0;
+
+  const dispatch = (batch: Waiting<I, R>[]): void => {
+    inFlight++;
+    send(batch.map((w) => w.item))
+      .then(
+        (outcomes) => {
+          batch.forEach((w, i) => {
+            const outcome = outcomes[i];
+            if (!outcome) w.reject(new Error('the batch answered fewer outcomes than it was sent items'));
+            else if (outcome.ok) w.resolve(outcome.value);
+            else w.reject(outcome.error);
+          });
+        },
+        (error: unknown) => batch.forEach((w) => w.reject(error)),
+      )
+      .finally(() => {
+        inFlight--;
+        pump();
+      });
+  };
+
+  function pump(): void {
+    while (inFlight < limits.maxInFlight && waiting.length > 0) dispatch(waiting.splice(0, limits.maxBatch));
+  }
+
+  return (item) =>
+    new Promise<R>((resolve, reject) => {
+      waiting.push({ item, resolve, reject });
+      pump();
+    });
+}
