@@ -9,6 +9,14 @@ export interface FeedCursor {
   watermark: string | null;
   /** `modified|name` of the rows already acted on inside the overlap margin, so a re-listed row is not acted on twice. */
   seen: string[];
+  /**
+   * Where a run that continued as new in the middle of this DocType's listing resumes: the keyset
+   * position (the last stamp listed and the rows already passed at it). Without it a continued run
+   * would list again from the margin, and more than a run's pages of rows inside the margin would
+   * make every run re-list the same rows and continue as new for ever. `marking`: the run was
+   * the feed's first, which only marks the rows inside the margin as seen.
+   */
+  resume?: { since: string | null; skip: number; marking?: boolean };
 }
 
 export const seenKey = (row: { name: string; modified: string }) => `${row.modified}|${row.name}`;

@@ -103,12 +103,12 @@ export async function changeFeed(input: ChangeFeedInput, carried?: ChangeFeedRes
     let cursor = state.cursors[doctype];
     // A feed that never ran starts from now: what came before is the webhooks' (or an initial
     // import's). The rows inside the margin count as seen, so "now" is exact.
-    const fromNow = cursor === undefined;
+    const fromNow = cursor === undefined || cursor.resume?.marking === true;
     if (cursor === undefined) cursor = { watermark: await erpnext.erpnextNewestModified(doctype), seen: [] };
     const seen = new Set<string>(cursor.seen);
     let watermark = cursor.watermark;
-    let since = listFrom(cursor, input.overlapMs);
-    let skip = 0;
+    let since = cursor.resume ? cursor.resume.since : listFrom(cursor, input.overlapMs);
+    let skip = cursor.resume?.skip ?? 0;
     for (;;) {
       const rows = await erpnext.erpnextChangedDocuments({ doctype, since, skip, limit: input.pageSize });
       report.rowsListed += rows.length;
@@ -125,7 +125,10 @@ export async function changeFeed(input: ChangeFeedInput, carried?: ChangeFeedRes
       if (watermark === null || last > watermark) watermark = last;
       state.cursors[doctype] = advanced(watermark, seen, input.overlapMs);
       if (rows.length < input.pageSize) break;
-      if (++pages >= pagesPerRun || workflowInfo().continueAsNewSuggested) return continued();
+      if (++pages >= pagesPerRun || workflowInfo().continueAsNewSuggested) {
+        state.cursors[doctype] = { ...state.cursors[doctype]!, resume: { since, skip, ...(fromNow && { marking: true }) } };
+        return continued();
+      }
     }
     state.cursors[doctype] = advanced(watermark, seen, input.overlapMs);
   }

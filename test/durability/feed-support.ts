@@ -40,9 +40,10 @@ export async function feedRunsAfterNow(client: Client, count: number, timeoutMs 
   }
 }
 
-/** How many runs (of any status) a workflow id has had. */
-export async function runsOf(client: Client, workflowId: string): Promise<number> {
+/** How many runs (of any status, or of the one named) a workflow id has had. */
+export async function runsOf(client: Client, workflowId: string, status?: string): Promise<number> {
   let n = 0;
-  for await (const _ of client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) n++;
+  const query = `WorkflowId = '${workflowId}'${status ? ` AND ExecutionStatus = '${status}'` : ''}`;
+  for await (const _ of client.workflow.list({ query })) n++;
   return n;
 }
