@@ -17,6 +17,8 @@ import { startMoodleSandbox, type MoodleSandbox } from '../sandboxes/moodle';
 import { startDevServer } from '../src/temporal/dev-server';
 import { TaskQueueWorkers } from '../src/temporal/task-queue-workers';
 import { freePort } from '../test/support/free-port';
+import { workflowIds } from '../src/common/workflow-ids';
+import { profileHistories } from './support/history-profile';
 import { percentile } from './support/percentile';
 import type { BenchReport } from './run';
 
@@ -174,6 +176,8 @@ export async function run(): Promise<BenchReport> {
   const requests = requestCounts.parse(await (await fetch(`${moodleSandbox.url}/__sandbox/requests`)).json());
   const erpnextRequests = requestCounts.parse(await (await fetch(`${erpnextSandbox.url}/__sandbox/requests`)).json());
   if (process.env.BENCH_VERBOSE) console.table({ ...requests, ...erpnextRequests });
+  // Where an onboarding's time goes, step by step, read from the runs' histories.
+  if (process.env.BENCH_PROFILE) console.table(await profileHistories(temporal, [...receivedAt.keys()].map((name) => workflowIds.onboard(name))));
 
   await gateway.close();
   workers.shutdown();

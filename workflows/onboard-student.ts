@@ -71,6 +71,9 @@ export const onboardingFailureTypes = {
   conflictUnresolved: 'IdentityConflictUnresolved',
 } as const;
 
+/** Marks runs that ask independent steps side by side (issue 12); older histories replay one at a time. */
+const parallelStepsPatch = 'onboarding-parallel-steps';
+
 /** Operator decision on a parked conflict; validated before it enters history. */
 export const resolveConflictUpdate = defineUpdate<ConflictDecision['action'], [ConflictDecision]>('resolveConflict');
 /** The conflict this workflow is parked on, or null. */
@@ -103,7 +106,9 @@ export async function onboardStudent(input: OnboardStudentInput): Promise<Onboar
   if (!student.emailDeliverable) {
     return { studentId: student.studentId, outcome: 'no-email', moodleUserId: null, enrolledCourses: [], missingCourses: [] };
   }
-  let found = await identify(student);
+  // Runs recorded before it looked up and wrote back one step at a time.
+  const parallelSteps = patched(parallelStepsPatch);
+  let found = await identify(student, parallelSteps);
   // A link the account refuses (claimed by another) parks again, so this may take several decisions.
   while ('conflict' in found) {
     parking.conflict = found.conflict;
@@ -122,10 +127,21 @@ export async function onboardStudent(input: OnboardStudentInput): Promise<Onboar
     // ERPNext wins: an account that existed before gets the Student's profile now.
     await moodle.moodleSyncProfile({ userId: account.moodleUserId, desired: student.desired, baseline: null });
   }
-  await shareBaseline(student);
-  // The Student was read at the start; only this run writes its Moodle user id.
-  await erpnext.erpnextSetMoodleUserId({ studentId: student.studentId, moodleUserId: account.moodleUserId, current: student.moodleUserId });
-  const { enrolledCourses, missingCourses } = await enrolGranted(student.studentId, account.moodleUserId, input.policy.studentRoleId, handed);
+  const writeBack = async () => {
+    await shareBaseline(student);
+    // The Student was read at the start; only this run writes its Moodle user id.
+    await erpnext.erpnextSetMoodleUserId({ studentId: student.studentId, moodleUserId: account.moodleUserId, current: student.moodleUserId });
+  };
+  const enrol = () => enrolGranted(student.studentId, account.moodleUserId, input.policy.studentRoleId, handed);
+  // The write-back and the enrolment need only the account, not each other: side by side, the
+  // student is enrolled three workflow-task round trips sooner.
+  let granted: Awaited<ReturnType<typeof enrol>>;
+  if (parallelSteps) [, granted] = await Promise.all([writeBack(), enrol()]);
+  else {
+    await writeBack();
+    granted = await enrol();
+  }
+  const { enrolledCourses, missingCourses } = granted;
   await allHandlersFinished();
   return { studentId: student.studentId, ...account, decision: parking.decision?.action, enrolledCourses, missingCourses };
 }
@@ -140,13 +156,19 @@ interface Account {
  * nothing matches; anything ambiguous comes back as a conflict. Checking before creating matters:
  * a failed create says only "Invalid parameter value detected".
  */
-async function identify(student: StudentForMoodle): Promise<Account | { conflict: IdentityConflict }> {
+async function identify(student: StudentForMoodle, parallelSteps: boolean): Promise<Account | { conflict: IdentityConflict }> {
+  // The two look-ups need only the Student: asked together, one round trip instead of two, at the
+  // price of an ERPNext read an account found by idnumber did not need (a re-run, rare).
+  const sharingEmail = () => erpnext.erpnextStudentsSharingEmail({ studentId: student.studentId, email: student.email });
+  const sharingAsked = parallelSteps ? sharingEmail() : undefined;
+  // Not awaited when an account carries the idnumber: its failure must not fail the task.
+  sharingAsked?.catch(() => undefined);
   const accounts = await moodle.moodleFindStudentAccounts({ idnumber: student.studentId, email: student.email });
   const [byIdnumber] = accounts.byIdnumber;
   if (accounts.byIdnumber.length > 1) return parked('duplicate-idnumber', student, accounts.byIdnumber, []);
   if (byIdnumber) return { moodleUserId: byIdnumber.id, outcome: 'existing' };
 
-  const sharing = await erpnext.erpnextStudentsSharingEmail({ studentId: student.studentId, email: student.email });
+  const sharing = await (sharingAsked ?? sharingEmail());
   if (sharing.length > 0) return parked('shared-email', student, accounts.byEmail, sharing);
   const [byEmail] = accounts.byEmail;
   if (accounts.byEmail.length > 1 || (byEmail && byEmail.idnumber !== '')) return parked('email-taken', student, accounts.byEmail, []);
