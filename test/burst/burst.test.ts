@@ -1,0 +1,112 @@
+import { eventually, startLifecycleStack, type LifecycleStack } from '../lifecycle/lifecycle-stack';
+
+/**
+ * Bursts through the webhook path (issue #12): Students and their submitted Program Enrollments
+ * inserted all at once, every webhook fired by the ERPNext sandbox at the real gateway, the
+ * onboarding runs on the real Temporal server. Moodle answers each request after a delay (as a
+ * busy real site does), so concurrent admissions find it busy and their calls gather
+ * (activities/burst/). Counts come from the sandboxes' own request counters; end state from
+ * their tables, so the test's reading costs no request.
+ */
+jest.setTimeout(60_000);
+
+const program = 'BA Business';
+const programCourses = ['ACC101', 'BUS101', 'BUS102', 'ECON101'];
+const burstSize = 30;
+const moodleLatencyMs = 300;
+const erpnextLatencyMs = 100;
+
+let stack: LifecycleStack;
+
+beforeAll(async () => {
+  stack = await startLifecycleStack();
+  for (const [url, latencyMs] of [[stack.moodleSandbox.url, moodleLatencyMs], [stack.erpnextSandbox.url, erpnextLatencyMs]] as const) {
+    await fetch(`${url}/__sandbox/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ latencyMs }) });
+  }
+});
+afterAll(async () => stack?.close());
+
+type Counts = Record<string, number>;
+const requests = async (url: string): Promise<Counts> => (await (await fetch(`${url}/__sandbox/requests`)).json()) as Counts;
+const forget = async () => {
+  for (const url of [stack.moodleSandbox.url, stack.erpnextSandbox.url]) await fetch(`${url}/__sandbox/requests`, { method: 'DELETE' });
+};
+const total = (counts: Counts, leaveOut: string[] = []) => Object.entries(counts).reduce((sum, [key, n]) => (leaveOut.includes(key) ? sum : sum + n), 0);
+/** The test's own inserts: not the bridge's requests. */
+const ownInserts = ['POST Student', 'POST Program Enrollment'];
+
+let seq = 0;
+/** The last Student admitted: the burst's names follow it. */
+let lastAdmitted = '';
+async function admit(): Promise<string> {
+  const i = seq++;
+  const student = await stack.erp.insert('Student', { first_name: `Burst${i}`, last_name: 'Admit', student_email_id: `burst.admit.${i}@students.cbu.example`, city: 'Hull' });
+  await stack.erp.insert('Program Enrollment', { student: student.name, program, academic_year: '2026-27', academic_term: '2026-27 (Autumn)', enrollment_date: '2026-09-01', docstatus: 1 });
+  lastAdmitted = String(student.name);
+  return lastAdmitted;
+}
+
+const status = (id: string) => stack.temporal.workflow.getHandle(id).describe().then((d) => d.status.name, () => undefined);
+/** Waits until every onboarding has started and finished; answers each one's final status. */
+async function finished(names: string[]): Promise<Map<string, string | undefined>> {
+  const done = (s: string | undefined) => s !== undefined && s !== 'RUNNING';
+  await eventually(() => Promise.all(names.map((n) => status(`onboard:${n}`))), (all) => all.every(done), 50_000);
+  // The write-backs' on_update webhooks reach the profile workflows; let them settle before counting.
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  return new Map(await Promise.all(names.map(async (n) => [n, await status(`onboard:${n}`)] as const)));
+}
+
+/** Moodle's end state for one Student, from the sandbox's tables. */
+function moodleState(name: string) {
+  const { users, mail, enrolInstances, userEnrolments, courses } = stack.moodleSandbox.state;
+  const accounts = users.filter((u) => u.idnumber === name && !u.deleted);
+  const ids = new Set(accounts.map((u) => u.id));
+  const courseOf = new Map(enrolInstances.map((e) => [e.id, courses.find((c) => c.id === e.courseid)?.idnumber]));
+  const enrolled = userEnrolments.filter((ue) => ids.has(ue.userid) && ue.status === 0).map((ue) => courseOf.get(ue.enrolid));
+  return { accounts: accounts.length, mails: mail.filter((m) => ids.has(m.userid)).length, courses: [...new Set(enrolled)].sort() };
+}
+
+const nextName = (name: string, step: number) => name.replace(/(\d+)$/, (digits) => String(Number(digits) + step).padStart(digits.length, '0'));
+
+it('a lone admission makes the calls it always made: one create, one enrol, one PUT write-back, within 5 + 5', async () => {
+  await forget();
+  const name = await admit();
+  expect((await finished([name])).get(name)).toBe('COMPLETED');
+  expect(moodleState(name)).toEqual({ accounts: 1, mails: 1, courses: programCourses });
+  const moodle = await requests(stack.moodleSandbox.url);
+  const erpnext = await requests(stack.erpnextSandbox.url);
+  expect(moodle).toMatchObject({ core_user_get_users: 1, core_user_create_users: 1, enrol_manual_enrol_users: 1 });
+  expect(erpnext).toMatchObject({ 'PUT Student': 1 });
+  expect(erpnext['POST frappe.client.bulk_update'] ?? 0).toBe(0);
+  expect(total(moodle)).toBeLessThanOrEqual(5);
+  expect(total(erpnext, ownInserts)).toBeLessThanOrEqual(5);
+});
+
+it('a burst is served by far fewer creates and enrols than admissions; a record Moodle refuses is isolated, the rest onboarded exactly once', async () => {
+  // Students are named in insert order, so the burst's names follow the last one; one of them
+  // finds its username taken in Moodle by an account with another idnumber and email (a
+  // stranger): no look-up finds it, and Moodle refuses that create with its generic error.
+  const squatted = nextName(lastAdmitted, 1 + Math.floor(burstSize / 2));
+  await stack.moodle.createUsers([{ username: squatted.toLowerCase(), firstname: 'Some', lastname: 'Stranger', email: 'stranger@elsewhere.example', idnumber: 'not-a-student', password: 'Str4nger!pass' }]);
+  await forget();
+
+  const names = await Promise.all(Array.from({ length: burstSize }, () => admit()));
+  expect(names).toContain(squatted);
+  const outcome = await finished(names);
+
+  const good = names.filter((n) => n !== squatted);
+  for (const name of good) expect([name, outcome.get(name), moodleState(name)]).toEqual([name, 'COMPLETED', { accounts: 1, mails: 1, courses: programCourses }]);
+  expect(outcome.get(squatted)).toBe('FAILED');
+  expect(moodleState(squatted)).toEqual({ accounts: 0, mails: 0, courses: [] });
+  expect(stack.moodleSandbox.state.users.filter((u) => u.username === squatted.toLowerCase())).toHaveLength(1);
+
+  const moodle = await requests(stack.moodleSandbox.url);
+  const erpnext = await requests(stack.erpnextSandbox.url);
+  // Bisecting the refused batch adds about two requests per halving; still far below one per admission.
+  expect(moodle.core_user_create_users).toBeLessThanOrEqual(burstSize / 2);
+  expect(moodle.enrol_manual_enrol_users).toBeLessThanOrEqual(burstSize / 2);
+  expect(moodle.core_user_get_users_by_field).toBeLessThan(burstSize);
+  // The write-backs went out together too: bulk_updates carried the ones that waited.
+  expect(erpnext['POST frappe.client.bulk_update'] ?? 0).toBeGreaterThan(0);
+  expect((erpnext['PUT Student'] ?? 0) + (erpnext['POST frappe.client.bulk_update'] ?? 0)).toBeLessThan(good.length);
+});
