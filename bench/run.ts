@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import Table from 'cli-table3';
 import { z } from 'zod';
 
 /** What every bench module's `run()` resolves to. */
@@ -24,7 +25,7 @@ const benchReport = z.object({
 });
 
 /** Every key `bench/results.json` must hold; a side no bench measured stays null, so the gap shows. */
-const resultKeys = ['students', 'moodleRps', 'erpnextRps', 'floorS', 'ratioToFloor', 'speedupVsNaive', 'naive', 'bridge', 'burst', 'steady', 'gateway'] as const;
+const resultKeys = ['students', 'moodleRps', 'erpnextRps', 'floorS', 'ratioToFloor', 'speedupVsNaive', 'naive', 'bridge', 'burst', 'steady', 'gateway', 'reports'] as const;
 
 /** The onboarding bench measures steady webhook flow: its figures are the `steady` entry. */
 function steadyFrom(report: BenchReport): Record<string, unknown> | undefined {
@@ -44,13 +45,13 @@ function availableBenches(): string[] {
 }
 
 function printTable(report: BenchReport): void {
-  const rows = [
+  // No colours: bench output is pasted into issues and lands in CI logs.
+  const table = new Table({ head: ['Figure', 'Value'], style: { head: [], border: [] } });
+  table.push(
     ...Object.entries(report.figures).map(([key, value]) => [key, String(value)]),
     ...Object.entries(report.conditions).map(([key, value]) => [`(${key})`, String(value)]),
-  ];
-  const width = Math.max(...rows.map(([key]) => key.length));
-  console.log(`\n${report.name}`);
-  for (const [key, value] of rows) console.log(`  ${key.padEnd(width)}  ${value}`);
+  );
+  console.log(`\n${report.name}\n${table.toString()}`);
 }
 
 /** `npm run bench [name...]`: runs bench/<name>.ts (all of them without a name). */

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { addDemoTermActivity, demoTermNow } from '../../../sandboxes/demo-term-activity';
+import { demoTermNow } from '../../../sandboxes/demo-term-activity';
 import { startErpnextSandbox, type ErpnextSandbox } from '../../../sandboxes/erpnext';
 import { startMoodleSandbox, type MoodleSandbox } from '../../../sandboxes/moodle';
 import { loadMapping } from '../../../src/config/mapping-file';
@@ -69,7 +69,6 @@ export async function runProgramReportLoad(options: ProgramReportLoadOptions): P
   const erpnext = await startErpnextSandbox({ seed: 'demo', faults });
   try {
     const seeding = performance.now();
-    addDemoTermActivity({ moodle: moodle.state, erpnext: erpnext.state.site });
     const cohort = seedLargeProgram({ moodle: moodle.state, erpnext: erpnext.state.site }, { count: options.students });
     const seedMs = Math.round(performance.now() - seeding);
 
