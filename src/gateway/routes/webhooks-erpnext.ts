@@ -17,6 +17,7 @@ import {
   type RosterWebhookBody,
 } from '../../webhooks/erpnext-contract';
 import { studentProfileFields, webhookProfileFingerprint } from '../../webhooks/student-profile';
+import { AcceptedDeliveries } from '../accepted-deliveries';
 import { callTemporalWithin, TemporalTimedOut } from '../temporal-within';
 
 export interface ErpnextWebhookRoutesOptions {
@@ -34,7 +35,15 @@ export interface ErpnextWebhookRoutesOptions {
   studentProfileFields?: readonly string[];
   /** Bound on the whole start, answer included; defaults to the contract's 3 s. */
   answerWithinMs?: number;
+  /** How many accepted once-only deliveries this gateway remembers, and for how long (accepted-deliveries.ts). */
+  acceptedDeliveries?: { capacity: number; ttlMs: number };
 }
+
+/**
+ * Frappe repeats a delivery within seconds when our answer was lost; a minute covers that, and
+ * 10,000 keys of about a hundred bytes each are about a megabyte.
+ */
+const acceptedDeliveriesDefaults = { capacity: 10_000, ttlMs: 60_000 };
 
 /** gRPC INVALID_ARGUMENT: the server refused the start itself (an over-long id), so a retry cannot help. */
 const grpcInvalidArgument = 3;
@@ -97,6 +106,8 @@ export const erpnextWebhookRoutes: FastifyPluginAsync<ErpnextWebhookRoutesOption
   const startWithinMs = Math.max(answerWithinMs - 500, 100);
   const inFlight = new Set<Promise<unknown>>();
   const profileFields = options.studentProfileFields ?? studentProfileFields();
+  const { capacity, ttlMs } = options.acceptedDeliveries ?? acceptedDeliveriesDefaults;
+  const accepted = new AcceptedDeliveries<StartedLifecycleWorkflow>(capacity, ttlMs);
   app.addHook('onClose', async () => {
     await Promise.all(inFlight);
   });
@@ -111,8 +122,17 @@ export const erpnextWebhookRoutes: FastifyPluginAsync<ErpnextWebhookRoutesOption
       return reply.code(404).send({ error: `no ERPNext webhook at ${slug}/${docEvent}` });
     }
     const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-    if (!options.secrets.some((secret) => verifyFrappeSignature(raw, request.headers[frappeSignatureHeader], secret))) {
+    const signature = request.headers[frappeSignatureHeader];
+    if (!options.secrets.some((secret) => verifyFrappeSignature(raw, signature, secret))) {
       return reply.code(401).send({ error: `missing or invalid ${frappeSignatureHeader}` });
+    }
+    // A verified signature names the exact bytes, so the same one on the same route is the same
+    // delivery: if this gateway saw Temporal take it, the answer is known without asking again.
+    const deliveryKey = `${slug}/${docEvent} ${String(signature)}`;
+    const remembered = accepted.answerFor(deliveryKey);
+    if (remembered) {
+      request.log.info({ workflowId: remembered.workflowId, duplicate: remembered.duplicate, remembered: true }, 'ERPNext webhook accepted');
+      return reply.code(202).send(remembered);
     }
 
     let json: unknown;
@@ -134,13 +154,19 @@ export const erpnextWebhookRoutes: FastifyPluginAsync<ErpnextWebhookRoutesOption
     }
 
     const body = parsed.data;
+    // A profile save is a signal each time, to the run the profile has now: only once-only
+    // starts are remembered.
+    let accept: () => Promise<StartedLifecycleWorkflow>;
+    let onceOnly = false;
+    if (isRoster(body)) accept = () => rosterStart(options, body);
     // An invoice change starts nothing: it wakes the run waiting for the payment.
-    const accept =
-      isRoster(body)
-        ? () => rosterStart(options, body)
-        : body.doctype === 'Sales Invoice'
-        ? () => signalInvoiceChange(options.temporal, { invoice: body.name, student: body.student, moodleEnrolment: body.custom_moodle_enrolment, docstatus: body.docstatus, outstanding: body.outstanding_amount })
-        : () => startLifecycleWorkflow(options.temporal, eventOf(body, docEvent, profileFields), options.policy);
+    else if (body.doctype === 'Sales Invoice') {
+      accept = () => signalInvoiceChange(options.temporal, { invoice: body.name, student: body.student, moodleEnrolment: body.custom_moodle_enrolment, docstatus: body.docstatus, outstanding: body.outstanding_amount });
+    } else {
+      const event = eventOf(body, docEvent, profileFields);
+      onceOnly = event.kind !== 'student-updated';
+      accept = () => startLifecycleWorkflow(options.temporal, event, options.policy);
+    }
     let started: StartedLifecycleWorkflow;
     try {
       // A start that outlives the bound may still land: Frappe's next try then joins it as a duplicate.
@@ -154,6 +180,7 @@ export const erpnextWebhookRoutes: FastifyPluginAsync<ErpnextWebhookRoutesOption
       request.log.error(timedOut ? { cause: err.message, doctype: trigger.doctype, docEvent } : { err, doctype: trigger.doctype, docEvent }, 'could not start the workflow for an ERPNext webhook');
       return reply.code(503).header('retry-after', '5').send({ error: 'the workflow could not be started; retry' });
     }
+    if (onceOnly) accepted.remember(deliveryKey, started);
     request.log.info({ workflowId: started.workflowId, duplicate: started.duplicate }, 'ERPNext webhook accepted');
     return reply.code(202).send(started);
   });
