@@ -1,4 +1,5 @@
 import { FrappeException, bold, frappeThrow, pythonCrash, validationError } from './frappe-errors';
+import { makeFeeRecords } from './controllers-fees';
 import type { Controller, Site } from './site';
 import { type ChildRow, type Doc, str } from './store';
 
@@ -94,6 +95,7 @@ const programEnrollment: Controller = {
     // Education takes the earliest enrollment date of all the student's enrollments, cancelled ones too.
     const dates = site.rows('Program Enrollment').filter((pe) => pe.student === doc.student).map((pe) => str(pe.enrollment_date));
     site.dbSetValue('Student', str(doc.student), { joining_date: dates.sort()[0] });
+    makeFeeRecords(doc, site);
     for (const row of rows(doc, 'courses')) {
       const existing = site.rows('Course Enrollment').find((ce) => ce.student === doc.student && ce.course === row.course && ce.program_enrollment === doc.name);
       if (!existing) site.insert('Course Enrollment', { student: doc.student, course: row.course, program_enrollment: doc.name, enrollment_date: doc.enrollment_date });

@@ -17,6 +17,9 @@ export const coreDoctypes: readonly DocTypeMeta[] = [
       f.link('default_currency', 'Default Currency', 'Currency', { reqd: true }),
       f.link('country', 'Country', 'Country', { reqd: true }),
       f.link('default_holiday_list', 'Default Holiday List', 'Holiday List'),
+      // Set by ERPNext's setup once the chart of accounts exists; Fee Structure fetches both (338).
+      f.link('default_receivable_account', 'Default Receivable Account', 'Account'),
+      f.link('cost_center', 'Default Cost Center', 'Cost Center'),
     ],
   },
   { name: 'Holiday', module: 'Setup', istable: true, autoname: 'hash', fields: [f.date('holiday_date', 'Date', { reqd: true }), f.text('description', 'Description', { reqd: true }), f.check('weekly_off', 'Weekly Off')] },

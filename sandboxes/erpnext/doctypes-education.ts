@@ -124,13 +124,19 @@ export const educationDoctypes: readonly DocTypeMeta[] = [
       f.table('fees', 'Fees', 'Program Fee'),
     ],
   },
-  // Program Enrollment's fee rows (151 shows them empty); fields from education v15's DocType JSON.
+  // Program Enrollment's fee rows (151 empty, 344 one row): Education 15.5's program_fee.json names a Fee Schedule and fetches the rest from it.
   {
     name: 'Program Fee',
     module: 'Education',
     istable: true,
     autoname: 'hash',
-    fields: [f.link('academic_term', 'Academic Term', 'Academic Term'), f.link('fee_structure', 'Fee Structure', 'Fee Structure', { reqd: true }), f.link('student_category', 'Student Category', 'Student Category'), f.date('due_date', 'Due Date'), f.currency('amount', 'Amount')],
+    fields: [
+      f.link('academic_term', 'Academic Term', 'Academic Term', { fetchFrom: 'fee_schedule.academic_term' }),
+      f.link('student_category', 'Student Category', 'Student Category', { fetchFrom: 'fee_schedule.student_category' }),
+      f.date('due_date', 'Due Date', { fetchFrom: 'fee_schedule.due_date' }),
+      f.currency('amount', 'Amount', { fetchFrom: 'fee_schedule.total_amount', readOnly: true }),
+      f.link('fee_schedule', 'Fee Schedule', 'Fee Schedule', { reqd: true }),
+    ],
   },
   {
     name: 'Course Enrollment',

@@ -11,7 +11,7 @@ export const childDoctype = (name: string, module: string, fields: DocTypeMeta['
 export const itemDoctypes: readonly DocTypeMeta[] = [
   { name: 'Warehouse', module: 'Stock', autoname: 'controller', fields: [f.data('warehouse_name', 'Warehouse Name', { reqd: true }), f.link('company', 'Company', 'Company', { reqd: true }), f.check('is_group', 'Is Group Warehouse')] },
   { name: 'Cost Center', module: 'Accounts', autoname: 'controller', fields: [f.data('cost_center_name', 'Cost Center Name', { reqd: true }), f.link('company', 'Company', 'Company', { reqd: true }), f.check('is_group', 'Is Group')] },
-  childDoctype('Item Default', 'Stock', [f.link('company', 'Company', 'Company', { reqd: true }), f.link('default_warehouse', 'Default Warehouse', 'Warehouse'), f.link('default_price_list', 'Default Price List', 'Price List'), f.link('income_account', 'Default Income Account', 'Account')]),
+  childDoctype('Item Default', 'Stock', [f.link('company', 'Company', 'Company', { reqd: true }), f.link('default_warehouse', 'Default Warehouse', 'Warehouse'), f.link('default_price_list', 'Default Price List', 'Price List'), f.link('income_account', 'Default Income Account', 'Account'), f.link('selling_cost_center', 'Default Selling Cost Center', 'Cost Center')]),
   childDoctype('UOM Conversion Detail', 'Stock', [f.link('uom', 'UOM', 'UOM'), f.float('conversion_factor', 'Conversion Factor')]),
   ...['Item Barcode', 'Item Supplier', 'Item Customer Detail', 'Item Reorder', 'Item Tax', 'Item Variant Attribute'].map((name) => childDoctype(name, 'Stock')),
   {
@@ -24,7 +24,8 @@ export const itemDoctypes: readonly DocTypeMeta[] = [
       // Not mandatory: validate copies item_code into it (233 reaches the duplicate key without one).
       f.data('item_name', 'Item Name'),
       f.link('item_group', 'Item Group', 'Item Group', { reqd: true }),
-      f.link('stock_uom', 'Default Unit of Measure', 'UOM', { reqd: true }),
+      // item.json defaults it to Nos: Fee Category's item names no UOM (336, from Education's fee_category.py).
+      f.link('stock_uom', 'Default Unit of Measure', 'UOM', { reqd: true, default: 'Nos' }),
       f.check('is_stock_item', 'Maintain Stock', { default: 1 }),
       f.check('include_item_in_manufacturing', 'Include Item In Manufacturing', { default: 1 }),
       f.currency('standard_rate', 'Standard Selling Rate'),

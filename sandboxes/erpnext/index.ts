@@ -7,10 +7,12 @@ import { accountsControllers } from './controllers-accounts';
 import { coreControllers } from './controllers-core';
 import { paymentControllers } from './controllers-payments';
 import { educationControllers } from './controllers-education';
+import { feeControllers } from './controllers-fees';
 import { rosterControllers } from './controllers-roster';
 import { accountsDoctypes } from './doctypes-accounts';
 import { coreDoctypes } from './doctypes-core';
 import { educationDoctypes } from './doctypes-education';
+import { feeDoctypes } from './doctypes-fees';
 import { rosterDoctypes } from './doctypes-roster';
 import { enforceRequestLineLimit } from './gunicorn';
 import { requestCounterPlugin } from './request-counter';
@@ -62,8 +64,8 @@ export async function startErpnextSandbox(options: ErpnextSandboxOptions = {}): 
   const site = new Site({
     clock: createClock(),
     interleaving: options.interleaving,
-    doctypes: [...coreDoctypes, ...educationDoctypes, ...rosterDoctypes, ...accountsDoctypes],
-    controllers: { ...coreControllers, ...educationControllers, ...rosterControllers, ...accountsControllers, ...paymentControllers },
+    doctypes: [...coreDoctypes, ...educationDoctypes, ...feeDoctypes, ...rosterDoctypes, ...accountsDoctypes],
+    controllers: { ...coreControllers, ...educationControllers, ...rosterControllers, ...accountsControllers, ...paymentControllers, ...feeControllers },
   });
   const webhooks = createWebhookDispatcher(site, { retryDelayScale: options.webhookRetryDelayScale });
   seedBase(site);

@@ -27,9 +27,11 @@ export function numberInWords(n: number): string {
       rest %= size;
     }
   }
-  // num2words joins a last group below one hundred with "and" ("one thousand and five").
-  if (rest) parts.push(rest < 100 ? `and ${belowThousand(rest)}` : belowThousand(rest));
-  return parts.join(' ');
+  // num2words separates the groups with commas ("one thousand, eight hundred": 342) and joins a
+  // last group below one hundred with "and" ("one thousand and five").
+  if (rest >= 100) parts.push(belowThousand(rest));
+  const words = parts.join(', ');
+  return rest && rest < 100 ? `${words} and ${belowThousand(rest)}` : words;
 }
 
 const title = (text: string) => text.replace(/-/g, ' ').replace(/\b[a-z]/g, (c) => c.toUpperCase());

@@ -17,6 +17,8 @@ export function seedBase(site: Site) {
     site.insert('Customer Group', { customer_group_name: 'Individual' });
     site.insert('Item Group', { item_group_name: 'All Item Groups', is_group: 1 });
     site.insert('Item Group', { item_group_name: 'Services' });
+    // Education's install.py: fee categories' items go in this group (337).
+    site.insert('Item Group', { item_group_name: 'Fee Component' });
     for (const uom_name of ['Nos', 'Unit', 'Hour']) site.insert('UOM', { uom_name });
     site.insert('Assessment Group', { assessment_group_name: 'All Assessment Groups', is_group: 1 });
   });

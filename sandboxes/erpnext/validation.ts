@@ -1,4 +1,4 @@
-import { FrappeException, bold, frappeThrow } from './frappe-errors';
+import { FrappeException, bold, frappeThrow, pythonCrash } from './frappe-errors';
 import { numericTypes, type DocTypeMeta, type FieldMeta, type MetaRegistry } from './meta';
 import type { ChildRow, Doc, Store } from './store';
 
@@ -26,6 +26,9 @@ export function coerce(field: FieldMeta, value: unknown): unknown {
   if (field.fieldtype === 'Table') return value;
   return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }
+
+/** Columns every table has besides its DocType's fields. */
+const standardColumns = new Set(['name', 'owner', 'creation', 'modified', 'modified_by', 'docstatus', 'idx']);
 
 const dataFields = (meta: DocTypeMeta) => meta.fields.filter((x) => x.fieldtype !== 'Table');
 
@@ -61,6 +64,12 @@ export function createValidation(meta: MetaRegistry, store: Store) {
         const link = row[linkField];
         const linkMeta = rowMeta.fields.find((x) => x.fieldname === linkField);
         if (!linkMeta?.options || isEmpty(link) || (field.fetchIfEmpty && !isEmpty(row[field.fieldname]))) continue;
+        // The fetch is one SELECT of the fetched columns: a column the linked DocType lacks fails in
+        // MariaDB whether or not the row exists (Fees' `fee_structure.income_account`, 348).
+        const linkedMeta = meta.get(linkMeta.options);
+        if (linkedMeta && !linkedMeta.fields.some((x) => x.fieldname === sourceField) && !standardColumns.has(sourceField)) {
+          pythonCrash('OperationalError', `(1054, "Unknown column '${sourceField}' in 'SELECT'")`);
+        }
         const source = store.get(linkMeta.options, String(link));
         if (source) row[field.fieldname] = coerce(field, source[sourceField]);
       }
@@ -83,7 +92,10 @@ export function createValidation(meta: MetaRegistry, store: Store) {
     const parentMeta = requireMeta(doctype);
     const missing: { fieldname: string; message: string }[] = [];
     for (const field of parentMeta.fields) {
-      if (field.reqd && isEmpty(doc[field.fieldname])) missing.push({ fieldname: field.fieldname, message: `Error: Value missing for ${doctype}: ${field.label}` });
+      if (!field.reqd || !isEmpty(doc[field.fieldname])) continue;
+      // `get_msg`: an empty mandatory table is "Data missing in table" (343).
+      const message = field.fieldtype === 'Table' ? `Error: Data missing in table: ${field.label}` : `Error: Value missing for ${doctype}: ${field.label}`;
+      missing.push({ fieldname: field.fieldname, message });
     }
     for (const table of parentMeta.fields.filter((x) => x.fieldtype === 'Table')) {
       const childMeta = requireMeta(table.options ?? '');

@@ -64,6 +64,8 @@ function seedCapturedInstance(site: Site) {
   site.clock.set(new Date('2026-12-01T08:29:40Z'));
   // The setup wizard's system default: new Students get country "United States" (012, 048).
   site.setDefault('country', 'United States');
+  // …and its default currency, which read-only currency Links start from (Fee Schedule, 342).
+  site.setDefault('currency', 'USD');
   site.transaction(() => {
     site.insert('Holiday List', { holiday_list_name: 'CB 2026-27', from_date: '2026-09-01', to_date: '2027-08-31', holidays: [{ holiday_date: '2026-12-25', description: 'Christmas' }] });
     site.insert('Company', { company_name: 'Campus Demo University', abbr: 'CDU', default_currency: 'USD', country: 'United States', default_holiday_list: 'CB 2026-27' });

@@ -30,6 +30,8 @@ export function seedHeldBackDocuments(site: Site) {
     const accounts: [string, string][] = [['Debtors', 'Receivable'], ['Sales', 'Income Account'], ['Cash', 'Cash'], ['Bank Account', 'Bank'], ['Cost of Goods Sold', 'Cost of Goods Sold']];
     for (const [account_name, account_type] of accounts) site.insert('Account', { account_name, company, account_type });
     site.insert('Cost Center', { cost_center_name: 'Main', company });
+    // The setup wizard then makes them the Company's defaults, which Fee Structure fetches (338).
+    site.dbSetValue('Company', company, { default_receivable_account: 'Debtors - CDU', cost_center: 'Main - CDU' }, { updateModified: false });
     site.insert('Warehouse', { warehouse_name: 'Stores', company });
     site.insert('Price List', { price_list_name: 'Standard Selling', currency: 'USD', selling: 1 });
     for (const customer_group_name of ['Commercial', 'Government', 'Non Profit']) site.insert('Customer Group', { customer_group_name });
