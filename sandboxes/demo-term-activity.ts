@@ -42,7 +42,6 @@ export const demoElectiveSeats: readonly { index: number; invoice: 'paid' | 'par
 const previousElectiveSeats = [2, 5, 8, 14];
 
 const day = 86_400;
-const nowSeconds = Math.floor(demoTermNow.getTime() / 1000);
 /** Days since last access by student index; -1 = never logged in. */
 const accessPattern = [0, 1, 2, 3, 5, 6, 9, 12, 1, 20, 2, 35, 4, 50, -1, 16, 0];
 /** Present/Absent/Leave by week for a regular student, and for one who has stopped coming. */
@@ -56,7 +55,7 @@ const examNotSat = (index: number) => index % 4 === 3;
 
 const isoDay = (base: string, plusDays: number) => new Date(Date.parse(`${base}T00:00:00Z`) + plusDays * day * 1000).toISOString().slice(0, 10);
 
-function enrolManually(state: MoodleState, courseid: number, userid: number) {
+function enrolManually(state: MoodleState, courseid: number, userid: number, nowSeconds: number) {
   const instance = state.enrolInstances.find((candidate) => candidate.courseid === courseid && candidate.enrol === 'manual');
   if (!instance || state.userEnrolments.some((ue) => ue.enrolid === instance.id && ue.userid === userid)) return;
   state.userEnrolments.push({ id: nextId(state, 'user_enrolments'), enrolid: instance.id, userid, status: 0, timestart: 0, timeend: 0, timecreated: nowSeconds - 80 * day });
@@ -64,7 +63,7 @@ function enrolManually(state: MoodleState, courseid: number, userid: number) {
 }
 
 /** The Moodle half; returns each Student's Moodle user id. */
-function addMoodleActivity(state: MoodleState): Map<string, number> {
+function addMoodleActivity(state: MoodleState, nowSeconds: number): Map<string, number> {
   const userOf = new Map<string, number>();
   for (const [index, s] of demoStudents.entries()) {
     const existing = state.users.find((u) => u.idnumber === s.name && !u.deleted);
@@ -105,7 +104,7 @@ function addMoodleActivity(state: MoodleState): Map<string, number> {
     for (const code of programOf(s.program).courses.filter((c) => courseOf(c).moodle)) {
       const courseid = courseId(code);
       if (courseid === undefined) continue;
-      enrolManually(state, courseid, userid);
+      enrolManually(state, courseid, userid, nowSeconds);
       grade(code, index, userid);
     }
   }
@@ -113,7 +112,7 @@ function addMoodleActivity(state: MoodleState): Map<string, number> {
   for (const seat of demoElectiveSeats) {
     const userid = userOf.get(demoStudents[seat.index]!.name);
     if (electiveId === undefined || userid === undefined) continue;
-    enrolManually(state, electiveId, userid);
+    enrolManually(state, electiveId, userid, nowSeconds);
     grade(demoPaidElective.course, seat.index, userid);
   }
   return userOf;
@@ -239,13 +238,15 @@ function addErpnextActivity(site: Site, moodle: MoodleState, userOf: Map<string,
 
 /**
  * Adds the term's activity to both sandboxes seeded with `seed: 'demo'` (their `state`/`state.site`
- * handles). ERPNext's clock stands at `demoTermNow` while it writes, so dates and statuses (an
- * overdue invoice) come out as on that day.
+ * handles). ERPNext's clock stands at `now` while it writes, so dates and statuses (an overdue
+ * invoice) come out as on that day. `now` defaults to `demoTermNow` (tests compute against it);
+ * the local stack passes the real time, so Moodle's last accesses are never in the future.
  */
-export function addDemoTermActivity(sandboxes: { moodle: MoodleState; erpnext: Site }): void {
-  const userOf = addMoodleActivity(sandboxes.moodle);
+export function addDemoTermActivity(sandboxes: { moodle: MoodleState; erpnext: Site }, options: { now?: Date } = {}): void {
+  const now = options.now ?? demoTermNow;
+  const userOf = addMoodleActivity(sandboxes.moodle, Math.floor(now.getTime() / 1000));
   const { erpnext: site } = sandboxes;
-  site.clock.set(demoTermNow);
+  site.clock.set(now);
   try {
     site.transaction(() => addErpnextActivity(site, sandboxes.moodle, userOf));
   } finally {

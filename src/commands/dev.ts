@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { developmentDefaults, loadConfig } from '../config/env';
 import { loadMapping } from '../config/mapping-file';
@@ -13,8 +13,9 @@ import { createWorkers } from '../temporal/worker';
 import { connectTemporalClient, connectWorkerConnection, erpnextClientFrom, workersFrom } from '../wiring/from-config';
 // The sandboxes are the local stack's stand-ins for Moodle and ERPNext: only this command loads
 // them (they are not in the production image).
-import { startErpnextSandbox } from '../../sandboxes/erpnext';
-import { startMoodleSandbox } from '../../sandboxes/moodle';
+import { addDemoTermActivity } from '../../sandboxes/demo-term-activity';
+import { startErpnextSandbox, type ErpnextSandbox } from '../../sandboxes/erpnext';
+import { startMoodleSandbox, type MoodleSandbox } from '../../sandboxes/moodle';
 import { devBanner } from './dev-banner';
 import { assertPortFree } from './free-ports';
 import { PidFile } from './pid-file';
@@ -84,7 +85,8 @@ export interface DevCommandOptions {
 /**
  * `campus-bridge dev` (`npm start`): the whole local stack in one process. Temporal dev server
  * (history kept in .data/temporal.db), the Moodle and ERPNext sandboxes (demo data on the first
- * start, their state kept in .data/ after that) unless MOODLE_URL / ERPNEXT_URL point at real systems, the three workers, the gateway, ERPNext's
+ * start, with a term of activity from sandboxes/demo-term-activity.ts unless DEV_DEMO_TERM=off; their
+ * state kept in .data/ after that) unless MOODLE_URL / ERPNEXT_URL point at real systems, the three workers, the gateway, ERPNext's
  * webhook setup (sandbox only) and the Schedules. Ctrl-C stops it all and exits 0.
  */
 export async function devCommand(options: DevCommandOptions = {}): Promise<void> {
@@ -159,13 +161,24 @@ export async function devCommand(options: DevCommandOptions = {}): Promise<void>
       temporalPid.remove();
     });
 
+    // Seeded now (not loaded from .data/): only then does the demo term go in, once.
+    const freshlySeeded = !existsSync(stateFiles.moodle) && !existsSync(stateFiles.erpnext);
+    let moodle: MoodleSandbox | undefined;
+    let erpnext: ErpnextSandbox | undefined;
     if (!realMoodle) {
-      const moodle = await startMoodleSandbox({ port: portOf(moodleSandboxUrl), token: config.MOODLE_TOKEN, seed: 'demo', stateFile: stateFiles.moodle });
-      started.push('Moodle sandbox', () => moodle.close());
+      moodle = await startMoodleSandbox({ port: portOf(moodleSandboxUrl), token: config.MOODLE_TOKEN, seed: 'demo', stateFile: stateFiles.moodle });
+      started.push('Moodle sandbox', () => moodle!.close());
     }
     if (!realErpnext) {
-      const erpnext = await startErpnextSandbox({ port: portOf(erpnextSandboxUrl), apiKey: config.ERPNEXT_API_KEY, apiSecret: config.ERPNEXT_API_SECRET, seed: 'demo', stateFile: stateFiles.erpnext });
-      started.push('ERPNext sandbox', () => erpnext.close());
+      erpnext = await startErpnextSandbox({ port: portOf(erpnextSandboxUrl), apiKey: config.ERPNEXT_API_KEY, apiSecret: config.ERPNEXT_API_SECRET, seed: 'demo', stateFile: stateFiles.erpnext });
+      started.push('ERPNext sandbox', () => erpnext!.close());
+    }
+    if (moodle && erpnext && freshlySeeded && demoTermWanted(env)) {
+      // A term of grades, attendance, paid electives and payments, so the console's report pages
+      // have something to show. Written before ERPNext's webhooks are set up, so none fire for it;
+      // the state files take it on the sandboxes' next save (any write, and on stop).
+      addDemoTermActivity({ moodle: moodle.state, erpnext: erpnext.state.site }, { now: new Date() });
+      print('Loaded the demo term (grades, attendance, paid electives and payments) into both sandboxes.');
     }
 
     const temporal = await connectTemporalClient(config);
@@ -208,6 +221,11 @@ export async function devCommand(options: DevCommandOptions = {}): Promise<void>
   const clean = await started.stopAll(print);
   print(clean ? 'Stopped.' : 'Stopped, with errors (above).');
   if (!clean) process.exitCode = 1;
+}
+
+/** DEV_DEMO_TERM=off starts the sandboxes with the demo institution only (no term of activity). */
+function demoTermWanted(env: NodeJS.ProcessEnv): boolean {
+  return !['off', '0', 'false', 'no'].includes(env.DEV_DEMO_TERM?.trim().toLowerCase() ?? '');
 }
 
 /** The SDK's words for a payload sealed by our codec and read without it. */
