@@ -1,10 +1,9 @@
-import { webhookDocEvents } from './doctypes-core';
 import { bold, validationError } from './frappe-errors';
 import type { FieldMeta, FieldType } from './meta';
 import type { Controller } from './site';
 import { type Doc, str } from './store';
 import { compileCondition } from './webhook-condition';
-import { compileTemplate } from './webhook-template';
+import { compileTemplate, JinjaSyntaxError } from './webhook-template';
 
 /** Custom Field (adds a field to a DocType's metadata) and Webhook (validated as Frappe does on save). */
 const submitEvents = new Set<string>(['on_submit', 'on_cancel', 'on_update_after_submit']);
@@ -54,11 +53,24 @@ const customField: Controller = {
   },
 };
 
+/** `validate_template`: Jinja's syntax error as Frappe words it (351); a template the sandbox's subset cannot render is refused too, in words of its own. */
+function validateTemplate(template: string, options: { jinjaChecks: boolean }) {
+  if (!template) return;
+  try {
+    compileTemplate(template);
+  } catch (err) {
+    if (err instanceof JinjaSyntaxError) {
+      if (options.jinjaChecks) validationError(`Syntax error in template as line ${err.lineno}: ${err.message}`);
+      return;
+    }
+    validationError(`Unsupported webhook_json template: ${(err as Error).message}`);
+  }
+}
+
+/** Webhook.validate (frappe/integrations/doctype/webhook/webhook.py), its checks in their order (349–352). */
 const webhook: Controller = {
   validate(doc, site) {
-    const event = str(doc.webhook_docevent);
-    if (!(webhookDocEvents as readonly string[]).includes(event)) return;
-    if (submitEvents.has(event) && !site.meta.get(str(doc.webhook_doctype))?.isSubmittable) validationError('DocType must be Submittable for the selected Doc Event');
+    if (submitEvents.has(str(doc.webhook_docevent)) && !site.meta.get(str(doc.webhook_doctype))?.isSubmittable) validationError('DocType must be Submittable for the selected Doc Event');
     if (str(doc.condition)) {
       try {
         compileCondition(str(doc.condition));
@@ -72,17 +84,16 @@ const webhook: Controller = {
       if (!Number(doc.is_dynamic_url)) validationError('Check Request URL');
     }
     if (doc.request_structure === 'Form URL-Encoded') doc.webhook_json = null;
-    if (doc.request_structure === 'JSON') doc.webhook_data = [];
+    if (doc.request_structure === 'JSON') {
+      validateTemplate(str(doc.webhook_json), { jinjaChecks: true });
+      doc.webhook_data = [];
+    }
     const dataFields = ((doc.webhook_data as Doc[]) ?? []).map((r) => str(r.fieldname));
     if (new Set(dataFields).size !== dataFields.length) validationError('Same Field is entered more than once');
     if (Number(doc.enable_security) && !str(doc.webhook_secret)) validationError('Invalid Webhook Secret');
-    if (str(doc.webhook_json)) {
-      try {
-        compileTemplate(str(doc.webhook_json));
-      } catch (err) {
-        validationError(`Unsupported webhook_json template: ${(err as Error).message}`);
-      }
-    }
+    // Without the JSON structure Frappe checks no template (a broken one fails at delivery), but the sandbox must still be able to render it.
+    if (doc.request_structure !== 'JSON') validateTemplate(str(doc.webhook_json), { jinjaChecks: false });
+    doc.preview_document = null;
   },
 };
 

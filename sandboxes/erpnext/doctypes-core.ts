@@ -64,7 +64,7 @@ export const coreDoctypes: readonly DocTypeMeta[] = [
       f.text('condition', 'Condition'),
       f.text('request_url', 'Request URL', { reqd: true }),
       f.check('is_dynamic_url', 'Is Dynamic URL?'),
-      f.int('timeout', 'Request Timeout', { default: 5 }),
+      f.int('timeout', 'Request Timeout', { reqd: true, default: 5 }),
       f.select('request_method', 'Request Method', ['POST', 'PUT', 'DELETE'], { reqd: true, default: 'POST' }),
       f.select('request_structure', 'Request Structure', ['', 'Form URL-Encoded', 'JSON']),
       f.check('enable_security', 'Enable Security'),
@@ -73,12 +73,19 @@ export const coreDoctypes: readonly DocTypeMeta[] = [
       f.table('webhook_data', 'Data', 'Webhook Data'),
       f.code('webhook_json', 'JSON Request Body'),
       f.data('background_jobs_queue', 'Background Jobs Queue'),
+      { fieldname: 'preview_document', fieldtype: 'Dynamic Link', label: 'Select Document', options: 'webhook_doctype' },
+      // Virtual: properties of the Webhook class (v15 webhook.py, read from source). `validate` clears
+      // preview_document, so a saved Webhook never has one and they say so (103–111, 357).
+      f.data('meets_condition', 'Meets Condition?', { virtual: (doc) => (doc.condition ? 'Select a document to check if it meets conditions.' : 'Yes') }),
+      f.code('preview_request_body', 'Request Body', { virtual: () => 'Select a document to preview request data' }),
     ],
   },
   {
     name: 'Webhook Request Log',
     module: 'Integrations',
     autoname: 'hash',
+    // frappe/hooks.py `ignore_links_on_delete` (read from source): a Webhook with logs still deletes (358–366).
+    ignoreLinksOnDelete: true,
     fields: [
       f.link('webhook', 'Webhook', 'Webhook'),
       f.link('reference_doctype', 'Reference DocType', 'DocType'),

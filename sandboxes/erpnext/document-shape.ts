@@ -11,7 +11,7 @@ const isEmpty = (v: unknown) => v === null || v === undefined || v === '';
 export function withAllFields(meta: DocTypeMeta, doc: Doc): Doc {
   const out: Doc = { ...doc };
   for (const field of meta.fields) {
-    if (field.fieldname in out) continue;
+    if (field.virtual || field.fieldname in out) continue;
     out[field.fieldname] = field.fieldtype === 'Table' ? [] : numericTypes.has(field.fieldtype) ? 0 : null;
   }
   return out;
@@ -30,6 +30,7 @@ export function asDict(requireMeta: (doctype: string) => DocTypeMeta, meta: DocT
         out[key] = isEmpty(value) ? value : '*'.repeat(String(value).length);
       } else out[key] = value;
     }
+    for (const field of rowMeta.fields) if (field.virtual) out[field.fieldname] = field.virtual(row);
     if (options.noNulls) for (const key of Object.keys(out)) if (out[key] === null || out[key] === undefined) delete out[key];
     return out;
   };
@@ -37,6 +38,7 @@ export function asDict(requireMeta: (doctype: string) => DocTypeMeta, meta: DocT
 }
 
 export function listRow(meta: DocTypeMeta, doc: Doc): Doc {
-  const tables = new Set(meta.fields.filter((x) => x.fieldtype === 'Table').map((x) => x.fieldname));
+  // Child tables and virtual fields have no column.
+  const tables = new Set(meta.fields.filter((x) => x.fieldtype === 'Table' || x.virtual).map((x) => x.fieldname));
   return Object.fromEntries(Object.entries(withAllFields(meta, doc)).filter(([k]) => !tables.has(k) && k !== 'doctype'));
 }

@@ -26,6 +26,8 @@ export interface FieldMeta {
   allowOnSubmit?: boolean;
   setOnlyOnce?: boolean;
   readOnly?: boolean;
+  /** `is_virtual`: no column; `as_dict` shows what the controller's property computes from the document. */
+  virtual?: (doc: Record<string, unknown>) => unknown;
 }
 
 /**
@@ -42,6 +44,8 @@ export interface DocTypeMeta {
   istable?: boolean;
   autoname: Autoname;
   fields: FieldMeta[];
+  /** Listed in Frappe's `ignore_links_on_delete` hook: its links never stop a delete (they do a cancel). */
+  ignoreLinksOnDelete?: boolean;
 }
 
 export const numericTypes: ReadonlySet<FieldType> = new Set(['Check', 'Int', 'Float', 'Currency', 'Percent']);

@@ -3,17 +3,26 @@ import { frappeThrow } from './frappe-errors';
 import type { DocTypeMeta } from './meta';
 import type { Doc, Store } from './store';
 
+/** What the request body may say about the new document's name. */
+export interface RequestedName {
+  name?: unknown;
+  /** The form's "Set by user" prompt: `Document.set_new_name` takes it before any other rule for a prompt DocType (103–111). */
+  __newname?: unknown;
+}
+
 /**
  * Frappe's `set_new_name` for the naming rules the sandbox's DocTypes use. Date parts come from the
  * sandbox clock ("today"), as Frappe's `parse_naming_series` takes them from the current date.
  */
-export function newName(meta: DocTypeMeta, doc: Doc, store: Store, today: string, requestedName: unknown): string {
+export function newName(meta: DocTypeMeta, doc: Doc, store: Store, today: string, requested: RequestedName): string {
+  const rule = meta.autoname;
+  // `Document.set_new_name` (frappe/model/document.py, read from source): a truthy `__newname` names a prompt DocType outright.
+  if (rule === 'prompt' && requested.__newname) return String(requested.__newname).trim();
   // `_set_amended_name`: an amendment is named after its original, no series consumed (170: EDU-ENR-2026-00009-1).
   if (typeof doc.amended_from === 'string' && doc.amended_from !== '') return amendedName(doc.amended_from, store.get(meta.name, doc.amended_from));
-  const rule = meta.autoname;
   if (rule === 'hash') return randomBytes(5).toString('hex');
   // Only "Set by user" DocTypes keep a client's `name`; every other rule replaces it.
-  if (rule === 'prompt') return String(requestedName ?? '').trim() || frappeThrow('ValidationError', 'Please set the document name');
+  if (rule === 'prompt') return String(requested.name ?? '').trim() || frappeThrow('ValidationError', 'Please set the document name');
   if (rule.startsWith('field:')) {
     const fieldname = rule.slice('field:'.length);
     const value = doc[fieldname];

@@ -177,7 +177,7 @@ export class Site {
 
     this.validation.validateLinks(doctype, doc);
     controller.beforeInsert?.(doc, this);
-    const name = meta.autoname === 'controller' ? (controller.autoname?.(doc, this) ?? frappeThrow('ValidationError', `${doctype} has no naming rule`)) : newName(meta, doc, this.store, today, body.name);
+    const name = meta.autoname === 'controller' ? (controller.autoname?.(doc, this) ?? frappeThrow('ValidationError', `${doctype} has no naming rule`)) : newName(meta, doc, this.store, today, body);
     const stamp = this.clock.timestamp();
     Object.assign(doc, { name, owner: this.user, creation: stamp, modified: stamp, modified_by: this.user, idx: 0 });
     stampChildren(meta, doc);

@@ -144,7 +144,7 @@ export function createValidation(meta: MetaRegistry, store: Store) {
   function assertNotLinked(doctype: string, name: string, action: 'Cancel' | 'Delete') {
     for (const otherType of meta.names()) {
       const otherMeta = requireMeta(otherType);
-      if (otherMeta.istable) continue;
+      if (otherMeta.istable || (action === 'Delete' && otherMeta.ignoreLinksOnDelete)) continue;
       const parentLinks = otherMeta.fields.filter((x) => (x.fieldtype === 'Link' && x.options === doctype) || x.fieldtype === 'Dynamic Link');
       const tables = otherMeta.fields.filter((x) => x.fieldtype === 'Table');
       for (const other of store.scan(otherType)) {

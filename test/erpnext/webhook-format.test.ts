@@ -1,6 +1,6 @@
 import { PyFloat, pyFloatRepr, pyJsonDumps, pyJsonLoads } from '../../sandboxes/erpnext/py-json';
 import { compileCondition } from '../../sandboxes/erpnext/webhook-condition';
-import { compileTemplate } from '../../sandboxes/erpnext/webhook-template';
+import { compileTemplate, JinjaSyntaxError } from '../../sandboxes/erpnext/webhook-template';
 
 /** The byte format and expression subsets behind webhook bodies (pure functions, no HTTP). */
 describe('pyJsonDumps', () => {
@@ -50,8 +50,23 @@ describe('compileTemplate', () => {
     expect(compileTemplate('{{ doc | tojson }}')({ doc })).toBe('{"customer": null, "enabled": 1, "name": "EDU-STU-2026-00001", "student_name": "O\\u0027Brien \\u003cAnn\\u003e"}');
   });
 
-  it('refuses blocks and unknown filters', () => {
-    expect(() => compileTemplate('{% if doc.name %}x{% endif %}')).toThrow(SyntaxError);
-    expect(() => compileTemplate('{{ doc.name | upper }}')).toThrow(SyntaxError);
+  it('renders for and if blocks with the loop variables, text between tags kept as it is', () => {
+    const rows = { doc: { name: 'G1', students: [{ student: 'S1' }, { student: 'S2' }], instructors: [] } };
+    const template = '{"name": {{ doc.name | tojson }}, "students": [{% for s in doc.students %}{{ s.student | tojson }}{% if not loop.last %}, {% endif %}{% endfor %}], "i": [{% for i in doc.instructors %}{{ i }}{% else %}"none"{% endfor %}]}';
+    expect(compileTemplate(template)(rows)).toBe('{"name": "G1", "students": ["S1", "S2"], "i": ["none"]}');
+    expect(compileTemplate('{% if doc.name %}{{ loop }}{% else %}no{% endif %}')({ doc: { name: '' } })).toBe('no');
+  });
+
+  it('refuses what Jinja refuses with Jinja\'s message and line, and what the subset does not model as unsupported', () => {
+    // 351: an unclosed print statement.
+    expect(() => compileTemplate('{"a": {{ doc.name ')).toThrow(expect.objectContaining({ name: 'SyntaxError', lineno: 1, message: "unexpected end of template, expected 'end of print statement'." }));
+    expect(() => compileTemplate('[\n{% for s in doc.students %}')).toThrow(
+      expect.objectContaining({ lineno: 2, message: "Unexpected end of template. Jinja was looking for the following tags: 'endfor' or 'else'. The innermost block that needs to be closed is 'for'." }),
+    );
+    expect(() => compileTemplate('{% for s in doc.x %}{% endif %}')).toThrow(expect.objectContaining({ lineno: 1 }));
+    for (const unsupported of ['{{ doc.name | upper }}', '{% set x = 1 %}', '{% if doc.a == 1 %}{% endif %}', '{%- if doc.a %}{% endif %}']) {
+      expect(() => compileTemplate(unsupported)).toThrow(SyntaxError);
+      expect(() => compileTemplate(unsupported)).not.toThrow(JinjaSyntaxError);
+    }
   });
 });

@@ -47,6 +47,22 @@ export function seedHeldBackDocuments(site: Site) {
 
 /** State changes of held-back captures, run just before the capture that follows them. */
 export const heldBackSteps: Record<number, { capture: string; run(site: Site): void }> = {
+  // 356 lists "Capture Sales Invoice on_change q0848" and deliveries 252/256/… show its template,
+  // secret and Content-Type row: made like its siblings 105–107, at their listener's address.
+  109: {
+    capture: '108 webhook create sales invoice on_change',
+    run: (site) => {
+      const sibling = site.getDoc('Webhook', 'Capture Sales Invoice on_update q0848');
+      site.insert('Webhook', {
+        ...Object.fromEntries(['webhook_doctype', 'request_method', 'request_structure', 'webhook_json', 'enable_security', 'enabled'].map((key) => [key, sibling[key]])),
+        name: 'Capture Sales Invoice on_change q0848',
+        webhook_docevent: 'on_change',
+        request_url: `${new URL(String(sibling.request_url)).origin}/wh/sales-invoice/on_change`,
+        webhook_secret: 'capture-secret-1',
+        webhook_headers: [{ key: 'Content-Type', value: 'application/json' }],
+      });
+    },
+  },
   // 172 lists the Course Enrollments "after amend submit": 171 submitted the amendment 170 made.
   172: { capture: '171 program enrollment amend submit', run: (site) => site.save('Program Enrollment', 'EDU-ENR-2026-00009-1', { docstatus: 1 }) },
   // 214 amends EDU-RES-2026-00205, so 213 cancelled it (README: cancel = frappe.client.cancel, 213).
