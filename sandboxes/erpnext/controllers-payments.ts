@@ -2,6 +2,7 @@ import { bold, validationError } from './frappe-errors';
 import type { Controller, Site } from './site';
 import { type Doc, str } from './store';
 import { invoiceStatus } from './controllers-invoice';
+import { paymentRequestControllers } from './controllers-payment-request';
 import { accountBalance, accountDetails, partyBalance } from './ledger';
 import { moneyInWords } from './money-in-words';
 import { round2, rows } from './money-math';
@@ -130,4 +131,4 @@ export function unlinkPaymentsOnCancel(invoice: Doc, site: Site) {
   if (unlinked.length) site.msgprint(`Payment Entries ${unlinked.join(', ')} are un-linked`);
 }
 
-export const paymentControllers: Record<string, Controller> = { 'Payment Entry': paymentEntry };
+export const paymentControllers: Record<string, Controller> = { 'Payment Entry': paymentEntry, ...paymentRequestControllers };

@@ -66,4 +66,50 @@ const paymentEntry: DocTypeMeta = {
   ],
 };
 
-export const paymentDoctypes: readonly DocTypeMeta[] = [paymentEntryReference, childDoctype('Payment Entry Deduction', 'Accounts'), childDoctype('Advance Taxes and Charges', 'Accounts'), paymentEntry];
+/**
+ * ERPNext's Payment Request (accounts/doctype/payment_request, v15) as `make_payment_request`
+ * answers it without a gateway (335): only the columns that answer shows with a value are
+ * defaults here; the gateway's, the print format's and the URL's are empty without a gateway.
+ */
+const paymentRequest: DocTypeMeta = {
+  name: 'Payment Request',
+  module: 'Accounts',
+  isSubmittable: true,
+  autoname: 'series:ACC-PRQ-.YYYY.-',
+  fields: [
+    f.select('payment_request_type', 'Payment Request Type', ['Outward', 'Inward'], { reqd: true, default: 'Inward' }),
+    f.date('transaction_date', 'Transaction Date'),
+    f.select('naming_series', 'Series', ['ACC-PRQ-.YYYY.-'], { reqd: true }),
+    f.link('company', 'Company', 'Company'),
+    f.link('mode_of_payment', 'Mode of Payment', 'Mode of Payment'),
+    f.link('party_type', 'Party Type', 'DocType'),
+    { fieldname: 'party', fieldtype: 'Dynamic Link', label: 'Party', options: 'party_type' },
+    f.data('party_name', 'Party Name', { readOnly: true }),
+    f.link('reference_doctype', 'Reference Doctype', 'DocType'),
+    { fieldname: 'reference_name', fieldtype: 'Dynamic Link', label: 'Reference Name', options: 'reference_doctype' },
+    f.currency('grand_total', 'Amount'),
+    f.link('currency', 'Currency', 'Currency'),
+    f.check('is_a_subscription', 'Is a Subscription'),
+    f.currency('outstanding_amount', 'Outstanding Amount', { readOnly: true }),
+    f.link('party_account_currency', 'Party Account Currency', 'Currency', { readOnly: true }),
+    f.data('bank_account', 'Bank Account'),
+    f.data('email_to', 'To'),
+    f.data('subject', 'Subject'),
+    f.select('status', 'Status', ['', 'Draft', 'Requested', 'Initiated', 'Partially Paid', 'Payment Ordered', 'Paid', 'Failed', 'Cancelled'], { default: 'Draft', readOnly: true }),
+    f.check('make_sales_invoice', 'Make Sales Invoice', { readOnly: true }),
+    { fieldname: 'message', fieldtype: 'Text', label: 'Message' },
+    f.check('mute_email', 'Mute Email', { readOnly: true }),
+    f.data('payment_channel', 'Payment Channel'),
+    f.table('subscription_plans', 'Subscription Plans', 'Subscription Plan Detail'),
+    ...texts('payment_gateway_account payment_gateway payment_account payment_url print_format cost_center project phone_number payment_order'),
+  ],
+};
+
+export const paymentDoctypes: readonly DocTypeMeta[] = [
+  paymentEntryReference,
+  childDoctype('Payment Entry Deduction', 'Accounts'),
+  childDoctype('Advance Taxes and Charges', 'Accounts'),
+  paymentEntry,
+  childDoctype('Subscription Plan Detail', 'Accounts'),
+  paymentRequest,
+];

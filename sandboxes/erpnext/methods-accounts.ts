@@ -6,6 +6,7 @@ import { frappeThrow, validationError } from './frappe-errors';
 import type { Site } from './site';
 import { type Doc, str } from './store';
 import type { Whitelisted } from './whitelisted-methods';
+import { paymentRequestMethods } from './controllers-payment-request';
 
 /**
  * ERPNext's accounts helpers under `/api/method`: the "Create Payment" and "Return / Credit Note"
@@ -127,4 +128,5 @@ function makeSalesReturn(site: Site, args: Record<string, unknown>): Doc {
 export const accountsMethods: Record<string, Whitelisted> = {
   'erpnext.accounts.doctype.payment_entry.payment_entry.get_payment_entry': { run: ({ site, args }) => getPaymentEntry(site, args) },
   'erpnext.accounts.doctype.sales_invoice.sales_invoice.make_sales_return': { run: ({ site, args }) => makeSalesReturn(site, args) },
+  ...paymentRequestMethods,
 };
