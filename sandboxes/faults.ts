@@ -35,9 +35,9 @@ export interface FaultsPluginOptions {
 const isControlRoute = (url: string) => url.startsWith('/__sandbox/');
 
 /**
- * What a refused request asked for: method, URL and body. The sandbox cannot tell one client from
- * another (every worker comes from the same address, over pooled connections), so "the same
- * client retrying" is "the same request again".
+ * What a refused request asked for: method, URL and body. Two runs often send the very same
+ * request (onboarding and the profile sync reading one Student, several runs reading one Program),
+ * so this alone cannot tell a client's early retry from another run's first request.
  */
 const requestFingerprint = (request: FastifyRequest) =>
   createHash('sha256')
@@ -45,34 +45,63 @@ const requestFingerprint = (request: FastifyRequest) =>
     .digest('base64');
 
 /**
+ * Who may be told to wait: a request names its client in `x-sandbox-client` when it is sent
+ * through a test harness that tags them (test/chaos/sandbox-faults.ts tags each Temporal activity
+ * execution, which is the client a Retry-After is meant for: its next attempt must wait). Nothing
+ * real sends the header. Without it the sandbox cannot name a client (every worker comes from one
+ * address), and the TCP connection is the closest it can see: Node's fetch (undici) hands a
+ * request the first free connection of its pool, so a client retrying while little else is in
+ * flight comes back on the connection it was refused on; under load its retry may take another
+ * one and go unseen (an under-count), while another run's identical request on that connection
+ * still counts (an over-count, which fails a test rather than hiding anything).
+ */
+export const sandboxClientHeader = 'x-sandbox-client';
+
+const clientOf = (request: FastifyRequest) => {
+  const named = request.headers[sandboxClientHeader];
+  return typeof named === 'string' ? `client ${named}` : `connection ${request.socket.remoteAddress}:${request.socket.remotePort}`;
+};
+
+const clientFingerprint = (request: FastifyRequest, fingerprint: string) => `${clientOf(request)} ${fingerprint}`;
+
+/**
  * Every answer with Retry-After (a 429 past the limit, a 503 in an outage) sets when that request
- * may come again; the same request arriving earlier is a violation. Violations are counted, not
- * refused differently: a real server would just refuse again, and the count is what tests check.
+ * may come again. The same request from the same client arriving earlier is a violation; from any
+ * client it is only counted (`earlyFromAnyClient`, an upper bound that joins runs). Neither
+ * is refused differently: a real server would just refuse again, and the counts are what tests check.
  */
 function retryAfterLedger() {
-  let notBefore = new Map<string, number>();
-  const counts = { answeredWithRetryAfter: 0, violations: 0, violatingRequests: [] as string[] };
+  let notBefore = { sameClient: new Map<string, number>(), anyClient: new Map<string, number>() };
+  const counts = { answeredWithRetryAfter: 0, violations: 0, violatingRequests: [] as string[], earlyFromAnyClient: 0 };
+  /** How early `key` came again (ms), or undefined when it was not refused or its delay has passed. */
+  const early = (map: Map<string, number>, key: string, now: number) => {
+    const until = map.get(key);
+    if (until === undefined) return undefined;
+    if (now < until) return until - now;
+    map.delete(key);
+    return undefined;
+  };
   return {
     counts,
-    /** A request arriving now: a violation when it repeats a refused one before its delay. */
-    arrived(fingerprint: string, now: number, requestLine: string) {
-      const until = notBefore.get(fingerprint);
-      if (until === undefined) return;
-      if (now < until) {
-        counts.violations += 1;
-        // The first few, so a test can say which request came early (sandbox data only).
-        if (counts.violatingRequests.length < 20) counts.violatingRequests.push(`${requestLine} (${until - now} ms early)`);
-      } else notBefore.delete(fingerprint);
+    /** A request arriving now: a violation when its client repeats a refused one before the delay. */
+    arrived(request: FastifyRequest, now: number) {
+      const fingerprint = requestFingerprint(request);
+      if (early(notBefore.anyClient, fingerprint, now) !== undefined) counts.earlyFromAnyClient += 1;
+      const ms = early(notBefore.sameClient, clientFingerprint(request, fingerprint), now);
+      if (ms === undefined) return;
+      counts.violations += 1;
+      // The first few, so a test can say which request came early (sandbox data only).
+      if (counts.violatingRequests.length < 20) counts.violatingRequests.push(`${request.method} ${request.url} (${ms} ms early)`);
     },
-    refused(fingerprint: string, now: number, retryAfterSeconds: number) {
+    refused(request: FastifyRequest, now: number, retryAfterSeconds: number) {
       counts.answeredWithRetryAfter += 1;
-      notBefore.set(fingerprint, now + retryAfterSeconds * 1000);
+      const fingerprint = requestFingerprint(request);
+      notBefore.anyClient.set(fingerprint, now + retryAfterSeconds * 1000);
+      notBefore.sameClient.set(clientFingerprint(request, fingerprint), now + retryAfterSeconds * 1000);
     },
     reset() {
-      notBefore = new Map();
-      counts.answeredWithRetryAfter = 0;
-      counts.violations = 0;
-      counts.violatingRequests = [];
+      notBefore = { sameClient: new Map(), anyClient: new Map() };
+      Object.assign(counts, { answeredWithRetryAfter: 0, violations: 0, violatingRequests: [], earlyFromAnyClient: 0 });
     },
   };
 }
@@ -93,7 +122,7 @@ async function faults(app: FastifyInstance, options: FaultsPluginOptions) {
   const reject = (request: FastifyRequest, reply: FastifyReply, status: number, retryAfterSeconds?: number) => {
     if (retryAfterSeconds !== undefined) {
       reply.header('retry-after', String(retryAfterSeconds));
-      ledger.refused(requestFingerprint(request), Date.now(), retryAfterSeconds);
+      ledger.refused(request, Date.now(), retryAfterSeconds);
     }
     return reply.code(status).type('text/html; charset=utf-8').send(`<html><body><h1>${status}</h1></body></html>`);
   };
@@ -102,7 +131,7 @@ async function faults(app: FastifyInstance, options: FaultsPluginOptions) {
   app.addHook('preHandler', async (request, reply) => {
     if (isControlRoute(request.url)) return;
     const now = Date.now();
-    ledger.arrived(requestFingerprint(request), now, `${request.method} ${request.url}`);
+    ledger.arrived(request, now);
     if (now < outageUntil) return reject(request, reply, 503, settings.outageRetryAfterSeconds);
     if (settings.rateLimit) {
       const second = Math.floor(now / 1000);
@@ -124,7 +153,7 @@ async function faults(app: FastifyInstance, options: FaultsPluginOptions) {
   });
 
   app.get('/__sandbox/faults', async () => settings);
-  /** Answers given with Retry-After and requests repeated before it, since the settings were last applied. */
+  /** Answers given with Retry-After and requests repeated before it (by the same client; by any), since the settings were last applied. */
   app.get('/__sandbox/faults/retry-after', async () => ({ ...ledger.counts }));
   app.put('/__sandbox/faults', async (request, reply) => {
     const parsed = faultSettingsSchema.safeParse(request.body ?? {});
