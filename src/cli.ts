@@ -9,7 +9,7 @@ const usage = `Usage: campus-bridge <command> [options]
                                         ERPNext custom field and signed Webhook documents
   schedules apply | trigger <grades|attendance>
                                         the nightly grade and attendance Schedules
-  sync <grades|attendance|completions> [--course C] [--student S] [--wait]
+  sync <grades|attendance|completions> [--course C] [--student S] [--wait [--json]]
                                         start a sync now
   provision [--dry-run] [--term T]...   Moodle categories, courses, groups and teachers from ERPNext
   retry <workflow-id> | --failed [--since ISO-TIME] [--kind KIND] [--json]
@@ -56,7 +56,7 @@ async function main(argv: string[]): Promise<void> {
       const { values, positionals } = parseArgs({
         args: rest,
         allowPositionals: true,
-        options: { course: { type: 'string' }, student: { type: 'string' }, wait: { type: 'boolean' } },
+        options: { course: { type: 'string' }, student: { type: 'string' }, wait: { type: 'boolean' }, json: { type: 'boolean' } },
       });
       const [what] = positionals;
       if (what !== 'grades' && what !== 'attendance' && what !== 'completions') throw new UsageError('sync needs `grades`, `attendance` or `completions`');

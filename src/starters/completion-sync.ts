@@ -38,9 +38,9 @@ export function completionSchedules(mapping: Mapping): ScheduleOptions[] {
 }
 
 /** Starts the completion sync now (admin route, CLI), optionally for one course. */
-export async function startCompletionSync(client: Client, mapping: Mapping, request: { course?: string }, now: Date = new Date()): Promise<{ workflowId: string }> {
+export async function startCompletionSync(client: Client, mapping: Mapping, request: { course?: string }, now: Date = new Date()): Promise<{ workflowId: string; runId: string }> {
   const workflowId = rosterWorkflowIds.completions(now.toISOString());
-  await client.workflow.start<typeof syncCompletions>('syncCompletions', {
+  const handle = await client.workflow.start<typeof syncCompletions>('syncCompletions', {
     workflowId,
     taskQueue: taskQueues.workflows,
     args: [{ course: request.course, settings: completionSyncSettings(mapping) }],
@@ -48,5 +48,5 @@ export async function startCompletionSync(client: Client, mapping: Mapping, requ
     workflowIdConflictPolicy: 'USE_EXISTING',
     typedSearchAttributes: [{ key: SyncKind, value: syncKinds.completions }],
   });
-  return { workflowId };
+  return { workflowId, runId: handle.firstExecutionRunId };
 }

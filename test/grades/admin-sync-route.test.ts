@@ -39,6 +39,8 @@ describe('POST /admin/sync/grades', () => {
     const answer = await post('/admin/sync/grades', { student: 'EDU-STU-2026-00007' });
     expect(answer.status).toBe(202);
     expect(answer.json.workflowId).toBe(singleSyncRuns.grades.workflowId);
+    // The single run's id never changes; the run id names the run this request went to.
+    expect(answer.json.runId).toBe((await env.client.workflow.getHandle(singleSyncRuns.grades.workflowId).describe()).runId);
 
     const handle = env.client.workflow.getHandle(String(answer.json.workflowId));
     const description = await handle.describe();

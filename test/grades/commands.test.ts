@@ -48,9 +48,10 @@ describe('campus-bridge sync', () => {
     const out = printer();
     await syncCommand({ what: 'grades', course: 'CS101', client: env.client, env: {}, print: out.print });
     const [line] = out.lines;
-    expect(line).toBe(`started ${singleSyncRuns.grades.workflowId}`);
-    const handle = env.client.workflow.getHandle(line.slice('started '.length));
-    expect((await handle.describe()).type).toBe('syncGrades');
+    const handle = env.client.workflow.getHandle(singleSyncRuns.grades.workflowId);
+    const described = await handle.describe();
+    expect(line).toBe(`started ${singleSyncRuns.grades.workflowId} (run ${described.runId})`);
+    expect(described.type).toBe('syncGrades');
     await handle.terminate('test over');
   });
 });

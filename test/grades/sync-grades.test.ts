@@ -12,6 +12,7 @@ import { taskQueues } from '../../src/common/task-queues';
 import { courseWatermarkKey } from '../../workflows/course-sync/sync-report';
 import { gradesProgressQuery, syncGrades, type GradesReport } from '../../workflows/sync-grades';
 import type { TemporalTestEnv } from '../support/temporal';
+import { syncCommand } from '../../src/commands/sync';
 import { startSyncStack, type SyncStack } from './sync-stack';
 import { erpnextWrites, moodleWs, requestCounts, resetRequestCounts, untilCompletedRunsVisible, untilScheduleStarted } from './sandbox-helpers';
 
@@ -132,6 +133,27 @@ describe('syncGrades on the dev server against both sandboxes', () => {
     expect(report.totals.unchanged).toBeGreaterThanOrEqual(1);
     // A one-student run carries the last run's watermarks forward unchanged: it saw too little to move them.
     expect(report.watermarks).toEqual(latest.watermarks);
+  });
+
+  it('`sync grades --wait` prints the report as JSON with --json, and as a summary and a table per course', async () => {
+    const lines: string[] = [];
+    const print = (line: string) => lines.push(line);
+    await syncCommand({ what: 'grades', course: 'CS101', wait: true, json: true, client: env.client, env: {}, print });
+    await syncCommand({ what: 'grades', course: 'CS101', wait: true, client: env.client, env: {}, print });
+    const [json, table] = lines;
+    const report = JSON.parse(json) as GradesReport & { workflowId: string; runId: string };
+    expect(report).toMatchObject({ workflowId: singleSyncRuns.grades.workflowId, runId: expect.any(String) });
+    const [course] = report.courses;
+    expect(course).toMatchObject({ course: 'CS101', status: 'synced' });
+    const skipped = Object.values(course.skipped).reduce<number>((sum, n) => sum + (n ?? 0), 0);
+    const written = course.created + course.updated + course.unchanged;
+    // Every CS101 grade Moodle holds was written, found unchanged, or skipped with a reason.
+    expect(written + skipped).toBe(await gradedStudents('CS101'));
+    // The second run finds all of them as the first left them.
+    expect(table.split('\n')[0]).toBe(
+      `${singleSyncRuns.grades.workflowId}: 1 course(s), 0 created, 0 updated, ${written} unchanged, ${skipped} skipped, 0 failed, 0 unmapped`,
+    );
+    expect(table).toMatch(new RegExp(`│ CS101\\s+│ synced\\s+│ 0\\s+│ 0\\s+│ ${written}\\s+│`));
   });
 
   it('submits results when configured and amends a submitted one by cancel-and-amend when its grade changes', async () => {

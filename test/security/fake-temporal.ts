@@ -22,7 +22,10 @@ export function recordingTemporal(): { client: Client; starts: RecordedStart[] }
     options: { namespace: 'fuzz', identity: 'fuzz' },
     connection: { withDeadline: <T>(_deadline: number, call: () => Promise<T>) => call() },
     workflow: {
-      start: async (workflowType: string, options: { workflowId: string }) => void starts.push({ kind: 'start', workflowType, workflowId: options.workflowId }),
+      start: async (workflowType: string, options: { workflowId: string }) => {
+        starts.push({ kind: 'start', workflowType, workflowId: options.workflowId });
+        return { workflowId: options.workflowId, firstExecutionRunId: 'fake-run' };
+      },
       signalWithStart: async (workflowType: string, options: { workflowId: string }) => {
         starts.push({ kind: 'signalWithStart', workflowType, workflowId: options.workflowId });
         return { workflowId: options.workflowId, signaledRunId: 'fuzz-run' };

@@ -1,6 +1,10 @@
 /** What every course of a grade or attendance sync contributes to the run's report. */
 export interface CourseSyncCounts {
+  /** The Moodle course's idnumber. */
+  course: string;
   status: 'synced' | 'unmapped' | 'failed';
+  /** Why a course was not synced, for the operator. */
+  reason?: string;
   created: number;
   updated: number;
   unchanged: number;

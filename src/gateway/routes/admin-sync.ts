@@ -22,28 +22,26 @@ const attendanceSyncBody = z
   .strictObject({ course: name.optional() })
   .nullish()
   .transform((body) => body ?? {});
-const started = z.object({ workflowId: z.string() });
+const started = z.object({ workflowId: z.string(), runId: z.string() });
 
 /**
  * `POST /admin/sync/grades`, `/admin/sync/attendance` and `/admin/sync/completions`: start the workflow the nightly Schedule
  * starts, now, optionally for one course (or, for grades, one student). 202 once Temporal has
- * accepted the start; follow it at `GET /admin/workflows/<workflowId>`.
+ * accepted the start, with the workflow id and the run the request went to (grades and attendance
+ * go to the kind's single run, whose id never changes, so the run id says which one).
  */
 export const adminSyncRoutes: FastifyPluginAsyncZod<AdminSyncRoutesOptions> = async (app, options) => {
   app.addHook('onRequest', requireAdminToken(options.adminToken));
 
   app.post('/admin/sync/grades', { schema: { body: gradeSyncBody, response: { 202: started } } }, async (request, reply) => {
-    const { workflowId } = await startGradeSync(options.temporal, options.mapping, request.body);
-    return reply.code(202).send({ workflowId });
+    return reply.code(202).send(await startGradeSync(options.temporal, options.mapping, request.body));
   });
 
   app.post('/admin/sync/attendance', { schema: { body: attendanceSyncBody, response: { 202: started } } }, async (request, reply) => {
-    const { workflowId } = await startAttendanceSync(options.temporal, options.mapping, request.body);
-    return reply.code(202).send({ workflowId });
+    return reply.code(202).send(await startAttendanceSync(options.temporal, options.mapping, request.body));
   });
 
   app.post('/admin/sync/completions', { schema: { body: attendanceSyncBody, response: { 202: started } } }, async (request, reply) => {
-    const { workflowId } = await startCompletionSync(options.temporal, options.mapping, request.body);
-    return reply.code(202).send({ workflowId });
+    return reply.code(202).send(await startCompletionSync(options.temporal, options.mapping, request.body));
   });
 };
