@@ -4,15 +4,16 @@ import { createUsersIsolatingRefusals, sendIsolatingRefusals, type Refusal } fro
 import { createGatherer, type BatchSender, type GathererLimits } from './gatherer';
 
 /**
- * How the webhook path's Moodle calls gather in a burst (docs/burst.md). Creates run two batches
- * at once so two of a small PHP-FPM pool's workers (issue #12: 4) create while the others serve
- * look-ups; 50 users (about 4 s on a real Moodle, request-cost.ts) keep a waiting activity well
- * inside its 30 s start-to-close. An enrolment batch of 100 activities (about 400 enrolments, 2,400
- * form fields) is one request under max_input_vars; look-ups carry one value each.
+ * How the webhook path's Moodle calls gather in a burst (docs/burst.md): one batch of each kind in
+ * flight, the next gathering meanwhile, so the other workers of a small PHP-FPM pool (issue #12: 4)
+ * stay free for the look-ups and enrols of other admissions. 50 users a create (about 4 s on a
+ * real Moodle, request-cost.ts) keep a waiting activity well inside its 30 s start-to-close; an
+ * enrolment batch of 100 activities (about 400 enrolments, 2,400 form fields) is one request
+ * under max_input_vars; a look-up value is one form field.
  */
 export const moodleBurstLimits = {
-  lookup: { maxBatch: 200, maxInFlight: 2 },
-  create: { maxBatch: 50, maxInFlight: 2 },
+  lookup: { maxBatch: 200, maxInFlight: 1 },
+  create: { maxBatch: 50, maxInFlight: 1 },
   enrol: { maxBatch: 100, maxInFlight: 1 },
 } as const satisfies Record<string, GathererLimits>;
 

@@ -8,13 +8,13 @@ import { eventually, startLifecycleStack, type LifecycleStack } from '../lifecyc
  * (activities/burst/). Counts come from the sandboxes' own request counters; end state from
  * their tables, so the test's reading costs no request.
  */
-jest.setTimeout(60_000);
+jest.setTimeout(50_000);
 
 const program = 'BA Business';
 const programCourses = ['ACC101', 'BUS101', 'BUS102', 'ECON101'];
-const burstSize = 30;
-const moodleLatencyMs = 300;
-const erpnextLatencyMs = 100;
+const burstSize = 24;
+const moodleLatencyMs = 200;
+const erpnextLatencyMs = 50;
 
 let stack: LifecycleStack;
 
@@ -50,7 +50,7 @@ const status = (id: string) => stack.temporal.workflow.getHandle(id).describe().
 /** Waits until every onboarding has started and finished; answers each one's final status. */
 async function finished(names: string[]): Promise<Map<string, string | undefined>> {
   const done = (s: string | undefined) => s !== undefined && s !== 'RUNNING';
-  await eventually(() => Promise.all(names.map((n) => status(`onboard:${n}`))), (all) => all.every(done), 50_000);
+  await eventually(() => Promise.all(names.map((n) => status(`onboard:${n}`))), (all) => all.every(done), 40_000);
   // The write-backs' on_update webhooks reach the profile workflows; let them settle before counting.
   await new Promise((resolve) => setTimeout(resolve, 1500));
   return new Map(await Promise.all(names.map(async (n) => [n, await status(`onboard:${n}`)] as const)));
@@ -69,6 +69,9 @@ function moodleState(name: string) {
 const nextName = (name: string, step: number) => name.replace(/(\d+)$/, (digits) => String(Number(digits) + step).padStart(digits.length, '0'));
 
 it('a lone admission makes the calls it always made: one create, one enrol, one PUT write-back, within 5 + 5', async () => {
+  // The first admission of a program reads its courses in both systems; steady flow finds them cached.
+  const first = await admit();
+  await finished([first]);
   await forget();
   const name = await admit();
   expect((await finished([name])).get(name)).toBe('COMPLETED');
@@ -90,7 +93,9 @@ it('a burst is served by far fewer creates and enrols than admissions; a record 
   await stack.moodle.createUsers([{ username: squatted.toLowerCase(), firstname: 'Some', lastname: 'Stranger', email: 'stranger@elsewhere.example', idnumber: 'not-a-student', password: 'Str4nger!pass' }]);
   await forget();
 
-  const names = await Promise.all(Array.from({ length: burstSize }, () => admit()));
+  // A few at a time, as a Data Import's background jobs insert them.
+  const names: string[] = [];
+  for (let i = 0; i < burstSize; i += 4) names.push(...(await Promise.all([admit(), admit(), admit(), admit()])));
   expect(names).toContain(squatted);
   const outcome = await finished(names);
 
@@ -102,6 +107,7 @@ it('a burst is served by far fewer creates and enrols than admissions; a record 
 
   const moodle = await requests(stack.moodleSandbox.url);
   const erpnext = await requests(stack.erpnextSandbox.url);
+  console.log(JSON.stringify({ moodle, erpnext }));
   // Bisecting the refused batch adds about two requests per halving; still far below one per admission.
   expect(moodle.core_user_create_users).toBeLessThanOrEqual(burstSize / 2);
   expect(moodle.enrol_manual_enrol_users).toBeLessThanOrEqual(burstSize / 2);

@@ -1,0 +1,211 @@
+import os from 'node:os';
+import { Client, Connection } from '@temporalio/client';
+import { IllegalStateError } from '@temporalio/common';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import pino from 'pino';
+import { createActivities } from '../activities';
+import { moodleBurstLimits } from '../activities/burst/moodle-burst';
+import { erpnextBurstLimits } from '../activities/burst/erpnext-burst';
+import { loadConfig } from '../src/config/env';
+import { mappingSchema } from '../src/config/mapping-file';
+import { createErpnextClient } from '../src/erpnext/client';
+import { provisionErpnext } from '../src/erpnext/provisioning/provision-erpnext';
+import { buildGateway } from '../src/gateway/server';
+import { createMoodleClient } from '../src/moodle/client';
+import { startDevServer } from '../src/temporal/dev-server';
+import { TaskQueueWorkers } from '../src/temporal/task-queue-workers';
+import { demoAcademicTerm, demoAcademicYear, demoCourses, demoPrograms } from '../sandboxes/demo-data';
+import { startErpnextSandbox } from '../sandboxes/erpnext';
+import { startMoodleSandbox, type MoodleSandbox } from '../sandboxes/moodle';
+import { freePort } from '../test/support/free-port';
+import type { BenchReport } from './run';
+import { erpnextRequestCost, moodleRequestCost, startCostModelProxy } from './support/cost-model-proxy';
+import { benchEnv, describeModel, erpnextModel, erpnextRps, floorOf, moodleModel, moodleRps } from './support/cost-models';
+
+/*
+ * A burst of admissions through the webhook path (issue #12): `BENCH_BURST_STUDENTS` Students, each
+ * with a submitted Program Enrollment as the demo data has them, inserted at once in the ERPNext
+ * sandbox (insert_many, 200 a request, as a Data Import's jobs do); every webhook fires at the real
+ * gateway, onboarding runs on Temporal, and the bridge talks to both sandboxes through the cost
+ * model. Done when Moodle holds every student actively enrolled in the program's Moodle courses.
+ */
+const students = benchEnv('BENCH_BURST_STUDENTS', 1000);
+const deadlineMs = benchEnv('BENCH_BURST_TIMEOUT_MS', 900_000);
+const secret = 'bench-webhook-secret';
+const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+function installQuietRuntime(): void {
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch (err) {
+    if (!(err instanceof IllegalStateError)) throw err;
+  }
+}
+
+/** Moodle course ids each program should end up with (a demo course without `moodle` has none). */
+function programCourseIds(moodle: MoodleSandbox): Map<string, number[]> {
+  const byIdnumber = new Map(moodle.state.courses.map((c) => [c.idnumber, c.id]));
+  return new Map(demoPrograms.map((p) => [p.name, p.courses.filter((code) => demoCourses.find((c) => c.code === code)?.moodle).map((code) => byIdnumber.get(code) ?? -1)]));
+}
+
+/** Students (by idnumber) actively enrolled in all their courses, from the sandbox's tables. */
+function enrolledStudents(moodle: MoodleSandbox, expected: Map<string, number[]>): Set<string> {
+  const courseOf = new Map(moodle.state.enrolInstances.map((instance) => [instance.id, instance.courseid]));
+  const coursesOf = new Map<number, Set<number>>();
+  for (const ue of moodle.state.userEnrolments) {
+    const course = courseOf.get(ue.enrolid);
+    if (ue.status === 0 && course !== undefined) coursesOf.set(ue.userid, (coursesOf.get(ue.userid) ?? new Set()).add(course));
+  }
+  const done = new Set<string>();
+  for (const user of moodle.state.users) {
+    const courses = expected.get(user.idnumber ?? '');
+    if (courses && !user.deleted && courses.every((id) => coursesOf.get(user.id)?.has(id))) done.add(user.idnumber!);
+  }
+  return done;
+}
+
+/** Accounts sharing an idnumber, and accounts mailed more than once: both must be 0. */
+function duplicates(moodle: MoodleSandbox): number {
+  const perIdnumber = new Map<string, number>();
+  for (const user of moodle.state.users) if (user.idnumber) perIdnumber.set(user.idnumber, (perIdnumber.get(user.idnumber) ?? 0) + 1);
+  const perUser = new Map<number, number>();
+  for (const mail of moodle.state.mail) perUser.set(mail.userid, (perUser.get(mail.userid) ?? 0) + 1);
+  return [...perIdnumber.values(), ...perUser.values()].filter((n) => n > 1).reduce((sum, n) => sum + n - 1, 0);
+}
+
+export async function run(): Promise<BenchReport> {
+  installQuietRuntime();
+  const server = await startDevServer({ port: await freePort() });
+  const moodleSandbox = await startMoodleSandbox({ seed: 'demo' });
+  const erpnextSandbox = await startErpnextSandbox({ seed: 'demo' });
+  const moodleProxy = await startCostModelProxy(moodleSandbox.url, moodleModel, moodleRequestCost);
+  const erpnextProxy = await startCostModelProxy(erpnextSandbox.url, erpnextModel, erpnextRequestCost);
+  const clientConnection = await Connection.connect({ address: server.address });
+  const workerConnection = await NativeConnection.connect({ address: server.address });
+  const temporal = new Client({ connection: clientConnection, namespace: 'default' });
+  const mapping = mappingSchema.parse({});
+  // The bridge goes through the cost model; the bench's own inserts and setup go direct.
+  const moodle = createMoodleClient({ url: moodleProxy.url, token: 'dev-moodle-token' });
+  const erp = createErpnextClient({ url: erpnextProxy.url, apiKey: 'dev-key', apiSecret: 'dev-secret' });
+  const direct = createErpnextClient({ url: erpnextSandbox.url, apiKey: 'dev-key', apiSecret: 'dev-secret' });
+
+  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: new DefaultLogger('WARN') });
+  const workers = await TaskQueueWorkers.create({
+    connection: workerConnection,
+    namespace: 'default',
+    workflows: { workflowBundle: { code } },
+    activities: createActivities({ moodle, erpnext: erp, mapping }),
+    rates: { moodle: moodleRps, erpnext: erpnextRps },
+    shutdownGraceTime: '2s',
+  });
+  const running = workers.run();
+  const config = loadConfig(
+    'gateway',
+    { TEMPORAL_ADDRESS: server.address, MOODLE_URL: moodleProxy.url, ERPNEXT_URL: erpnextProxy.url, ERPNEXT_WEBHOOK_SECRET: secret },
+    { developmentDefaults: true },
+  );
+  const { publicApp: gateway } = await buildGateway({ config, temporal, mapping, logger: pino({ level: 'silent' }) });
+  const gatewayUrl = await gateway.listen({ host: '127.0.0.1', port: 0 });
+  await provisionErpnext(direct, { gatewayUrl, secret });
+  moodleProxy.reset();
+  erpnextProxy.reset();
+
+  const expected = programCourseIds(moodleSandbox);
+  const programOf = new Map<string, number[]>();
+  const duplicatesBefore = duplicates(moodleSandbox);
+  let peakRss = process.memoryUsage().rss;
+  const started = performance.now();
+  let finishedAt = Number.NaN;
+  for (let start = 0; start < students; start += 200) {
+    const docs = Array.from({ length: Math.min(200, students - start) }, (_, k) => {
+      const i = start + k;
+      return { doctype: 'Student', first_name: `Burst${i}`, last_name: 'Admit', student_email_id: `bench.burst.${i}@students.cbu.example`, city: 'Leeds' };
+    });
+    const names = await direct.insertMany(docs);
+    await direct.insertMany(
+      names.map((student, k) => {
+        const program = demoPrograms[(start + k) % demoPrograms.length]!;
+        programOf.set(student, expected.get(program.name) ?? []);
+        return { doctype: 'Program Enrollment', student, program: program.name, academic_year: demoAcademicYear.name, academic_term: demoAcademicTerm.name, enrollment_date: demoAcademicTerm.termStartDate, docstatus: 1 };
+      }),
+    );
+  }
+  const insertedS = (performance.now() - started) / 1000;
+  const deadline = performance.now() + deadlineMs;
+  let enrolled = 0;
+  let lastReport = performance.now();
+  while (performance.now() < deadline) {
+    if (process.env.BENCH_VERBOSE && performance.now() - lastReport > 5000) {
+      lastReport = performance.now();
+      console.log(`  ${round((lastReport - started) / 1000, 1)} s: ${enrolled}/${students} enrolled; moodle ${moodleProxy.counts.requests} requests, erpnext ${erpnextProxy.counts.requests}`);
+    }
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    enrolled = enrolledStudents(moodleSandbox, programOf).size;
+    if (enrolled >= students) {
+      finishedAt = performance.now();
+      break;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const wallS = ((Number.isNaN(finishedAt) ? performance.now() : finishedAt) - started) / 1000;
+  // Write-backs and profile runs may still be finishing: let them, so the counts are the burst's whole cost.
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  const dup = duplicates(moodleSandbox) - duplicatesBefore;
+  const moodleFloorS = floorOf(moodleProxy, moodleModel);
+  const erpnextFloorS = floorOf(erpnextProxy, erpnextModel);
+  const floorS = Math.max(moodleFloorS, erpnextFloorS);
+  const byFunction = { ...moodleProxy.counts.byFunction, ...erpnextProxy.counts.byFunction };
+  if (process.env.BENCH_VERBOSE) console.table(byFunction);
+  const counts = { moodle: { ...moodleProxy.counts }, erpnext: { ...erpnextProxy.counts } };
+
+  await gateway.close();
+  workers.shutdown();
+  await running;
+  await moodleProxy.close();
+  await erpnextProxy.close();
+  await erpnextSandbox.close();
+  await moodleSandbox.close();
+  await clientConnection.close();
+  await workerConnection.close();
+  await server.stop();
+
+  const burst = {
+    students,
+    wallS: round(wallS),
+    floorS: round(floorS),
+    ratioToFloor: round(wallS / floorS),
+    duplicates: dup,
+    moodleCallsPerStudent: round(counts.moodle.requests / students, 3),
+    erpnextCallsPerStudent: round(counts.erpnext.requests / students, 3),
+    http429: counts.moodle.http429 + counts.erpnext.http429,
+    overLimit: counts.moodle.overLimit + counts.erpnext.overLimit,
+  };
+  return {
+    name: 'burst: admissions inserted at once, through the webhook path',
+    figures: {
+      ...burst,
+      moodleFloorS: round(moodleFloorS),
+      erpnextFloorS: round(erpnextFloorS),
+      enrolled,
+      insertedS: round(insertedS),
+      moodleCreates: byFunction.core_user_create_users ?? 0,
+      moodleEnrols: byFunction.enrol_manual_enrol_users ?? 0,
+      moodleLookups: (byFunction.core_user_get_users_by_field ?? 0) + (byFunction.core_user_get_users ?? 0),
+      erpnextWriteBacks: (byFunction['PUT Student'] ?? 0) + (byFunction['frappe.client.bulk_update'] ?? 0),
+      peakRssMb: Math.round(peakRss / 2 ** 20),
+    },
+    conditions: {
+      students,
+      flow: 'Students then submitted Program Enrollments by insert_many (200 a request, direct to the sandbox); every webhook fired by the ERPNext sandbox at the gateway',
+      moodleCostModel: describeModel(moodleModel),
+      erpnextCostModel: describeModel(erpnextModel),
+      taskQueueRates: `moodle ${moodleRps}/s, erpnext ${erpnextRps}/s activities`,
+      gatherers: JSON.stringify({ ...moodleBurstLimits, ...erpnextBurstLimits }),
+      temporal: 'temporal server start-dev (SQLite in memory), one worker process per queue, gateway in the same process',
+      cpus: os.cpus().length,
+      loadAverageAtEnd: os.loadavg()[0].toFixed(1),
+      node: process.version,
+    },
+    results: { burst },
+  };
+}

@@ -1,0 +1,69 @@
+import { createGatherer, type BatchSender } from '../../activities/burst/gatherer';
+
+/** The gatherer alone (activities/burst/gatherer.ts): what goes out together, and who learns what. */
+function recordingSender(answer: (item: number) => { ok: true; value: string } | { ok: false; error: unknown }) {
+  const batches: number[][] = [];
+  let release: () => void = () => undefined;
+  const send: BatchSender<number, string> = async (items) => {
+    batches.push(items);
+    // Every batch stays in flight until the test lets it finish, as a busy system would.
+    await new Promise<void>((resolve) => (release = resolve));
+    return items.map(answer);
+  };
+  return { send, batches, finish: () => release() };
+}
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+it('a lone call goes out at once, alone', async () => {
+  const sender = recordingSender((n) => ({ ok: true, value: `v${n}` }));
+  const call = createGatherer(sender.send, { maxBatch: 10, maxInFlight: 1 });
+  const answer = call(1);
+  await tick();
+  expect(sender.batches).toEqual([[1]]);
+  sender.finish();
+  await expect(answer).resolves.toBe('v1');
+});
+
+it('calls arriving while one is in flight go out together, up to the batch size, each with its own result', async () => {
+  const sender = recordingSender((n) => ({ ok: true, value: `v${n}` }));
+  const call = createGatherer(sender.send, { maxBatch: 3, maxInFlight: 1 });
+  const answers = [1, 2, 3, 4, 5, 6].map(call);
+  await tick();
+  expect(sender.batches).toEqual([[1]]);
+  sender.finish();
+  await tick();
+  expect(sender.batches).toEqual([[1], [2, 3, 4]]);
+  sender.finish();
+  await tick();
+  expect(sender.batches).toEqual([[1], [2, 3, 4], [5, 6]]);
+  sender.finish();
+  await expect(Promise.all(answers)).resolves.toEqual(['v1', 'v2', 'v3', 'v4', 'v5', 'v6']);
+});
+
+it('a refused item fails only its caller; a failed batch fails every caller in it', async () => {
+  const refused = new Error('refused 2');
+  const sender = recordingSender((n) => (n === 2 ? { ok: false, error: refused } : { ok: true, value: `v${n}` }));
+  const call = createGatherer(sender.send, { maxBatch: 10, maxInFlight: 1 });
+  const first = call(1);
+  const [second, third] = [call(2), call(3)];
+  await tick();
+  sender.finish();
+  await expect(first).resolves.toBe('v1');
+  await tick();
+  sender.finish();
+  await expect(second).rejects.toBe(refused);
+  await expect(third).resolves.toBe('v3');
+
+  const outage = new Error('Moodle unreachable');
+  const failing = createGatherer<number, string>(async () => Promise.reject(outage), { maxBatch: 10, maxInFlight: 1 });
+  const results = await Promise.allSettled([failing(1), failing(2), failing(3)]);
+  expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+});
+
+it('up to maxInFlight batches run at once', async () => {
+  const sender = recordingSender((n) => ({ ok: true, value: `v${n}` }));
+  const call = createGatherer(sender.send, { maxBatch: 10, maxInFlight: 2 });
+  [1, 2, 3, 4].map(call);
+  await tick();
+  expect(sender.batches).toEqual([[1], [2]]);
+});
