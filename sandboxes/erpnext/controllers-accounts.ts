@@ -15,7 +15,8 @@ const customer: Controller = {
     const base = str(doc.customer_name).trim();
     let name = base;
     for (let n = 1; site.exists('Customer', name); n++) name = `${base} - ${n}`;
-    if (name !== base) site.msgprint(`Changed customer name to '${name}' as '${base}' already exists.`);
+    // customer.py `set_customer_name`-era note: customer_name itself keeps the name asked for.
+    if (name !== base) site.msgprint(`Changed customer name to '${name}' as '${base}' already exists.`, { titled: { title: 'Note', indicator: 'yellow' } });
     return name;
   },
 };

@@ -1,5 +1,6 @@
+import { checks, emptyTables } from './column-lists';
 import { invoiceDoctypes } from './doctypes-invoice';
-import { itemDoctypes } from './doctypes-item';
+import { childDoctype, itemDoctypes } from './doctypes-item';
 import { paymentDoctypes } from './doctypes-payment';
 import { f, type DocTypeMeta } from './meta';
 
@@ -22,13 +23,21 @@ export const accountsDoctypes: readonly DocTypeMeta[] = [
     module: 'Selling',
     // Named by customer_name ("Customer Name" naming in Selling Settings), " - 1" appended on a clash.
     autoname: 'controller',
+    // The columns a new customer reads back with (119, 228); the rest of customer.json stays empty.
     fields: [
+      f.select('naming_series', 'Series', ['CUST-.YYYY.-'], { setOnlyOnce: true }),
       f.data('customer_name', 'Customer Name', { reqd: true }),
       f.select('customer_type', 'Customer Type', ['Company', 'Individual', 'Partnership'], { reqd: true, default: 'Company' }),
       f.link('customer_group', 'Customer Group', 'Customer Group'),
+      f.check('is_internal_customer', 'Is Internal Customer'),
+      f.link('language', 'Print Language', 'Language', { default: 'en' }),
+      f.float('default_commission_rate', 'Commission Rate'),
+      ...checks('so_required dn_required exempt_from_sales_tax is_frozen'),
       f.check('disabled', 'Disabled'),
+      ...emptyTables([['accounts', 'Party Account'], ['portal_users', 'Portal User'], ['credit_limits', 'Customer Credit Limit'], ['companies', 'Allowed To Transact With'], ['sales_team', 'Sales Team']]),
     ],
   },
+  ...['Party Account', 'Portal User', 'Customer Credit Limit', 'Allowed To Transact With'].map((name) => childDoctype(name, 'Selling')),
   ...itemDoctypes,
   {
     name: 'Item Price',

@@ -88,9 +88,17 @@ export function serverMessages(messages: string[], detail: ExceptionDetail = {})
 }
 
 /** `_server_messages` of a success: informational msgprints and alerts. */
-export function infoMessages(messages: { message: string; alert: boolean }[]): string {
+export function infoMessages(messages: { message: string; alert: boolean; raised?: { title: string }; titled?: { title: string; indicator: string } }[]): string {
   // An alert is a msgprint too: it keeps the default title (116, 133).
-  return pyJsonDumps(messages.map(({ message, alert }) => pyJsonDumps(alert ? { message, title: 'Message', alert: 1 } : { message, title: 'Message' })));
+  const dict = ({ message, alert, raised, titled }: (typeof messages)[number]) =>
+    raised
+      ? { message, title: raised.title, indicator: 'red', raise_exception: 1, __frappe_exc_id: randomBytes(28).toString('hex') }
+      : titled
+        ? { message, title: titled.title, indicator: titled.indicator }
+        : alert
+          ? { message, title: 'Message', alert: 1 }
+          : { message, title: 'Message' };
+  return pyJsonDumps(messages.map((m) => pyJsonDumps(dict(m))));
 }
 
 /** Where an exception class lives, as its traceback's last line names it; Python's builtins print bare. */

@@ -91,8 +91,8 @@ export class Site {
   }
 
   /** `frappe.msgprint`: the request's success response carries these in `_server_messages`. */
-  msgprint(message: string, options: { alert?: boolean } = {}) {
-    this.transactions.current().messages.push({ message, alert: options.alert ?? false });
+  msgprint(message: string, options: { alert?: boolean; raised?: { title: string }; titled?: { title: string; indicator: string } } = {}) {
+    this.transactions.current().messages.push({ message, alert: options.alert ?? false, ...(options.raised ? { raised: options.raised } : {}), ...(options.titled ? { titled: options.titled } : {}) });
   }
 
   /** The messages the current transaction (or, outside one, the site) has queued, for its response. */

@@ -13,6 +13,10 @@ export interface MessageLog {
   message: string;
   /** A toast (`alert=True`) rather than a dialog. */
   alert: boolean;
+  /** The msgprint of a `frappe.throw` the code caught (bulk_update, 096): it keeps the error's title, indicator and id. */
+  raised?: { title: string };
+  /** `msgprint(title=…, indicator=…)`: a dialog with its own title and colour (228: "Note", yellow). */
+  titled?: { title: string; indicator: string };
 }
 
 export interface Transaction {

@@ -27,7 +27,6 @@ const knownDifferences: Record<number, string> = {
   79: 'three "Decoy" Students of earlier runs existed on the real site; no capture lists them',
   100: 'LinkExistsError names the first linking document as a form link; the sandbox finds Program first and bolds',
   116: 'the real User insert msgprints "Please setup default outgoing Email Account" (no Email Account on the site)',
-  119: 'Customer metadata lacks most of ERPNext\'s fields and child tables (accounts, companies, credit_limits, …)',
   120: 'User metadata lacks most of Frappe\'s User fields (desk settings, defaults, block_modules, …)',
   126: 'the "Please setup default outgoing Email Account" msgprint of the User insert is not modelled',
   128: 'Education Settings (a single DocType) is not modelled, so user_creation_skip cannot be set',

@@ -102,6 +102,8 @@ export const heldBackSteps: Record<number, { capture: string; run(site: Site): v
       runDailyInvoiceStatusUpdate(site);
     },
   },
+  // 228 inserts "Sponsor q0848" again and gets " - 1": the kept-back 227 made the first one.
+  228: { capture: '227 customer insert', run: (site) => site.insert('Customer', { customer_name: 'Sponsor q0848', customer_type: 'Company', customer_group: 'Commercial' }) },
   // 319–321 (deliveries): the limited user submitted ACC-SINV-2026-00007 (status Unpaid, 10).
   322: { capture: '318 sales invoice submit by limited user', run: (site) => site.save('Sales Invoice', 'ACC-SINV-2026-00007', { docstatus: 1 }) },
 };
