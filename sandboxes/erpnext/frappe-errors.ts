@@ -73,6 +73,16 @@ export function pythonCrash(excType: string, text: string): never {
 }
 
 export const validationError = (message: string): never => frappeThrow('ValidationError', message);
+
+/**
+ * `frappe.get_doc` of a DocType the site does not have: `get_controller` imports its module, taken
+ * as Core's (no DocType row names another), and fails — an uncaught 500 ImportError (050). The
+ * list path asks `get_meta` first and is a 404 instead (039).
+ */
+export function controllerImportError(doctype: string): never {
+  const module = doctype.trim().toLowerCase().replace(/[\s-]+/g, '_');
+  return pythonCrash('ImportError', `Module import failed for ${doctype}, the DocType you're trying to open might be deleted.\nError: No module named 'frappe.core.doctype.${module}'`);
+}
 export const notFound = (doctype: string, name: string): never => frappeThrow('DoesNotExistError', `${doctype} ${name} not found`);
 export const notPermitted = (message = 'Not permitted'): never => frappeThrow('PermissionError', message);
 
@@ -115,7 +125,8 @@ export function errorBody(err: FrappeException): Record<string, unknown> {
     const text = detail.text ?? err.messages[0];
     const module = exceptionModules[err.excType] ?? 'frappe.exceptions.';
     const last = text ? `${module}${err.excType}: ${text}` : `${module}${err.excType}`;
-    body.exception = last;
+    // `exception` is the traceback's last line: a message of several lines shows only its last (050).
+    body.exception = last.split('\n').pop();
     body.exc = pyJsonDumps([`Traceback (most recent call last):\n  File "apps/frappe/frappe/app.py", line 114, in application\n    response = frappe.api.handle(request)\n${last}\n`]);
   }
   body.exc_type = err.excType;

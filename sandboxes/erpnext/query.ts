@@ -1,5 +1,6 @@
 import { frappeThrow } from './frappe-errors';
 import { numericTypes, type MetaRegistry } from './meta';
+import { jsonLoads } from './py-json-decode';
 import type { Doc } from './store';
 
 /**
@@ -15,7 +16,12 @@ export interface ListArgs {
   limit_start?: unknown;
   limit_page_length?: unknown;
   limit?: unknown;
+  /** `frappe.client.get_list(as_dict=…)`: false gives each row as its values in field order (044). */
+  as_dict?: unknown;
 }
+
+/** The typing wrapper's bool conversion of a query-string `as_dict` ("0", "false" → false). */
+const isFalse = (v: unknown) => v === false || v === 0 || (typeof v === 'string' && ['0', 'false'].includes(v.toLowerCase()));
 
 interface Condition {
   /** A child DocType when the filter names one: the row matches if any child row does. */
@@ -37,6 +43,17 @@ export function parseJsonArg(value: unknown, what: string): unknown {
   } catch {
     return frappeThrow('ValidationError', `Invalid JSON in ${what}`);
   }
+}
+
+/**
+ * `reportview.parse_json`, which `get_list` runs on its arguments: a non-empty string `filters`,
+ * `or_filters` or `fields` is `json.loads`ed, so a comma list or `name=x` is a 500 JSONDecodeError
+ * (036, 037); only `fields="*"` is taken as is.
+ */
+function parseListArg(value: unknown, what: 'fields' | 'filters' | 'or_filters'): unknown {
+  if (typeof value !== 'string' || value === '') return value;
+  if (what === 'fields' && value === '*') return ['*'];
+  return jsonLoads(value);
 }
 
 function parseConditions(doctype: string, raw: unknown, what: string): Condition[] {
@@ -188,13 +205,14 @@ export function createQuery(meta: MetaRegistry) {
     });
   }
 
-  return {
+  const query = {
     /** The rows a list call returns, nulls included (database rows, not documents). `docs` are stored rows, read only. */
     list(doctype: string, docs: readonly Doc[], args: ListArgs, row: (doc: Doc) => Doc): Doc[] {
-      const conditions = parseConditions(doctype, args.filters, 'filters');
-      const orConditions = parseConditions(doctype, args.or_filters, 'or_filters');
+      const [filters, orFilters, fieldList] = [parseListArg(args.filters, 'filters'), parseListArg(args.or_filters, 'or_filters'), parseListArg(args.fields, 'fields')];
+      const conditions = parseConditions(doctype, filters, 'filters');
+      const orConditions = parseConditions(doctype, orFilters, 'or_filters');
       const order = orderBy(doctype, args.order_by);
-      const fields = selectFields(doctype, args.fields);
+      const fields = selectFields(doctype, fieldList);
       const start = Math.max(0, Number(args.limit_start ?? 0) || 0);
       const pageRaw = args.limit_page_length ?? args.limit;
       const pageLength = isEmpty(pageRaw) ? 20 : Math.max(0, Number(pageRaw) || 0);
@@ -229,7 +247,14 @@ export function createQuery(meta: MetaRegistry) {
       const conditions = parseConditions(doctype, filters, 'filters');
       return docs.filter((doc) => conditions.every((c) => testCondition(doctype, doc, c))).length;
     },
+
+    /** What the REST list and `frappe.client.get_list` answer: `list`'s rows, or with `as_dict` false their values. */
+    answer(doctype: string, docs: readonly Doc[], args: ListArgs, row: (doc: Doc) => Doc): Doc[] | unknown[][] {
+      const rows = query.list(doctype, docs, args, row);
+      return isFalse(args.as_dict) ? rows.map((r) => Object.values(r)) : rows;
+    },
   };
+  return query;
 }
 
 export type Query = ReturnType<typeof createQuery>;

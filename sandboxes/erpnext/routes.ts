@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { authenticate, type ApiUser, type Session } from './auth';
 import { requirePermission, type Right } from './permissions';
-import { FrappeException, errorBody, infoMessages, notPermitted, validationError } from './frappe-errors';
+import { FrappeException, controllerImportError, errorBody, infoMessages, notFound, notPermitted, validationError } from './frappe-errors';
+import { jsonLoads } from './py-json-decode';
 import { parseJsonArg } from './query';
 import type { MessageLog, Site } from './site';
 import type { Doc } from './store';
@@ -27,7 +28,8 @@ const isJson = (request: FastifyRequest) => String(request.headers['content-type
 
 function argsOf(request: FastifyRequest): Record<string, unknown> {
   const body = request.body && typeof request.body === 'object' && !Array.isArray(request.body) ? (request.body as Record<string, unknown>) : {};
-  if (isJson(request)) return body;
+  // An empty JSON body is no body: `make_form_dict` then reads the query string and form.
+  if (isJson(request) && request.body !== undefined) return body;
   return { ...(request.query as Record<string, unknown>), ...body };
 }
 
@@ -43,6 +45,15 @@ function docBody(request: FastifyRequest): Doc {
 export async function erpnextRoutes(app: FastifyInstance, options: RoutesOptions) {
   const { site } = options;
 
+  // `make_form_dict` json.loads a non-empty JSON body before anything else: malformed text is an
+  // uncaught JSONDecodeError (500) with Python's message and position (060).
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      done(null, String(body) === '' ? undefined : jsonLoads(String(body)));
+    } catch (err) {
+      done(err as Error);
+    }
+  });
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(String(body))));
   });
@@ -68,6 +79,8 @@ export async function erpnextRoutes(app: FastifyInstance, options: RoutesOptions
   const readOnly = (request: FastifyRequest, commits = false) => ({ readOnly: request.method === 'GET' && !commits });
   /** The result and the messages the transaction queued for the response. */
   const inTransaction = <T>(request: FastifyRequest, fn: () => T, commits = false): Answer<T> => site.transaction(() => ({ result: fn(), messages: site.takeMessages() }), readOnly(request, commits));
+  /** `frappe.get_doc` paths (read, update, insert) import the DocType's controller before anything else. */
+  const requireController = (doctype: string) => site.meta.get(doctype) ?? controllerImportError(doctype);
   const allow = (request: FastifyRequest, doctype: string, right: Right, options?: { traceback?: boolean }) => {
     site.requireMeta(doctype);
     requirePermission(session(request), doctype, right, options);
@@ -81,13 +94,16 @@ export async function erpnextRoutes(app: FastifyInstance, options: RoutesOptions
       const { doctype } = request.params;
       allow(request, doctype, 'read', { traceback: true });
       const args = argsOf(request);
+      // frappe/api/v1.py `document_list` json.loads a given `fields` itself, even "*" (037).
+      if (typeof args.fields === 'string' && args.fields !== '') args.fields = jsonLoads(args.fields);
       // A child table is listable only through its parent (`parent=<ParentDocType>`, 040/041).
       if (site.meta.get(doctype)?.istable && !args.parent) throw new FrappeException('PermissionError', 403, [], undefined, { text: '' });
-      return resource(reply, inTransaction(request, () => site.query.list(doctype, site.rows(doctype), argsOf(request), (d) => site.listRow(doctype, d))));
+      return resource(reply, inTransaction(request, () => site.query.answer(doctype, site.rows(doctype), args, (d) => site.listRow(doctype, d))));
     });
 
     app.post<{ Params: { doctype: string } }>(`${prefix}/resource/:doctype`, async (request, reply) => {
       const { doctype } = request.params;
+      requireController(doctype);
       allow(request, doctype, 'create');
       const body = docBody(request);
       if (site.interleaving) {
@@ -103,14 +119,27 @@ export async function erpnextRoutes(app: FastifyInstance, options: RoutesOptions
 
     app.get<{ Params: { doctype: string; name: string } }>(`${prefix}/resource/:doctype/:name`, async (request, reply) => {
       const { doctype, name } = request.params;
+      requireController(doctype);
       allow(request, doctype, 'read');
       return resource(reply, inTransaction(request, () => site.asDict(doctype, site.getDoc(doctype, name), { noNulls: true })));
     });
 
     app.put<{ Params: { doctype: string; name: string } }>(`${prefix}/resource/:doctype/:name`, async (request, reply) => {
       const { doctype, name } = request.params;
+      requireController(doctype);
       allow(request, doctype, 'write');
-      return resource(reply, inTransaction(request, () => site.asDict(doctype, site.save(doctype, name, docBody(request)), { noNulls: true })));
+      const body = docBody(request);
+      return resource(
+        reply,
+        inTransaction(request, () => {
+          // v1 `update_doc` loads the document, then `doc.update(body)`: a `name` in the body renames the
+          // loaded document, and its save looks that name up (074: 404 "Course Renamed not found").
+          // Only a name no document has is modelled; the body naming another existing document is not.
+          site.getDoc(doctype, name);
+          if (typeof body.name === 'string' && body.name !== name && !site.exists(doctype, body.name)) notFound(doctype, body.name);
+          return site.asDict(doctype, site.save(doctype, name, body), { noNulls: true });
+        }),
+      );
     });
 
     app.delete<{ Params: { doctype: string; name: string } }>(`${prefix}/resource/:doctype/:name`, async (request, reply) => {

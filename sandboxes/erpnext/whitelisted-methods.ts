@@ -1,5 +1,6 @@
 import type { Session } from './auth';
-import { FrappeException, frappeThrow, notPermitted, validationError } from './frappe-errors';
+import { FrappeException, frappeThrow, notPermitted, pythonCrash, validationError } from './frappe-errors';
+import { jsonLoadsArg } from './py-json-decode';
 import { requirePermission, type Right } from './permissions';
 import { accountsMethods } from './methods-accounts';
 import { parseJsonArg } from './query';
@@ -72,7 +73,7 @@ export const whitelistedMethods: Record<string, Whitelisted> = {
     run: (call) => {
       const { site, args } = call;
       const doctype = allowed(call, requireArg(args, 'doctype'), 'read', { traceback: true });
-      return site.query.list(doctype, site.rows(doctype), args, (d) => site.listRow(doctype, d));
+      return site.query.answer(doctype, site.rows(doctype), args, (d) => site.listRow(doctype, d));
     },
   },
   'frappe.client.get_count': {
@@ -91,15 +92,21 @@ export const whitelistedMethods: Record<string, Whitelisted> = {
       return site.asDict(doctype, doc);
     },
   },
+  /**
+   * frappe/client.py get_value (v15 source): filters through `get_safe_filters` (JSON if it parses,
+   * a bare string is a name), the field list through `get_list` (so an unknown field is the
+   * DataError of 086), and with the default `as_dict` the first row or `{}` when nothing matches (085).
+   */
   'frappe.client.get_value': {
     run: (call) => {
       const { site, args } = call;
       const doctype = allowed(call, requireArg(args, 'doctype'), 'read');
       const parsed = parseJsonArg(args.fieldname, 'fieldname');
-      const fields = Array.isArray(parsed) ? parsed.map(String) : [str(parsed) || 'name'];
-      const doc = findOne(site, doctype, args.filters ?? args.name);
-      if (!doc) return undefined;
-      return Object.fromEntries(fields.map((f) => [f, doc[f] ?? null]));
+      const fields = Array.isArray(parsed) ? parsed.map(String) : [str(parsed)];
+      const safe = parseJsonArg(args.filters, 'filters');
+      const filters = typeof safe === 'string' ? (safe === '' ? undefined : { name: safe }) : safe;
+      const [row] = site.query.list(doctype, site.rows(doctype), { filters, fields, limit_page_length: 1 }, (d) => site.listRow(doctype, d));
+      return row ?? {};
     },
   },
   'frappe.client.set_value': {
@@ -138,10 +145,8 @@ export const whitelistedMethods: Record<string, Whitelisted> = {
   'frappe.client.bulk_update': {
     methods: writes,
     run: (call) => {
-      const raw = call.args.docs;
-      if (typeof raw !== 'string') return frappeThrow('TypeError', `the JSON object must be str, bytes or bytearray, not ${Array.isArray(raw) ? 'list' : typeof raw}`);
-      const docs = parseJsonArg(raw, 'docs');
-      if (!Array.isArray(docs)) return frappeThrow('TypeError', `'${typeof docs}' object is not iterable`);
+      const docs = jsonLoadsArg(call.args.docs);
+      if (!Array.isArray(docs)) return pythonCrash('TypeError', `'${typeof docs}' object is not iterable`);
       const failed: { doc: unknown; exc: string }[] = [];
       for (const entry of docs as Doc[]) {
         const { flags: _flags, docname, ...fields } = entry;
@@ -149,6 +154,8 @@ export const whitelistedMethods: Record<string, Whitelisted> = {
           const doctype = allowed(call, str(fields.doctype), 'write');
           call.site.save(doctype, str(docname), fields);
         } catch (err) {
+          // The caught frappe.throw's msgprint stays in the message log: the 200 carries it (096).
+          if (err instanceof FrappeException && !err.detail.silent) for (const message of err.messages) call.site.msgprint(message, { raised: { title: err.detail.title ?? 'Message' } });
           failed.push({ doc: entry, exc: err instanceof Error ? `Traceback (most recent call last):\n${err.message}` : String(err) });
         }
       }

@@ -20,20 +20,9 @@ const knownDifferences: Record<number, string> = {
   41: 'a child-table list without ORDER BY comes in row-hash (primary key) order, random per insert',
   42: 'fields quoting `tabProgram Course`.course (a child column selected through the parent) are not modelled',
   43: 'the DocType DocType (lists of DocTypes by module) is not modelled',
-  44: 'as_dict=0 (rows as value arrays) is not modelled',
-  50: 'an unknown DocType is a 500 ImportError on the real site (controller module import), 404 in the sandbox',
-  53: 'Education Settings (a single DocType) is not modelled',
-  74: 'PUT with a different name in the body: real Frappe looks the body name up (404); the sandbox ignores it',
   79: 'three "Decoy" Students of earlier runs existed on the real site; no capture lists them',
   100: 'LinkExistsError names the first linking document as a form link; the sandbox finds Program first and bolds',
-  116: 'the real User insert msgprints "Please setup default outgoing Email Account" (no Email Account on the site)',
   120: 'User metadata lacks most of Frappe\'s User fields (desk settings, defaults, block_modules, …)',
-  126: 'the "Please setup default outgoing Email Account" msgprint of the User insert is not modelled',
-  128: 'Education Settings (a single DocType) is not modelled, so user_creation_skip cannot be set',
-  130: 'cascade of 128: with user_creation_skip unset the sandbox still creates the User',
-  131: 'cascade of 128/130: the Student has a User in the sandbox',
-  132: 'Education Settings (a single DocType) is not modelled',
-  142: 'the "Please setup default outgoing Email Account" msgprint (User update on disable) is not modelled',
 };
 
 describe('ERPNext sandbox replays the real captures 001–178 (core REST, auth, lists, writes, Education)', () => {
