@@ -10,7 +10,7 @@ import { newUser, nextId, type MoodleState } from '../../../sandboxes/moodle/sta
  * A large cohort in one demo Program, written straight into both sandboxes' in-memory state (the
  * way the seeds and demo-term-activity.ts write), so a report of thousands of students can be
  * measured without thousands of set-up requests. Per student: a Student and a submitted Program
- * Enrollment (Education then adds the Course Enrollments), a Moodle account (idnumber = Student)
+ * Enrollment with its Course Enrollments (copies of the first, see copyOf), a Moodle account (idnumber = Student)
  * enrolled in the program's Moodle courses with a last access some days back. Every fourth student
  * also has a coursework grade in Moodle, a synced Assessment Result and two weeks of attendance
  * per course; every tenth has completed the course. Deterministic: the same size seeds the same rows.
@@ -38,7 +38,8 @@ const groupSize = 50;
  * them) with `fields` changed, named by the DocType's own rule and written to the store. This skips
  * the controllers on purpose: Program Enrollment's duplicate check clones every enrollment per
  * insert, which makes thousands of inserts quadratic; what those controllers add (the Course
- * Enrollments) is copied the same way from the template's own.
+ * Enrollments) is copied the same way from the template's own. Nothing else an on_submit makes
+ * (fee records) is copied: reports do not read it.
  */
 function copyOf(site: Site, template: Doc, fields: Doc): Doc {
   const doctype = str(template.doctype);
