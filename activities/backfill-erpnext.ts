@@ -5,6 +5,7 @@ import { createPrograms } from '../src/erpnext/resources/programs';
 import { moodleUserIdField, studentSchema } from '../src/erpnext/resources/students';
 import type { BackfillStudent } from '../src/mapping/backfill-plan';
 import { desiredMoodleUser } from '../src/mapping/moodle-user';
+import { studentProfileFields, studentProfileFingerprint } from '../src/webhooks/student-profile';
 import { programCourseIdnumbers } from '../src/mapping/program-courses';
 import { batches, erpnextInsertManyLimit } from '../src/common/batches';
 import { activityCall } from './activity-call';
@@ -12,10 +13,16 @@ import { withFailureMapping } from './failure';
 
 /** One page of Students, with what could not be read reported instead of guessed. */
 export interface BackfillPage {
-  students: BackfillStudent[];
+  students: BackfillPageStudent[];
   unreadable: { student: string; reason: string }[];
   /** The last Student name of the page; null once past the last Student. */
   next: string | null;
+}
+
+/** A Student of a page, with the fingerprint of the profile fields its `desired` comes from (src/webhooks/student-profile.ts). */
+export interface BackfillPageStudent extends BackfillStudent {
+  /** Absent in pages read before it existed (histories of older runs). */
+  profileFingerprint?: string;
 }
 
 export interface LinkWriteBack {
@@ -53,6 +60,7 @@ export async function writeMoodleUserIds(erp: ErpnextClient, links: LinkWriteBac
 export function createErpnextBackfillActivities(erp: ErpnextClient, mapping: Pick<Mapping, 'moodle' | 'customFields' | 'programs' | 'courses'>) {
   const programs = createPrograms(erp);
   const fields = [...new Set([...studentColumns, ...Object.keys(mapping.customFields)])];
+  const profileFields = studentProfileFields(Object.keys(mapping.customFields));
 
   return withFailureMapping({
     /** `frappe.client.get_count` of Students: the total the progress bar counts towards. */
@@ -93,6 +101,7 @@ export function createErpnextBackfillActivities(erp: ErpnextClient, mapping: Pic
         page.students.push({
           name: student.name,
           desired: desiredMoodleUser(student, mapping),
+          profileFingerprint: studentProfileFingerprint(student, profileFields),
           linkedMoodleUserId: student[moodleUserIdField.fieldname] ?? 0,
           programs: programsOf.get(student.name) ?? [],
         });

@@ -1,12 +1,14 @@
-import type { LinkWriteBack } from '../activities/backfill-erpnext';
+import { patched } from '@temporalio/workflow';
+import type { BackfillPageStudent, LinkWriteBack } from '../activities/backfill-erpnext';
 import type { BackfillEnrolment, RecordFailure } from '../activities/backfill-moodle';
-import { planBatch, plannedAccountId, type BackfillStudent, type StudentPlan } from '../src/mapping/backfill-plan';
+import { planBatch, plannedAccountId, type StudentPlan } from '../src/mapping/backfill-plan';
 import { moodleProfileUpdate } from '../src/mapping/profile-changes';
 import type { MoodleUserUpdate } from '../src/moodle/client';
 import { backfillActivities, type BackfillRetry } from './backfill-activities';
+import { startProfileWithBaseline } from './profile-baseline';
 
 export interface BackfillBatchInput {
-  students: BackfillStudent[];
+  students: BackfillPageStudent[];
   /** Program → Moodle course ids (courses without a Moodle counterpart already left out). */
   programCourses: Record<string, number[]>;
   roleId: number;
@@ -76,6 +78,21 @@ function issuesOf(plans: StudentPlan[]): BackfillIssue[] {
 
 const failedAt = (stage: BackfillIssue['stage']) => (failure: RecordFailure): BackfillIssue => ({ student: failure.student, kind: 'failed', stage, reason: failure.reason });
 
+/** Marks batches that start the profile workflows before the write-back; older histories replay without. */
+const shareBaselinesPatch = 'backfill-shares-profile-baseline';
+
+/**
+ * Every Student whose Moodle user id is about to be written back gets its profile workflow
+ * started (or signalled) with what Moodle now holds, as onboarding does: the write-back's
+ * bulk_update saves each Student, each save fires on_update, and the gateway's signal then
+ * finds nothing changed from the body instead of reading ERPNext and calling Moodle. Moodle holds
+ * `desired` for each: created from it, updated to it, or already equal to it (the plan compared).
+ */
+async function shareBaselines(students: BackfillPageStudent[]): Promise<void> {
+  if (!patched(shareBaselinesPatch)) return;
+  await Promise.all(students.flatMap((s) => (s.profileFingerprint === undefined ? [] : [startProfileWithBaseline(s.name, s.desired, s.profileFingerprint)])));
+}
+
 /**
  * One batch of the backfill (a child of `backfill`): one Moodle look-up by idnumber and one by
  * email, then at most one create, one update, one enrol and one ERPNext write-back request for the
@@ -128,6 +145,9 @@ export async function backfillBatch(input: BackfillBatchInput): Promise<Backfill
   const writeBacks: LinkWriteBack[] = [...accounts].flatMap(([student, moodleUserId]) => (byName.get(student)?.linkedMoodleUserId === moodleUserId ? [] : [{ student, moodleUserId }]));
   const plannedWriteBacks = writeBacks.length + (input.dryRun ? creates.length : 0);
   if (!input.dryRun && writeBacks.length > 0) {
+    // A refused profile update leaves Moodle as it was: that save must still sync.
+    const notUpdated = new Set(issues.filter((i) => i.stage === 'update').map((i) => i.student));
+    await shareBaselines(writeBacks.flatMap(({ student }) => (notUpdated.has(student) ? [] : (byName.get(student) ?? []))));
     const written = await erpnext.erpnextBackfillWriteLinks(writeBacks);
     issues.push(...written.failed.map((student) => ({ student, kind: 'failed' as const, stage: 'write-back' as const, reason: 'ERPNext refused to save the Student' })));
   }

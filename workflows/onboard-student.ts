@@ -7,24 +7,21 @@ import {
   defineUpdate,
   getExternalWorkflowHandle,
   isCancellation,
-  ParentClosePolicy,
   patched,
   setHandler,
-  startChild,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { StudentForMoodle } from '../activities/erpnext';
 import type { moodleFailureTypes } from '../activities/moodle';
 import type { MoodleAccount } from '../src/mapping/moodle-account';
 import type { LifecyclePolicy } from '../src/mapping/lifecycle-policy';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { NeedsOperator, studentRunAttributes } from '../src/common/search-attributes';
-import { syncKinds } from '../src/common/sync-kinds';
+import { NeedsOperator } from '../src/common/search-attributes';
 import { workflowIds } from '../src/common/workflow-ids';
 import { admissionChangeSignal, enrolGranted, HandedChanges } from './admission-handover';
 import { awaitRegistrationFee } from './fee-gate';
 import { erpnext, moodle } from './lifecycle-activities';
-import { moodleBaselineSignal, syncProfile } from './sync-profile';
+import { startProfileWithBaseline } from './profile-baseline';
+import { moodleBaselineSignal } from './sync-profile';
 import { showActivityWaits } from './waiting-on';
 
 export interface OnboardStudentInput {
@@ -190,23 +187,7 @@ async function shareBaseline(student: StudentForMoodle): Promise<void> {
     if (isCancellation(err)) throw err;
     // No profile workflow runs yet: start it knowing what was written, so the on_update that the
     // write-back fires is recognised from its body and costs no call to either system.
-    if (withFingerprint) await startProfileSync(student);
-  }
-}
-
-async function startProfileSync(student: StudentForMoodle): Promise<void> {
-  try {
-    await startChild(syncProfile, {
-      workflowId: workflowIds.profile(student.studentId),
-      args: [{ studentId: student.studentId, baseline: student.desired, profileFingerprint: student.profileFingerprint }],
-      parentClosePolicy: ParentClosePolicy.ABANDON,
-      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-      typedSearchAttributes: studentRunAttributes(syncKinds.profile, student.studentId),
-    });
-  } catch (err) {
-    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    // A Student save started it meanwhile: it takes the baseline as a signal instead.
-    await getExternalWorkflowHandle(workflowIds.profile(student.studentId)).signal(moodleBaselineSignal, student.desired, student.profileFingerprint);
+    if (withFingerprint) await startProfileWithBaseline(student.studentId, student.desired, student.profileFingerprint);
   }
 }
 
