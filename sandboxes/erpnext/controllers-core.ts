@@ -97,8 +97,22 @@ const webhook: Controller = {
   },
 };
 
+const standardUsers = new Set(['Administrator', 'Guest']);
+
+const user: Controller = {
+  autoname: (doc) => str(doc.email),
+  /**
+   * `send_password_notification` on insert (frappe/core/doctype/user/user.py, read from source): the
+   * welcome mail finds no outgoing Email Account (the sandbox, like the captured site, has none),
+   * so the "Welcome email sent" message gives way to this alert (116, 126, 142).
+   */
+  afterInsert(doc, site) {
+    if (Number(doc.send_welcome_email) && !standardUsers.has(str(doc.name))) site.msgprint('Please setup default outgoing Email Account from Settings > Email Account', { alert: true });
+  },
+};
+
 export const coreControllers: Record<string, Controller> = {
   'Custom Field': customField,
   Webhook: webhook,
-  User: { autoname: (doc) => str(doc.email) },
+  User: user,
 };

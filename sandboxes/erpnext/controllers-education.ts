@@ -2,6 +2,7 @@ import { FrappeException, bold, frappeThrow, pythonCrash, validationError } from
 import { makeFeeRecords } from './controllers-fees';
 import type { Controller, Site } from './site';
 import { type ChildRow, type Doc, str } from './store';
+import { singleValue } from './singles';
 
 /**
  * Education's server-side rules and side effects (education v15.5 controllers, as summarised in
@@ -36,10 +37,12 @@ const student: Controller = {
     if (dob && dob >= site.clock.today()) validationError('Date of Birth cannot be greater than today.');
     if (dob && dob >= str(doc.joining_date)) validationError('Date of Birth cannot be greater than Joining Date.');
     if (str(doc.joining_date) && str(doc.date_of_leaving) && str(doc.joining_date) > str(doc.date_of_leaving)) validationError('Joining Date can not be greater than Leaving Date');
-    // Education Settings `user_creation_skip` off (the default): a Website User per new email.
     const email = str(doc.student_email_id);
     // Frappe's validate_email_address (125).
     if (email && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) frappeThrow('InvalidEmailAddressError', `${email} is not a valid Email Address`);
+    // Education Settings `user_creation_skip` off (the default): a Website User per new email, on
+    // any save (142 makes the User 130 skipped); on: none (130, 131).
+    if (Number(singleValue(site, 'Education Settings', 'user_creation_skip'))) return;
     // Without an email the User insert crashes in `User.autoname` (`self.email.strip()`) before the
     // mandatory check can run: a 500, not a MandatoryError (121).
     if (!email && action === 'insert') pythonCrash('AttributeError', "'NoneType' object has no attribute 'strip'");

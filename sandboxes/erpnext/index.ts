@@ -14,6 +14,7 @@ import { coreDoctypes } from './doctypes-core';
 import { educationDoctypes } from './doctypes-education';
 import { feeDoctypes } from './doctypes-fees';
 import { rosterDoctypes } from './doctypes-roster';
+import { settingsDoctypes } from './doctypes-settings';
 import { enforceRequestLineLimit } from './gunicorn';
 import { requestCounterPlugin } from './request-counter';
 import { erpnextRoutes } from './routes';
@@ -64,7 +65,7 @@ export async function startErpnextSandbox(options: ErpnextSandboxOptions = {}): 
   const site = new Site({
     clock: createClock(),
     interleaving: options.interleaving,
-    doctypes: [...coreDoctypes, ...educationDoctypes, ...feeDoctypes, ...rosterDoctypes, ...accountsDoctypes],
+    doctypes: [...coreDoctypes, ...educationDoctypes, ...feeDoctypes, ...rosterDoctypes, ...accountsDoctypes, ...settingsDoctypes],
     controllers: { ...coreControllers, ...educationControllers, ...rosterControllers, ...accountsControllers, ...paymentControllers, ...feeControllers },
   });
   const webhooks = createWebhookDispatcher(site, { retryDelayScale: options.webhookRetryDelayScale });

@@ -32,7 +32,8 @@ export interface FieldMeta {
 
 /**
  * `series:PREFIX-.YYYY.-` (then `.#####`), `field:fieldname`, `format:EDU-CE-{YYYY}-{#####}`,
- * `hash`, `prompt` (the caller supplies `name`), or `controller` (the DocType's controller names it).
+ * `hash`, `prompt` (the caller supplies `name`), `controller` (the DocType's controller names it),
+ * or `single` (a Single DocType: its one document is named after it).
  */
 export type Autoname = string;
 

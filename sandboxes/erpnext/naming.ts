@@ -20,6 +20,8 @@ export function newName(meta: DocTypeMeta, doc: Doc, store: Store, today: string
   if (rule === 'prompt' && requested.__newname) return String(requested.__newname).trim();
   // `_set_amended_name`: an amendment is named after its original, no series consumed (170: EDU-ENR-2026-00009-1).
   if (typeof doc.amended_from === 'string' && doc.amended_from !== '') return amendedName(doc.amended_from, store.get(meta.name, doc.amended_from));
+  // `set_new_name`: a Single's document is named after its DocType.
+  if (rule === 'single') return meta.name;
   if (rule === 'hash') return randomBytes(5).toString('hex');
   // Only "Set by user" DocTypes keep a client's `name`; every other rule replaces it.
   if (rule === 'prompt') return String(requested.name ?? '').trim() || frappeThrow('ValidationError', 'Please set the document name');

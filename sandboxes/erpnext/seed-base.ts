@@ -1,4 +1,5 @@
 import type { Site } from './site';
+import { installSingle } from './singles';
 
 /**
  * What a fresh site with ERPNext and Education installed already holds: the masters their install
@@ -8,6 +9,8 @@ export function seedBase(site: Site) {
   // Frappe's installer writes Administrator straight into the database, outside any controller.
   const stamp = site.clock.timestamp();
   site.store.put('User', { name: 'Administrator', doctype: 'User', email: 'admin@example.com', first_name: 'Administrator', owner: 'Administrator', creation: stamp, modified: stamp, modified_by: 'Administrator', docstatus: 0, idx: 0 });
+  // The installers write each Single's defaults (tabSingles) once.
+  for (const single of ['Education Settings', 'Selling Settings']) installSingle(site, single);
   site.transaction(() => {
     for (const gender of ['Female', 'Male', 'Other']) site.insert('Gender', { gender });
     for (const [country_name, code] of [['United Kingdom', 'gb'], ['United States', 'us'], ['India', 'in']]) site.insert('Country', { country_name, code });

@@ -19,20 +19,16 @@ const reasons = {
   selectPrefix: 'Select error message starts with the empty row prefix and a space (validation.ts, shared core)',
   limitedOwner: 'a document the limited user inserts is owned by "Administrator": the site records no per-request user as owner/modified_by (site.ts, shared core)',
   returnBody: 'make_sales_return / credit note answers lack __islocal/__onload and the full invoice body',
-  sellingSettings: 'Selling Settings (a Single DocType) is not modelled',
   creditNoteInsert: 'a credit note insert (the make_sales_return body posted back) lacks the "update outstanding for self" msgprint and the request\'s __onload echoed back; 308 also prices its backdated original\'s row',
   webhookLog: 'Webhook Request Log rows of the captured run (failures to :3999, successes to :3995) are not rebuilt',
-  educationSettings: 'Education Settings (a Single DocType) is not modelled',
 };
 const knownDifferences: Record<number, string> = {
   ...each([212], reasons.updateAfterSubmit),
   221: reasons.selectPrefix,
   ...each([316, 340], reasons.limitedOwner),
   ...each([307], reasons.returnBody),
-  231: reasons.sellingSettings,
   ...each([284, 308], reasons.creditNoteInsert),
   ...each([354, 355], reasons.webhookLog),
-  368: reasons.educationSettings,
 };
 
 function each(numbers: number[], reason: string): Record<number, string> {

@@ -34,6 +34,8 @@ export function seedHeldBackDocuments(site: Site) {
     site.dbSetValue('Company', company, { default_receivable_account: 'Debtors - CDU', cost_center: 'Main - CDU' }, { updateModified: false });
     site.insert('Warehouse', { warehouse_name: 'Stores', company });
     site.insert('Price List', { price_list_name: 'Standard Selling', currency: 'USD', selling: 1 });
+    // …and the wizard's default selling price list (231).
+    site.dbSetValue('Selling Settings', 'Selling Settings', { selling_price_list: 'Standard Selling' }, { updateModified: false });
     for (const customer_group_name of ['Commercial', 'Government', 'Non Profit']) site.insert('Customer Group', { customer_group_name });
   });
   // Earlier runs' numbers: 204 is EDU-ASP-2026-00005, 207 EDU-RES-2026-00205, 216 EDU-ATT-2026-00207.
