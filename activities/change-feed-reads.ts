@@ -38,6 +38,8 @@ const onboardResultSchema = z.object({ outcome: z.string() });
 export function createChangeFeedReadActivities(mapping: Mapping) {
   const policy = lifecyclePolicy(mapping);
   const client = () => Context.current().client;
+  // Every listed run and read history is progress: the feed's calls have a heartbeat timeout (the SDK throttles what it sends).
+  const beat = () => Context.current().heartbeat();
 
   return {
     /**
@@ -48,6 +50,7 @@ export function createChangeFeedReadActivities(mapping: Mapping) {
       let latest: { workflowId: string; runId: string; closedAt: number } | undefined;
       let scanned = 0;
       for await (const run of client().workflow.list({ query: `WorkflowType = 'changeFeed' AND ExecutionStatus = 'Completed'` })) {
+        beat();
         const closedAt = run.closeTime?.getTime() ?? 0;
         if (latest === undefined || closedAt > latest.closedAt) latest = { workflowId: run.workflowId, runId: run.runId, closedAt };
         // Visibility lists newest first; a few more guard against ties in close time.
@@ -63,9 +66,13 @@ export function createChangeFeedReadActivities(mapping: Mapping) {
      */
     async temporalCourseEnrollmentsEnrolled(): Promise<{ courseEnrollment: string; runId: string }[]> {
       const withdrawn = new Set<string>();
-      for await (const run of client().workflow.list({ query: `WorkflowType = 'withdrawCourse'` })) withdrawn.add(run.workflowId);
+      for await (const run of client().workflow.list({ query: `WorkflowType = 'withdrawCourse'` })) {
+        beat();
+        withdrawn.add(run.workflowId);
+      }
       const enrolled = new Map<string, string>();
       for await (const run of client().workflow.list({ query: `WorkflowType = 'enrollCourse' AND ExecutionStatus = 'Completed'` })) {
+        beat();
         const name = /^course-enrollment:(.+):after_insert$/.exec(run.workflowId)?.[1];
         if (name === undefined || enrolled.has(name) || withdrawn.has(workflowIds.courseEnrollment(name, 'on_trash'))) continue;
         enrolled.set(name, run.runId);
@@ -77,6 +84,7 @@ export function createChangeFeedReadActivities(mapping: Mapping) {
     async temporalCourseEnrollmentLinks(runs: { courseEnrollment: string; runId: string }[]): Promise<EnrolledCourseEnrollment[]> {
       const links: EnrolledCourseEnrollment[] = [];
       for (const { courseEnrollment, runId } of runs) {
+        beat();
         links.push(courseEnrollmentInputSchema.parse(await startArgument(client(), workflowIds.courseEnrollment(courseEnrollment, 'after_insert'), runId)));
       }
       return links;

@@ -31,3 +31,15 @@ export const syncActivityOptions = {
   startToCloseTimeout: '2 minutes',
   retry: sitOutEveryOutage,
 } as const satisfies ActivityOptions;
+
+/**
+ * The change feed's calls (a listing page, a read of Temporal's visibility): the sync's options
+ * plus a heartbeat timeout, each call heartbeating as it goes. A call whose worker died, or whose
+ * completion was lost while Temporal restarted, is then tried again within seconds; with the
+ * start-to-close alone it held its run, and the Schedule skips ticks while one is open, for two
+ * minutes (seen when the Temporal-outage chaos scenario stopped the server under a feed run).
+ */
+export const changeFeedActivityOptions = {
+  ...syncActivityOptions,
+  heartbeatTimeout: '15s',
+} as const satisfies ActivityOptions;

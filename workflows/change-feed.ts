@@ -4,14 +4,14 @@ import type { ErpnextChangeFeedActivities } from '../activities/erpnext-change-f
 import type { LifecyclePolicy } from '../src/mapping/lifecycle-policy';
 import { taskQueues } from '../src/common/task-queues';
 import { watchedDoctypes, type WatchedDoctype } from '../src/common/watched-doctypes';
-import { syncActivityOptions } from './activity-options';
+import { changeFeedActivityOptions } from './activity-options';
 import { courseWithdrawalStart, feedStarts, startFeedRun, type FeedRosterDefaults, type FeedStart } from './change-feed-events';
 import { rosterDoctypes } from '../src/common/roster-ids';
 import { advanced, listFrom, seenKey, type FeedCursor } from './change-feed-cursor';
 import { showActivityWaits } from './waiting-on';
 
-const erpnext = proxyActivities<ErpnextChangeFeedActivities>({ ...syncActivityOptions, taskQueue: taskQueues.erpnext });
-const temporal = proxyActivities<ChangeFeedReadActivities>({ ...syncActivityOptions, taskQueue: taskQueues.workflows });
+const erpnext = proxyActivities<ErpnextChangeFeedActivities>({ ...changeFeedActivityOptions, taskQueue: taskQueues.erpnext });
+const temporal = proxyActivities<ChangeFeedReadActivities>({ ...changeFeedActivityOptions, taskQueue: taskQueues.workflows });
 
 export interface ChangeFeedInput {
   /** What the started lifecycle runs decide with, as the gateway passes it. */

@@ -48,6 +48,10 @@ export interface LifecycleStackOptions {
   runtimeMetricsAddress?: string;
   /** Replaces some real activities (fault injection); gets the real set, returns the one the workers run. */
   activities?: (real: Activities) => Activities;
+  /** Multiplies Frappe's 1 s / 4 s webhook retry sleeps; 0.01 unless given (1: real Frappe's timing). */
+  webhookRetryDelayScale?: number;
+  /** false: no workers in this process (the test runs them elsewhere, e.g. as child processes it kills). */
+  inProcessWorkers?: boolean;
 }
 
 type Activities = ReturnType<typeof createActivities>;
@@ -55,7 +59,7 @@ type Activities = ReturnType<typeof createActivities>;
 export async function startLifecycleStack(options: LifecycleStackOptions = {}): Promise<LifecycleStack> {
   const env = await connectTestEnv({ runtimeLogger: options.logger, runtimeMetricsAddress: options.runtimeMetricsAddress });
   const moodleSandbox = await startMoodleSandbox({ seed: 'demo' });
-  const erpnextSandbox = await startErpnextSandbox({ seed: 'demo', webhookRetryDelayScale: 0.01 });
+  const erpnextSandbox = await startErpnextSandbox({ seed: 'demo', webhookRetryDelayScale: options.webhookRetryDelayScale ?? 0.01 });
   const moodle = createMoodleClient({ url: moodleSandbox.url, token: 'dev-moodle-token' });
   const erp = createErpnextClient({ url: erpnextSandbox.url, apiKey: 'dev-key', apiSecret: 'dev-secret' });
   const mapping = mappingSchema.parse(options.mapping ?? {});
@@ -74,16 +78,19 @@ export async function startLifecycleStack(options: LifecycleStackOptions = {}): 
   const dataConverter = dataConverterFor(payloadKeyRing(config));
   const temporal = dataConverter ? new Client({ connection: env.client.connection, namespace: env.namespace, dataConverter }) : env.client;
 
-  // Sealed failures must be in the bundle too: workflow-side failures are converted there.
-  const workflowBundle = dataConverter
-    ? { code: (await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), failureConverterPath: dataConverter.failureConverterPath, logger: new DefaultLogger('WARN') })).code }
-    : await bundleWorkflows();
-  const workers: TaskQueueWorkers = await createTestWorkers(env, {
-    workflowBundle,
-    ...(options.activities ?? ((real) => real))(createActivities({ moodle, erpnext: erp, mapping })),
-    dataConverter,
-  });
-  const running = workers.run();
+  const running = options.inProcessWorkers === false ? undefined : await runInProcessWorkers();
+  async function runInProcessWorkers() {
+    // Sealed failures must be in the bundle too: workflow-side failures are converted there.
+    const workflowBundle = dataConverter
+      ? { code: (await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), failureConverterPath: dataConverter.failureConverterPath, logger: new DefaultLogger('WARN') })).code }
+      : await bundleWorkflows();
+    const workers: TaskQueueWorkers = await createTestWorkers(env, {
+      workflowBundle,
+      ...(options.activities ?? ((real) => real))(createActivities({ moodle, erpnext: erp, mapping })),
+      dataConverter,
+    });
+    return { workers, done: workers.run() };
+  }
 
   const { publicApp: gateway, operatorApp } = await buildGateway({ config, temporal, mapping, logger: options.logger ?? pino({ level: 'silent' }) });
   const gatewayUrl = await gateway.listen({ host: '127.0.0.1', port: 0 });
@@ -104,8 +111,8 @@ export async function startLifecycleStack(options: LifecycleStackOptions = {}): 
       await erpnextSandbox.close();
       await gateway.close();
       await operatorApp.close();
-      workers.shutdown();
-      await running;
+      running?.workers.shutdown();
+      await running?.done;
       await moodleSandbox.close();
       await env.close();
     },
