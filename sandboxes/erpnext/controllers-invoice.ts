@@ -1,6 +1,6 @@
 import { unlinkPaymentsOnCancel } from './controllers-payments';
 import { companyAbbr, defaultCompany } from './controllers-item';
-import { pythonCrash, validationError } from './frappe-errors';
+import { bold, pythonCrash, validationError } from './frappe-errors';
 import { moneyInWords } from './money-in-words';
 import { round2, rows } from './money-math';
 import type { Controller, Site } from './site';
@@ -79,7 +79,9 @@ function itemDetails(doc: Doc, site: Site, abbr: string) {
       item.grant_commission = master.grant_commission;
       const defaults = rows(master, 'item_defaults').find((d) => d.company === doc.company);
       item.warehouse ||= defaults?.default_warehouse;
-      if (!Number(item.price_list_rate)) {
+      // `set_missing_item_details` fills only what is None: a return's rows come mapped from the
+      // original with their price list rate, 0 included (308, from a backdated original).
+      if (!Number(item.price_list_rate) && !Number(doc.is_return)) {
         // `get_item_price`: a price counts from its valid_from (the day it was made); an invoice
         // posted before then has no price list rate (296, backdated a month).
         const posted = str(doc.posting_date);
@@ -172,9 +174,25 @@ function postLedger(doc: Doc, site: Site) {
   site.dbSet('Sales Invoice', stored, { outstanding_amount: doc.grand_total, status: invoiceStatus(settled, site) });
 }
 
+/** `get_link_to_form`: an absolute link to the form (284). */
+const formLink = (site: Site, doctype: string, name: string) => `<a href="${site.url}/app/${doctype.toLowerCase().replace(/ /g, '-')}/${encodeURIComponent(name)}">${name}</a>`;
+
+/**
+ * AccountsController.validate (ERPNext 15, read from source; the text as 284 shows it): a credit
+ * note that keeps its own outstanding says how to settle the original instead.
+ */
+function returnAgainstNote(doc: Doc, site: Site) {
+  if (!Number(doc.is_return) || !str(doc.return_against) || Number(doc.is_pos) || !Number(doc.update_outstanding_for_self)) return;
+  const original = formLink(site, 'Sales Invoice', str(doc.return_against));
+  site.msgprint(
+    `We can see ${bold('Credit Note')} is made against ${original}. If you want ${original}'s outstanding to be updated, uncheck '${bold('Update Outstanding for Self')}' checkbox. <br><br>Or you can use ${formLink(site, 'Payment Reconciliation', 'Payment Reconciliation')} tool to reconcile against ${original} later.`,
+  );
+}
+
 export const salesInvoice: Controller = {
   validate(doc, site, action) {
     fillMissingValues(doc, site);
+    returnAgainstNote(doc, site);
     const inInsert = !site.exists('Sales Invoice', str(doc.name));
     // Submitted invoices carry "No Remarks" by the time submit answers; a draft has none (237, 249, 279).
     if (action === 'submit') doc.remarks ||= 'No Remarks';

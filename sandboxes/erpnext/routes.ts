@@ -9,6 +9,13 @@ import type { Doc } from './store';
 import { resolveMethod } from './whitelisted-methods';
 
 /**
+ * `as_dict` keeps a posted document's `__onload` (a mapped document posted back, 284, 308): it is
+ * an attribute of the request's document, never stored, so only the insert's answer shows it.
+ */
+const withOnload = (body: Record<string, unknown>, doc: Record<string, unknown>) =>
+  body.__onload && typeof body.__onload === 'object' ? { ...doc, __onload: body.__onload } : doc;
+
+/**
  * Frappe REST API v1 (`frappe/api/v1.py`, `frappe/handler.py`): `/api/resource/…` and
  * `/api/method/…` (also under `/api/v1/`). Arguments follow `make_form_dict`: a JSON body is the
  * arguments; otherwise query string and form fields are merged. Each request is one transaction;
@@ -110,11 +117,11 @@ export async function erpnextRoutes(app: FastifyInstance, options: RoutesOptions
         // A multi-worker site: other requests run while this one sits between its checks and its write.
         const answer = await site.transactionAsync(async () => {
           const doc = await site.insertInterleaved(doctype, body);
-          return { result: site.asDict(doctype, doc, { noNulls: true }), messages: site.takeMessages() };
+          return { result: withOnload(body, site.asDict(doctype, doc, { noNulls: true })), messages: site.takeMessages() };
         });
         return resource(reply, answer);
       }
-      return resource(reply, inTransaction(request, () => site.asDict(doctype, site.insert(doctype, body), { noNulls: true })));
+      return resource(reply, inTransaction(request, () => withOnload(body, site.asDict(doctype, site.insert(doctype, body), { noNulls: true }))));
     });
 
     app.get<{ Params: { doctype: string; name: string } }>(`${prefix}/resource/:doctype/:name`, async (request, reply) => {
