@@ -84,6 +84,9 @@ function seedCapturedInstance(site: Site) {
       const row = known.get(name) ?? {};
       const [first, ...rest] = String(row.student_name ?? `Seeded ${i}`).split(' ');
       const email = row.student_email_id ?? `seeded.${i}@students.example.edu`;
+      // 023 shows 00019–00021 without a User: made while Education Settings skipped user creation.
+      const withoutUser = 'user' in row && row.user === null;
+      if (withoutUser) site.dbSetValue('Education Settings', 'Education Settings', { user_creation_skip: 1 }, { updateModified: false });
       site.insert('Student', {
         first_name: row.first_name ?? first,
         last_name: row.last_name ?? (rest.join(' ') || undefined),
@@ -93,6 +96,7 @@ function seedCapturedInstance(site: Site) {
         date_of_birth: row.date_of_birth,
         joining_date: row.joining_date ?? '2026-09-01',
       });
+      if (withoutUser) site.dbSetValue('Education Settings', 'Education Settings', { user_creation_skip: 0 }, { updateModified: false });
     }
   });
   // An unordered name-only list (030) reads the `modified` index, oldest first: restamp the seeded rows to match.
