@@ -1,9 +1,11 @@
 import { defineSignal, getExternalWorkflowHandle, isCancellation, patched, upsertSearchAttributes } from '@temporalio/workflow';
 import type { HandedCourseEnrollment } from '../activities/erpnext';
+import type { LifecyclePolicy } from '../src/mapping/lifecycle-policy';
 import { Program } from '../src/common/search-attributes';
 import { workflowIds } from '../src/common/workflow-ids';
 import { erpnext, moodle } from './lifecycle-activities';
 import { resolveCourses } from './program-courses';
+import { withdrawNoLongerGranted } from './stale-enrolment';
 
 /**
  * A Program or Course Enrollment event for a student whose onboarding is still running. In an
@@ -12,9 +14,15 @@ import { resolveCourses } from './program-courses';
  * their courses) anyway before it enrols. So the enrolment workflows hand their event over and
  * stop, instead of each reading the same documents again and enrolling a second time; onboarding
  * takes every handed event into its one enrolment, and reads again for one that arrived after it
- * read.
+ * read. A withdrawal tells the runs still enrolling that a Program Enrollment was cancelled
+ * (stale-enrolment.ts).
  */
-export type AdmissionChange = { programEnrollment: string } | { courseEnrollment: HandedCourseEnrollment };
+export type AdmissionChange = { programEnrollment: string } | { courseEnrollment: HandedCourseEnrollment } | { programWithdrawn: ProgramWithdrawn };
+
+export interface ProgramWithdrawn {
+  programEnrollment: string;
+  mode: LifecyclePolicy['withdrawal'];
+}
 
 export const admissionChangeSignal = defineSignal<[AdmissionChange]>('admissionChange');
 
@@ -37,16 +45,42 @@ export async function handOverToOnboarding(student: string, change: AdmissionCha
   }
 }
 
+/** Marks withdrawals that tell the enrolling runs; histories recorded before it replay without the signals. */
+const withdrawalNoticePatch = 'withdrawal-tells-enrolling-runs';
+
+/**
+ * Tells the student's onboarding and the Program Enrollment's own enrolment, if either still
+ * runs, that the enrollment was cancelled (stale-enrolment.ts). Runs that have closed need nothing.
+ */
+export async function tellEnrollingRuns(student: string, withdrawn: ProgramWithdrawn): Promise<void> {
+  if (!patched(withdrawalNoticePatch)) return;
+  for (const workflowId of [workflowIds.onboard(student), workflowIds.enroll(withdrawn.programEnrollment)]) {
+    try {
+      await getExternalWorkflowHandle(workflowId).signal(admissionChangeSignal, { programWithdrawn: withdrawn });
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+    }
+  }
+}
+
 /** What onboarding's own run has been handed, as the signal handler collects it. */
 export class HandedChanges {
   private readonly changes: AdmissionChange[] = [];
+  private readonly withdrawals: ProgramWithdrawn[] = [];
 
   add(change: AdmissionChange): void {
-    this.changes.push(change);
+    if ('programWithdrawn' in change) this.withdrawals.push(change.programWithdrawn);
+    else this.changes.push(change);
   }
 
+  /** Enrolment changes handed so far. */
   get count(): number {
     return this.changes.length;
+  }
+
+  /** Withdrawals told so far, the latest last. */
+  get withdrawn(): readonly ProgramWithdrawn[] {
+    return this.withdrawals;
   }
 
   /** Course Enrollments handed from `from` on. */
@@ -85,6 +119,13 @@ export async function enrolGranted(studentId: string, userId: number, roleId: nu
     // The first enrol is always sent (empty it does nothing), as runs before the handover did.
     if (first || fresh.length > 0) await moodle.moodleEnrolStudent({ userId, courseIds: fresh.map((c) => c.id), roleId });
     fresh.forEach((c) => enrolled.set(c.idnumber, c.id));
+  }
+  // A withdrawal told while this enrolled: what it read may be stale by now (stale-enrolment.ts).
+  for (let told = 0; handed.withdrawn.length > told; ) {
+    told = handed.withdrawn.length;
+    const check = { studentId, userId, roleId, mode: handed.withdrawn[told - 1].mode, courseEnrollments: handed.courseEnrollmentsSince(0) };
+    const withdrawn = await withdrawNoLongerGranted({ ...check, enrolled: [...enrolled].map(([idnumber, id]) => ({ idnumber, id })) });
+    withdrawn.forEach((idnumber) => enrolled.delete(idnumber));
   }
   return { programs: [...programs], enrolledCourses: [...enrolled.keys()], missingCourses: [...missing] };
 }

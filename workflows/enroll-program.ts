@@ -1,10 +1,11 @@
-import { upsertSearchAttributes } from '@temporalio/workflow';
+import { setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { LifecyclePolicy } from '../src/mapping/lifecycle-policy';
 import { Program, StudentId } from '../src/common/search-attributes';
-import { handOverToOnboarding } from './admission-handover';
+import { admissionChangeSignal, handOverToOnboarding, type ProgramWithdrawn } from './admission-handover';
 import { erpnext, moodle } from './lifecycle-activities';
 import { resolveProgramCourses } from './program-courses';
 import { onboardedMoodleUserId } from './student-account';
+import { withdrawNoLongerGranted } from './stale-enrolment';
 import { showActivityWaits } from './waiting-on';
 
 export interface EnrollProgramInput {
@@ -30,6 +31,11 @@ export interface EnrollProgramResult {
 /** Program Enrollment submitted: enrol the student in all the program's Moodle courses in one batched call. */
 export async function enrollProgram(input: EnrollProgramInput): Promise<EnrollProgramResult> {
   showActivityWaits();
+  // A withdrawal of this enrollment while it runs (stale-enrolment.ts).
+  const withdrawals: ProgramWithdrawn[] = [];
+  setHandler(admissionChangeSignal, (change) => {
+    if ('programWithdrawn' in change) withdrawals.push(change.programWithdrawn);
+  });
   if (input.student !== undefined && (await handOverToOnboarding(input.student, { programEnrollment: input.programEnrollment }))) {
     upsertSearchAttributes([{ key: StudentId, value: input.student }]);
     return { programEnrollment: input.programEnrollment, outcome: 'awaiting-onboarding', moodleUserId: null, enrolledCourses: [], missingCourses: [] };
@@ -46,5 +52,7 @@ export async function enrollProgram(input: EnrollProgramInput): Promise<EnrollPr
 
   const { courses, missing } = await resolveProgramCourses(pe.program);
   await moodle.moodleEnrolStudent({ userId: moodleUserId, courseIds: courses.map((c) => c.id), roleId: input.policy.studentRoleId });
-  return { programEnrollment: pe.name, outcome: 'enrolled', moodleUserId, enrolledCourses: courses.map((c) => c.idnumber), missingCourses: missing };
+  const withdrawn = withdrawals.length === 0 ? [] : await withdrawNoLongerGranted({ studentId: pe.student, userId: moodleUserId, roleId: input.policy.studentRoleId, mode: withdrawals[withdrawals.length - 1].mode, enrolled: courses });
+  const enrolledCourses = courses.map((c) => c.idnumber).filter((idnumber) => !withdrawn.includes(idnumber));
+  return { programEnrollment: pe.name, outcome: 'enrolled', moodleUserId, enrolledCourses, missingCourses: missing };
 }

@@ -2,6 +2,7 @@ import { upsertSearchAttributes } from '@temporalio/workflow';
 import type { WithdrawalResult } from '../activities/moodle';
 import type { LifecyclePolicy } from '../src/mapping/lifecycle-policy';
 import { Program, StudentId } from '../src/common/search-attributes';
+import { tellEnrollingRuns } from './admission-handover';
 import { erpnext, moodle } from './lifecycle-activities';
 import { resolveProgramCourses } from './program-courses';
 import { onboardedMoodleUserId } from './student-account';
@@ -33,6 +34,8 @@ export async function withdrawProgram(input: WithdrawProgramInput): Promise<With
   const mode = input.policy.withdrawal;
   const nothing = { programEnrollment: pe.name, mode, withdrawal: { suspended: [], unenrolled: [], keptForGrades: [] }, keptForOtherEnrollments: [] };
   if (pe.docstatus !== 2) return { ...nothing, outcome: 'not-cancelled' };
+  // An enrolment that read this enrollment submitted may still be on its way to Moodle.
+  await tellEnrollingRuns(pe.student, { programEnrollment: pe.name, mode });
   const moodleUserId = await onboardedMoodleUserId(pe.student);
   if (moodleUserId === null) return { ...nothing, outcome: 'no-moodle-account' };
 
