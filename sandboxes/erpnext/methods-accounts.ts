@@ -97,31 +97,50 @@ function getPaymentEntry(site: Site, args: Record<string, unknown>): Doc {
 const stampKeys = new Set(['name', 'parent', 'creation', 'modified', 'modified_by']);
 const withoutStamps = (row: Doc): Doc => Object.fromEntries(Object.entries(row).filter(([k]) => !stampKeys.has(k)));
 
+/** Sales Invoice columns `get_mapped_doc` does not copy into a return (no_copy, or cleared by the mapper): absent from 307. */
+const notCopied = ['title', 'due_date', 'po_no', 'remarks', 'against_income_account', 'tax_category', 'amended_from'];
+
 /**
- * `make_sales_return(source_name)`: the invoice mapped to a credit note: `is_return`,
- * `return_against`, quantities and totals negated, posted today (307).
+ * `make_sales_return(source_name)`: the invoice mapped to an unsaved credit note (307): `is_return`,
+ * `return_against`, quantities, amounts and totals negated, posted today under the "Credit Note"
+ * print heading; the document and its rows flagged new (`__islocal`, `__unsaved`) and
+ * `__onload.load_after_mapping`, as `as_dict` without nulls shows them. The payment schedule row is
+ * copied with only its payment amount negated, as the real answer has it.
  */
 function makeSalesReturn(site: Site, args: Record<string, unknown>): Doc {
   const source = site.getDoc('Sales Invoice', requireArg(args, 'source_name'));
   if (source.docstatus !== 1) validationError(`Sales Invoice ${str(source.name)} must be submitted`);
   const negate = (n: unknown) => round2(-Number(n));
-  const copy = withoutStamps(site.asDict('Sales Invoice', source));
+  const shown = site.asDict('Sales Invoice', source, { noNulls: true });
+  const copy = withoutStamps(shown);
+  for (const key of notCopied) delete copy[key];
+  const fresh = { docstatus: 0, __islocal: 1, __unsaved: 1 };
+  const totals = ['total', 'net_total', 'grand_total', 'base_total', 'base_net_total', 'base_grand_total', 'total_qty', 'amount_eligible_for_commission'];
   return {
     ...copy,
-    docstatus: 0,
+    ...Object.fromEntries(totals.map((key) => [key, negate(source[key])])),
+    ...fresh,
     is_return: 1,
     return_against: source.name,
     update_outstanding_for_self: 1,
     posting_date: site.clock.today(),
+    posting_time: site.clock.timestamp().slice(11),
     set_posting_time: 1,
     ignore_pricing_rule: 1,
-    total: negate(source.total),
-    net_total: negate(source.net_total),
-    grand_total: negate(source.grand_total),
+    select_print_heading: 'Credit Note',
+    set_warehouse: '',
     rounded_total: negate(source.rounded_total || source.grand_total),
+    base_rounded_total: negate(source.base_rounded_total || source.base_grand_total),
     outstanding_amount: negate(source.grand_total),
     status: 'Draft',
-    items: rows(source, 'items').map((item) => ({ ...withoutStamps(item), qty: negate(item.qty), amount: negate(item.amount), sales_invoice_item: item.name })),
+    items: rows(shown, 'items').map((item) => {
+      const { image: _image, ...row } = withoutStamps(item);
+      const amounts = ['qty', 'stock_qty', 'amount', 'base_amount', 'net_amount', 'base_net_amount'];
+      // stock_uom_rate reads 0 in the mapped row (307), as in the rows 284 and 308 post back.
+      return { ...row, ...Object.fromEntries(amounts.map((key) => [key, negate(item[key])])), stock_uom_rate: 0, sales_invoice_item: item.name, ...fresh };
+    }),
+    payment_schedule: rows(shown, 'payment_schedule').map((row) => ({ ...withoutStamps(row), discount_type: str(row.discount_type) || 'Percentage', payment_amount: negate(row.payment_amount), ...fresh })),
+    __onload: { load_after_mapping: true },
   };
 }
 
