@@ -4,6 +4,7 @@ import { HistoryRecorder } from './recording/history-recorder';
 import { recordLifecycleHistories } from './recording/lifecycle-scenarios';
 import { recordBackfill, recordChangeFeed, recordProvisioning, recordReconcile } from './recording/operations-scenarios';
 import { recordProfileContinueAsNew } from './recording/profile-continue-as-new';
+import { recordRoster } from './recording/roster-scenarios';
 import { recordSyncHistories } from './recording/sync-scenarios';
 
 /** The scenario groups, in recording order; the profile's continue-as-new brings a dev server of its own. */
@@ -14,6 +15,7 @@ const groups = {
   changeFeed: { ownServer: false, record: recordChangeFeed },
   reconcile: { ownServer: false, record: recordReconcile },
   provisioning: { ownServer: false, record: recordProvisioning },
+  roster: { ownServer: false, record: recordRoster },
   profile: { ownServer: true, record: recordProfileContinueAsNew },
 } as const;
 type Group = keyof typeof groups;

@@ -60,11 +60,7 @@ describe('recorded workflow histories', () => {
     const registered = Object.entries(workflows).filter(([, value]) => typeof value === 'function').map(([name]) => name).sort();
     const happy = new Set(fixtures.filter(({ fixture }) => fixture.scenario === 'happy').map(({ fixture }) => fixture.workflowType));
     // A new workflow type needs a scenario in test/replay/recording/ and `npm run record:histories`.
-    // These types (issue 13's roster work, in progress as this list was last emptied) landed after
-    // the last recording; each is listed so the gap stays visible and the list can only shrink.
-    const notYetRecorded = ['provisionTeacherAccount', 'syncCompletions', 'syncCourseCompletions'];
-    expect(registered.filter((type) => !happy.has(type))).toEqual(notYetRecorded.filter((type) => registered.includes(type)));
-    expect(notYetRecorded.filter((type) => happy.has(type))).toEqual([]);
+    expect(registered.filter((type) => !happy.has(type))).toEqual([]);
   });
 });
 
