@@ -7,8 +7,7 @@ import { moodleEvent, userEnrolmentRow } from './events';
  * Enrolment rules shared by the enrol functions, the grade report and the demo seed, following
  * `lib/enrollib.php` (enrol_user / unenrol_user / is_enrolled).
  */
-export function isActive(state: MoodleState, ue: UserEnrolment): boolean {
-  const instance = state.enrolInstances.find((candidate) => candidate.id === ue.enrolid);
+export function isActive(state: MoodleState, ue: UserEnrolment, instance = state.enrolInstances.find((candidate) => candidate.id === ue.enrolid)): boolean {
   const now = state.now();
   return ue.status === 0 && instance?.status === 0 && ue.timestart <= now && (ue.timeend === 0 || ue.timeend > now);
 }
@@ -28,7 +27,7 @@ export function activeEnrolmentIndex(state: MoodleState): Map<number, Set<number
   const index = new Map<number, Set<number>>();
   for (const ue of state.userEnrolments) {
     const instance = instances.get(ue.enrolid);
-    if (!instance || !isActive(state, ue)) continue;
+    if (!instance || !isActive(state, ue, instance)) continue;
     const courses = index.get(ue.userid) ?? new Set<number>();
     courses.add(instance.courseid);
     index.set(ue.userid, courses);
@@ -36,13 +35,24 @@ export function activeEnrolmentIndex(state: MoodleState): Map<number, Set<number
   return index;
 }
 
+/** One user's courses with an active enrolment: a pass over the enrolments, not an index of everyone's. */
+function activeCourseIdsOf(state: MoodleState, userid: number): Set<number> {
+  const courseIds = new Set<number>();
+  for (const ue of state.userEnrolments) {
+    if (ue.userid !== userid) continue;
+    const instance = state.enrolInstances.find((candidate) => candidate.id === ue.enrolid);
+    if (instance && isActive(state, ue, instance)) courseIds.add(instance.courseid);
+  }
+  return courseIds;
+}
+
 /**
  * Courses where the user has an active enrolment, in Moodle's `sortorder` order. A course left in a
  * missing category fails the context validation both callers run per course, so it is skipped
  * silently (296, 295 without `enrolledcourses`).
  */
-export function activeCoursesOf(state: MoodleState, userid: number, index = activeEnrolmentIndex(state)) {
-  const courseIds = index.get(userid) ?? new Set<number>();
+export function activeCoursesOf(state: MoodleState, userid: number, index?: Map<number, Set<number>>) {
+  const courseIds = index ? (index.get(userid) ?? new Set<number>()) : activeCourseIdsOf(state, userid);
   return state.courses.filter((course) => course.format !== 'site' && courseIds.has(course.id) && state.categories.has(course.category)).sort((a, b) => a.sortorder - b.sortorder);
 }
 

@@ -39,6 +39,10 @@ describe('Moodle sandbox replays the real messaging and payment captures (273-29
   beforeAll(async () => {
     sandbox = await startMoodleSandbox({ seed: 'captures', token });
     const { state } = sandbox;
+    // The captured messages were all sent within one second, so get_messages' newest-first order
+    // fell back to the id; a clock that ticks during the replay would order them by second instead.
+    const capturedAt = state.now();
+    state.now = () => capturedAt;
     state.service.functions.push('core_message_send_instant_messages', 'core_message_get_messages', 'core_payment_get_available_gateways');
     state.settings.wsRoleCapabilities = [...firstSetRoleCapabilities];
     state.sequences.set('user', 5487);
