@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { bold, validationError } from './frappe-errors';
 import type { FieldMeta, FieldType } from './meta';
 import type { Controller } from './site';
@@ -99,15 +100,37 @@ const webhook: Controller = {
 
 const standardUsers = new Set(['Administrator', 'Guest']);
 
+/**
+ * Frappe 15's User controller (frappe/core/doctype/user/user.py, read from source; the result is
+ * 120): full name from the name parts; a new User's username is its scrubbed first name unless
+ * another User has it; the password field is emptied; a "frappe" social login with a random id;
+ * `set_system_user`: System User when any role has desk access (every role the sandbox grants does:
+ * Student on the captured site, 120), else Website User.
+ */
 const user: Controller = {
   autoname: (doc) => str(doc.email),
+  validate(doc, site, action) {
+    doc.full_name = [doc.first_name, doc.middle_name, doc.last_name].filter((p) => str(p) !== '').join(' ');
+    if (action === 'insert' && !str(doc.username) && str(doc.first_name)) {
+      const username = str(doc.first_name).replace(/[ -]/g, '_').toLowerCase().replace(/^[ @]+|[ @]+$/g, '');
+      doc.username = site.rows('User').some((u) => u.username === username) ? null : username;
+    }
+    doc.new_password = '';
+    const logins = (doc.social_logins as Doc[]) ?? [];
+    if (!logins.some((row) => row.provider === 'frappe')) doc.social_logins = [...logins, { provider: 'frappe', userid: randomBytes(20).toString('hex').slice(0, 39) }];
+    if (!standardUsers.has(str(doc.name))) doc.user_type = ((doc.roles as Doc[]) ?? []).length > 0 ? 'System User' : 'Website User';
+  },
   /**
-   * `send_password_notification` on insert (frappe/core/doctype/user/user.py, read from source): the
-   * welcome mail finds no outgoing Email Account (the sandbox, like the captured site, has none),
+   * `send_password_notification` on insert: the welcome mail first makes a reset key (`reset_password`,
+   * by db_set), then finds no outgoing Email Account (the sandbox, like the captured site, has none),
    * so the "Welcome email sent" message gives way to this alert (116, 126, 142).
    */
   afterInsert(doc, site) {
-    if (Number(doc.send_welcome_email) && !standardUsers.has(str(doc.name))) site.msgprint('Please setup default outgoing Email Account from Settings > Email Account', { alert: true });
+    if (!Number(doc.send_welcome_email) || standardUsers.has(str(doc.name))) return;
+    const reset = { reset_password_key: createHash('sha256').update(randomBytes(32)).digest('hex'), last_reset_password_key_generated_on: site.clock.timestamp() };
+    site.dbSetValue('User', str(doc.name), reset);
+    Object.assign(doc, reset);
+    site.msgprint('Please setup default outgoing Email Account from Settings > Email Account', { alert: true });
   },
 };
 

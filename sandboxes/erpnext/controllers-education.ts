@@ -47,7 +47,7 @@ const student: Controller = {
     // mandatory check can run: a 500, not a MandatoryError (121).
     if (!email && action === 'insert') pythonCrash('AttributeError', "'NoneType' object has no attribute 'strip'");
     if (email && !site.exists('User', email)) {
-      const user = site.insert('User', { email, first_name: doc.first_name, last_name: doc.last_name, gender: doc.gender, user_type: 'Website User', send_welcome_email: 1 });
+      const user = site.insert('User', { email, first_name: doc.first_name, last_name: doc.last_name, gender: doc.gender, user_type: 'Website User', send_welcome_email: 1, roles: [{ role: 'Student' }] });
       doc.user = user.name;
     }
   },

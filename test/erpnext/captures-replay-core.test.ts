@@ -21,7 +21,6 @@ const knownDifferences: Record<number, string> = {
   43: 'the DocType DocType (lists of DocTypes by module) is not modelled',
   79: 'three "Decoy" Students of earlier runs existed on the real site; no capture lists them',
   100: 'LinkExistsError names the first linking document as a form link; the sandbox finds Program first and bolds',
-  120: 'User metadata lacks most of Frappe\'s User fields (desk settings, defaults, block_modules, …)',
 };
 
 describe('ERPNext sandbox replays the real captures 001–178 (core REST, auth, lists, writes, Education)', () => {

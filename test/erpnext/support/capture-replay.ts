@@ -175,6 +175,15 @@ export function learnSubstitutions(capture: ApiCapture, actual: ReplayedResponse
   const e = expected as Record<string, unknown>;
   const g = got as Record<string, unknown>;
   for (const key of ['name', 'modified']) learn(e[key], g[key]);
+  // Child rows' hash names, row by row: a later PUT quoting a row by name (212) must name the sandbox's row.
+  for (const [key, rows] of Object.entries(e)) {
+    const gotRows = g[key];
+    if (!Array.isArray(rows) || !Array.isArray(gotRows)) continue;
+    rows.forEach((row, i) => {
+      const other = gotRows[i] as Record<string, unknown> | undefined;
+      if (row && typeof row === 'object' && typeof (row as Record<string, unknown>).parentfield === 'string' && other) learn((row as Record<string, unknown>).name, other.name);
+    });
+  }
 }
 
 /**
@@ -186,10 +195,12 @@ export const volatileFields: Record<string, string> = {
   'exc': 'the Python traceback (file paths, line numbers, frames of a Python process); only its presence is compared',
   '__frappe_exc_id (inside _server_messages)': 'a random id per raised exception',
   'name of child rows (parentfield set) and of hash-named documents': '`frappe.generate_hash` names, random per insert',
+  'reset_password_key (User) and userid (User Social Login)': 'a hash of `frappe.generate_hash`, random per new User (120)',
   'names the sandbox gave in place of a captured name': 'substituted back through ReplayState (learnSubstitutions) before comparison',
 };
 
 const stampPattern = /\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}/g;
+const randomHashKeys = new Set(['reset_password_key', 'userid']);
 const stampKeys = new Set(['creation', 'modified', 'posting_time', 'last_login', 'last_active', 'last_known_versions']);
 
 function normaliseString(text: string): string {
@@ -221,6 +232,7 @@ export function normaliseForComparison(value: unknown, reverse?: Map<string, str
     else if (key === '_server_messages' && typeof item === 'string') result[key] = normaliseServerMessages(reverse ? substitute(item, reverse) : item);
     else if (stampKeys.has(key) && typeof item === 'string') result[key] = '<timestamp>';
     else if (key === 'name' && typeof record.parentfield === 'string') result[key] = '<row hash>';
+    else if (randomHashKeys.has(key) && typeof item === 'string') result[key] = '<random hash>';
     else result[key] = normaliseForComparison(item, reverse);
   }
   return result;
