@@ -4,7 +4,7 @@ import { eventually, startLifecycleStack, type LifecycleStack } from '../lifecyc
  * Bursts through the webhook path (issue #12): Students and their submitted Program Enrollments
  * inserted all at once, every webhook fired by the ERPNext sandbox at the real gateway, the
  * onboarding runs on the real Temporal server. Moodle answers each request after a delay (as a
- * busy real site does), so concurrent admissions find it busy and their calls gather
+ * busy real site does: 600 ms a request), so concurrent admissions find it busy and their calls gather
  * (activities/burst/). Counts come from the sandboxes' own request counters; end state from
  * their tables, so the test's reading costs no request.
  */
@@ -13,7 +13,7 @@ jest.setTimeout(55_000);
 const program = 'BA Business';
 const programCourses = ['ACC101', 'BUS101', 'BUS102', 'ECON101'];
 const burstSize = 8;
-const moodleLatencyMs = 150;
+const moodleLatencyMs = 600;
 const erpnextLatencyMs = 50;
 
 let stack: LifecycleStack;
