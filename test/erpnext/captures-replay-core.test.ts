@@ -19,7 +19,7 @@ const knownDifferences: Record<number, string> = {
   41: 'a child-table list without ORDER BY comes in row-hash (primary key) order, random per insert',
   42: 'fields quoting `tabProgram Course`.course (a child column selected through the parent) are not modelled',
   43: 'the DocType DocType (lists of DocTypes by module) is not modelled',
-  79: 'three "Decoy" Students of earlier runs existed on the real site; no capture lists them',
+  79: 'three "Decoy" Students of earlier runs existed on the real site, but no capture says which of the 213 unnamed pre-existing ones: naming three would fit the count, not a fact',
   100: 'LinkExistsError names the first linking document as a form link; the sandbox finds Program first and bolds',
 };
 

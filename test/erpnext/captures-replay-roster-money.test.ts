@@ -15,7 +15,7 @@ import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver';
  * differ, so the list can only shrink.
  */
 const reasons = {
-  webhookLog: 'Webhook Request Log rows of the captured run (failures to :3999, successes to :3995) are not rebuilt',
+  webhookLog: 'Webhook Request Log rows of the captured run are not rebuilt: their `error` holds the Python/urllib3 tracebacks of the real worker (354: refused connections to :3999) and their names and order come from that run (355)',
 };
 const knownDifferences: Record<number, string> = {
   ...each([354, 355], reasons.webhookLog),
