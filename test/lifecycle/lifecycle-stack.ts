@@ -52,16 +52,19 @@ export interface LifecycleStackOptions {
   webhookRetryDelayScale?: number;
   /** false: no workers in this process (the test runs them elsewhere, e.g. as child processes it kills). */
   inProcessWorkers?: boolean;
+  /** The sandboxes' credentials (the dev ones unless given; a production worker process refuses those). */
+  credentials?: { moodleToken: string; erpnextApiKey: string; erpnextApiSecret: string };
 }
 
 type Activities = ReturnType<typeof createActivities>;
 
 export async function startLifecycleStack(options: LifecycleStackOptions = {}): Promise<LifecycleStack> {
   const env = await connectTestEnv({ runtimeLogger: options.logger, runtimeMetricsAddress: options.runtimeMetricsAddress });
-  const moodleSandbox = await startMoodleSandbox({ seed: 'demo' });
-  const erpnextSandbox = await startErpnextSandbox({ seed: 'demo', webhookRetryDelayScale: options.webhookRetryDelayScale ?? 0.01 });
-  const moodle = createMoodleClient({ url: moodleSandbox.url, token: 'dev-moodle-token' });
-  const erp = createErpnextClient({ url: erpnextSandbox.url, apiKey: 'dev-key', apiSecret: 'dev-secret' });
+  const credentials = options.credentials ?? { moodleToken: 'dev-moodle-token', erpnextApiKey: 'dev-key', erpnextApiSecret: 'dev-secret' };
+  const moodleSandbox = await startMoodleSandbox({ seed: 'demo', token: credentials.moodleToken });
+  const erpnextSandbox = await startErpnextSandbox({ seed: 'demo', apiKey: credentials.erpnextApiKey, apiSecret: credentials.erpnextApiSecret, webhookRetryDelayScale: options.webhookRetryDelayScale ?? 0.01 });
+  const moodle = createMoodleClient({ url: moodleSandbox.url, token: credentials.moodleToken });
+  const erp = createErpnextClient({ url: erpnextSandbox.url, apiKey: credentials.erpnextApiKey, apiSecret: credentials.erpnextApiSecret });
   const mapping = mappingSchema.parse(options.mapping ?? {});
   const config = loadConfig(
     'gateway',
