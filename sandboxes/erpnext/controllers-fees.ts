@@ -13,7 +13,7 @@ import { type ChildRow, type Doc, str } from './store';
  * rows become one Sales Invoice per row on submit (`create_sales_invoice`).
  */
 
-/** A check of Education Settings (a Single); unset or not modelled reads as 0, the installed default. */
+/** A check of Education Settings (a Single, ./singles); before it is installed it reads as 0. */
 function educationSetting(site: Site, fieldname: string): number {
   if (!site.meta.field('Education Settings', fieldname)) return 0;
   return Number(site.store.get('Education Settings', 'Education Settings')?.[fieldname]) || 0;
@@ -159,6 +159,8 @@ export function createFeeInvoice(site: Site, scheduleName: string, studentName: 
     letter_head: schedule.letter_head,
     posting_date: schedule.posting_date,
     due_date: schedule.due_date,
+    // Education Settings `sales_invoice_posting_date_fee_schedule` (on by default): keep the schedule's posting date.
+    ...(educationSetting(site, 'sales_invoice_posting_date_fee_schedule') ? { set_posting_time: 1 } : {}),
     items,
   });
   if (educationSetting(site, 'auto_submit_sales_invoice')) site.save('Sales Invoice', str(invoice.name), { docstatus: 1 });
