@@ -19,7 +19,19 @@ export interface TaskQueueWorkersOptions {
   /** How long in-flight activities may still finish once shutdown starts; after it they are cancelled and retried elsewhere. */
   shutdownGraceTime?: Duration;
   dataConverter?: DataConverter;
+  /** Workflow runs the workflows queue's worker keeps in memory between tasks; see workflowCacheSize. */
+  maxCachedWorkflows?: number;
 }
+
+/**
+ * The SDK's default cache grows with the heap limit (about 1,100 runs on a 2 GiB heap), and every
+ * Student keeps an idle profile workflow (`profile:<Student>`, waiting for the next save): a
+ * 1,050-student backfill held the worker at 715 MB RSS (bench backfill, issue #12). An evicted run
+ * costs one replay of its history when its next task comes, which for an idle profile run is a
+ * few events; the runs actually working at once (backfill batches, admissions in flight) are far
+ * fewer than this.
+ */
+const workflowCacheSize = 250;
 
 /**
  * The three workers of Campus Bridge: orchestration on the workflows queue, side effects on one
@@ -40,7 +52,9 @@ export class TaskQueueWorkers {
       // Outcome metrics and the student on every activity log line, for every queue's activities.
       interceptors: { activity: [countingActivityOutcomes, loggingStudentOfRun] },
     };
-    const workerOptions: WorkerOptions[] = [{ ...common, ...options.workflows, activities: options.activities.workflows, taskQueue: taskQueues.workflows }];
+    const workerOptions: WorkerOptions[] = [
+      { ...common, ...options.workflows, activities: options.activities.workflows, taskQueue: taskQueues.workflows, maxCachedWorkflows: options.maxCachedWorkflows ?? workflowCacheSize },
+    ];
     for (const system of ['moodle', 'erpnext'] as const) {
       const activities = options.activities[system];
       // The SDK refuses a worker with nothing to poll; a test may need only one system's queue.
