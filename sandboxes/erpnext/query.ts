@@ -56,7 +56,23 @@ function parseListArg(value: unknown, what: 'fields' | 'filters' | 'or_filters')
   return jsonLoads(value);
 }
 
+/**
+ * The operators `get_filter` accepts, checked when the query is built (035), whether or not any row
+ * is compared. Frappe keeps them in a Python set, so its message lists them in string-hash order,
+ * which changes with every process (PYTHONHASHSEED); the order the capture printed is one of them.
+ */
+const validOperators = ['between', 'like', 'not descendants of', 'previous', 'is', '>', '=', '!=', '<', 'timespan', 'descendants of', 'fiscal year', 'not ancestors of', 'not like', '<=', 'descendants of (inclusive)', 'ancestors of', 'next', '>=', 'not in', 'in'];
+
+function checkOperators(conditions: Condition[]): Condition[] {
+  for (const c of conditions) if (!validOperators.includes(c.operator)) frappeThrow('ValidationError', `Operator must be one of ${validOperators.join(', ')}`);
+  return conditions;
+}
+
 function parseConditions(doctype: string, raw: unknown, what: string): Condition[] {
+  return checkOperators(conditionsOf(doctype, raw, what));
+}
+
+function conditionsOf(doctype: string, raw: unknown, what: string): Condition[] {
   const value = parseJsonArg(raw, what);
   if (value === undefined || value === null || value === '') return [];
   if (Array.isArray(value)) {
@@ -99,10 +115,8 @@ const listOf = (v: unknown): unknown[] => (Array.isArray(v) ? v : String(v ?? ''
 function matches(actual: unknown, operator: string, expected: unknown, numeric: boolean): boolean {
   switch (operator) {
     case '=':
-    case '==':
       return compare(actual, expected, numeric) === 0;
     case '!=':
-    case '<>':
       return compare(actual, expected, numeric) !== 0;
     case '>':
       return compare(actual, expected, numeric) > 0;
@@ -129,7 +143,7 @@ function matches(actual: unknown, operator: string, expected: unknown, numeric: 
       return compare(actual, from, numeric) >= 0 && compare(actual, to, numeric) <= 0;
     }
     default:
-      return frappeThrow('ValidationError', `Operator must be one of =, !=, >, <, >=, <=, like, not like, in, not in, is, between: ${operator}`);
+      return frappeThrow('ValidationError', `The sandbox does not model the "${operator}" filter operator`);
   }
 }
 
@@ -141,13 +155,20 @@ function matches(actual: unknown, operator: string, expected: unknown, numeric: 
  * other list reads the primary key, names in collation order (011, 012, 020–025). MariaDB's
  * cost-based choice is modelled only as far as these captures show it.
  */
-function planOrder(rows: Doc[], fields: string[], conditions: Condition[]): Doc[] {
+function planOrder(rows: Doc[], fields: string[], conditions: Condition[], isUnique: (fieldname: string) => boolean): Doc[] {
+  // A `=` or a `like` with a literal prefix on a unique column is a range read of its unique index:
+  // rows come in that column's order (019: jose_nunez.u1, jose_nunez.u2, josexnunez.u1, …).
+  const ranged = conditions.find((c) => !c.childDoctype && c.fieldname !== 'name' && isUnique(c.fieldname) && (c.operator === '=' || (c.operator === 'like' && /^[^%_]/.test(String(c.value)))));
+  if (ranged) return sortedBy(rows, (doc) => String(doc[ranged.fieldname] ?? '').toLowerCase());
   const indexed = (f: string) => f === 'name' || f === 'modified';
   // A lookup of a few names reads the primary key (020, 021, 025); `name in` a long list (046: 90,
   // 047: 399 names) is costed as a scan of the covering index instead.
   const pointLookup = (c: Condition) => c.fieldname === 'name' && (c.operator === '=' || (c.operator === 'in' && listOf(c.value).length <= 10));
   const covered = fields.every(indexed) && conditions.every((c) => !c.childDoctype && indexed(c.fieldname) && !pointLookup(c));
-  const key = (doc: Doc) => (covered ? String(doc.modified ?? '') : String(doc.name ?? '').toLowerCase());
+  return sortedBy(rows, (doc) => (covered ? String(doc.modified ?? '') : String(doc.name ?? '').toLowerCase()));
+}
+
+function sortedBy(rows: Doc[], key: (doc: Doc) => string): Doc[] {
   return [...rows].sort((a, b) => {
     const x = key(a);
     const y = key(b);
@@ -220,7 +241,7 @@ export function createQuery(meta: MetaRegistry) {
       let selected = docs.filter(
         (doc) => conditions.every((c) => testCondition(doctype, doc, c)) && (orConditions.length === 0 || orConditions.some((c) => testCondition(doctype, doc, c))),
       );
-      if (order.length === 0) selected = planOrder(selected, fields, [...conditions, ...orConditions]);
+      if (order.length === 0) selected = planOrder(selected, fields, [...conditions, ...orConditions], (fieldname) => orConditions.length === 0 && meta.field(doctype, fieldname)?.unique === true);
       else {
         // Sort keys computed once per row, not once per comparison.
         const keyed = selected.map((doc) => ({ doc, keys: order.map(({ fieldname }) => (isNumeric(doctype, fieldname) ? Number(doc[fieldname] ?? 0) || 0 : String(doc[fieldname] ?? '').toLowerCase())) }));

@@ -83,7 +83,7 @@ export async function erpnextRoutes(app: FastifyInstance, options: RoutesOptions
 
   const session = (request: FastifyRequest): Session => authenticate(request.headers.authorization, options.users);
   /** GET writes are rolled back, unless the function commits explicitly (`frappe.db.commit()`). */
-  const readOnly = (request: FastifyRequest, commits = false) => ({ readOnly: request.method === 'GET' && !commits });
+  const readOnly = (request: FastifyRequest, commits = false) => ({ readOnly: request.method === 'GET' && !commits, user: session(request).user });
   /** The result and the messages the transaction queued for the response. */
   const inTransaction = <T>(request: FastifyRequest, fn: () => T, commits = false): Answer<T> => site.transaction(() => ({ result: fn(), messages: site.takeMessages() }), readOnly(request, commits));
   /** `frappe.get_doc` paths (read, update, insert) import the DocType's controller before anything else. */
@@ -118,7 +118,7 @@ export async function erpnextRoutes(app: FastifyInstance, options: RoutesOptions
         const answer = await site.transactionAsync(async () => {
           const doc = await site.insertInterleaved(doctype, body);
           return { result: withOnload(body, site.asDict(doctype, doc, { noNulls: true })), messages: site.takeMessages() };
-        });
+        }, readOnly(request));
         return resource(reply, answer);
       }
       return resource(reply, inTransaction(request, () => withOnload(body, site.asDict(doctype, site.insert(doctype, body), { noNulls: true }))));

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { childRows, markUnsaved, stampChildren, stripRowStamps } from './child-rows';
+import { childRows, markUnsaved, stampChildren } from './child-rows';
 import type { Clock } from './clock';
 import { appOf, attributed, type Controller, type DocEvent, type SaveAction } from './controller';
 import { checkDocstatusTransition } from './docstatus';
@@ -9,6 +9,7 @@ import { createMetaRegistry, type DocTypeMeta, type MetaRegistry } from './meta'
 import { newName } from './naming';
 import { createQuery, type Query } from './query';
 import { createStore, type Doc, type Store } from './store';
+import { checkUpdateAfterSubmit } from './update-after-submit';
 import { Transactions, type MessageLog, type TransactionListener, type TransactionOptions } from './transactions';
 import { coerce, createValidation, defaultValue, type Validation } from './validation';
 
@@ -88,6 +89,11 @@ export class Site {
   /** A request whose work awaits (the interleaving mode): other requests may run meanwhile, each in its own transaction. */
   transactionAsync<T>(fn: () => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     return this.transactions.runAsync(fn, options);
+  }
+
+  /** The request's user (`frappe.session.user`); outside a request, the site's. */
+  private sessionUser(): string {
+    return this.transactions.current().user ?? this.user;
   }
 
   /** `frappe.msgprint`: the request's success response carries these in `_server_messages`. */
@@ -179,7 +185,7 @@ export class Site {
     controller.beforeInsert?.(doc, this);
     const name = meta.autoname === 'controller' ? (controller.autoname?.(doc, this) ?? frappeThrow('ValidationError', `${doctype} has no naming rule`)) : newName(meta, doc, this.store, today, body);
     const stamp = this.clock.timestamp();
-    Object.assign(doc, { name, owner: this.user, creation: stamp, modified: stamp, modified_by: this.user, idx: 0 });
+    Object.assign(doc, { name, owner: this.sessionUser(), creation: stamp, modified: stamp, modified_by: this.sessionUser(), idx: 0 });
     stampChildren(meta, doc);
 
     controller.validate?.(doc, this, docstatus === 1 ? 'submit' : 'insert');
@@ -239,10 +245,10 @@ export class Site {
     const doc = stored;
     if (action !== 'cancel') this.applyPatch(meta, doc, patch);
     doc.docstatus = to;
-    if (action === 'update_after_submit') checkUpdateAfterSubmit(meta, before, doc);
+    if (action === 'update_after_submit') checkUpdateAfterSubmit(meta, (dt) => this.requireMeta(dt), before, doc);
     checkSetOnlyOnce(meta, before, doc);
     stampChildren(meta, doc);
-    Object.assign(doc, { modified: this.clock.timestamp(), modified_by: this.user });
+    Object.assign(doc, { modified: this.clock.timestamp(), modified_by: this.sessionUser() });
 
     if (action !== 'cancel') {
       this.validation.validateLinks(doctype, doc);
@@ -299,7 +305,7 @@ export class Site {
       const field = meta.fields.find((x) => x.fieldname === key);
       stored[key] = field ? coerce(field, value) : value;
     }
-    if (options.updateModified !== false) Object.assign(stored, { modified: this.clock.timestamp(), modified_by: this.user });
+    if (options.updateModified !== false) Object.assign(stored, { modified: this.clock.timestamp(), modified_by: this.sessionUser() });
     this.store.put(doctype, stored);
   }
 
@@ -342,18 +348,6 @@ function duplicateEntry(doctype: string, name: string): never {
     title: 'Duplicate Name',
     printedOnly: true,
   });
-}
-
-/** `validate_update_after_submit`: "{row prefix} Not allowed to change {label} after submission from {old} to {new}" (162). */
-function checkUpdateAfterSubmit(meta: DocTypeMeta, before: Doc, after: Doc) {
-  for (const field of meta.fields) {
-    if (field.allowOnSubmit || field.readOnly) continue;
-    const a = JSON.stringify(stripRowStamps(before[field.fieldname]));
-    const b = JSON.stringify(stripRowStamps(after[field.fieldname]));
-    if (a === b) continue;
-    const shown = (value: unknown) => bold(field.fieldtype === 'Table' ? JSON.stringify(stripRowStamps(value)) : value === null || value === undefined ? '' : String(value));
-    throw new FrappeException('UpdateAfterSubmitError', 417, [` Not allowed to change ${bold(field.label)} after submission from ${shown(before[field.fieldname])} to ${shown(after[field.fieldname])}`], undefined, { title: 'Cannot Update After Submit' });
-  }
 }
 
 function checkSetOnlyOnce(meta: DocTypeMeta, before: Doc, after: Doc) {

@@ -22,6 +22,8 @@ export interface MessageLog {
 export interface Transaction {
   readonly journal: Journal;
   readonly messages: MessageLog[];
+  /** `frappe.session.user` of the request: documents it writes are owned and modified by this user (316). */
+  readonly user?: string;
 }
 
 /** Observes document events of each transaction and learns whether it committed. */
@@ -33,6 +35,7 @@ export interface TransactionListener {
 
 export interface TransactionOptions {
   readOnly?: boolean;
+  user?: string;
 }
 
 export class Transactions {
@@ -57,7 +60,7 @@ export class Transactions {
   }
 
   run<T>(fn: () => T, options: TransactionOptions = {}): T {
-    const transaction: Transaction = { journal: [], messages: [] };
+    const transaction: Transaction = { journal: [], messages: [], user: options.user };
     try {
       const result = this.context.run(transaction, fn);
       this.end(transaction, options);
@@ -69,7 +72,7 @@ export class Transactions {
   }
 
   async runAsync<T>(fn: () => Promise<T>, options: TransactionOptions = {}): Promise<T> {
-    const transaction: Transaction = { journal: [], messages: [] };
+    const transaction: Transaction = { journal: [], messages: [], user: options.user };
     try {
       const result = await this.context.run(transaction, fn);
       this.end(transaction, options);

@@ -110,20 +110,25 @@ export function createValidation(meta: MetaRegistry, store: Store) {
     throw new FrappeException('MandatoryError', 417, missing.map((m) => m.message), undefined, { text, plain: true });
   }
 
+  /**
+   * `_validate_selects` (frappe/model/base_document.py, v15 source): the value, stripped, must be one of
+   * the options; the message is "{prefix} {label} cannot be …" with "Row #n:" for a child row and an
+   * empty prefix (so a leading space) for the parent (221), and lists every option as written.
+   */
   function validateSelects(doctype: string, doc: Doc) {
-    const check = (rowMeta: DocTypeMeta, row: Doc) => {
+    const check = (rowMeta: DocTypeMeta, row: Doc, prefix: string) => {
       for (const field of rowMeta.fields.filter((x) => x.fieldtype === 'Select')) {
-        const value = row[field.fieldname];
         const options = (field.options ?? '').split('\n');
-        if (!isEmpty(value) && !options.includes(String(value))) {
-          frappeThrow('ValidationError', `${field.label} cannot be "${String(value)}". It should be one of ${options.filter((o) => o !== '').map((o) => `"${o}"`).join(', ')}`);
-        }
+        if (field.fieldname === 'naming_series' || isEmpty(row[field.fieldname]) || options.every((o) => o === '')) continue;
+        const value = String(row[field.fieldname]).trim();
+        row[field.fieldname] = value;
+        if (!options.includes(value)) frappeThrow('ValidationError', `${prefix} ${field.label} cannot be "${value}". It should be one of "${options.join('", "')}"`);
       }
     };
     const parentMeta = requireMeta(doctype);
-    check(parentMeta, doc);
+    check(parentMeta, doc, '');
     for (const table of parentMeta.fields.filter((x) => x.fieldtype === 'Table')) {
-      for (const row of (doc[table.fieldname] as ChildRow[]) ?? []) check(requireMeta(table.options ?? ''), row);
+      for (const row of (doc[table.fieldname] as ChildRow[]) ?? []) check(requireMeta(table.options ?? ''), row, `Row #${String(row.idx)}:`);
     }
   }
 
