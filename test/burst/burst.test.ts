@@ -120,7 +120,6 @@ it('a burst is served by far fewer creates and enrols than admissions; a record 
 
   const moodle = await requests(stack.moodleSandbox.url);
   const erpnext = await requests(stack.erpnextSandbox.url);
-  console.log(JSON.stringify({ moodle, erpnext }));
   // Fewer requests than admissions, bisection of the refused batch included (how many fewer
   // depends on how the arrivals overlapped; test/burst/moodle-burst.test.ts pins the batching down).
   expect(moodle.core_user_create_users).toBeLessThan(burstSize);
