@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { PyBytes, frappeAsJson } from './frappe-as-json';
 import { PyFloat } from './py-json';
 import type { DocEvent, Site } from './site';
 import { type Doc, str } from './store';
@@ -39,8 +40,11 @@ function withPythonFloats(site: Site, doctype: string, doc: Doc): Doc {
   return out;
 }
 
-/** `frappe.as_json` for the log: floats as plain numbers are close enough there. */
-const logJson = (value: unknown) => JSON.stringify(value, (_key, v: unknown) => (v instanceof PyFloat ? v.value : v), 1);
+const pyTruthy = (value: unknown) => value !== undefined && value !== null && value !== '' && !(typeof value === 'object' && Object.keys(value).length === 0);
+
+/** The headers as the job's Python holds them: the signature is bytes (`base64.b64encode`), the rest text. */
+const pythonHeaders = (headers: Record<string, string>) =>
+  Object.fromEntries(Object.entries(headers).map(([key, value]) => [key, key === 'X-Frappe-Webhook-Signature' ? new PyBytes(Buffer.from(value, 'ascii')) : value]));
 
 export function createWebhookDispatcher(site: Site, options: WebhookDispatcherOptions = {}) {
   const scale = options.retryDelayScale ?? 1;
@@ -57,8 +61,9 @@ export function createWebhookDispatcher(site: Site, options: WebhookDispatcherOp
         reference_document: docname,
         url,
         user: 'Administrator',
-        headers: headers ? logJson(headers) : null,
-        data: data === undefined ? null : logJson(data),
+        // `log_request`: `as_json(x) if x else None`, so an empty dict logs as NULL.
+        headers: pyTruthy(headers) ? frappeAsJson(pythonHeaders(headers ?? {})) : null,
+        data: pyTruthy(data) ? frappeAsJson(data) : null,
         response: response ?? null,
         error: error ?? null,
       }),

@@ -67,8 +67,15 @@ it('retries a failing receiver: two failures then success make three tries and t
   expect(receiver.received.map((r) => json(r.body).city)).toEqual(['Hull', 'Hull', 'Hull']);
   // Frappe sleeps 1 s, then 4 s between tries; scaled by 0.01 here.
   expect(Date.now() - started).toBeGreaterThanOrEqual(50);
-  const logs = await erp.getList('Webhook Request Log', { fields: ['webhook', 'reference_document', 'response', 'error'], filters: { webhook: webhook.name }, orderBy: 'creation asc' });
+  const logs = await erp.getList('Webhook Request Log', { fields: ['webhook', 'reference_document', 'response', 'error', 'headers', 'data'], filters: { webhook: webhook.name }, orderBy: 'creation asc' });
   expect(logs).toHaveLength(3);
+  // frappe.as_json of what the job held (355): the signature is bytes, so a list of byte values; keys sorted, indent 1.
+  const signature = receiver.received[0].headers['x-frappe-webhook-signature'];
+  expect(JSON.parse(String(logs[0].headers))['X-Frappe-Webhook-Signature']).toEqual([...Buffer.from(String(signature), 'ascii')]);
+  const data = String(logs[0].data);
+  expect(data.startsWith('{\n "')).toBe(true);
+  const keys = Object.keys(JSON.parse(data));
+  expect(keys).toEqual([...keys].sort());
   expect(logs.map((l) => l.reference_document)).toEqual([demoStudents[4].name, demoStudents[4].name, demoStudents[4].name]);
   expect(String(logs[0].error)).toContain('503');
   expect(String(logs[1].error)).toContain('500');
