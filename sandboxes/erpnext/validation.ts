@@ -154,7 +154,9 @@ export function createValidation(meta: MetaRegistry, store: Store) {
       const tables = otherMeta.fields.filter((x) => x.fieldtype === 'Table');
       for (const other of store.scan(otherType)) {
         if (otherType === doctype && other.name === name) continue;
-        const blocks = action === 'Cancel' ? other.docstatus === 1 : other.docstatus !== 2;
+        // frappe/model/delete_doc.py check_if_doc_is_linked (v15 source): any linking document blocks a
+        // delete, cancelled ones included; only a submitted one blocks a cancel.
+        const blocks = action === 'Cancel' ? other.docstatus === 1 : true;
         if (!blocks) continue;
         const linksHere = (row: Doc, fields: FieldMeta[]) => fields.some((x) => row[x.fieldname] === name && (x.fieldtype === 'Link' || row[x.options ?? ''] === doctype));
         let linked = linksHere(other, parentLinks);
@@ -164,7 +166,9 @@ export function createValidation(meta: MetaRegistry, store: Store) {
           linked ||= ((other[table.fieldname] as ChildRow[]) ?? []).some((row) => linksHere(row, childLinks));
         }
         if (linked) {
-          frappeThrow('LinkExistsError', `Cannot delete or cancel because ${doctype} ${bold(name)} is linked with ${otherType} ${bold(String(other.name))}`);
+          // raise_link_exists_exception: both documents as form links, then the (empty) row and its space (100).
+          const form = (dt: string, dn: string) => `<a href="/app/Form/${dt}/${dn}">${dn}</a>`;
+          frappeThrow('LinkExistsError', `Cannot delete or cancel because ${doctype} ${form(doctype, name)} is linked with ${otherType} ${form(otherType, String(other.name))} `);
         }
       }
     }

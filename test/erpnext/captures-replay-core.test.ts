@@ -18,7 +18,7 @@ const knownDifferences: Record<number, string> = {
   42: 'fields quoting `tabProgram Course`.course (a child column selected through the parent) are not modelled',
   43: 'the DocType DocType (lists of DocTypes by module) is not modelled',
   79: 'three "Decoy" Students of earlier runs existed on the real site, but no capture says which of the 213 unnamed pre-existing ones: naming three would fit the count, not a fact',
-  100: 'LinkExistsError names the first linking document as a form link; the sandbox finds Program first and bolds',
+  100: 'the message is now Frappe\'s (form links, trailing space); which linking document comes first follows get_link_fields\' unordered DocField query, and the pre-existing Program Enrollment EDU-ENR-2026-00008 it names is not seeded',
 };
 
 describe('ERPNext sandbox replays the real captures 001–178 (core REST, auth, lists, writes, Education)', () => {
