@@ -130,6 +130,11 @@ describe.each(webhookRoutes)('POST /webhooks/erpnext/$slug/$event', ({ slug, eve
     });
     const before = heapUsed();
     let accepted = 0;
+    // Bodies whose once-only start this gateway saw Temporal take: a repeat is answered from the
+    // gateway's memory of accepted deliveries (src/gateway/accepted-deliveries.ts), starting nothing.
+    const remembered = new Set<string>();
+    // Only the lifecycle events' once-only starts are remembered; profile saves, roster changes and invoice changes are not.
+    const remembersRepeats = ['student/after_insert', 'program-enrollment/on_submit', 'program-enrollment/on_cancel', 'course-enrollment/after_insert', 'course-enrollment/on_trash'].includes(`${slug}/${event}`);
     await fc.assert(
       fc.asyncProperty(request, async ({ body, signing, contentType }) => {
         const startsBefore = starts.length;
@@ -141,8 +146,10 @@ describe.each(webhookRoutes)('POST /webhooks/erpnext/$slug/$event', ({ slug, eve
         const started = starts.length - startsBefore;
         expect([202, 400, 401, 413]).toContain(response.statusCode);
         // An invoice change wakes a waiting run (or is ignored): it never starts one.
-        expect(started).toBe(response.statusCode === 202 && slug !== 'sales-invoice' ? 1 : 0);
+        const repeat = remembered.has(body);
+        expect(started).toBe(response.statusCode === 202 && slug !== 'sales-invoice' && !repeat ? 1 : 0);
         if (response.statusCode === 202) accepted++;
+        if (response.statusCode === 202 && remembersRepeats) remembered.add(body);
         // A Content-Type header that is not a media type at all is refused (400) before the body is read.
         if (contentType === 'garbage') expect(response.statusCode).toBe(400);
         else if (Buffer.byteLength(body) > 64 * 1024) expect(response.statusCode).toBe(413);
