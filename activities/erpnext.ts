@@ -1,3 +1,4 @@
+import { activityCall } from './activity-call';
 import type { Mapping } from '../src/config/mapping-file';
 import type { ErpnextClient } from '../src/erpnext/client';
 import { createCourseEnrollments } from '../src/erpnext/resources/course-enrollments';
@@ -105,7 +106,7 @@ export function createErpnextActivities(erp: ErpnextClient, mapping: Mapping) {
     async erpnextSetMoodleUserId(input: { studentId: string; moodleUserId: number; current?: number | null }): Promise<{ changed: boolean }> {
       const current = input.current !== undefined ? input.current : (await students.get(input.studentId))[moodleUserIdField.fieldname];
       if (current === input.moodleUserId) return { changed: false };
-      await burst.writeMoodleUserId({ student: input.studentId, moodleUserId: input.moodleUserId });
+      await burst.writeMoodleUserId({ student: input.studentId, moodleUserId: input.moodleUserId }, activityCall().signal);
       return { changed: true };
     },
 

@@ -68,7 +68,7 @@ export function createMoodleActivities(moodle: MoodleClient, settings: MoodleSet
   const burst = createMoodleBurst(moodle);
 
   async function accountsByIdnumber(idnumber: string): Promise<MoodleAccount[]> {
-    return (await burst.findByIdnumber(idnumber)).map(moodleAccount);
+    return (await burst.findByIdnumber(idnumber, Context.current().cancellationSignal)).map(moodleAccount);
   }
 
   return withFailureMapping({
@@ -101,7 +101,7 @@ export function createMoodleActivities(moodle: MoodleClient, settings: MoodleSet
      */
     async moodleCreateStudentUser(desired: DesiredMoodleUser): Promise<{ id: number; created: boolean }> {
       const user = newMoodleUser(desired, settings.auth);
-      const created = await burst.createUser({ user, lookFirst: Context.current().info.attempt > 1 });
+      const created = await burst.createUser({ user, lookFirst: Context.current().info.attempt > 1 }, Context.current().cancellationSignal);
       if (!created) {
         throw ApplicationFailure.create({
           message: `Moodle accepted the new account for ${desired.idnumber} but returned no id`,
@@ -175,7 +175,7 @@ export function createMoodleActivities(moodle: MoodleClient, settings: MoodleSet
       await burst.enrol({
         student: String(input.userId),
         enrolments: input.courseIds.map((courseid) => ({ roleid: input.roleId, userid: input.userId, courseid, timestart: 0, timeend: 0, suspend: false })),
-      });
+      }, Context.current().cancellationSignal);
     },
 
     /**

@@ -20,22 +20,30 @@ export interface GathererLimits {
   maxInFlight: number;
 }
 
-/** One outcome per item, in the order of `items`. */
-export type BatchSender<I, R> = (items: I[]) => Promise<({ ok: true; value: R } | { ok: false; error: unknown })[]>;
+/**
+ * One outcome per item, in the order of `items`. `signal` is the lone caller's cancellation when
+ * the batch is one item (its request is then that activity's own); a shared batch carries none, so
+ * one cancelled caller never aborts the others' write.
+ */
+export type BatchSender<I, R> = (items: I[], signal?: AbortSignal) => Promise<({ ok: true; value: R } | { ok: false; error: unknown })[]>;
 
 interface Waiting<I, R> {
   item: I;
+  signal?: AbortSignal;
   resolve: (value: R) => void;
   reject: (error: unknown) => void;
 }
 
-export function createGatherer<I, R>(send: BatchSender<I, R>, limits: GathererLimits): (item: I) => Promise<R> {
+export function createGatherer<I, R>(send: BatchSender<I, R>, limits: GathererLimits): (item: I, signal?: AbortSignal) => Promise<R> {
   const waiting: Waiting<I, R>[] = [];
   let inFlight = 0;
 
   const dispatch = (batch: Waiting<I, R>[]): void => {
     inFlight++;
-    send(batch.map((w) => w.item))
+    send(
+      batch.map((w) => w.item),
+      batch.length === 1 ? batch[0].signal : undefined,
+    )
       .then(
         (outcomes) => {
           batch.forEach((w, i) => {
@@ -57,9 +65,21 @@ export function createGatherer<I, R>(send: BatchSender<I, R>, limits: GathererLi
     while (inFlight < limits.maxInFlight && waiting.length > 0) dispatch(waiting.splice(0, limits.maxBatch));
   }
 
-  return (item) =>
+  /** A caller whose activity is cancelled stops waiting at once, whether its item was sent or not. */
+  return (item, signal) =>
     new Promise<R>((resolve, reject) => {
-      waiting.push({ item, resolve, reject });
+      if (signal?.aborted) return reject(signal.reason);
+      const entry: Waiting<I, R> = { item, signal, resolve, reject };
+      signal?.addEventListener(
+        'abort',
+        () => {
+          const index = waiting.indexOf(entry);
+          if (index >= 0) waiting.splice(index, 1);
+          reject(signal.reason);
+        },
+        { once: true },
+      );
+      waiting.push(entry);
       pump();
     });
 }

@@ -40,13 +40,13 @@ const refusedBy = (failed: Refusal[]) => new Map(failed.map((f) => [f.student, f
 /**
  * The gathered Moodle calls of one worker process: look-ups by idnumber, user creates and enrols
  * from concurrent onboarding and enrolment activities go out together while Moodle is busy, and
- * each alone when nothing else waits. Batched requests carry no activity's cancellation signal:
- * they serve several activities, and one cancelled caller must not abort the others' write.
+ * each alone when nothing else waits. A request of one activity's item carries that activity's
+ * cancellation; a shared one carries none (one cancelled caller must not abort the others' write).
  */
 export function createMoodleBurst(moodle: MoodleClient, limits: typeof moodleBurstLimits = moodleBurstLimits) {
   /** `core_user_get_users_by_field` idnumber for every waiting value at once (missing ones are simply absent). */
-  const lookup: BatchSender<string, MoodleUser[]> = async (idnumbers) => {
-    const users = await moodle.getUsersByField('idnumber', [...new Set(idnumbers)]);
+  const lookup: BatchSender<string, MoodleUser[]> = async (idnumbers, signal) => {
+    const users = await moodle.getUsersByField('idnumber', [...new Set(idnumbers)], signal && { signal });
     return idnumbers.map((idnumber) => ({ ok: true, value: users.filter((u) => u.idnumber === idnumber) }));
   };
 
@@ -72,9 +72,9 @@ export function createMoodleBurst(moodle: MoodleClient, limits: typeof moodleBur
    * enrolments are isolated by halving and the rest re-sent; enrolling again with the same full
    * state changes nothing (072).
    */
-  const enrol: BatchSender<EnrolRequest, void> = async (requests) => {
+  const enrol: BatchSender<EnrolRequest, void> = async (requests, signal) => {
     const keyed = requests.map((r, i) => ({ ...r, student: `${i}:${r.student}` }));
-    const { failed } = await sendIsolatingRefusals(keyed, (part) => moodle.enrolUsers(part.flatMap((r) => r.enrolments)));
+    const { failed } = await sendIsolatingRefusals(keyed, (part) => moodle.enrolUsers(part.flatMap((r) => r.enrolments), signal && { signal }));
     const refused = refusedBy(failed);
     return keyed.map((r) => {
       const error = refused.get(r.student);

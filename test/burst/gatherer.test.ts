@@ -27,7 +27,7 @@ it('a lone call goes out at once, alone', async () => {
 it('calls arriving while one is in flight go out together, up to the batch size, each with its own result', async () => {
   const sender = recordingSender((n) => ({ ok: true, value: `v${n}` }));
   const call = createGatherer(sender.send, { maxBatch: 3, maxInFlight: 1 });
-  const answers = [1, 2, 3, 4, 5, 6].map(call);
+  const answers = [1, 2, 3, 4, 5, 6].map((n) => call(n));
   await tick();
   expect(sender.batches).toEqual([[1]]);
   sender.finish();
@@ -63,7 +63,39 @@ it('a refused item fails only its caller; a failed batch fails every caller in i
 it('up to maxInFlight batches run at once', async () => {
   const sender = recordingSender((n) => ({ ok: true, value: `v${n}` }));
   const call = createGatherer(sender.send, { maxBatch: 10, maxInFlight: 2 });
-  [1, 2, 3, 4].map(call);
+  [1, 2, 3, 4].map((n) => call(n));
   await tick();
   expect(sender.batches).toEqual([[1], [2]]);
+});
+
+it("a lone call's request carries its caller's cancellation; a cancelled caller stops waiting at once and leaves the batch to the others", async () => {
+  const signals: (AbortSignal | undefined)[] = [];
+  const batches: number[][] = [];
+  let release: () => void = () => undefined;
+  const send: BatchSender<number, string> = async (items, signal) => {
+    batches.push(items);
+    signals.push(signal);
+    await new Promise<void>((resolve) => (release = resolve));
+    return items.map((n) => ({ ok: true, value: `v${n}` }));
+  };
+  const call = createGatherer(send, { maxBatch: 10, maxInFlight: 1 });
+  const lone = new AbortController();
+  const first = call(1, lone.signal);
+  await tick();
+  expect(signals).toEqual([lone.signal]);
+
+  const leaving = new AbortController();
+  const waitingOne = call(2, leaving.signal);
+  const stayingCaller = new AbortController();
+  const staying = call(3, stayingCaller.signal);
+  leaving.abort(new Error('activity cancelled'));
+  await expect(waitingOne).rejects.toThrow('activity cancelled');
+  release();
+  await expect(first).resolves.toBe('v1');
+  await tick();
+  // The cancelled caller was taken out before its batch went, which leaves 3 alone, with its own signal.
+  expect(batches).toEqual([[1], [3]]);
+  expect(signals[1]).toBe(stayingCaller.signal);
+  release();
+  await expect(staying).resolves.toBe('v3');
 });

@@ -8,6 +8,7 @@ import { frappeSignatureHeader, verifyFrappeSignature } from '../../src/webhooks
 import { adminToken, eventually, startLifecycleStack, webhookSecret, type LifecycleStack } from '../lifecycle/lifecycle-stack';
 import type { ScheduleHandle } from '@temporalio/client';
 import { feedRunsAfterNow, startChangeFeed } from '../durability/feed-support';
+import { deliveredBody, loggedSignature } from '../durability/logged-delivery';
 import { printChaosTable, scaled, type ChaosRow } from './chaos-table';
 import { cohortWorkflowIds, describeState, expectedState, untilExact, type Cohort } from './chaos-state';
 import { describeCounts, untilClosed } from './run-statuses';
@@ -86,9 +87,6 @@ interface LoggedDelivery {
   signature: string;
 }
 
-/** Python's json.dumps of a flat object, the bytes Frappe signed (separators ", " and ": "; ASCII values here). */
-const pyJsonDumps = (data: Record<string, unknown>) => `{${Object.entries(data).map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`).join(', ')}}`;
-
 /** ERPNext's answered delivery of `event` for `docname`, as its Webhook Request Log shows it (waits for the background job). */
 async function loggedDelivery(docname: string, event: string): Promise<LoggedDelivery> {
   const read = async () => {
@@ -97,29 +95,7 @@ async function loggedDelivery(docname: string, event: string): Promise<LoggedDel
   };
   const row = await eventually(read, (found) => found !== undefined, 15_000);
   if (!row) throw new Error(`no answered ${event} delivery for ${docname}`);
-  return { body: await deliveredBody(String(row.url), JSON.parse(String(row.data)) as Record<string, unknown>), signature: loggedSignature(String(row.headers)) };
-}
-
-/**
- * The signature a logged delivery carried. Frappe logs the request's headers as sent, the
- * signature header's value as bytes, which frappe.as_json writes as a list of byte values.
- */
-function loggedSignature(headersJson: string): string {
-  const headers = JSON.parse(headersJson) as Record<string, string | number[]>;
-  const value = Object.entries(headers).find(([k]) => k.toLowerCase() === frappeSignatureHeader)?.[1] ?? '';
-  return Array.isArray(value) ? Buffer.from(value).toString('utf8') : value;
-}
-
-/**
- * The bytes ERPNext signed, rebuilt as an attacker with desk access would: the log keeps the data
- * with its keys sorted (frappe.as_json), the delivery sent them in the order of the Webhook's
- * `webhook_json`, which the Webhook document shows.
- */
-async function deliveredBody(url: string, data: Record<string, unknown>): Promise<string> {
-  const [webhook] = await stack.erp.getList('Webhook', { fields: ['webhook_json'], filters: [['request_url', '=', url]], limitPageLength: 1 });
-  const order = [...String(webhook?.webhook_json ?? '').matchAll(/"([^"]+)"\s*:/g)].map((match) => match[1]);
-  const keys = [...order.filter((key) => key in data), ...Object.keys(data).filter((key) => !order.includes(key))];
-  return pyJsonDumps(Object.fromEntries(keys.map((key) => [key, data[key]])));
+  return { body: await deliveredBody(stack.erp, String(row.url), String(row.data)), signature: loggedSignature(String(row.headers)) };
 }
 
 /** One replay: what was re-posted where, the answer it should get and the one it got. */
@@ -239,7 +215,7 @@ it('refuses every replayed body and loses no event while the webhook secret is r
   const tried = new Set(logs.map((log) => `${String(log.reference_document)} ${String(log.url)}`));
   const answered = new Set(logs.filter((log) => log.response !== null).map((log) => `${String(log.reference_document)} ${String(log.url)}`));
   const lostGenuine = [...tried].filter((event) => !answered.has(event));
-  const bodies = await Promise.all(logs.map((log) => deliveredBody(String(log.url), JSON.parse(String(log.data)) as Record<string, unknown>)));
+  const bodies = await Promise.all(logs.map((log) => deliveredBody(stack.erp, String(log.url), String(log.data))));
   const signedWith = (secret: string) => logs.filter((log, i) => verifyFrappeSignature(Buffer.from(bodies[i]), loggedSignature(String(log.headers)), secret)).length;
   // A replay answered 503 may still have reached Temporal: its run must still be the genuine one.
   for (const r of replays) if (r.run && (await latestRun(r.run.workflowId)) !== r.run.runId) r.observed = `${r.observed}; later a new run of ${r.run.workflowId}`;
