@@ -20,6 +20,7 @@ import type { backfill } from '../workflows/backfill';
 import type { BenchReport } from './run';
 import { startWorkerProcess } from './support/worker-process';
 import { erpnextRequestCost, moodleRequestCost, startCostModelProxy, type CostModel, type CostModelProxy } from './support/cost-model-proxy';
+import { moodleDuplicates } from './support/moodle-duplicates';
 
 /*
  * The go-live backfill against sandboxes that cost what the real systems cost (issue #12): the
@@ -119,15 +120,6 @@ async function startSite(count: number): Promise<Site> {
   };
 }
 
-/** Accounts sharing an idnumber, and accounts mailed more than once: both must be 0. */
-function duplicates(moodle: MoodleSandbox): number {
-  const perIdnumber = new Map<string, number>();
-  for (const user of moodle.state.users) if (user.idnumber) perIdnumber.set(user.idnumber, (perIdnumber.get(user.idnumber) ?? 0) + 1);
-  const perUser = new Map<number, number>();
-  for (const mail of moodle.state.mail) perUser.set(mail.userid, (perUser.get(mail.userid) ?? 0) + 1);
-  return [...perIdnumber.values(), ...perUser.values()].filter((n) => n > 1).reduce((sum, n) => sum + n - 1, 0);
-}
-
 /** The integration guide's loop: per student read it, search, create, enrol, write back, one call at a time. */
 async function naiveLoop(site: Site): Promise<number> {
   const mapping = mappingSchema.parse({});
@@ -166,9 +158,9 @@ export async function run(): Promise<BenchReport> {
   installQuietRuntime();
   const naiveSite = await startSite(naiveStudents);
   // The demo plants two accounts with one idnumber: only duplicates a run adds count.
-  const naiveBefore = duplicates(naiveSite.moodleSandbox);
+  const naiveBefore = moodleDuplicates(naiveSite.moodleSandbox);
   const naiveWallS = await naiveLoop(naiveSite);
-  const naiveDuplicates = duplicates(naiveSite.moodleSandbox) - naiveBefore;
+  const naiveDuplicates = moodleDuplicates(naiveSite.moodleSandbox) - naiveBefore;
   await naiveSite.close();
 
   const server = await startDevServer({ port: await freePort() });
@@ -185,7 +177,7 @@ export async function run(): Promise<BenchReport> {
     rates: { moodle: moodleRps, erpnext: erpnextRps },
   });
 
-  const duplicatesBefore = duplicates(site.moodleSandbox);
+  const duplicatesBefore = moodleDuplicates(site.moodleSandbox);
   const started = performance.now();
   const result = await temporal.workflow.execute<typeof backfill>('backfill', {
     workflowId: `backfill:bench-${Date.now()}`,
@@ -206,7 +198,7 @@ export async function run(): Promise<BenchReport> {
     erpnextCalls: site.erpnextProxy.counts.requests,
     http429: site.moodleProxy.counts.http429 + site.erpnextProxy.counts.http429,
     overLimit: site.moodleProxy.counts.overLimit + site.erpnextProxy.counts.overLimit,
-    duplicates: duplicates(site.moodleSandbox) - duplicatesBefore + naiveDuplicates,
+    duplicates: moodleDuplicates(site.moodleSandbox) - duplicatesBefore + naiveDuplicates,
     peakRssMb: Math.round(peakWorkerRss / 2 ** 20),
   };
   if (process.env.BENCH_VERBOSE) console.table({ ...site.moodleProxy.counts.byFunction, ...site.erpnextProxy.counts.byFunction });

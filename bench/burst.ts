@@ -21,6 +21,7 @@ import { freePort } from '../test/support/free-port';
 import type { BenchReport } from './run';
 import { erpnextRequestCost, moodleRequestCost, startCostModelProxy } from './support/cost-model-proxy';
 import { benchEnv, describeModel, erpnextModel, erpnextRps, floorOf, moodleModel, moodleRps } from './support/cost-models';
+import { moodleDuplicates } from './support/moodle-duplicates';
 
 /*
  * A burst of admissions through the webhook path (issue #12): `BENCH_BURST_STUDENTS` Students, each
@@ -64,15 +65,6 @@ function enrolledStudents(moodle: MoodleSandbox, expected: Map<string, number[]>
   return done;
 }
 
-/** Accounts sharing an idnumber, and accounts mailed more than once: both must be 0. */
-function duplicates(moodle: MoodleSandbox): number {
-  const perIdnumber = new Map<string, number>();
-  for (const user of moodle.state.users) if (user.idnumber) perIdnumber.set(user.idnumber, (perIdnumber.get(user.idnumber) ?? 0) + 1);
-  const perUser = new Map<number, number>();
-  for (const mail of moodle.state.mail) perUser.set(mail.userid, (perUser.get(mail.userid) ?? 0) + 1);
-  return [...perIdnumber.values(), ...perUser.values()].filter((n) => n > 1).reduce((sum, n) => sum + n - 1, 0);
-}
-
 export async function run(): Promise<BenchReport> {
   installQuietRuntime();
   const server = await startDevServer({ port: await freePort() });
@@ -112,7 +104,7 @@ export async function run(): Promise<BenchReport> {
 
   const expected = programCourseIds(moodleSandbox);
   const programOf = new Map<string, number[]>();
-  const duplicatesBefore = duplicates(moodleSandbox);
+  const duplicatesBefore = moodleDuplicates(moodleSandbox);
   let peakRss = process.memoryUsage().rss;
   const started = performance.now();
   let finishedAt = Number.NaN;
@@ -150,7 +142,7 @@ export async function run(): Promise<BenchReport> {
   const wallS = ((Number.isNaN(finishedAt) ? performance.now() : finishedAt) - started) / 1000;
   // Write-backs and profile runs may still be finishing: let them, so the counts are the burst's whole cost.
   await new Promise((resolve) => setTimeout(resolve, 3000));
-  const dup = duplicates(moodleSandbox) - duplicatesBefore;
+  const dup = moodleDuplicates(moodleSandbox) - duplicatesBefore;
   const moodleFloorS = floorOf(moodleProxy, moodleModel);
   const erpnextFloorS = floorOf(erpnextProxy, erpnextModel);
   const floorS = Math.max(moodleFloorS, erpnextFloorS);
