@@ -1,4 +1,5 @@
 import { frappeSignature, frappeSignatureHeader } from '../../src/webhooks/erpnext-contract';
+import { runsOf } from './feed-support';
 import { deliveredBody, loggedSignature } from './logged-delivery';
 import { eventually, startLifecycleStack, webhookSecret, type LifecycleStack } from '../lifecycle/lifecycle-stack';
 
@@ -87,8 +88,9 @@ describe('replayed, early and out-of-order webhook bodies', () => {
     expect(await finished(realId)).toMatchObject({ status: 'COMPLETED', result: { outcome: 'withdrawn' } });
     expect(await activeCourses(moodleUser.id)).toEqual([]);
 
-    // 4. Replaying the genuine cancel is a duplicate of it, not a second withdrawal.
+    // 4. Replaying the genuine cancel names the real withdrawal (a repeat of it), not a second one.
     const cancelDelivery = await loggedDelivery(pe.name, 'on_cancel');
-    expect(await post('/webhooks/erpnext/program-enrollment/on_cancel', cancelDelivery.body, cancelDelivery.signature)).toEqual({ status: 202, json: { workflowId: realId, duplicate: true } });
+    expect(await post('/webhooks/erpnext/program-enrollment/on_cancel', cancelDelivery.body, cancelDelivery.signature)).toMatchObject({ status: 202, json: { workflowId: realId } });
+    expect(await runsOf(stack.env.client, realId)).toBe(1);
   }, 90_000);
 });

@@ -131,9 +131,8 @@ export const erpnextWebhookRoutes: FastifyPluginAsync<ErpnextWebhookRoutesOption
     const deliveryKey = `${slug}/${docEvent} ${String(signature)}`;
     const remembered = accepted.answerFor(deliveryKey);
     if (remembered) {
-      // The delivery itself is a repeat of one already handed to Temporal: a duplicate, whatever the run's state.
-      request.log.info({ workflowId: remembered.workflowId, duplicate: true, remembered: true }, 'ERPNext webhook accepted');
-      return reply.code(202).send({ ...remembered, duplicate: true });
+      request.log.info({ workflowId: remembered.workflowId, duplicate: remembered.duplicate, remembered: true }, 'ERPNext webhook accepted');
+      return reply.code(202).send(remembered);
     }
 
     let json: unknown;
