@@ -1,5 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { z } from 'zod';
+import { keepHeartbeating } from './keep-heartbeating';
 import { createSingleSyncRunActivities } from './single-sync-run';
 
 const watermarkResultSchema = z.object({ watermarks: z.record(z.string(), z.number()), handedOverTo: z.never().optional() });
@@ -34,13 +35,13 @@ async function lastCompletedWatermarks(workflowType: string): Promise<Record<str
  * Moodle nor ERPNext, so they run on the workflows task queue, under no system's name or rate limit.
  */
 export function createTemporalActivities() {
-  return {
+  return keepHeartbeating({
     ...createSingleSyncRunActivities(),
     /** Where a grade or attendance run starts: the watermarks of the last completed run of its workflow type. */
     async temporalLastSyncWatermarks(workflowType: string): Promise<Record<string, number>> {
       return lastCompletedWatermarks(workflowType);
     },
-  };
+  });
 }
 
 export type TemporalActivities = ReturnType<typeof createTemporalActivities>;

@@ -33,13 +33,18 @@ export const syncActivityOptions = {
 } as const satisfies ActivityOptions;
 
 /**
- * The change feed's calls (a listing page, a read of Temporal's visibility): the sync's options
- * plus a heartbeat timeout, each call heartbeating as it goes. A call whose worker died, or whose
- * completion was lost while Temporal restarted, is then tried again within seconds; with the
- * start-to-close alone it held its run, and the Schedule skips ticks while one is open, for two
- * minutes (seen when the Temporal-outage chaos scenario stopped the server under a feed run).
+ * Batch calls that heartbeat as they go (the change feed's listing pages and visibility reads; the
+ * grade and attendance syncs' reads and writes, on a timer: activities/keep-heartbeating.ts): the
+ * sync's options plus a heartbeat timeout. A call whose worker died, or whose completion was lost
+ * while Temporal restarted, is then tried again within seconds; with the start-to-close alone it
+ * held its run for two minutes (seen when the Temporal-outage chaos scenario stopped the server
+ * under a feed run, and for every SIGKILL of the worker under a grade sync). The SDK sends a
+ * heartbeat at most every 0.8 × the timeout, so 15 s leaves 3 s for a loaded machine.
  */
-export const changeFeedActivityOptions = {
+export const heartbeatingActivityOptions = {
   ...syncActivityOptions,
   heartbeatTimeout: '15s',
 } as const satisfies ActivityOptions;
+
+/** The change feed's calls: see heartbeatingActivityOptions. */
+export const changeFeedActivityOptions = heartbeatingActivityOptions;

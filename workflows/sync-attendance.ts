@@ -4,7 +4,7 @@ import type { MappedCourse } from '../src/mapping/mapped-courses';
 import { runCourseSync, type CourseSync, type CourseSyncProgress, type CourseSyncSettings, type CourseTask } from './course-sync/driver';
 import { singleSyncRuns } from '../src/common/sync-runs';
 import { addCourse, courseWatermarkKey, type SyncReport } from './course-sync/sync-report';
-import { erpnext } from './sync-activities';
+import type { SyncActivities } from './sync-activities';
 import { emptyCourseAttendanceReport, syncCourseAttendance, type CourseAttendanceReport } from './sync-course-attendance';
 
 export interface AttendanceSyncSettings extends CourseSyncSettings {
@@ -37,7 +37,7 @@ const watermarkKey = (task: AttendanceCourseTask): string => courseWatermarkKey(
 export const attendanceProgressQuery = defineQuery<CourseSyncProgress<CourseAttendanceReport>>('attendanceProgress');
 
 /** The course-based Student Group of every mapped course, starting at its watermark; a course without one is reported. */
-async function planCourses(input: SyncAttendanceInput, mapped: MappedCourse[], report: AttendanceReport): Promise<AttendanceCourseTask[]> {
+async function planCourses(input: SyncAttendanceInput, mapped: MappedCourse[], report: AttendanceReport, { erpnext }: SyncActivities): Promise<AttendanceCourseTask[]> {
   const groups = await erpnext.erpnextFindCourseGroups(mapped.map((course) => course.erpnextCourse));
   const tasks: AttendanceCourseTask[] = [];
   for (const course of mapped) {

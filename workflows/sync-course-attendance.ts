@@ -2,7 +2,7 @@ import { localDate, planAttendanceWrites, type AttendanceSkipReason, type Erpnex
 import { countSkips } from '../src/mapping/grades';
 import type { MappedCourse } from '../src/mapping/mapped-courses';
 import { batches, erpnextInsertManyLimit, perDocumentBatchSize, skippedListLimit } from '../src/common/batches';
-import { erpnext, moodle } from './sync-activities';
+import { syncActivities } from './sync-activities';
 import { heldWatermark } from './course-sync/held-watermark';
 import { showActivityWaits } from './waiting-on';
 
@@ -37,6 +37,7 @@ export function emptyCourseAttendanceReport(course: string, status: CourseAttend
  * differences only. The returned watermark stops at the earliest skipped mark's session.
  */
 export async function syncCourseAttendance(input: SyncCourseAttendanceInput): Promise<{ report: CourseAttendanceReport; watermark: number }> {
+  const { moodle, erpnext } = syncActivities();
   showActivityWaits();
   const read = await moodle.moodleReadAttendance({ courseId: input.course.moodleCourseId, since: input.since });
   const report = emptyCourseAttendanceReport(input.course.moodleIdnumber, 'synced', { studentGroup: input.studentGroup, sessions: read.sessions });

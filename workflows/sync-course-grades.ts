@@ -1,7 +1,7 @@
 import { countSkips, planResultWrites, type GradeSkipReason, type SkippedGrade } from '../src/mapping/grades';
 import type { MappedCourse } from '../src/mapping/mapped-courses';
 import { batches, erpnextInsertManyLimit, perDocumentBatchSize, skippedListLimit } from '../src/common/batches';
-import { erpnext, moodle } from './sync-activities';
+import { syncActivities } from './sync-activities';
 import { heldWatermark } from './course-sync/held-watermark';
 import { showActivityWaits } from './waiting-on';
 
@@ -44,6 +44,7 @@ export function emptyCourseGradesReport(course: string, status: CourseGradesRepo
  * returns stops at the earliest skipped grade, so that grade is written once its cause is fixed.
  */
 export async function syncCourseGrades(input: SyncCourseGradesInput): Promise<SyncCourseGradesResult> {
+  const { moodle, erpnext } = syncActivities();
   showActivityWaits();
   const { course, plan } = input;
   const read = await moodle.moodleReadCourseTotals({ courseId: course.moodleCourseId, since: input.since });

@@ -3,7 +3,7 @@ import type { MappedCourse } from '../src/mapping/mapped-courses';
 import { runCourseSync, type CourseSync, type CourseSyncProgress, type CourseSyncSettings, type CourseTask } from './course-sync/driver';
 import { singleSyncRuns } from '../src/common/sync-runs';
 import { addCourse, courseWatermarkKey, type SyncReport } from './course-sync/sync-report';
-import { erpnext } from './sync-activities';
+import type { SyncActivities } from './sync-activities';
 import { emptyCourseGradesReport, syncCourseGrades, type CourseGradesReport } from './sync-course-grades';
 
 /** The mapping-file settings a run needs; config reaches workflows only as input. */
@@ -41,7 +41,7 @@ const watermarkKey = (task: GradesCourseTask): string => courseWatermarkKey(task
 export const gradesProgressQuery = defineQuery<GradesProgress>('gradesProgress');
 
 /** The Assessment Plan of every mapped course, starting at its watermark; a course without one is reported. */
-async function planCourses(input: SyncGradesInput, mapped: MappedCourse[], report: GradesReport): Promise<GradesCourseTask[]> {
+async function planCourses(input: SyncGradesInput, mapped: MappedCourse[], report: GradesReport, { erpnext }: SyncActivities): Promise<GradesCourseTask[]> {
   const found = await erpnext.erpnextFindAssessmentPlans(mapped.map((course) => course.erpnextCourse));
   const tasks: GradesCourseTask[] = [];
   // A filtered run re-reads its scope in full: an operator asking for it wants it checked, not skipped by the watermark.

@@ -2,7 +2,7 @@ import { continueAsNew, isCancellation, patched, setHandler, workflowInfo, type 
 import { selectCourses, type MappedCourse } from '../../src/mapping/mapped-courses';
 import { describeFailure } from '../../src/common/operator-failure';
 import { workflowIds } from '../../src/common/workflow-ids';
-import { moodle, temporal } from '../sync-activities';
+import { syncActivities, type SyncActivities } from '../sync-activities';
 import { runCourseWindow } from './course-window';
 import { addCourse, emptySyncReport, type CourseSyncCounts, type SyncReport } from './sync-report';
 import { handOverScheduledRun, queueRequests, type SingleRun } from './single-run';
@@ -47,8 +47,9 @@ export interface CourseSync<Input extends CourseSyncInput<Task, Course>, Task ex
   /**
    * The work for the Moodle courses that map to an ERPNext Course, starting from the watermarks in
    * `report`; a course this kind cannot sync (no plan, no group, …) is added to `report` as unmapped.
+   * It calls through the run's `activities`.
    */
-  plan(input: Input, mapped: MappedCourse[], report: SyncReport<Course>): Promise<Task[]>;
+  plan(input: Input, mapped: MappedCourse[], report: SyncReport<Course>, activities: SyncActivities): Promise<Task[]>;
   /** Syncs one course as the child workflow `workflowId`; throws if the child fails. */
   syncCourse(input: Input, task: Task, workflowId: string): Promise<{ report: Course; watermark: number }>;
   /** The report of a course Moodle has but ERPNext cannot place. */
@@ -74,10 +75,11 @@ async function planCourses<Input extends CourseSyncInput<Task, Course>, Task ext
   sync: CourseSync<Input, Task, Course>,
   input: Input,
   report: SyncReport<Course>,
+  activities: SyncActivities,
 ): Promise<Task[]> {
-  const { mapped, unmapped } = selectCourses(await moodle.moodleListCourses(), input.settings.courses, input.course);
+  const { mapped, unmapped } = selectCourses(await activities.moodle.moodleListCourses(), input.settings.courses, input.course);
   for (const gap of unmapped) addCourse(report, sync.unmappedCourse(gap.course, gap.reason));
-  return sync.plan(input, mapped, report);
+  return sync.plan(input, mapped, report, activities);
 }
 
 /**
@@ -93,9 +95,10 @@ export async function runCourseSync<Input extends CourseSyncInput<Task, Course>,
   input: Input,
 ): Promise<SyncReport<Course>> {
   const { workflowId } = workflowInfo();
+  const activities = syncActivities();
   // Schedule runs from before this change did their own work: replaying one, patched() is false and it keeps that path.
   if (sync.singleRun && workflowId.startsWith(sync.singleRun.run.scheduledIdPrefix) && patched('scheduled-sync-hands-over-to-single-run')) {
-    return handOverScheduledRun<Input, Course>(sync.singleRun, input);
+    return handOverScheduledRun<Input, Course>(sync.singleRun, input, activities);
   }
   showActivityWaits();
   // The query answers from the first moment, before the watermarks and course plan are read.
@@ -104,8 +107,8 @@ export async function runCourseSync<Input extends CourseSyncInput<Task, Course>,
   let pending: Task[] = [];
   const queue = sync.singleRun && workflowId === sync.singleRun.run.workflowId ? queueRequests(sync.singleRun, input) : undefined;
   setHandler(sync.progressQuery, () => ({ ...report, running: [...running], pending: pending.map(keyOf), ...(queue ? { queued: queue.scopes() } : {}) }));
-  if (!input.carry) report = emptySyncReport<Course>(input.watermarks ?? (await temporal.temporalLastSyncWatermarks(workflowInfo().workflowType)));
-  pending = input.carry?.pending ?? (await planCourses(sync, input, report));
+  if (!input.carry) report = emptySyncReport<Course>(input.watermarks ?? (await activities.temporal.temporalLastSyncWatermarks(workflowInfo().workflowType)));
+  pending = input.carry?.pending ?? (await planCourses(sync, input, report, activities));
   const watermarkKey = sync.watermarkKey ?? keyOf;
 
   const rest = await runCourseWindow<Task>({

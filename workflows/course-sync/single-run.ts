@@ -1,6 +1,6 @@
 import { defineSignal, setHandler } from '@temporalio/workflow';
 import { syncRequestedSignal, type SingleSyncRun } from '../../src/common/sync-runs';
-import { temporal } from '../sync-activities';
+import type { SyncActivities } from '../sync-activities';
 import { emptySyncReport, type CourseSyncCounts, type SyncReport } from './sync-report';
 
 /** A kind's single run (src/common/sync-runs.ts) and what makes two of its requests the same one. */
@@ -23,6 +23,7 @@ function requestOf<Input extends { carry?: unknown; queued?: unknown; watermarks
 export async function handOverScheduledRun<Input extends { carry?: unknown; queued?: unknown; watermarks?: unknown }, Course extends CourseSyncCounts>(
   single: SingleRun<Input>,
   input: Input,
+  { temporal }: SyncActivities,
 ): Promise<SyncReport<Course>> {
   const handedOverTo = await temporal.temporalRequestSingleRun({ run: single.run, input: requestOf(input) });
   return { ...emptySyncReport<Course>({}), handedOverTo };
