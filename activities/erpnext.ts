@@ -38,6 +38,13 @@ export interface CoursesGranted {
   programs: string[];
   /** Every course idnumber to enrol: the programs' and those of handed Course Enrollments they do not cover. */
   courseIdnumbers: string[];
+  /**
+   * What this read already covers, so a handover arriving after it needs no second read: the
+   * submitted Program Enrollments it saw, and the ERPNext Courses of their Programs' own lists
+   * (a Course Enrollment of one adds nothing). Absent in results recorded before onboarding read early.
+   */
+  programEnrollments?: string[];
+  coveredCourses?: string[];
 }
 
 /**
@@ -67,14 +74,21 @@ export function createErpnextActivities(erp: ErpnextClient, mapping: Mapping) {
   // In a burst, concurrent admissions' write-backs go as one bulk_update (docs/burst.md).
   const burst = createErpnextBurst(erp);
 
-  async function programsCourses(names: string[]): Promise<string[]> {
+  /** The programs' course idnumbers, and the ERPNext Courses of the own lists read (none for an override). */
+  async function programsCoursesRead(names: string[]): Promise<{ idnumbers: string[]; ownCourses: string[] }> {
     const idnumbers = new Set<string>();
+    const ownCourses = new Set<string>();
     for (const name of names) {
       // A mapping override replaces the Program's own list, so that list is not even read.
       const own = mapping.programs[name] ? [] : ((await programCourseNames.get(name, () => programs.courses(name))) ?? []);
+      own.forEach((course) => ownCourses.add(course));
       for (const idnumber of programCourseIdnumbers(name, own, mapping)) idnumbers.add(idnumber);
     }
-    return [...idnumbers];
+    return { idnumbers: [...idnumbers], ownCourses: [...ownCourses] };
+  }
+
+  async function programsCourses(names: string[]): Promise<string[]> {
+    return (await programsCoursesRead(names)).idnumbers;
   }
 
   return withFailureMapping({
@@ -129,13 +143,14 @@ export function createErpnextActivities(erp: ErpnextClient, mapping: Mapping) {
     async erpnextCoursesGranted(input: { studentId: string; exceptProgramEnrollment?: string; courseEnrollments?: HandedCourseEnrollment[] }): Promise<CoursesGranted> {
       const enrollments = (await programEnrollments.listSubmitted(input.studentId)).filter((pe) => pe.name !== input.exceptProgramEnrollment);
       const granting = [...new Set(enrollments.map((pe) => pe.program))];
-      const idnumbers = new Set(await programsCourses(granting));
+      const read = await programsCoursesRead(granting);
+      const idnumbers = new Set(read.idnumbers);
       for (const handed of input.courseEnrollments ?? []) {
         if (idnumbers.has(courseIdnumber(handed.course, mapping))) continue;
         const doc = await courseEnrollments.find(handed.courseEnrollment);
         if (doc && doc.student === input.studentId) idnumbers.add(courseIdnumber(doc.course, mapping));
       }
-      return { programs: granting, courseIdnumbers: [...idnumbers] };
+      return { programs: granting, courseIdnumbers: [...idnumbers], programEnrollments: enrollments.map((pe) => pe.name), coveredCourses: read.ownCourses };
     },
 
     /**

@@ -78,9 +78,9 @@ export function createMoodleActivities(moodle: MoodleClient, settings: MoodleSet
      * case-insensitive `get_users` (its LIKE treats `_` as a wildcard, hence the exact filter afterwards).
      */
     async moodleFindStudentAccounts(input: { idnumber: string; email: string }): Promise<StudentAccounts> {
-      const byIdnumber = await accountsByIdnumber(input.idnumber);
+      // Both look-ups at once: they need only the input, and onboarding waits on this one.
       // The LIKE search is a superset of the exact one, so it alone finds every casing.
-      const { users: similar } = await moodle.getUsers([{ key: 'email', value: input.email }]);
+      const [byIdnumber, { users: similar }] = await Promise.all([accountsByIdnumber(input.idnumber), moodle.getUsers([{ key: 'email', value: input.email }])]);
       const byEmail = similar.map(moodleAccount).filter((account) => sameEmail(account.email, input.email));
       return { byIdnumber, byEmail: byEmail.sort((a, b) => a.id - b.id) };
     },

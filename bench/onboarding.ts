@@ -18,7 +18,7 @@ import { startDevServer } from '../src/temporal/dev-server';
 import { TaskQueueWorkers } from '../src/temporal/task-queue-workers';
 import { freePort } from '../test/support/free-port';
 import { workflowIds } from '../src/common/workflow-ids';
-import { profileHistories } from './support/history-profile';
+import { historyTimeline, profileHistories } from './support/history-profile';
 import { percentile } from './support/percentile';
 import type { BenchReport } from './run';
 
@@ -120,6 +120,7 @@ export async function run(): Promise<BenchReport> {
   const expected = programCourseIds(moodleSandbox);
   const pending = new Map<string, number[]>();
   const latencies: number[] = [];
+  const latencyOf = new Map<string, number>();
   const errors: string[] = [];
   // Polling resolution 20 ms; cheap enough not to steal the event loop from the workers.
   const watcher = setInterval(() => {
@@ -131,6 +132,7 @@ export async function run(): Promise<BenchReport> {
       const courses = active.get(name);
       if (received !== undefined && courses && courseIds.every((id) => courses.has(id))) {
         latencies.push(now - received);
+        latencyOf.set(name, now - received);
         pending.delete(name);
       }
     }
@@ -177,7 +179,17 @@ export async function run(): Promise<BenchReport> {
   const erpnextRequests = requestCounts.parse(await (await fetch(`${erpnextSandbox.url}/__sandbox/requests`)).json());
   if (process.env.BENCH_VERBOSE) console.table({ ...requests, ...erpnextRequests });
   // Where an onboarding's time goes, step by step, read from the runs' histories.
-  if (process.env.BENCH_PROFILE) console.table(await profileHistories(temporal, [...receivedAt.keys()].map((name) => workflowIds.onboard(name))));
+  if (process.env.BENCH_PROFILE) {
+    console.table(await profileHistories(temporal, [...receivedAt.keys()].map((name) => workflowIds.onboard(name))));
+    // The admission at the median, event by event from the webhook's arrival to the enrolment seen in Moodle.
+    const [median] = [...latencyOf].sort(([, a], [, b]) => a - b).slice(Math.floor(latencyOf.size / 2));
+    if (median) {
+      const [name, latencyMs] = median;
+      const timeline = await historyTimeline(temporal, workflowIds.onboard(name), performance.timeOrigin + receivedAt.get(name)!);
+      console.log(`median admission ${name}: enrolled seen at ${Math.round(latencyMs)} ms`);
+      console.table(timeline);
+    }
+  }
 
   await gateway.close();
   workers.shutdown();

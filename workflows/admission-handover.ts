@@ -1,10 +1,10 @@
 import { defineSignal, getExternalWorkflowHandle, isCancellation, patched, upsertSearchAttributes } from '@temporalio/workflow';
-import type { HandedCourseEnrollment } from '../activities/erpnext';
+import type { CoursesGranted, HandedCourseEnrollment } from '../activities/erpnext';
 import type { LifecyclePolicy } from '../src/mapping/lifecycle-policy';
 import { Program } from '../src/common/search-attributes';
 import { workflowIds } from '../src/common/workflow-ids';
 import { erpnext, moodle } from './lifecycle-activities';
-import { resolveCourses } from './program-courses';
+import { resolveCourses, type ProgramCourses } from './program-courses';
 import { withdrawNoLongerGranted } from './stale-enrolment';
 
 /**
@@ -83,6 +83,11 @@ export class HandedChanges {
     return this.withdrawals;
   }
 
+  /** Enrolment changes handed from `from` on. */
+  since(from: number): AdmissionChange[] {
+    return this.changes.slice(from);
+  }
+
   /** Course Enrollments handed from `from` on. */
   courseEnrollmentsSince(from: number): HandedCourseEnrollment[] {
     return this.changes.slice(from).flatMap((c) => ('courseEnrollment' in c ? [c.courseEnrollment] : []));
@@ -95,27 +100,59 @@ export interface GrantedEnrolment {
   missingCourses: string[];
 }
 
+/** One read of what the student is granted, with the Moodle courses it names. */
+export interface GrantsRead {
+  /** How many handed changes the read covers by count: those handed before it was asked. */
+  covered: number;
+  granted: CoursesGranted;
+  resolution: ProgramCourses;
+}
+
+/**
+ * Reads what the student's submitted Program Enrollments grant (with the Course Enrollments
+ * handed from `from` on) and resolves the courses not yet `enrolled` to Moodle ids. The first
+ * read of a run names its program on the run (search attribute Program).
+ */
+export async function readGrants(studentId: string, handed: HandedChanges, first: boolean, from = 0, enrolled: ReadonlyMap<string, number> = new Map()): Promise<GrantsRead> {
+  const covered = handed.count;
+  const courseEnrollments = handed.courseEnrollmentsSince(from);
+  const granted = await erpnext.erpnextCoursesGranted(courseEnrollments.length > 0 ? { studentId, courseEnrollments } : { studentId });
+  if (first && granted.programs[0] !== undefined) upsertSearchAttributes([{ key: Program, value: granted.programs[0] }]);
+  const resolution = await resolveCourses(granted.courseIdnumbers.filter((idnumber) => !enrolled.has(idnumber)));
+  return { covered, granted, resolution };
+}
+
 /**
  * Enrols what the student's submitted Program Enrollments grant, plus handed Course Enrollments
  * they do not cover. A read covers every event handed before it; one handed while this went on
  * (its workflow saw this run still running) is read for again, and only courses not yet enrolled
  * are sent. Without handed events this is one read, one course resolution and one enrol.
+ *
+ * `early` is a read onboarding asked beside the account look-up (patched in onboard-student.ts):
+ * the admission's handovers mostly arrive after it, so a handover is then read for again only
+ * when no read so far covers its content (its Program Enrollment read submitted, its Course one
+ * of the read programs'). Without `early`, any handover after a read is read for again, as runs
+ * recorded before did.
  */
-export async function enrolGranted(studentId: string, userId: number, roleId: number, handed: HandedChanges): Promise<GrantedEnrolment> {
+export async function enrolGranted(studentId: string, userId: number, roleId: number, handed: HandedChanges, early?: Promise<GrantsRead>): Promise<GrantedEnrolment> {
   const programs = new Set<string>();
   const enrolled = new Map<string, number>();
   const missing = new Set<string>();
+  const seenEnrollments = new Set<string>();
+  const seenCourses = new Set<string>();
+  const coveredByContent = (change: AdmissionChange) =>
+    'programEnrollment' in change ? seenEnrollments.has(change.programEnrollment) : 'courseEnrollment' in change && seenCourses.has(change.courseEnrollment.course);
+  const needsRead = (covered: number) => (early ? handed.since(covered).some((change) => !coveredByContent(change)) : handed.count > covered);
   let covered = 0;
-  for (let first = true; first || handed.count > covered; first = false) {
-    const from = covered;
-    covered = handed.count;
-    const courseEnrollments = handed.courseEnrollmentsSince(from);
-    const granted = await erpnext.erpnextCoursesGranted(courseEnrollments.length > 0 ? { studentId, courseEnrollments } : { studentId });
-    if (first && granted.programs[0] !== undefined) upsertSearchAttributes([{ key: Program, value: granted.programs[0] }]);
+  for (let first = true; first || needsRead(covered); first = false) {
+    const read = first && early ? await early : await readGrants(studentId, handed, first, covered, enrolled);
+    covered = read.covered;
+    const { granted, resolution } = read;
     granted.programs.forEach((p) => programs.add(p));
-    const { courses, missing: absent } = await resolveCourses(granted.courseIdnumbers.filter((idnumber) => !enrolled.has(idnumber)));
-    absent.forEach((idnumber) => missing.add(idnumber));
-    const fresh = courses.filter((c) => !enrolled.has(c.idnumber));
+    granted.programEnrollments?.forEach((name) => seenEnrollments.add(name));
+    granted.coveredCourses?.forEach((course) => seenCourses.add(course));
+    resolution.missing.forEach((idnumber) => missing.add(idnumber));
+    const fresh = resolution.courses.filter((c) => !enrolled.has(c.idnumber));
     // The first enrol is always sent (empty it does nothing), as runs before the handover did.
     if (first || fresh.length > 0) await moodle.moodleEnrolStudent({ userId, courseIds: fresh.map((c) => c.id), roleId });
     fresh.forEach((c) => enrolled.set(c.idnumber, c.id));

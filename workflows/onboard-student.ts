@@ -17,7 +17,7 @@ import type { MoodleAccount } from '../src/mapping/moodle-account';
 import type { LifecyclePolicy } from '../src/mapping/lifecycle-policy';
 import { NeedsOperator } from '../src/common/search-attributes';
 import { workflowIds } from '../src/common/workflow-ids';
-import { admissionChangeSignal, enrolGranted, HandedChanges } from './admission-handover';
+import { admissionChangeSignal, enrolGranted, HandedChanges, readGrants } from './admission-handover';
 import { awaitRegistrationFee } from './fee-gate';
 import { erpnext, moodle } from './lifecycle-activities';
 import { startProfileWithBaseline } from './profile-baseline';
@@ -71,6 +71,9 @@ export const onboardingFailureTypes = {
 /** Marks runs that ask independent steps side by side (issue 12); older histories replay one at a time. */
 const parallelStepsPatch = 'onboarding-parallel-steps';
 
+/** Marks runs that read the student's grants beside the account look-up (issue 12); older ones read after the account. */
+const grantsBesideAccountPatch = 'onboarding-grants-beside-account';
+
 /** Operator decision on a parked conflict; validated before it enters history. */
 export const resolveConflictUpdate = defineUpdate<ConflictDecision['action'], [ConflictDecision]>('resolveConflict');
 /** The conflict this workflow is parked on, or null. */
@@ -105,7 +108,14 @@ export async function onboardStudent(input: OnboardStudentInput): Promise<Onboar
   }
   // Runs recorded before it looked up and wrote back one step at a time.
   const parallelSteps = patched(parallelStepsPatch);
+  // What the student is granted needs only the Student, not the account: read while the account
+  // is looked up or made, the enrol follows the account at once instead of two calls later.
+  const early = patched(grantsBesideAccountPatch) ? readGrants(student.studentId, handed, true) : undefined;
+  // Not awaited when the run parks or returns first: its failure must not fail the task.
+  early?.catch(() => undefined);
   let found = await identify(student, parallelSteps);
+  // A run that parked decides later, maybe days: it reads again then, not what stood at its start.
+  const grantsRead = 'conflict' in found ? undefined : early;
   // A link the account refuses (claimed by another) parks again, so this may take several decisions.
   while ('conflict' in found) {
     parking.conflict = found.conflict;
@@ -129,7 +139,7 @@ export async function onboardStudent(input: OnboardStudentInput): Promise<Onboar
     // The Student was read at the start; only this run writes its Moodle user id.
     await erpnext.erpnextSetMoodleUserId({ studentId: student.studentId, moodleUserId: account.moodleUserId, current: student.moodleUserId });
   };
-  const enrol = () => enrolGranted(student.studentId, account.moodleUserId, input.policy.studentRoleId, handed);
+  const enrol = () => enrolGranted(student.studentId, account.moodleUserId, input.policy.studentRoleId, handed, grantsRead);
   // The write-back and the enrolment need only the account, not each other: side by side, the
   // student is enrolled three workflow-task round trips sooner.
   let granted: Awaited<ReturnType<typeof enrol>>;

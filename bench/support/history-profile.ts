@@ -62,3 +62,23 @@ export async function profileHistories(client: Client, workflowIds: string[]): P
     .sort(([, a], [, b]) => a.order - b.order)
     .map(([step, { ms, count }]) => ({ step, meanMs: Math.round((ms / workflowIds.length) * 10) / 10, count }));
 }
+
+export interface HistoryTimelineRow {
+  /** Milliseconds since `origin` (the webhook's arrival, when the caller knows it). */
+  atMs: number;
+  /** The event, with the activity it concerns when there is one. */
+  event: string;
+}
+
+/**
+ * One run's history as a timeline: every event at its distance from `origin` (epoch ms; the
+ * run's first event without one), so the critical path of a single admission can be read off.
+ */
+export async function historyTimeline(client: Client, workflowId: string, origin?: number): Promise<HistoryTimelineRow[]> {
+  const history = await client.workflow.getHandle(workflowId).fetchHistory();
+  const events = history.events ?? [];
+  const start = origin ?? (events[0] ? millisOf(events[0]) : 0);
+  const activityOf = new Map<string, string>();
+  // In time order: an activity's started event is written when it completes, after later events.
+  return events.map((event) => ({ atMs: millisOf(event) - start, event: labelOf(event, activityOf) })).sort((a, b) => a.atMs - b.atMs);
+}
