@@ -66,7 +66,11 @@ export type TemporalEnv = z.infer<typeof temporalEnv>;
 const moodleEnv = z.object({
   MOODLE_URL: url('https://moodle.example.edu'),
   MOODLE_TOKEN: secret('the Moodle web-service token'),
-  /** Moodle activities per second, enforced by the Temporal server across every worker. */
+  /**
+   * Moodle requests per second this process sends (its clients' request pacer); the Temporal
+   * server caps the moodle queue's activities at a multiple of it. Several worker processes
+   * divide the system's budget: give each its share (docs/temporal.md §4).
+   */
   MOODLE_RATE_PER_SECOND: rate.default(20),
 });
 export type MoodleEnv = z.infer<typeof moodleEnv>;
@@ -75,7 +79,7 @@ const erpnextEnv = z.object({
   ERPNEXT_URL: url('https://erp.example.edu'),
   ERPNEXT_API_KEY: secret('the ERPNext API key'),
   ERPNEXT_API_SECRET: secret('the ERPNext API secret'),
-  /** ERPNext activities per second, enforced by the Temporal server across every worker. */
+  /** ERPNext requests per second this process sends; as MOODLE_RATE_PER_SECOND. */
   ERPNEXT_RATE_PER_SECOND: rate.default(20),
 });
 export type ErpnextEnv = z.infer<typeof erpnextEnv>;

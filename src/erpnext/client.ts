@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { erpnextInsertManyLimit } from '../common/batches';
+import { parseRetryAfter } from '../errors/integration-error';
+import { asksToWait, type RequestPacer } from '../http/request-pacer';
 import { ErpnextError, errorFromNetwork, errorFromResponse, errorFromUnexpectedBody } from './errors';
 
 /**
@@ -14,6 +16,8 @@ export interface ErpnextClientOptions {
   apiSecret: string;
   /** Per-request timeout; default 30 s. */
   timeoutMs?: number;
+  /** Spaces this process's requests to ERPNext and holds them after a Retry-After; none by default. */
+  pacer?: RequestPacer;
 }
 
 /**
@@ -129,21 +133,28 @@ export function createErpnextClient(options: ErpnextClientOptions) {
   async function send(method: HttpMethod, path: string, init: { query?: Record<string, unknown>; body?: unknown }, call?: CallOptions): Promise<{ status: number; json: unknown }> {
     const what = `${method} ${path}`;
     const url = urlOf(path, init.query);
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const signal = call?.signal ? AbortSignal.any([timeout, call.signal]) : timeout;
     const headers: Record<string, string> = { authorization, accept: 'application/json' };
     if (init.body !== undefined) headers['content-type'] = 'application/json';
 
-    let response: Response;
-    let text: string;
-    try {
-      response = await fetch(url, { method, headers, body: init.body === undefined ? undefined : JSON.stringify(init.body), signal });
-      text = await response.text();
-    } catch (err) {
-      // The caller's own cancellation is not an ERPNext failure: let it surface as the abort it is.
-      if (call?.signal?.aborted) throw call.signal.reason;
-      throw errorFromNetwork(what, err, timeout.aborted);
-    }
+    /** The request itself; a pacer, when there is one, decides when it leaves. */
+    const request = async () => {
+      // The timeout starts when the request leaves, not while it waits for its turn.
+      const timeout = AbortSignal.timeout(timeoutMs);
+      const signal = call?.signal ? AbortSignal.any([timeout, call.signal]) : timeout;
+      try {
+        const answer = await fetch(url, { method, headers, body: init.body === undefined ? undefined : JSON.stringify(init.body), signal });
+        const retryAfterMs = parseRetryAfter(answer.headers.get('retry-after'));
+        // Held before this request's slot is given back, so no waiting request slips out first.
+        if (asksToWait(answer.status, retryAfterMs)) options.pacer?.pauseFor(retryAfterMs);
+        return { response: answer, text: await answer.text() };
+      } catch (err) {
+        // The caller's own cancellation is not an ERPNext failure: let it surface as the abort it is.
+        if (call?.signal?.aborted) throw call.signal.reason;
+        throw errorFromNetwork(what, err, timeout.aborted);
+      }
+    };
+
+    const { response, text } = options.pacer ? await options.pacer.run(request, call?.signal) : await request();
     if (!response.ok) throw errorFromResponse(what, response.status, response.headers, text);
     call?.onProgress?.();
     try {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { fieldCount, type RestValue } from './rest-encoding';
 import { maxItemsPerRequest, requestTimeoutMs } from './request-cost';
+import type { RequestPacer } from '../http/request-pacer';
 import { createMoodleTransport, type CallOptions } from './rest-transport';
 import { createRosterFunctions } from './roster-functions';
 import {
@@ -20,6 +21,8 @@ export interface MoodleClientOptions {
   url: string;
   token: string;
   timeoutMs?: number;
+  /** This process's request pacer for Moodle (rest-transport.ts); none by default. */
+  pacer?: RequestPacer;
   /**
    * Upper bound of form fields per request. PHP silently drops fields past `max_input_vars`
    * (Moodle requires ≥ 5000), so list calls are split to stay well under it.

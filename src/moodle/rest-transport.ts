@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { parseRetryAfter } from '../errors/integration-error';
+import { asksToWait, type RequestPacer } from '../http/request-pacer';
 import { MoodleError, moodleExceptionError, moodleHttpError, moodleNetworkError, moodleNotJsonError } from './errors';
 import { encodeRestArguments, type RestValue } from './rest-encoding';
 import { moodleExceptionSchema } from './schemas';
@@ -10,6 +11,8 @@ export interface MoodleTransportOptions {
   token: string;
   /** Per-request timeout; default 30 s. */
   timeoutMs?: number;
+  /** Spaces this process's requests to Moodle and holds them after a Retry-After; none by default. */
+  pacer?: RequestPacer;
 }
 
 export interface CallOptions {
@@ -39,27 +42,33 @@ export function createMoodleTransport(options: MoodleTransportOptions): MoodleCa
       ['moodlewsrestformat', 'json'],
       ...encodeRestArguments(args),
     ]);
-    const timeout = AbortSignal.timeout(callOptions?.timeoutMs ?? timeoutMs);
-    const signal = callOptions?.signal ? AbortSignal.any([timeout, callOptions.signal]) : timeout;
+    /** The request itself; a pacer, when there is one, decides when it leaves. */
+    const send = async () => {
+      // The timeout starts when the request leaves, not while it waits for its turn.
+      const timeout = AbortSignal.timeout(callOptions?.timeoutMs ?? timeoutMs);
+      const signal = callOptions?.signal ? AbortSignal.any([timeout, callOptions.signal]) : timeout;
+      try {
+        const answer = await fetch(endpoint, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+          body,
+          signal,
+        });
+        const retryAfterMs = parseRetryAfter(answer.headers.get('retry-after'));
+        // Held before this request's slot is given back, so no waiting request slips out first.
+        if (asksToWait(answer.status, retryAfterMs)) options.pacer?.pauseFor(retryAfterMs);
+        return { response: answer, retryAfterMs, text: await answer.text() };
+      } catch (error) {
+        // The caller's own cancellation is not a Moodle failure: let it surface as the abort it is.
+        if (callOptions?.signal?.aborted) throw callOptions.signal.reason;
+        throw moodleNetworkError(wsfunction, error, timeout.aborted);
+      }
+    };
 
-    let response: Response;
-    let text: string;
-    try {
-      response = await fetch(endpoint, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-        body,
-        signal,
-      });
-      text = await response.text();
-    } catch (error) {
-      // The caller's own cancellation is not a Moodle failure: let it surface as the abort it is.
-      if (callOptions?.signal?.aborted) throw callOptions.signal.reason;
-      throw moodleNetworkError(wsfunction, error, timeout.aborted);
-    }
+    const { response, retryAfterMs, text } = options.pacer ? await options.pacer.run(send, callOptions?.signal) : await send();
     callOptions?.onProgress?.();
 
-    if (!response.ok) throw moodleHttpError(response.status, wsfunction, parseRetryAfter(response.headers.get('retry-after')));
+    if (!response.ok) throw moodleHttpError(response.status, wsfunction, retryAfterMs);
 
     let json: unknown;
     try {

@@ -14,7 +14,11 @@ export interface TaskQueueWorkersOptions {
    * the workflows queue runs itself (Temporal visibility reads, under no system's rate limit).
    */
   activities: { workflows?: object; moodle: object; erpnext: object };
-  /** Activities per second the server hands out on each queue, summed over every worker polling it. */
+  /**
+   * Each system's request rate (the clients' pacers hold the requests to it); the server hands
+   * out at most `activitiesPerRequestRate` times as many activities a second on that queue,
+   * summed over every worker polling it.
+   */
   rates?: { moodle?: number; erpnext?: number };
   /** How long in-flight activities may still finish once shutdown starts; after it they are cancelled and retried elsewhere. */
   shutdownGraceTime?: Duration;
@@ -33,10 +37,22 @@ export interface TaskQueueWorkersOptions {
  */
 const workflowCacheSize = 250;
 
+const activityCap = (requestsPerSecond: number | undefined) => (requestsPerSecond === undefined ? undefined : requestsPerSecond * activitiesPerRequestRate);
+
+/**
+ * How many activities a second a system's queue may start per request a second the system
+ * allows. The request rate itself is kept by each process's request pacer (src/http/request-pacer.ts);
+ * this server-side cap only stops a runaway across every process at once. Gathered burst calls
+ * carry many activities in one request (an admission runs about four activities on each queue
+ * and shares most of their requests), so a cap equal to the request rate would bind long before
+ * the requests do (issue #12: 1,000 admissions needed 80 s of activity tokens on each queue).
+ */
+export const activitiesPerRequestRate = 5;
+
 /**
  * The three workers of Campus Bridge: orchestration on the workflows queue, side effects on one
- * queue per external system, so each system's rate limit is enforced by the Temporal server for
- * every worker process at once (`maxTaskQueueActivitiesPerSecond`).
+ * queue per external system, whose activities the Temporal server caps for every worker process
+ * at once (`maxTaskQueueActivitiesPerSecond`, `activitiesPerRequestRate` per allowed request a second).
  */
 export class TaskQueueWorkers {
   private running?: Promise<void>;
@@ -59,7 +75,7 @@ export class TaskQueueWorkers {
       const activities = options.activities[system];
       // The SDK refuses a worker with nothing to poll; a test may need only one system's queue.
       if (Object.keys(activities).length === 0) continue;
-      workerOptions.push({ ...common, taskQueue: taskQueues[system], activities, maxTaskQueueActivitiesPerSecond: options.rates?.[system] });
+      workerOptions.push({ ...common, taskQueue: taskQueues[system], activities, maxTaskQueueActivitiesPerSecond: activityCap(options.rates?.[system]) });
     }
     const created: Worker[] = [];
     try {

@@ -5,6 +5,7 @@ import { NativeConnection } from '@temporalio/worker';
 import type { ErpnextEnv, MoodleEnv, TemporalEnv } from '../config/env';
 import type { Mapping } from '../config/mapping-file';
 import { createErpnextClient, type ErpnextClient } from '../erpnext/client';
+import { createRequestPacer } from '../http/request-pacer';
 import { createMoodleClient, type MoodleClient } from '../moodle/client';
 import { dataConverterFor } from '../temporal/codec';
 import { payloadKeyRing } from '../temporal/key-ring';
@@ -18,12 +19,15 @@ import type { RunWorkersOptions } from '../temporal/worker';
  * client without the payload codec would write history the workers cannot read).
  */
 
-export function moodleClientFrom(config: Pick<MoodleEnv, 'MOODLE_URL' | 'MOODLE_TOKEN'>): MoodleClient {
-  return createMoodleClient({ url: config.MOODLE_URL, token: config.MOODLE_TOKEN });
+/** Each client paces this process's requests to its system at the configured rate (docs/temporal.md §4). */
+export function moodleClientFrom(config: Pick<MoodleEnv, 'MOODLE_URL' | 'MOODLE_TOKEN'> & Partial<Pick<MoodleEnv, 'MOODLE_RATE_PER_SECOND'>>): MoodleClient {
+  const pacer = config.MOODLE_RATE_PER_SECOND ? createRequestPacer({ perSecond: config.MOODLE_RATE_PER_SECOND }) : undefined;
+  return createMoodleClient({ url: config.MOODLE_URL, token: config.MOODLE_TOKEN, pacer });
 }
 
-export function erpnextClientFrom(config: Pick<ErpnextEnv, 'ERPNEXT_URL' | 'ERPNEXT_API_KEY' | 'ERPNEXT_API_SECRET'>): ErpnextClient {
-  return createErpnextClient({ url: config.ERPNEXT_URL, apiKey: config.ERPNEXT_API_KEY, apiSecret: config.ERPNEXT_API_SECRET });
+export function erpnextClientFrom(config: Pick<ErpnextEnv, 'ERPNEXT_URL' | 'ERPNEXT_API_KEY' | 'ERPNEXT_API_SECRET'> & Partial<Pick<ErpnextEnv, 'ERPNEXT_RATE_PER_SECOND'>>): ErpnextClient {
+  const pacer = config.ERPNEXT_RATE_PER_SECOND ? createRequestPacer({ perSecond: config.ERPNEXT_RATE_PER_SECOND }) : undefined;
+  return createErpnextClient({ url: config.ERPNEXT_URL, apiKey: config.ERPNEXT_API_KEY, apiSecret: config.ERPNEXT_API_SECRET, pacer });
 }
 
 /** The payload codec (the key ring): the same for clients and workers, or one cannot read what the other wrote. */

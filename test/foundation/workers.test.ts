@@ -1,4 +1,5 @@
 import { taskQueues } from '../../src/common/task-queues';
+import { activitiesPerRequestRate } from '../../src/temporal/task-queue-workers';
 import { createHarnessActivities, type ActivityCall } from '../support/fixtures/harness-activities';
 import { harnessBurst, harnessLinkStudent, harnessSlowWrite } from '../support/fixtures/harness-workflows';
 import { bundleWorkflows, connectTestEnv, createTestWorkers, withWorkers, type TemporalTestEnv } from '../support/temporal';
@@ -89,7 +90,8 @@ test('the server paces a queue to its configured rate, however many activities a
   const count = 30;
   const rate = 10;
 
-  const ran = await withWorkers(env, { workflowBundle, moodle, rates: { moodle: rate } }, () =>
+  // The configured rate is the system's requests; the queue's activity cap is a multiple of it.
+  const ran = await withWorkers(env, { workflowBundle, moodle, rates: { moodle: rate / activitiesPerRequestRate } }, () =>
     env.client.workflow.execute(harnessBurst, { taskQueue: taskQueues.workflows, workflowId: 'harness:burst', args: [count] }),
   );
 

@@ -1,0 +1,106 @@
+/**
+ * The one place a process paces its requests to an external system (issue #12). Requests, not
+ * activities: a gathered burst call carries many activities in one request, and a paging activity
+ * sends many requests, so only the client that sends them can keep them to the system's rate.
+ *
+ * - Starts are spaced `1000 / perSecond` ms apart, measured when each request actually leaves.
+ * - At most `concurrency` requests are under way at once (unbounded unless set).
+ * - `pauseFor(ms)` (a 429's or 503's Retry-After) holds every request that has not yet left
+ *   until the delay has passed; requests already in flight are not recalled.
+ * - A waiting request whose caller is cancelled (an activity's signal) stops waiting at once and
+ *   never leaves.
+ *
+ * Hand-written rather than a package: p-throttle and p-queue (well kept) are ES modules only,
+ * which this CommonJS project cannot `require` on Node 20, and neither has a pause that holds
+ * the queue for a server's Retry-After; bottleneck has the spacing and concurrency but has had no
+ * release since 2019, and pausing it means emptying its reservoir and refilling it on a timer.
+ */
+export interface RequestPacerOptions {
+  /** Requests per second this process may start. */
+  perSecond: number;
+  /** Requests under way at once; unbounded by default. */
+  concurrency?: number;
+  /** Monotonic milliseconds; a test may pass its own. */
+  now?: () => number;
+}
+
+export interface RequestPacer {
+  /** Waits for this request's turn, then sends it; rejects with the signal's reason if cancelled first. */
+  run<T>(request: () => Promise<T>, signal?: AbortSignal): Promise<T>;
+  /** No request waiting or yet to come leaves before `ms` from now (the longest pause asked for wins). */
+  pauseFor(ms: number): void;
+}
+
+interface Waiting {
+  start: () => void;
+}
+
+export function createRequestPacer(options: RequestPacerOptions): RequestPacer {
+  if (!(options.perSecond > 0)) throw new Error(`a request pacer needs a positive rate, got ${options.perSecond}`);
+  const intervalMs = 1000 / options.perSecond;
+  const concurrency = options.concurrency ?? Infinity;
+  const now = options.now ?? (() => performance.now());
+  const waiting: Waiting[] = [];
+  let nextStartAt = -Infinity;
+  let pausedUntil = -Infinity;
+  let running = 0;
+  let timer: NodeJS.Timeout | undefined;
+
+  /** Starts every request whose turn has come; sets one timer for the next turn otherwise. */
+  const pump = (): void => {
+    if (timer) {
+      clearTimeout(timer);
+      timer = undefined;
+    }
+    while (waiting.length > 0 && running < concurrency) {
+      const at = Math.max(nextStartAt, pausedUntil);
+      const wait = at - now();
+      if (wait > 0) {
+        timer = setTimeout(pump, Math.ceil(wait));
+        return;
+      }
+      const next = waiting.shift()!;
+      nextStartAt = now() + intervalMs;
+      running += 1;
+      next.start();
+    }
+  };
+
+  return {
+    run<T>(request: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+      return new Promise<T>((resolve, reject) => {
+        if (signal?.aborted) return reject(signal.reason);
+        const onAbort = () => {
+          const index = waiting.indexOf(entry);
+          if (index < 0) return; // already sent: the request itself sees the signal
+          waiting.splice(index, 1);
+          pump(); // drops the timer if nobody else waits
+          reject(signal!.reason);
+        };
+        const entry: Waiting = {
+          start: () => {
+            signal?.removeEventListener('abort', onAbort);
+            request()
+              .then(resolve, reject)
+              .finally(() => {
+                running -= 1;
+                pump();
+              });
+          },
+        };
+        signal?.addEventListener('abort', onAbort, { once: true });
+        waiting.push(entry);
+        pump();
+      });
+    },
+
+    pauseFor(ms: number): void {
+      if (!(ms > 0)) return;
+      pausedUntil = Math.max(pausedUntil, now() + ms);
+      pump();
+    },
+  };
+}
+
+/** Whether an answer asks this process to hold its requests: a proxy's 429, or a 503 naming how long to wait. */
+export const asksToWait = (status: number, retryAfterMs: number | undefined): retryAfterMs is number => (status === 429 || status === 503) && retryAfterMs !== undefined;
