@@ -137,18 +137,20 @@ export function createErpnextActivities(erp: ErpnextClient, mapping: Mapping) {
 
     /**
      * What the student's submitted Program Enrollments grant (and their Programs), optionally
-     * leaving one enrollment out. A handed Course Enrollment whose course no program grants is
-     * read (it may be gone, or another student's) and its course added when it stands.
+     * leaving one enrollment out. Handed Course Enrollments whose course no program grants are
+     * read (they may be gone, or another student's) and their courses added where they stand:
+     * all in one list read. An attempt so makes one read of the enrollments, one per Program not
+     * read in the last minute and one of these, however many were handed: under a small rate limit
+     * a read per Course Enrollment had every attempt refused part-way, and the run never ended.
      */
     async erpnextCoursesGranted(input: { studentId: string; exceptProgramEnrollment?: string; courseEnrollments?: HandedCourseEnrollment[] }): Promise<CoursesGranted> {
       const enrollments = (await programEnrollments.listSubmitted(input.studentId)).filter((pe) => pe.name !== input.exceptProgramEnrollment);
       const granting = [...new Set(enrollments.map((pe) => pe.program))];
       const read = await programsCoursesRead(granting);
       const idnumbers = new Set(read.idnumbers);
-      for (const handed of input.courseEnrollments ?? []) {
-        if (idnumbers.has(courseIdnumber(handed.course, mapping))) continue;
-        const doc = await courseEnrollments.find(handed.courseEnrollment);
-        if (doc && doc.student === input.studentId) idnumbers.add(courseIdnumber(doc.course, mapping));
+      const uncovered = (input.courseEnrollments ?? []).filter((handed) => !idnumbers.has(courseIdnumber(handed.course, mapping)));
+      for (const doc of await courseEnrollments.findAll(uncovered.map((handed) => handed.courseEnrollment))) {
+        if (doc.student === input.studentId) idnumbers.add(courseIdnumber(doc.course, mapping));
       }
       return { programs: granting, courseIdnumbers: [...idnumbers], programEnrollments: enrollments.map((pe) => pe.name), coveredCourses: read.ownCourses };
     },
