@@ -1,3 +1,4 @@
+import { pyJsonDumps } from '../../sandboxes/erpnext/py-json';
 import { frappeSignature, frappeSignatureHeader } from '../../src/webhooks/erpnext-contract';
 import { runsOf } from './feed-support';
 import { deliveredBody, loggedSignature } from './logged-delivery';
@@ -20,9 +21,6 @@ interface LoggedDelivery {
   body: string;
   signature: string;
 }
-
-/** Python's json.dumps of a flat object, the bytes Frappe signed (separators ", " and ": "; ASCII values here). */
-const pyJsonDumps = (data: Record<string, unknown>) => `{${Object.entries(data).map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`).join(', ')}}`;
 
 /** The successful delivery of `event` for `docname`, as its Webhook Request Log row shows it (data and headers). */
 async function loggedDelivery(docname: string, event: string): Promise<LoggedDelivery> {
