@@ -1,26 +1,25 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { childRows, markUnsaved, stampChildren } from './child-rows';
 import type { Clock } from './clock';
-import { appOf, attributed, type Controller, type DocEvent, type SaveAction } from './controller';
-import { checkDocstatusTransition } from './docstatus';
+import { appOf, attributed, type Controller, type DocEvent } from './controller';
+import { completeInsert, prepareInsert } from './document-insert';
+import { saveDocument } from './document-save';
 import { asDict, listRow, withAllFields } from './document-shape';
-import { FrappeException, bold, frappeThrow, notFound } from './frappe-errors';
+import { isEmpty, type DocumentSteps } from './document-steps';
+import { frappeThrow, notFound } from './frappe-errors';
 import { createMetaRegistry, type DocTypeMeta, type MetaRegistry } from './meta';
-import { newName } from './naming';
 import { createQuery, type Query } from './query';
 import { createStore, type Doc, type Store } from './store';
-import { checkUpdateAfterSubmit } from './update-after-submit';
 import { Transactions, type MessageLog, type TransactionListener, type TransactionOptions } from './transactions';
-import { coerce, createValidation, defaultValue, type Validation } from './validation';
+import { coerce, createValidation, type Validation } from './validation';
 
 export type { Controller, DocEvent, SaveAction } from './controller';
 export type { MessageLog, TransactionListener } from './transactions';
 
 /**
  * An in-memory Frappe site: the Document lifecycle (`frappe/model/document.py`) over metadata, store
- * and controllers. Insert: links + fetch → before_insert → name → validate → [before_submit] →
+ * and controllers. Insert (document-insert.ts): links + fetch → before_insert → name → validate → [before_submit] →
  * mandatory/select → [the interleaving window] → primary key/unique → store → after_insert,
- * on_update, [on_submit]. Save runs the docstatus transition it implies (save, submit, cancel,
+ * on_update, [on_submit]. Save (document-save.ts) runs the docstatus transition it implies (save, submit, cancel,
  * update after submit) with the optimistic lock.
  */
 export interface SiteOptions {
@@ -39,17 +38,6 @@ export interface SiteOptions {
   interleaving?: { windowMs: number };
 }
 
-/** An insert validated but not yet written. */
-interface PendingInsert {
-  doctype: string;
-  meta: DocTypeMeta;
-  controller: Controller;
-  doc: Doc;
-}
-
-const isEmpty = (v: unknown) => v === null || v === undefined || v === '';
-const systemKeys = new Set(['name', 'doctype', 'owner', 'creation', 'modified_by', 'idx', 'parent', 'parentfield', 'parenttype']);
-
 export class Site {
   readonly meta: MetaRegistry;
   readonly store: Store;
@@ -64,6 +52,8 @@ export class Site {
   private readonly user: string;
   /** `frappe.defaults` set site-wide (`frappe.db.set_default`), keyed by fieldname. */
   private readonly defaults = new Map<string, string>();
+  /** This site's parts as the insert and save pipelines use them. */
+  private readonly steps: DocumentSteps;
 
   constructor(options: SiteOptions) {
     this.clock = options.clock;
@@ -75,6 +65,17 @@ export class Site {
     this.validation = createValidation(this.meta, this.store);
     this.controllers = Object.fromEntries(Object.entries(options.controllers).map(([doctype, c]) => [doctype, attributed(c, appOf(this.meta.get(doctype)?.module))]));
     this.user = options.user ?? 'Administrator';
+    this.steps = {
+      site: this,
+      clock: this.clock,
+      store: this.store,
+      validation: this.validation,
+      requireMeta: (doctype) => this.requireMeta(doctype),
+      controllerOf: (doctype) => this.controllers[doctype] ?? {},
+      sessionUser: () => this.sessionUser(),
+      siteDefault: (fieldname) => this.defaults.get(fieldname),
+      emit: (doctype, event, doc) => this.emit(doctype, event, doc),
+    };
   }
 
   addListener(listener: TransactionListener) {
@@ -154,131 +155,19 @@ export class Site {
   }
 
   insert(doctype: string, body: Doc): Doc {
-    return this.completeInsert(this.prepareInsert(doctype, body));
+    return completeInsert(this.steps, prepareInsert(this.steps, doctype, body));
   }
 
   /** An insert as one worker of a multi-worker site runs it: validated, then a pause other requests run in, then written. */
   async insertInterleaved(doctype: string, body: Doc): Promise<Doc> {
-    const pending = this.prepareInsert(doctype, body);
+    const pending = prepareInsert(this.steps, doctype, body);
     await sleep(this.interleaving?.windowMs ?? 0);
-    return this.completeInsert(pending);
-  }
-
-  /** Everything of an insert before the row is written: defaults, links, naming, validate, mandatory and select checks. */
-  private prepareInsert(doctype: string, body: Doc): PendingInsert {
-    const meta = this.requireMeta(doctype);
-    if (meta.istable) frappeThrow('ValidationError', `${doctype} is a child table and cannot be inserted on its own`);
-    const controller = this.controllers[doctype] ?? {};
-    const today = this.clock.today();
-    const doc: Doc = {};
-    for (const field of meta.fields) {
-      doc[field.fieldname] = field.fieldname in body ? coerce(field, body[field.fieldname]) : this.fieldDefault(field, today);
-      if (field.fieldtype === 'Table') doc[field.fieldname] = childRows(this.requireMeta(field.options ?? ''), body[field.fieldname], today);
-    }
-    const docstatus = Math.trunc(Number(body.docstatus ?? 0)) || 0;
-    checkDocstatusTransition(0, docstatus);
-    if (docstatus === 1 && !meta.isSubmittable) frappeThrow('ValidationError', `Cannot submit ${doctype}: it is not submittable`);
-    doc.docstatus = docstatus;
-    doc.doctype = doctype;
-
-    this.validation.validateLinks(doctype, doc);
-    controller.beforeInsert?.(doc, this);
-    const name = meta.autoname === 'controller' ? (controller.autoname?.(doc, this) ?? frappeThrow('ValidationError', `${doctype} has no naming rule`)) : newName(meta, doc, this.store, today, body);
-    const stamp = this.clock.timestamp();
-    Object.assign(doc, { name, owner: this.sessionUser(), creation: stamp, modified: stamp, modified_by: this.sessionUser(), idx: 0 });
-    stampChildren(meta, doc);
-
-    controller.validate?.(doc, this, docstatus === 1 ? 'submit' : 'insert');
-    if (docstatus === 1) controller.beforeSubmit?.(doc, this);
-    // Controllers may have filled child tables (Program Enrollment's courses): stamp those rows too.
-    stampChildren(meta, doc);
-    this.validation.validateMandatory(doctype, doc);
-    this.validation.validateSelects(doctype, doc);
-    return { doctype, meta, controller, doc };
-  }
-
-  /** The write and what follows it: the primary key and unique indexes, then after_insert, on_update, [on_submit]. */
-  private completeInsert({ doctype, meta, controller, doc }: PendingInsert): Doc {
-    if (this.store.has(doctype, String(doc.name))) duplicateEntry(doctype, String(doc.name));
-    this.validation.validateUnique(doctype, doc);
-    this.store.put(doctype, doc);
-    markUnsaved(meta, doc);
-
-    controller.afterInsert?.(doc, this);
-    this.emit(doctype, 'after_insert', doc);
-    controller.onUpdate?.(doc, this);
-    this.emit(doctype, 'on_update', doc);
-    if (doc.docstatus === 1) {
-      controller.onSubmit?.(doc, this);
-      this.emit(doctype, 'on_submit', doc);
-    }
-    return doc;
-  }
-
-  /** `_set_defaults`: the field's own default, or for a Link a site default of its fieldname whose target exists. */
-  private fieldDefault(field: DocTypeMeta['fields'][number], today: string): unknown {
-    const siteDefault = field.fieldtype === 'Link' && field.options !== 'User' && field.default === undefined ? this.defaults.get(field.fieldname) : undefined;
-    if (siteDefault !== undefined && this.store.has(field.options ?? '', siteDefault)) return siteDefault;
-    return defaultValue(field, today);
+    return completeInsert(this.steps, pending);
   }
 
   /** PUT semantics: apply the patch, then save with whatever docstatus transition it implies. */
   save(doctype: string, name: string, patch: Doc): Doc {
-    const meta = this.requireMeta(doctype);
-    const controller = this.controllers[doctype] ?? {};
-    const stored = this.getDoc(doctype, name);
-    const before = structuredClone(stored);
-    const from = Number(stored.docstatus);
-    const to = 'docstatus' in patch ? Math.trunc(Number(patch.docstatus)) || 0 : from;
-
-    checkDocstatusTransition(from, to);
-    if (to > 0 && !meta.isSubmittable) frappeThrow('ValidationError', `Cannot submit ${doctype}: it is not submittable`);
-    const action: SaveAction = from === 0 ? (to === 1 ? 'submit' : 'save') : to === 2 ? 'cancel' : 'update_after_submit';
-
-    if ('modified' in patch && !isEmpty(patch.modified) && String(patch.modified) !== String(stored.modified)) {
-      frappeThrow(
-        'TimestampMismatchError',
-        `Error: Document has been modified after you have opened it (${String(patch.modified)}, ${String(stored.modified)}). Please refresh to get the latest document.`,
-      );
-    }
-
-    const doc = stored;
-    if (action !== 'cancel') this.applyPatch(meta, doc, patch);
-    doc.docstatus = to;
-    if (action === 'update_after_submit') checkUpdateAfterSubmit(meta, (dt) => this.requireMeta(dt), before, doc);
-    checkSetOnlyOnce(meta, before, doc);
-    stampChildren(meta, doc);
-    Object.assign(doc, { modified: this.clock.timestamp(), modified_by: this.sessionUser() });
-
-    if (action !== 'cancel') {
-      this.validation.validateLinks(doctype, doc);
-      // An update after submit runs only before_update_after_submit in Frappe, not validate.
-      if (action !== 'update_after_submit') controller.validate?.(doc, this, action);
-      if (action === 'submit') controller.beforeSubmit?.(doc, this);
-      stampChildren(meta, doc);
-      this.validation.validateMandatory(doctype, doc);
-      this.validation.validateSelects(doctype, doc);
-      this.validation.validateUnique(doctype, doc);
-    } else controller.beforeCancel?.(doc, this);
-    this.store.put(doctype, doc);
-    markUnsaved(meta, doc);
-
-    if (action === 'save' || action === 'submit') {
-      controller.onUpdate?.(doc, this);
-      this.emit(doctype, 'on_update', doc);
-    }
-    if (action === 'submit') {
-      controller.onSubmit?.(doc, this);
-      this.emit(doctype, 'on_submit', doc);
-    }
-    if (action === 'cancel') {
-      controller.onCancel?.(doc, this);
-      this.emit(doctype, 'on_cancel', doc);
-      this.validation.assertNotLinked(doctype, name, 'Cancel');
-    }
-    // v15.50 lists on_update_after_submit as a Webhook event but never fires it (reference §3).
-    this.emit(doctype, 'on_change', doc);
-    return doc;
+    return saveDocument(this.steps, doctype, name, patch);
   }
 
   /** `Document.cancel`: a save to docstatus 2. */
@@ -318,42 +207,5 @@ export class Site {
 
   private emit(doctype: string, event: DocEvent, doc: Doc) {
     this.transactions.emit(doctype, event, doc);
-  }
-
-  private applyPatch(meta: DocTypeMeta, doc: Doc, patch: Doc) {
-    const today = this.clock.today();
-    for (const [key, value] of Object.entries(patch)) {
-      if (systemKeys.has(key) || key === 'docstatus' || key === 'modified') continue;
-      const field = meta.fields.find((x) => x.fieldname === key);
-      if (!field) continue;
-      // Frappe keeps a password when the form sends back its asterisks.
-      if (field.fieldtype === 'Password' && /^\*+$/.test(String(value ?? ''))) continue;
-      if (field.fieldtype !== 'Table') {
-        doc[key] = coerce(field, value);
-        continue;
-      }
-      // Like Frappe's `doc.update`, the given rows replace the table; a row keeping its `name` stays that row.
-      doc[key] = childRows(this.requireMeta(field.options ?? ''), value, today);
-    }
-  }
-}
-
-/**
- * The primary key refusing a second row: the IntegrityError text as Frappe wraps it, after the
- * "Duplicate Name" msgprint (which has an indicator but is not the raise itself: 055, 056).
- */
-function duplicateEntry(doctype: string, name: string): never {
-  throw new FrappeException('DuplicateEntryError', 409, [`${doctype} ${bold(name)} already exists`], undefined, {
-    text: `('${doctype}', '${name}', IntegrityError(1062, "Duplicate entry '${name}' for key 'PRIMARY'"))`,
-    title: 'Duplicate Name',
-    printedOnly: true,
-  });
-}
-
-function checkSetOnlyOnce(meta: DocTypeMeta, before: Doc, after: Doc) {
-  for (const field of meta.fields.filter((x) => x.setOnlyOnce)) {
-    if (!isEmpty(before[field.fieldname]) && before[field.fieldname] !== after[field.fieldname]) {
-      frappeThrow('CannotChangeConstantError', `Value cannot be changed for ${field.label}`);
-    }
   }
 }
