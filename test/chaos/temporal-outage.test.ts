@@ -156,4 +156,4 @@ it('loses no admission while Temporal is down: 503 + Retry-After within 3 s, the
   // The outage must have outlasted Frappe's tries for some admissions, or the feed was never put to the test.
   expect(lost.length).toBeGreaterThan(0);
   expect(tries.answered503).toBeGreaterThan(0);
-}, 400_000);
+}, scaled(400_000, 900_000));
