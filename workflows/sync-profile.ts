@@ -158,7 +158,8 @@ export async function syncProfile(input: SyncProfileInput, carried?: SyncProfile
     if (!pending) continue;
     pending = false;
     unsyncedSaves = 0;
-    const outcome = await syncOnce(input.studentId, baseline);
+    // The baseline as it stands once the Student is read: onboarding shares it before it writes the link.
+    const outcome = await syncOnce(input.studentId, () => baseline);
     last = outcome.sync;
     // Only a completed sync moves the baseline: a baseline signalled meanwhile must not be lost.
     if (outcome.matched) {
@@ -171,11 +172,18 @@ export async function syncProfile(input: SyncProfileInput, carried?: SyncProfile
 }
 
 /** One sync; `matched` is what Moodle holds afterwards, when the sync got that far. */
-async function syncOnce(studentId: string, baseline: DesiredMoodleUser | null): Promise<{ sync: ProfileSync; matched?: { desired: DesiredMoodleUser; profileFingerprint?: string } }> {
+async function syncOnce(studentId: string, currentBaseline: () => DesiredMoodleUser | null): Promise<{ sync: ProfileSync; matched?: { desired: DesiredMoodleUser; profileFingerprint?: string } }> {
   const at = new Date().toISOString();
   try {
     const student = await erpnext.erpnextGetStudentForMoodle(studentId);
     const moodleUserId = student.moodleUserId ?? (await onboardedMoodleUserId(studentId));
+    if (moodleUserId !== null && student.moodleUserId === null && patched('profile-leaves-onboarding-account') && (await temporal.temporalOnboardingState(studentId)).state === 'running') {
+      // An account ERPNext does not link yet, while onboarding runs: it is that run's, between its
+      // create and its write-back. Onboarding shares what it wrote, then writes the link, whose
+      // on_update brings any later save here. Pushing now, without that baseline, wrote the whole
+      // profile a second time (the insert's own on_update settling first, seen under load).
+      return { sync: { at, outcome: 'no-moodle-account', changed: [] } };
+    }
     if (moodleUserId === null) {
       // Onboarding that completed `no-email` holds its once-only id: without this, a placeholder
       // address later corrected would never be onboarded.
@@ -184,7 +192,7 @@ async function syncOnce(studentId: string, baseline: DesiredMoodleUser | null): 
       }
       return { sync: { at, outcome: 'no-moodle-account', changed: [] } };
     }
-    const { changed } = await moodle.moodleSyncProfile({ userId: moodleUserId, desired: student.desired, baseline });
+    const { changed } = await moodle.moodleSyncProfile({ userId: moodleUserId, desired: student.desired, baseline: currentBaseline() });
     return { sync: { at, outcome: changed.length > 0 ? 'pushed' : 'unchanged', changed }, matched: { desired: student.desired, profileFingerprint: student.profileFingerprint } };
   } catch (err) {
     // A permanent failure (e.g. Moodle refusing an email another account has) must not end the
