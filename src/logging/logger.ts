@@ -19,12 +19,21 @@ function redactDeep(value: unknown): unknown {
 }
 
 /**
+ * A secret-named key whose value is already the censor, as pino writes it (compact JSON; a key
+ * with a quote or backslash in it never matches and takes the full path).
+ */
+const alreadyRedacted = new RegExp(`"[^"\\\\]*(?:${secretName.source})[^"\\\\]*":"\\[redacted\\]"`, 'gi');
+
+/**
  * Pino's own path redaction reaches only the depths written out (`*.token` is one level), so each
  * finished line is redacted instead: whatever shape a logged object, error or request had, its
  * secret-named fields are gone before the line leaves the process.
  */
 function redactLine(line: string): string {
-  if (!secretName.test(line)) return line;
+  // Every webhook's "incoming request" line names the signature header, which the req serializer
+  // has already blanked: when nothing else in the line is secret-named, re-parsing it would
+  // change nothing and would cost more than the rest of the request's logging.
+  if (!secretName.test(line) || !secretName.test(line.replace(alreadyRedacted, ''))) return line;
   try {
     return `${JSON.stringify(redactDeep(JSON.parse(line)))}\n`;
   } catch {
