@@ -25,9 +25,10 @@ export class WriteBackNotSaved extends Error {
  */
 export function createErpnextBurst(erp: ErpnextClient, limits: typeof erpnextBurstLimits = erpnextBurstLimits) {
   const students = createStudents(erp);
-  const writeBack: BatchSender<LinkWriteBack, void> = async (links) => {
+  const writeBack: BatchSender<LinkWriteBack, void> = async (links, signal) => {
     if (links.length === 1) {
-      await students.setMoodleUserId(links[0]!.student, links[0]!.moodleUserId);
+      // Alone it is that activity's own request: its cancellation aborts the PUT.
+      await students.setMoodleUserId(links[0]!.student, links[0]!.moodleUserId, signal && { signal });
       return [{ ok: true, value: undefined }];
     }
     const { failed } = await writeMoodleUserIds(erp, links);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { columns } from '../columns';
-import type { ErpnextClient } from '../client';
+import type { CallOptions, ErpnextClient } from '../client';
 
 /**
  * The Custom Field on Student that stores the Moodle user id (link data: written by onboarding,
@@ -57,9 +57,9 @@ export function createStudents(erp: ErpnextClient) {
     listWithEmailLike: (email: string, exceptName: string): Promise<StudentEmailRow[]> =>
       erp.getList('Student', { ...emailRow, filters: [['student_email_id', 'like', email], ['name', '!=', exceptName]], limitPageLength: 0 }),
 
-    /** Writes `Student.custom_moodle_user_id`. */
-    async setMoodleUserId(name: string, moodleUserId: number): Promise<void> {
-      await erp.update('Student', name, { [moodleUserIdField.fieldname]: moodleUserId });
+    /** Writes `Student.custom_moodle_user_id`; `call` carries the caller's cancellation to the PUT. */
+    async setMoodleUserId(name: string, moodleUserId: number, call?: CallOptions): Promise<void> {
+      await erp.update('Student', name, { [moodleUserIdField.fieldname]: moodleUserId }, { ...call });
     },
   };
 }
