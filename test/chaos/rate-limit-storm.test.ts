@@ -2,26 +2,50 @@ import { startLifecycleStack, type LifecycleStack } from '../lifecycle/lifecycle
 import { printChaosTable, scaled, type ChaosRow } from './chaos-table';
 import { admitCohort, cohortWorkflowIds, describeState, expectedState, untilExact } from './chaos-state';
 import { describeCounts, untilClosed } from './run-statuses';
-import { nameActivityClients, retryAfterCounts, setFaults } from './sandbox-faults';
+import { clearRequestCounts, nameActivityClients, requestTotal, retryAfterCounts, setFaults } from './sandbox-faults';
 
 /**
  * A 429 storm on both systems while Students are admitted, enrolled and withdrawn: each sandbox
  * answers 429 with Retry-After past a small per-second limit and records every request its client
- * repeated before the delay (sandboxes/faults.ts; each activity execution is named as a client). A Retry-After of 2 s is longer than
- * the activities' first backoff (1 s), so a client that ignored it would be caught. The activities
- * hand the delay to Temporal as the failure's nextRetryDelay (activities/failure.ts).
+ * repeated before the delay (sandboxes/faults.ts; each activity execution is named as a client).
+ * The workers' clients pace their requests and, after a 429, hold every request of the process
+ * until its Retry-After has passed (src/http/request-pacer.ts), so the activities blocked by one
+ * refusal do not all come back in the same instant; each activity also hands the delay to
+ * Temporal as its failure's nextRetryDelay (activities/failure.ts). A Retry-After of 2 s is longer
+ * than the activities' first backoff (1 s), so a client that ignored it would be caught.
+ *
+ * It stays a storm: the workers are configured (MOODLE_RATE_PER_SECOND / ERPNEXT_RATE_PER_SECOND)
+ * for twice what the proxy in front of each system allows, as when the budget is shared with
+ * other clients (here also the scenario's own writes, unpaced), and the admissions offer far more
+ * work than either limit. So every pause after a 429 is followed by requests faster than the
+ * limit, and the next 429: under a fixed window, about `perSecond` requests get through per pause
+ * and a half (~2.5 s), some 40 % of the limit.
+ *
+ * The limits at full size: 100 admissions make about 1,000 Moodle and 1,500 ERPNext requests, 429s
+ * included (the reduced run's ~10 and ~15 per admission). At the reduced run's 2/s and 5/s that is
+ * about 40 and 10 minutes of Retry-After cycles, past jest's 20; worse, a lifecycle call waiting
+ * longer than its 30 s start-to-close behind a backlog of 100 runs in the pacer times out and is
+ * tried again, adding to the backlog. At 10/s and 20/s the same work takes a few minutes and the
+ * backlog drains in seconds, while still drawing hundreds of 429s from both systems.
  *
  * The delays stretch every run to tens of seconds, so a withdrawal overlaps the enrolment that
  * read the same Program Enrollment still submitted: the first draft of this scenario found the
  * withdrawn student still in the program's courses (workflows/stale-enrolment.ts).
  */
+const retryAfterSeconds = 2;
+const limits = {
+  moodle: { perSecond: scaled(2, 10), retryAfterSeconds },
+  erpnext: { perSecond: scaled(5, 20), retryAfterSeconds },
+};
+const configured = { moodle: limits.moodle.perSecond * 2, erpnext: limits.erpnext.perSecond * 2 };
+
 let stack: LifecycleStack;
 let unnameClients: () => void;
 const rows: ChaosRow[] = [];
 
 beforeAll(async () => {
   unnameClients = nameActivityClients();
-  stack = await startLifecycleStack();
+  stack = await startLifecycleStack({ rates: configured });
 }, 120_000);
 afterAll(async () => {
   printChaosTable(rows);
@@ -31,18 +55,19 @@ afterAll(async () => {
 
 it('honours every Retry-After in a 429 storm: no request before its delay, every run completes, the exact end state', async () => {
   const size = { admitted: scaled(3, 100), enrolled: scaled(2, 40), withdrawn: scaled(1, 10) };
-  // ERPNext's limit leaves room for the five reads one erpnextCoursesGranted attempt can make back
-  // to back (a cancelled enrolment's handed Course Enrollments are looked up one by one): under a
-  // fixed window of fewer, every attempt is refused part-way and the run never ends.
-  const limits = { moodle: { perSecond: 2, retryAfterSeconds: 2 }, erpnext: { perSecond: 5, retryAfterSeconds: 2 } };
   await setFaults(stack.moodleSandbox.url, { rateLimit: limits.moodle });
   await setFaults(stack.erpnextSandbox.url, { rateLimit: limits.erpnext });
+  await clearRequestCounts(stack.moodleSandbox.url);
+  await clearRequestCounts(stack.erpnextSandbox.url);
+  const started = Date.now();
 
   // The scenario's own writes wait out their 429s too (chaos-state.ts), so they count like any client's.
   const cohort = await admitCohort(stack.erp, { ...size, tag: 'Storm' });
   const statuses = await untilClosed(stack.env.client, cohortWorkflowIds(cohort), scaled(80_000, 900_000));
   const expected = await expectedState(stack.erp, stack.moodle, cohort);
   const { observed } = await untilExact(stack.erp, stack.moodle, cohort, expected, scaled(15_000, 60_000));
+  const seconds = Math.round((Date.now() - started) / 1000);
+  const requests = { moodle: await requestTotal(stack.moodleSandbox.url), erpnext: await requestTotal(stack.erpnextSandbox.url) };
   const moodle = await retryAfterCounts(stack.moodleSandbox.url);
   const erpnext = await retryAfterCounts(stack.erpnextSandbox.url);
   await setFaults(stack.moodleSandbox.url, {});
@@ -52,7 +77,8 @@ it('honours every Retry-After in a 429 storm: no request before its delay, every
   rows.push({
     scenario: '429 storm with Retry-After',
     faults:
-      `Moodle ${limits.moodle.perSecond}/s, ERPNext ${limits.erpnext.perSecond}/s, Retry-After 2 s: ${moodle.answeredWithRetryAfter} + ${erpnext.answeredWithRetryAfter} 429s; ` +
+      `Moodle ${limits.moodle.perSecond}/s, ERPNext ${limits.erpnext.perSecond}/s, Retry-After ${retryAfterSeconds} s: ${moodle.answeredWithRetryAfter} + ${erpnext.answeredWithRetryAfter} 429s; ` +
+      `of ${requests.moodle} + ${requests.erpnext} requests in ${seconds} s (workers paced at ${configured.moodle}/s and ${configured.erpnext}/s); ` +
       `${size.admitted} admitted, ${size.enrolled} enrolled, ${size.withdrawn} withdrawn ` +
       `(identical requests before a delay from any client, other runs' included: ${moodle.earlyFromAnyClient} + ${erpnext.earlyFromAnyClient})`,
     expected: `0 + 0 requests before Retry-After; ${runs} COMPLETED; ${describeState(expected)}`,

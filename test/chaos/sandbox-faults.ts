@@ -47,3 +47,15 @@ export function nameActivityClients(): () => void {
     globalThis.fetch = original;
   };
 }
+
+/** Starts a sandbox's protocol request counts afresh (both sandboxes count every request, refused ones too). */
+export async function clearRequestCounts(sandboxUrl: string): Promise<void> {
+  const response = await fetch(`${sandboxUrl}/__sandbox/requests`, { method: 'DELETE' });
+  if (!response.ok) throw new Error(`clearing request counts failed: ${response.status}`);
+}
+
+/** Protocol requests a sandbox received since its counts were cleared, refused ones included. */
+export async function requestTotal(sandboxUrl: string): Promise<number> {
+  const counts = (await (await fetch(`${sandboxUrl}/__sandbox/requests`)).json()) as Record<string, number>;
+  return Object.values(counts).reduce((sum, n) => sum + n, 0);
+}

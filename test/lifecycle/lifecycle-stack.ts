@@ -12,6 +12,7 @@ import { createMoodleClient, type MoodleClient } from '../../src/moodle/client';
 import { startErpnextSandbox, type ErpnextSandbox } from '../../sandboxes/erpnext';
 import { startMoodleSandbox, type MoodleSandbox } from '../../sandboxes/moodle';
 import { dataConverterFor } from '../../src/temporal/codec';
+import { erpnextClientFrom, moodleClientFrom } from '../../src/wiring/from-config';
 import { payloadKeyRing } from '../../src/temporal/key-ring';
 import type { TaskQueueWorkers } from '../../src/temporal/task-queue-workers';
 import { bundleWorkflows, connectTestEnv, createTestWorkers, type TemporalTestEnv } from '../support/temporal';
@@ -52,6 +53,11 @@ export interface LifecycleStackOptions {
   webhookRetryDelayScale?: number;
   /** false: no workers in this process (the test runs them elsewhere, e.g. as child processes it kills). */
   inProcessWorkers?: boolean;
+  /**
+   * MOODLE_RATE_PER_SECOND / ERPNEXT_RATE_PER_SECOND of the workers: their activities get clients
+   * of their own, paced as a deployment's (src/wiring/from-config.ts); the test's clients stay unpaced.
+   */
+  rates?: { moodle: number; erpnext: number };
   /** The sandboxes' credentials (the dev ones unless given; a production worker process refuses those). */
   credentials?: { moodleToken: string; erpnextApiKey: string; erpnextApiSecret: string };
 }
@@ -81,6 +87,13 @@ export async function startLifecycleStack(options: LifecycleStackOptions = {}): 
   const dataConverter = dataConverterFor(payloadKeyRing(config));
   const temporal = dataConverter ? new Client({ connection: env.client.connection, namespace: env.namespace, dataConverter }) : env.client;
 
+  const activityClients = () => {
+    if (!options.rates) return { moodle, erpnext: erp };
+    return {
+      moodle: moodleClientFrom({ MOODLE_URL: moodleSandbox.url, MOODLE_TOKEN: credentials.moodleToken, MOODLE_RATE_PER_SECOND: options.rates.moodle }),
+      erpnext: erpnextClientFrom({ ERPNEXT_URL: erpnextSandbox.url, ERPNEXT_API_KEY: credentials.erpnextApiKey, ERPNEXT_API_SECRET: credentials.erpnextApiSecret, ERPNEXT_RATE_PER_SECOND: options.rates.erpnext }),
+    };
+  };
   const running = options.inProcessWorkers === false ? undefined : await runInProcessWorkers();
   async function runInProcessWorkers() {
     // Sealed failures must be in the bundle too: workflow-side failures are converted there.
@@ -89,7 +102,8 @@ export async function startLifecycleStack(options: LifecycleStackOptions = {}): 
       : await bundleWorkflows();
     const workers: TaskQueueWorkers = await createTestWorkers(env, {
       workflowBundle,
-      ...(options.activities ?? ((real) => real))(createActivities({ moodle, erpnext: erp, mapping })),
+      ...(options.activities ?? ((real) => real))(createActivities({ ...activityClients(), mapping })),
+      rates: options.rates,
       dataConverter,
     });
     return { workers, done: workers.run() };
