@@ -1,17 +1,24 @@
 import { eventually, startLifecycleStack, type LifecycleStack } from '../lifecycle/lifecycle-stack';
+import { printChaosTable, scaled, type ChaosRow } from './chaos-table';
+import { describeState, expectedState, untilExact, type Cohort } from './chaos-state';
+import { describeCounts, untilClosed, type StatusCounts } from './run-statuses';
 
 /**
- * The race the 429-storm scenario found, made certain: an enrolment that read its Program
- * Enrollment submitted is held just before its Moodle enrol while the registrar cancels and the
- * withdrawal runs to the end (finding nothing active to withdraw). Released, the enrol lands after
- * the withdrawal; the withdrawal had told the enrolling run, which then withdraws what is no longer
- * granted (workflows/stale-enrolment.ts). Without that, the student stays in a cancelled program.
+ * The race the 429-storm scenario found, made certain: enrolments that read their Program
+ * Enrollment submitted are held just before their Moodle enrol while the registrar cancels and
+ * each withdrawal runs to the end (finding nothing active to withdraw). Released, the enrols land
+ * after the withdrawals; each withdrawal had told its enrolling run, which then withdraws what is
+ * no longer granted (workflows/stale-enrolment.ts). Without that, the students stay in cancelled
+ * programs. Other students' enrolments are held and released alongside without a cancel: the
+ * same check must leave them every course their program grants.
  */
 let stack: LifecycleStack;
 let holding = false;
 let release: () => void = () => {};
-let held: Promise<void> = Promise.resolve();
-let enteredHold: () => void = () => {};
+let gate: Promise<void> = Promise.resolve();
+/** Moodle users whose enrol is being held now. */
+const heldUsers = new Set<number>();
+const rows: ChaosRow[] = [];
 
 beforeAll(async () => {
   stack = await startLifecycleStack({
@@ -21,8 +28,8 @@ beforeAll(async () => {
         ...real.moodle,
         async moodleEnrolStudent(input: Parameters<typeof real.moodle.moodleEnrolStudent>[0]) {
           if (holding && input.courseIds.length > 0) {
-            enteredHold();
-            await held;
+            heldUsers.add(input.userId);
+            await gate;
           }
           return real.moodle.moodleEnrolStudent(input);
         },
@@ -32,39 +39,79 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => {
   release();
+  printChaosTable(rows);
   await stack?.close();
 });
 
-const closedRun = async (workflowId: string) => {
-  const handle = stack.env.client.workflow.getHandle(workflowId);
-  await eventually(() => handle.describe().then((d) => d.status.name, () => 'NOT_STARTED'), (s) => s !== 'RUNNING' && s !== 'NOT_STARTED', 30_000);
-  return { status: (await handle.describe()).status.name, result: (await handle.result()) as { outcome: string; enrolledCourses?: string[] } };
+const programNames = ['BSc Nursing', 'BSc Computer Science', 'BA Business'];
+const term = { academic_year: '2026-27', academic_term: '2026-27 (Autumn)', enrollment_date: '2026-09-01' };
+
+const sumCounts = (...all: StatusCounts[]): StatusCounts => {
+  const sum: StatusCounts = {};
+  for (const counts of all) for (const [status, n] of Object.entries(counts)) sum[status] = (sum[status] ?? 0) + n;
+  return sum;
 };
 
-it('a withdrawal that finishes before an overlapping enrolment lands still leaves the student in no course of the cancelled program', async () => {
-  const student = await stack.erp.insert('Student', { first_name: 'Race', last_name: 'Withdrawn', student_email_id: 'race.withdrawn@students.cbu.example' });
-  expect((await closedRun(`onboard:${student.name}`)).result.outcome).toBe('created');
-  const [account] = await stack.moodle.getUsersByField('idnumber', [student.name]);
+const resultOf = async <T>(workflowId: string) => (await stack.env.client.workflow.getHandle(workflowId).result()) as T;
 
+it('withdrawals that finish before their overlapping enrolments land still leave the students in no course of the cancelled programs', async () => {
+  const size = { raced: scaled(1, 25), kept: scaled(1, 5) };
+  const total = size.raced + size.kept;
+  const cohort: Cohort = { students: [], programs: new Map(), enrollments: new Map(), withdrawn: new Set() };
+  for (let i = 0; i < total; i++) {
+    const student = await stack.erp.insert('Student', { first_name: `Race${i}`, last_name: 'Withdrawn', student_email_id: `race${i}.withdrawn@students.cbu.example` });
+    cohort.students.push(student.name);
+  }
+  const onboarded = await untilClosed(stack.env.client, cohort.students.map((s) => `onboard:${s}`), scaled(30_000, 120_000));
+  expect(onboarded).toEqual({ COMPLETED: total });
+  const accounts = await stack.moodle.getUsersByField('idnumber', cohort.students);
+  expect(accounts).toHaveLength(total);
+
+  // Every enrolment reads its Program Enrollment submitted and stops just before Moodle.
   holding = true;
-  held = new Promise((resolve) => (release = resolve));
-  const entered = new Promise<void>((resolve) => (enteredHold = resolve));
-  const pe = await stack.erp.insert('Program Enrollment', { student: student.name, program: 'BSc Nursing', academic_year: '2026-27', academic_term: '2026-27 (Autumn)', enrollment_date: '2026-09-01', docstatus: 1 });
-  await entered;
+  gate = new Promise((resolve) => (release = resolve));
+  for (const [i, student] of cohort.students.entries()) {
+    const program = programNames[i % programNames.length];
+    const pe = await stack.erp.insert('Program Enrollment', { student, program, ...term, docstatus: 1 });
+    cohort.programs.set(student, program);
+    cohort.enrollments.set(student, pe.name);
+  }
+  const enrolments = [...cohort.enrollments.values()].map((pe) => `enroll:${pe}`);
+  expect((await eventually(async () => heldUsers.size, (n) => n === total, scaled(30_000, 120_000)))).toBe(total);
 
-  await stack.erp.cancel('Program Enrollment', pe.name);
-  const cancelled = await stack.erp.getDoc('Program Enrollment', pe.name);
-  const withdrawal = await closedRun(`withdraw:${pe.name}@${String(cancelled.modified)}`);
-  expect(withdrawal).toMatchObject({ status: 'COMPLETED', result: { outcome: 'withdrawn' } });
+  // The registrar cancels the first ones; their withdrawals run to the end meanwhile.
+  const withdrawals: string[] = [];
+  for (const student of cohort.students.slice(0, size.raced)) {
+    const pe = cohort.enrollments.get(student)!;
+    await stack.erp.cancel('Program Enrollment', pe);
+    cohort.withdrawn.add(student);
+    withdrawals.push(`withdraw:${pe}@${String((await stack.erp.getDoc('Program Enrollment', pe)).modified)}`);
+  }
+  const withdrawalStatuses = await untilClosed(stack.env.client, withdrawals, scaled(30_000, 120_000));
+  const withdrawalOutcomes = await Promise.all(withdrawals.map((id) => resultOf<{ outcome: string }>(id).then((r) => r.outcome)));
 
+  // Released: every held enrol lands after its withdrawal.
   holding = false;
   release();
-  const enrolment = await closedRun(`enroll:${pe.name}`);
-  const active = (await stack.moodle.getUsersCourses(account.id)).map((c) => c.idnumber);
-  expect({ status: enrolment.status, outcome: enrolment.result.outcome, enrolledCourses: enrolment.result.enrolledCourses, active }).toEqual({
-    status: 'COMPLETED',
-    outcome: 'enrolled',
-    enrolledCourses: [],
-    active: [],
+  const enrolmentStatuses = await untilClosed(stack.env.client, enrolments, scaled(30_000, 180_000));
+  const expected = await expectedState(stack.erp, stack.moodle, cohort);
+  const { observed } = await untilExact(stack.erp, stack.moodle, cohort, expected, scaled(10_000, 30_000));
+  // What each enrolling run says it left enrolled: nothing of a cancelled program, all of a kept one.
+  const reported = await Promise.all(enrolments.map((id) => resultOf<{ enrolledCourses: string[] }>(id).then((r) => [...r.enrolledCourses].sort())));
+
+  rows.push({
+    scenario: 'Withdrawal overtakes enrolment',
+    faults: `${total} enrols held before Moodle; ${size.raced} Program Enrollments cancelled and withdrawn meanwhile, ${size.kept} kept; then released`,
+    expected: `${size.raced} withdrawn; ${withdrawals.length + enrolments.length} COMPLETED; ${describeState(expected)}`,
+    observed:
+      `${withdrawalOutcomes.filter((o) => o === 'withdrawn').length} withdrawn; ` +
+      `${describeCounts(sumCounts(withdrawalStatuses, enrolmentStatuses))}; ${describeState(observed, expected)}`,
   });
-}, 90_000);
+  expect({ withdrawalStatuses, enrolmentStatuses, withdrawalOutcomes: new Set(withdrawalOutcomes) }).toEqual({
+    withdrawalStatuses: { COMPLETED: size.raced },
+    enrolmentStatuses: { COMPLETED: total },
+    withdrawalOutcomes: new Set(['withdrawn']),
+  });
+  expect(reported).toEqual(expected.map((state) => state.courses));
+  expect(observed).toEqual(expected);
+}, scaled(90_000, 900_000));
