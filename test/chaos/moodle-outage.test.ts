@@ -56,4 +56,4 @@ it('waits out a Moodle outage longer than any call timeout, shows WaitingOn=mood
     observed: `${waiting} waiting on moodle; ${completed} completed, WaitingOn cleared; ${accounts} accounts`,
   });
   expect({ waiting, completed, accounts }).toEqual({ waiting: students, completed: students, accounts: students });
-}, 240_000);
+}, scaled(240_000, 600_000));
