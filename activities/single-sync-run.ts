@@ -1,6 +1,7 @@
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
-import { SyncKind } from '../src/common/search-attributes';
+import type { SearchAttributePair } from '@temporalio/common';
+import { studentRunAttributes, SyncKind } from '../src/common/search-attributes';
 import { syncRequestedSignal, type SingleSyncRun } from '../src/common/sync-runs';
 import { taskQueues } from '../src/common/task-queues';
 
@@ -8,6 +9,12 @@ import { taskQueues } from '../src/common/task-queues';
 export interface SyncRunJoined {
   workflowId: string;
   runId: string;
+}
+
+/** A request for one Student (a grade sync's `student`) starts a per-student run: it carries StudentId like every other. */
+function startAttributes(run: SingleSyncRun, input: unknown): SearchAttributePair[] {
+  const student = typeof input === 'object' && input !== null && 'student' in input && typeof input.student === 'string' ? input.student : undefined;
+  return student === undefined ? [{ key: SyncKind, value: run.syncKind }] : studentRunAttributes(run.syncKind, student);
 }
 
 /**
@@ -23,7 +30,7 @@ export async function requestSingleRun(client: Client, run: SingleSyncRun, input
     args: [input],
     signal: syncRequestedSignal,
     signalArgs: [input],
-    typedSearchAttributes: [{ key: SyncKind, value: run.syncKind }],
+    typedSearchAttributes: startAttributes(run, input),
   });
   return { workflowId: run.workflowId, runId: handle.signaledRunId };
 }

@@ -1,5 +1,8 @@
-import { defineQuery, executeChild } from '@temporalio/workflow';
+import { defineQuery, executeChild, patched } from '@temporalio/workflow';
+import { studentRunAttributes } from '../src/common/search-attributes';
+import { syncKinds } from '../src/common/sync-kinds';
 import type { MappedCourse } from '../src/mapping/mapped-courses';
+import { singleRunStudentPatch } from './course-sync/single-run';
 import { runCourseSync, type CourseSync, type CourseSyncProgress, type CourseSyncSettings, type CourseTask } from './course-sync/driver';
 import { singleSyncRuns } from '../src/common/sync-runs';
 import { addCourse, courseWatermarkKey, type SyncReport } from './course-sync/sync-report';
@@ -64,6 +67,8 @@ const gradeSync: CourseSync<SyncGradesInput, GradesCourseTask, CourseGradesRepor
   syncCourse: (input, task, workflowId) =>
     executeChild(syncCourseGrades, {
       workflowId,
+      // A per-student run's course children are per-student runs too; runs from before the patch started them without.
+      ...(input.student !== undefined && patched(singleRunStudentPatch) ? { typedSearchAttributes: studentRunAttributes(syncKinds.grades, input.student) } : {}),
       args: [{ course: task.course, plan: task.plan, since: task.since, student: input.student, submitResults: input.settings.submitResults }],
     }),
   unmappedCourse: (course, reason) => emptyCourseGradesReport(course, 'unmapped', { reason }),
@@ -71,7 +76,7 @@ const gradeSync: CourseSync<SyncGradesInput, GradesCourseTask, CourseGradesRepor
   // A run restricted to one student saw only part of the course, so it cannot move the watermark.
   movesWatermarks: (input) => input.student === undefined,
   watermarkKey,
-  singleRun: { run: singleSyncRuns.grades, scope: (input) => JSON.stringify([input.course ?? null, input.student ?? null]) },
+  singleRun: { run: singleSyncRuns.grades, scope: (input) => JSON.stringify([input.course ?? null, input.student ?? null]), student: (input) => input.student },
 };
 
 /**

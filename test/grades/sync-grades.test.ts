@@ -8,6 +8,7 @@ import { changeFeedScheduleId } from '../../src/starters/change-feed-schedule';
 import { gradeSyncSettings } from '../../src/starters/sync-settings';
 import { startGradeSync } from '../../src/starters/sync-requests';
 import { singleSyncRuns } from '../../src/common/sync-runs';
+import { StudentId, SyncKind } from '../../src/common/search-attributes';
 import { taskQueues } from '../../src/common/task-queues';
 import { courseWatermarkKey } from '../../workflows/course-sync/sync-report';
 import { gradesProgressQuery, syncGrades, type GradesReport } from '../../workflows/sync-grades';
@@ -133,6 +134,16 @@ describe('syncGrades on the dev server against both sandboxes', () => {
     expect(report.totals.unchanged).toBeGreaterThanOrEqual(1);
     // A one-student run carries the last run's watermarks forward unchanged: it saw too little to move them.
     expect(report.watermarks).toEqual(latest.watermarks);
+    // It is a run about one Student, found by StudentId like every other, and so is each of its course children.
+    const described = await handle.describe();
+    expect([described.typedSearchAttributes.get(SyncKind), described.typedSearchAttributes.get(StudentId)]).toEqual(['grades', String(student)]);
+    const history = await handle.fetchHistory();
+    const children = (history.events ?? []).flatMap((event) => event.childWorkflowExecutionStartedEventAttributes?.workflowExecution ?? []);
+    expect(children.length).toBeGreaterThan(0);
+    for (const child of children) {
+      const attributes = (await env.client.workflow.getHandle(String(child.workflowId), String(child.runId)).describe()).typedSearchAttributes;
+      expect([attributes.get(SyncKind), attributes.get(StudentId)]).toEqual(['grades', String(student)]);
+    }
   });
 
   it('`sync grades --wait` prints the report as JSON with --json, and as a summary and a table per course', async () => {

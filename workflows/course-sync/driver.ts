@@ -5,7 +5,7 @@ import { workflowIds } from '../../src/common/workflow-ids';
 import { syncActivities, type SyncActivities } from '../sync-activities';
 import { runCourseWindow } from './course-window';
 import { addCourse, emptySyncReport, type CourseSyncCounts, type SyncReport } from './sync-report';
-import { handOverScheduledRun, queueRequests, type SingleRun } from './single-run';
+import { handOverScheduledRun, queueRequests, showRequestStudent, type SingleRun } from './single-run';
 import { showActivityWaits } from '../waiting-on';
 
 /** One course's share of a run: the course, where its incremental read starts, and what its child needs besides. */
@@ -106,6 +106,7 @@ export async function runCourseSync<Input extends CourseSyncInput<Task, Course>,
   const running = new Set<string>();
   let pending: Task[] = [];
   const queue = sync.singleRun && workflowId === sync.singleRun.run.workflowId ? queueRequests(sync.singleRun, input) : undefined;
+  if (queue && sync.singleRun) showRequestStudent(sync.singleRun, input);
   setHandler(sync.progressQuery, () => ({ ...report, running: [...running], pending: pending.map(keyOf), ...(queue ? { queued: queue.scopes() } : {}) }));
   if (!input.carry) report = emptySyncReport<Course>(input.watermarks ?? (await activities.temporal.temporalLastSyncWatermarks(workflowInfo().workflowType)));
   pending = input.carry?.pending ?? (await planCourses(sync, input, report, activities));

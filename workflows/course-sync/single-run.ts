@@ -1,4 +1,5 @@
-import { defineSignal, setHandler } from '@temporalio/workflow';
+import { defineSignal, patched, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { StudentId } from '../../src/common/search-attributes';
 import { syncRequestedSignal, type SingleSyncRun } from '../../src/common/sync-runs';
 import type { SyncActivities } from '../sync-activities';
 import { emptySyncReport, type CourseSyncCounts, type SyncReport } from './sync-report';
@@ -8,6 +9,24 @@ export interface SingleRun<Input> {
   run: SingleSyncRun;
   /** The part of an input that says what it covers (course, student): a request of the running run's scope joins it. */
   scope(input: Input): string;
+  /** The Student a per-student request covers (StudentId); absent for a kind that has none. */
+  student?(input: Input): string | undefined;
+}
+
+/** The patch under which the single run shows the Student of a per-student request in StudentId. */
+export const singleRunStudentPatch = 'single-sync-run-student-id';
+
+/**
+ * The single run serves one request per run (each follow-up is a continue-as-new, which keeps the
+ * search attributes of the run before it), so each run sets StudentId to its own request's Student,
+ * or clears it. A request that started the run carries it already (activities/single-sync-run.ts).
+ */
+export function showRequestStudent<Input>(single: SingleRun<Input>, input: Input): void {
+  if (!single.student) return;
+  const student = single.student(input) ?? null;
+  const shown = workflowInfo().typedSearchAttributes.get(StudentId) ?? null;
+  // Runs from before this change left StudentId alone: replaying one, patched() is false.
+  if (student !== shown && patched(singleRunStudentPatch)) upsertSearchAttributes([{ key: StudentId, value: student }]);
 }
 
 /** The request a run stands for: its input without the state carried between runs. */
