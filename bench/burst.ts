@@ -1,25 +1,11 @@
 import os from 'node:os';
-import { Client, Connection } from '@temporalio/client';
-import { IllegalStateError } from '@temporalio/common';
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import pino from 'pino';
-import { createActivities } from '../activities';
 import { moodleBurstLimits } from '../activities/burst/moodle-burst';
 import { erpnextBurstLimits } from '../activities/burst/erpnext-burst';
-import { loadConfig } from '../src/config/env';
-import { mappingSchema } from '../src/config/mapping-file';
-import { createErpnextClient } from '../src/erpnext/client';
-import { provisionErpnext } from '../src/erpnext/provisioning/provision-erpnext';
-import { buildGateway } from '../src/gateway/server';
-import { createMoodleClient } from '../src/moodle/client';
-import { startDevServer } from '../src/temporal/dev-server';
-import { TaskQueueWorkers } from '../src/temporal/task-queue-workers';
+import { activitiesPerRequestRate } from '../src/temporal/task-queue-workers';
 import { demoAcademicTerm, demoAcademicYear, demoCourses, demoPrograms } from '../sandboxes/demo-data';
-import { startErpnextSandbox } from '../sandboxes/erpnext';
-import { startMoodleSandbox, type MoodleSandbox } from '../sandboxes/moodle';
-import { freePort } from '../test/support/free-port';
+import type { MoodleSandbox } from '../sandboxes/moodle';
 import type { BenchReport } from './run';
-import { erpnextRequestCost, moodleRequestCost, startCostModelProxy } from './support/cost-model-proxy';
+import { startBenchStack } from './support/bench-stack';
 import { benchEnv, describeModel, erpnextModel, erpnextRps, floorOf, moodleModel, moodleRps } from './support/cost-models';
 import { moodleDuplicates } from './support/moodle-duplicates';
 
@@ -34,14 +20,13 @@ const students = benchEnv('BENCH_BURST_STUDENTS', 1000);
 const deadlineMs = benchEnv('BENCH_BURST_TIMEOUT_MS', 900_000);
 const secret = 'bench-webhook-secret';
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
-
-function installQuietRuntime(): void {
-  try {
-    Runtime.install({ logger: new DefaultLogger('WARN') });
-  } catch (err) {
-    if (!(err instanceof IllegalStateError)) throw err;
-  }
-}
+/**
+ * The share of each system's allowed rate the bridge's pacers send at. The proxy counts arrivals
+ * in a sliding second, and arrivals bunch up behind a busy event loop (proxies, workers and
+ * gateway share this process), so pacing at exactly the limit would now and then put one request
+ * over it; a deployment leaves the same headroom under a real proxy's limit.
+ */
+const pacedShare = 0.9;
 
 /** Moodle course ids each program should end up with (a demo course without `moodle` has none). */
 function programCourseIds(moodle: MoodleSandbox): Map<string, number[]> {
@@ -66,41 +51,13 @@ function enrolledStudents(moodle: MoodleSandbox, expected: Map<string, number[]>
 }
 
 export async function run(): Promise<BenchReport> {
-  installQuietRuntime();
-  const server = await startDevServer({ port: await freePort() });
-  const moodleSandbox = await startMoodleSandbox({ seed: 'demo' });
-  const erpnextSandbox = await startErpnextSandbox({ seed: 'demo' });
-  const moodleProxy = await startCostModelProxy(moodleSandbox.url, moodleModel, moodleRequestCost);
-  const erpnextProxy = await startCostModelProxy(erpnextSandbox.url, erpnextModel, erpnextRequestCost);
-  const clientConnection = await Connection.connect({ address: server.address });
-  const workerConnection = await NativeConnection.connect({ address: server.address });
-  const temporal = new Client({ connection: clientConnection, namespace: 'default' });
-  const mapping = mappingSchema.parse({});
-  // The bridge goes through the cost model; the bench's own inserts and setup go direct.
-  const moodle = createMoodleClient({ url: moodleProxy.url, token: 'dev-moodle-token' });
-  const erp = createErpnextClient({ url: erpnextProxy.url, apiKey: 'dev-key', apiSecret: 'dev-secret' });
-  const direct = createErpnextClient({ url: erpnextSandbox.url, apiKey: 'dev-key', apiSecret: 'dev-secret' });
-
-  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: new DefaultLogger('WARN') });
-  const workers = await TaskQueueWorkers.create({
-    connection: workerConnection,
-    namespace: 'default',
-    workflows: { workflowBundle: { code } },
-    activities: createActivities({ moodle, erpnext: erp, mapping }),
-    rates: { moodle: moodleRps, erpnext: erpnextRps },
-    shutdownGraceTime: '2s',
+  const stack = await startBenchStack({
+    rates: { moodle: moodleRps * pacedShare, erpnext: erpnextRps * pacedShare },
+    costModels: { moodle: moodleModel, erpnext: erpnextModel },
+    webhookSecret: secret,
   });
-  const running = workers.run();
-  const config = loadConfig(
-    'gateway',
-    { TEMPORAL_ADDRESS: server.address, MOODLE_URL: moodleProxy.url, ERPNEXT_URL: erpnextProxy.url, ERPNEXT_WEBHOOK_SECRET: secret },
-    { developmentDefaults: true },
-  );
-  const { publicApp: gateway } = await buildGateway({ config, temporal, mapping, logger: pino({ level: 'silent' }) });
-  const gatewayUrl = await gateway.listen({ host: '127.0.0.1', port: 0 });
-  await provisionErpnext(direct, { gatewayUrl, secret });
-  moodleProxy.reset();
-  erpnextProxy.reset();
+  const { moodleSandbox, direct } = stack;
+  const { moodle: moodleProxy, erpnext: erpnextProxy } = stack.proxies!;
 
   const expected = programCourseIds(moodleSandbox);
   const programOf = new Map<string, number[]>();
@@ -150,16 +107,7 @@ export async function run(): Promise<BenchReport> {
   if (process.env.BENCH_VERBOSE) console.table(byFunction);
   const counts = { moodle: { ...moodleProxy.counts }, erpnext: { ...erpnextProxy.counts } };
 
-  await gateway.close();
-  workers.shutdown();
-  await running;
-  await moodleProxy.close();
-  await erpnextProxy.close();
-  await erpnextSandbox.close();
-  await moodleSandbox.close();
-  await clientConnection.close();
-  await workerConnection.close();
-  await server.stop();
+  await stack.close();
 
   const burst = {
     students,
@@ -192,9 +140,10 @@ export async function run(): Promise<BenchReport> {
       flow: 'Students then submitted Program Enrollments by insert_many (200 a request, direct to the sandbox); every webhook fired by the ERPNext sandbox at the gateway',
       moodleCostModel: describeModel(moodleModel),
       erpnextCostModel: describeModel(erpnextModel),
-      taskQueueRates: `moodle ${moodleRps}/s, erpnext ${erpnextRps}/s activities`,
+      pacing: `bridge's clients paced at moodle ${round(moodleRps * pacedShare)}/s, erpnext ${round(erpnextRps * pacedShare)}/s requests (${pacedShare} of the limit); task-queue activity caps ${activitiesPerRequestRate}x that`,
       gatherers: JSON.stringify({ ...moodleBurstLimits, ...erpnextBurstLimits }),
-      temporal: 'temporal server start-dev (SQLite in memory), one worker process per queue, gateway in the same process',
+      requestsByFunction: JSON.stringify(byFunction),
+      temporal: 'temporal server start-dev (SQLite in memory), the three queues\' workers, the gateway and the cost-model proxies in one process',
       cpus: os.cpus().length,
       loadAverageAtEnd: os.loadavg()[0].toFixed(1),
       node: process.version,
