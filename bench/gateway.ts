@@ -27,7 +27,12 @@ import type { BenchReport } from './run';
 const seconds = Number(process.env.BENCH_GATEWAY_SECONDS ?? 10);
 const senders = Number(process.env.BENCH_GATEWAY_SENDERS ?? 50);
 const targetPerSecond = Number(process.env.BENCH_GATEWAY_RATE ?? 500);
-const connections: SenderConnections = process.env.BENCH_GATEWAY_CONNECTIONS === 'per-delivery' ? 'per-delivery' : 'keep-alive';
+/**
+ * A new connection per delivery by default, as Frappe sends: enqueue_webhook calls the module-level
+ * requests.request, a fresh session and connection for each try (read in frappe/frappe
+ * frappe/integrations/doctype/webhook/webhook.py). `keep-alive` is a proxy in front reusing them.
+ */
+const connections: SenderConnections = process.env.BENCH_GATEWAY_CONNECTIONS === 'keep-alive' ? 'keep-alive' : 'per-delivery';
 
 type PhaseFigures = SendFigures & { gatewayCpuMsPerWebhook: number };
 
