@@ -21,12 +21,12 @@ import { clearRequestCounts, nameActivityClients, requestTotal, retryAfterCounts
  * limit, and the next 429: under a fixed window, about `perSecond` requests get through per pause
  * and a half (~2.5 s), some 40 % of the limit.
  *
- * The limits at full size: 100 admissions make about 1,000 Moodle and 1,500 ERPNext requests, 429s
- * included (the reduced run's ~10 and ~15 per admission). At the reduced run's 2/s and 5/s that is
- * about 40 and 10 minutes of Retry-After cycles, past jest's 20; worse, a lifecycle call waiting
- * longer than its 30 s start-to-close behind a backlog of 100 runs in the pacer times out and is
- * tried again, adding to the backlog. At 10/s and 20/s the same work takes a few minutes and the
- * backlog drains in seconds, while still drawing hundreds of 429s from both systems.
+ * The limits at full size: 100 admissions make about 600 Moodle and 750 ERPNext requests, 429s
+ * included (measured at full size). At the reduced run's 2/s and 5/s the storm would run at some
+ * 0.8 and 2 requests a second, about 12 minutes for Moodle alone on an idle machine: too close to
+ * jest's 20 on a loaded one. At 10/s and 20/s it was no storm: 165 s, 20 + 5 429s, the admissions
+ * offering only 3.5 and 4.5 requests a second on average. At 4/s and 8/s the offered load stays
+ * above both limits for most of the run (hundreds of 429s) and the work fits in about six minutes.
  *
  * The delays stretch every run to tens of seconds, so a withdrawal overlaps the enrolment that
  * read the same Program Enrollment still submitted: the first draft of this scenario found the
@@ -34,8 +34,8 @@ import { clearRequestCounts, nameActivityClients, requestTotal, retryAfterCounts
  */
 const retryAfterSeconds = 2;
 const limits = {
-  moodle: { perSecond: scaled(2, 10), retryAfterSeconds },
-  erpnext: { perSecond: scaled(5, 20), retryAfterSeconds },
+  moodle: { perSecond: scaled(2, 4), retryAfterSeconds },
+  erpnext: { perSecond: scaled(5, 8), retryAfterSeconds },
 };
 const configured = { moodle: limits.moodle.perSecond * 2, erpnext: limits.erpnext.perSecond * 2 };
 
