@@ -1,4 +1,9 @@
+import { createActivities } from '../../activities';
+import { mappingSchema } from '../../src/config/mapping-file';
+import { createErpnextClient } from '../../src/erpnext/client';
+import { createMoodleClient } from '../../src/moodle/client';
 import { eventually, startLifecycleStack, type LifecycleStack } from '../lifecycle/lifecycle-stack';
+import { startHeldRequestGate, type HeldRequestGate } from './support/held-request-gate';
 
 /**
  * Bursts through the webhook path (issue #12): Students and their submitted Program Enrollments
@@ -6,7 +11,8 @@ import { eventually, startLifecycleStack, type LifecycleStack } from '../lifecyc
  * onboarding runs on the real Temporal server. Moodle answers each request after a delay (as a
  * busy real site does: 600 ms a request), so concurrent admissions find it busy and their calls gather
  * (activities/burst/). Counts come from the sandboxes' own request counters; end state from
- * their tables, so the test's reading costs no request.
+ * their tables, so the test's reading costs no request. The workers' Moodle activities talk to
+ * Moodle through a gate that passes everything unless a test asks it to hold a call open.
  */
 jest.setTimeout(58_000);
 
@@ -17,15 +23,43 @@ const moodleLatencyMs = 600;
 const erpnextLatencyMs = 50;
 
 let stack: LifecycleStack;
+let gate: HeldRequestGate;
+/** Calls of the create and enrol activities, counted as each enters the activity (and the gatherer). */
+const entered = { create: 0, enrol: 0 };
 
 beforeAll(async () => {
-  stack = await startLifecycleStack();
+  gate = await startHeldRequestGate();
+  const gated = createMoodleClient({ url: gate.url, token: 'dev-moodle-token' });
+  stack = await startLifecycleStack({
+    activities: (real) => {
+      // Only the Moodle activities of this set run; its ERPNext client is never called.
+      const { moodle } = createActivities({ moodle: gated, erpnext: createErpnextClient({ url: 'http://127.0.0.1:9', apiKey: 'unused', apiSecret: 'unused' }), mapping: mappingSchema.parse({}) });
+      return {
+        ...real,
+        moodle: {
+          ...moodle,
+          moodleCreateStudentUser: (...args: Parameters<typeof moodle.moodleCreateStudentUser>) => {
+            entered.create += 1;
+            return moodle.moodleCreateStudentUser(...args);
+          },
+          moodleEnrolStudent: (...args: Parameters<typeof moodle.moodleEnrolStudent>) => {
+            entered.enrol += 1;
+            return moodle.moodleEnrolStudent(...args);
+          },
+        },
+      };
+    },
+  });
+  gate.upstream = stack.moodleSandbox.url;
   for (const [url, latencyMs] of [[stack.moodleSandbox.url, moodleLatencyMs], [stack.erpnextSandbox.url, erpnextLatencyMs]] as const) {
     await fetch(`${url}/__sandbox/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ latencyMs }) });
   }
   // Bundling the workflows is most of it, and on a loaded machine that alone can take a minute.
 }, 120_000);
-afterAll(async () => stack?.close());
+afterAll(async () => {
+  await stack?.close();
+  await gate?.close();
+});
 
 type Counts = Record<string, number>;
 const requests = async (url: string): Promise<Counts> => (await (await fetch(`${url}/__sandbox/requests`)).json()) as Counts;
@@ -123,4 +157,36 @@ it('in a burst through the gateway, a record Moodle refuses is isolated and the 
   // down. What holds however they overlap: never more creates than accounts tried, plus the halvings.
   const moodle = await requests(stack.moodleSandbox.url);
   expect(moodle.core_user_create_users).toBeLessThanOrEqual(burstSize + 2 * Math.ceil(Math.log2(burstSize)));
+});
+
+it('admissions that arrive while the first create and the first enrol are held open share one create and one enrol', async () => {
+  // Timing-free: the first Student's create is held at the gate until every other Student's
+  // create activity has entered the gatherer, and the same for the enrols, so what the sandbox
+  // counts afterwards is the batching alone.
+  const followers = 4;
+  await forget();
+  Object.assign(entered, { create: 0, enrol: 0 });
+  gate.hold('core_user_create_users');
+  gate.hold('enrol_manual_enrol_users');
+  try {
+    const first = await admit();
+    await eventually(async () => gate.holding('core_user_create_users'), Boolean, 30_000);
+    const rest = await Promise.all(Array.from({ length: followers }, () => admit()));
+    await eventually(async () => entered.create, (n) => n >= 1 + followers, 30_000);
+    gate.release('core_user_create_users');
+    await eventually(async () => entered.enrol, (n) => n >= 1 + followers, 30_000);
+    expect(gate.holding('enrol_manual_enrol_users')).toBe(true);
+    gate.release('enrol_manual_enrol_users');
+
+    const outcome = await finished([first, ...rest]);
+    for (const name of [first, ...rest]) expect([name, outcome.get(name), moodleState(name)]).toEqual([name, 'COMPLETED', { accounts: 1, mails: 1, courses: programCourses }]);
+    const moodle = await requests(stack.moodleSandbox.url);
+    // The held call, then one for everyone who arrived meanwhile.
+    expect(entered).toEqual({ create: 1 + followers, enrol: 1 + followers });
+    expect(moodle.core_user_create_users).toBe(2);
+    expect(moodle.enrol_manual_enrol_users).toBe(2);
+  } finally {
+    gate.release('core_user_create_users');
+    gate.release('enrol_manual_enrol_users');
+  }
 });
