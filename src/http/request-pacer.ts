@@ -3,7 +3,8 @@
  * activities: a gathered burst call carries many activities in one request, and a paging activity
  * sends many requests, so only the client that sends them can keep them to the system's rate.
  *
- * - Starts are spaced `1000 / perSecond` ms apart, measured when each request actually leaves.
+ * - Starts are spaced `1000 / perSecond` ms apart on a schedule that a late timer does not drift
+ *   (n + 1 consecutive starts span at least n - 1/2 gaps, so a second holds at most `perSecond`).
  * - At most `concurrency` requests are under way at once (unbounded unless set).
  * - `pauseFor(ms)` (a 429's or 503's Retry-After) holds every request that has not yet left
  *   until the delay has passed; requests already in flight are not recalled.
@@ -60,7 +61,9 @@ export function createRequestPacer(options: RequestPacerOptions): RequestPacer {
         return;
       }
       const next = waiting.shift()!;
-      nextStartAt = now() + intervalMs;
+      // A start the event loop made late does not push the schedule back (up to half a gap), or a
+      // busy process would send well under its rate; any n + 1 starts still span (n - 1/2) gaps.
+      nextStartAt = Math.max(at, now() - intervalMs / 2) + intervalMs;
       running += 1;
       next.start();
     }
