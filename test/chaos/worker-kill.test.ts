@@ -55,12 +55,14 @@ it('loses and duplicates nothing when the worker process is SIGKILLed again and 
   // Gaps between kills: 1-4 s reduced, 2-8 s at full size, counted from the moment the new worker polls.
   const gapMs = () => scaled(1_000, 2_000) + random() * scaled(3_000, 6_000);
   const admitPaceMs = scaled(1_000, 500);
+  let lastRestartAt = Date.now();
   const killer = (async () => {
     let kills = 0;
     for (; kills < size.kills; kills++) {
       await sleep(gapMs());
       await worker.kill();
       await worker.start();
+      lastRestartAt = Date.now();
     }
     return kills;
   })();
@@ -72,13 +74,15 @@ it('loses and duplicates nothing when the worker process is SIGKILLed again and 
 
   const expected = await expectedState(stack.erp, stack.moodle, cohort);
   const { observed } = await untilExact(stack.erp, stack.moodle, cohort, expected, scaled(150_000, 600_000));
+  // How long the runs took to catch up once the killing stopped (each kill strands the calls in flight until Temporal times them out).
+  const recoveredInS = Math.round((Date.now() - lastRestartAt) / 1000);
   const results = resultCounts(stack.erpnextSandbox.state.site, world);
 
   rows.push({
     scenario: 'Worker process SIGKILLed',
     faults: `${kills} SIGKILLs of the only worker (seed ${seed}), each restarted; ${size.admitted} admitted, ${size.enrolled} enrolled; grade sync of ${world.grades} grades`,
     expected: `${describeState(expected)}; ${world.grades} results once, 0 twice, 0 missing`,
-    observed: `${describeState(observed, expected)}; ${results.once} results once, ${results.twiceOrMore} twice, ${results.missing} missing`,
+    observed: `${describeState(observed, expected)}; ${results.once} results once, ${results.twiceOrMore} twice, ${results.missing} missing; exact ${recoveredInS} s after the last restart`,
   });
   expect(kills).toBe(size.kills);
   expect(observed).toEqual(expected);
