@@ -43,7 +43,7 @@ export interface SendFigures {
 }
 
 /** Bytes as Frappe's json.dumps writes them (`, ` and `: `), the event bound into the body. */
-export function studentWebhookBody(name: string): string {
+function studentWebhookBody(name: string): string {
   const doc = { event: 'after_insert', doctype: 'Student', name, modified: '2026-12-01 08:55:13.393763' };
   return `{${Object.entries(doc).map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`).join(', ')}}`;
 }
