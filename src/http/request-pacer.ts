@@ -61,9 +61,11 @@ export function createRequestPacer(options: RequestPacerOptions): RequestPacer {
         return;
       }
       const next = waiting.shift()!;
-      // A start the event loop made late does not push the schedule back (up to half a gap), or a
-      // busy process would send well under its rate; any n + 1 starts still span (n - 1/2) gaps.
-      nextStartAt = Math.max(at, now() - intervalMs / 2) + intervalMs;
+      // A start the event loop made late by up to half a gap keeps its slot on the schedule, or a
+      // busy process would send well under its rate; any n + 1 starts still span n - 1/2 gaps.
+      // Later than that (an idle pacer, a long stall) the schedule starts again from now.
+      const startedAt = now();
+      nextStartAt = (startedAt - at <= intervalMs / 2 ? at : startedAt) + intervalMs;
       running += 1;
       next.start();
     }
