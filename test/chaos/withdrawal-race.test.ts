@@ -1,3 +1,5 @@
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
 import { eventually, startLifecycleStack, type LifecycleStack } from '../lifecycle/lifecycle-stack';
 import { printChaosTable, scaled, type ChaosRow } from './chaos-table';
 import { describeState, expectedState, untilExact, type Cohort } from './chaos-state';
@@ -19,6 +21,22 @@ let gate: Promise<void> = Promise.resolve();
 /** Moodle users whose enrol is being held now. */
 const heldUsers = new Set<number>();
 const rows: ChaosRow[] = [];
+const holdTimers = new Set<NodeJS.Timeout>();
+
+/**
+ * Waits for the release, but not past the call's start-to-close: an attempt Temporal timed out
+ * would still enrol once released, after its run had moved on (the full size's 25 cancellations
+ * outlast the 30 s). Failed just before, as a slow Moodle call would, its retry is held instead.
+ */
+async function heldWithinTimeout(startToCloseMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<boolean>((resolve) => holdTimers.add((timer = setTimeout(() => resolve(true), startToCloseMs - 5_000))));
+  const released = gate.then(() => false);
+  const late = await Promise.race([released, timedOut]);
+  clearTimeout(timer);
+  holdTimers.delete(timer!);
+  if (late) throw ApplicationFailure.retryable('held by the test until just before its start-to-close timeout', 'Transient');
+}
 
 beforeAll(async () => {
   stack = await startLifecycleStack({
@@ -29,7 +47,7 @@ beforeAll(async () => {
         async moodleEnrolStudent(input: Parameters<typeof real.moodle.moodleEnrolStudent>[0]) {
           if (holding && input.courseIds.length > 0) {
             heldUsers.add(input.userId);
-            await gate;
+            await heldWithinTimeout(Context.current().info.startToCloseTimeoutMs);
           }
           return real.moodle.moodleEnrolStudent(input);
         },
@@ -39,6 +57,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => {
   release();
+  for (const timer of holdTimers) clearTimeout(timer);
   printChaosTable(rows);
   await stack?.close();
 });
