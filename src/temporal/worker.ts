@@ -14,7 +14,7 @@ export interface RunWorkersOptions {
   moodle: MoodleClient;
   erpnext: ErpnextClient;
   mapping: Mapping;
-  /** Activities per second on each system's queue (MOODLE_RATE_PER_SECOND, ERPNEXT_RATE_PER_SECOND). */
+  /** Each system's request rate (MOODLE_RATE_PER_SECOND, ERPNEXT_RATE_PER_SECOND): the clients pace to it, the queues cap activities at a multiple (task-queue-workers.ts). */
   rates: { moodle: number; erpnext: number };
   /** Aborting it shuts the workers down gracefully. */
   signal?: AbortSignal;
