@@ -5,7 +5,7 @@ import { activitiesPerRequestRate } from '../src/temporal/task-queue-workers';
 import { demoAcademicTerm, demoAcademicYear, demoCourses, demoPrograms } from '../sandboxes/demo-data';
 import type { MoodleSandbox } from '../sandboxes/moodle';
 import type { BenchReport } from './run';
-import { startBenchStack } from './support/bench-stack';
+import { startBenchStack, type BenchStack } from './support/bench-stack';
 import { benchEnv, describeModel, erpnextModel, erpnextRps, floorOf, moodleModel, moodleRps } from './support/cost-models';
 import { moodleDuplicates } from './support/moodle-duplicates';
 
@@ -56,6 +56,14 @@ export async function run(): Promise<BenchReport> {
     costModels: { moodle: moodleModel, erpnext: erpnextModel },
     webhookSecret: secret,
   });
+  try {
+    return await measure(stack);
+  } finally {
+    await stack.close();
+  }
+}
+
+async function measure(stack: BenchStack): Promise<BenchReport> {
   const { moodleSandbox, direct } = stack;
   const { moodle: moodleProxy, erpnext: erpnextProxy } = stack.proxies!;
 
@@ -107,7 +115,6 @@ export async function run(): Promise<BenchReport> {
   if (process.env.BENCH_VERBOSE) console.table(byFunction);
   const counts = { moodle: { ...moodleProxy.counts }, erpnext: { ...erpnextProxy.counts } };
 
-  await stack.close();
 
   const burst = {
     students,

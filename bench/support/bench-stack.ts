@@ -95,7 +95,9 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     const mapping = mappingSchema.parse({});
     const moodle = createMoodleClient({ url: moodleUrl, token: 'dev-moodle-token', pacer: createRequestPacer({ perSecond: options.rates.moodle }) });
     const erp = createErpnextClient({ url: erpnextUrl, apiKey: 'dev-key', apiSecret: 'dev-secret', pacer: createRequestPacer({ perSecond: options.rates.erpnext }) });
-    const direct = createErpnextClient({ url: erpnextSandbox.url, apiKey: 'dev-key', apiSecret: 'dev-secret' });
+    // A Data Import's insert of 200 Students fires 200 webhooks inside the request; on a loaded
+    // machine (the sandbox shares this process with the workers) that can pass the 30 s default.
+    const direct = createErpnextClient({ url: erpnextSandbox.url, apiKey: 'dev-key', apiSecret: 'dev-secret', timeoutMs: 300_000 });
 
     const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: new DefaultLogger('WARN') });
     const workers = await TaskQueueWorkers.create({
