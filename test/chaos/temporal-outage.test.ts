@@ -6,6 +6,7 @@ import { workflowIds } from '../../src/common/workflow-ids';
 import { startLifecycleStack, webhookSecret, type LifecycleStack } from '../lifecycle/lifecycle-stack';
 import { completedFeedRuns, feedRunsAfterNow, startChangeFeed } from '../durability/feed-support';
 import { printChaosTable, scaled, type ChaosRow } from './chaos-table';
+import { feedCaughtCount } from './feed-started-runs';
 import { admitCohort, describeState, expectedState, untilExact } from './chaos-state';
 import { describeCounts, untilClosed } from './run-statuses';
 import { startOwnTemporal, type OwnTemporal } from './temporal-process';
@@ -138,21 +139,24 @@ it('loses no admission while Temporal is down: 503 + Retry-After within 3 s, the
   const startedByProfileSync = starters.filter((by) => by === 'profile sync').length;
   const startedByGateway = starters.filter((by) => by === 'gateway').length;
   const reportedByFeed = lost.filter((s) => caught.has(`onboard:${s}`)).length;
+  // Over every run and continue-as-new: the feed's reported caught against the runs Temporal shows it started.
+  const count = await feedCaughtCount(stack.env.client);
+  const countExact = `its reported caught = the runs it started (${count.started})`;
   const probeHonest = probe?.status === 503 && probe.retryAfter !== null && probe.ms < 3_000;
 
   rows.push({
     scenario: `Temporal stopped (state read exact ${((at - backAt) / 1000).toFixed(0)} s after it was back)`,
     faults: `Temporal down ${outageMs / 1000} s (SQLite kept) during ${admitted} admissions (${during} inside it); Frappe's 3 tries 1 s and 4 s apart; feed every ${feedSeconds} s`,
-    expected: `${describeState(expected)}; ${admitted} COMPLETED; gateway 503 + Retry-After < 3 s, 0 tries timed out; ${lost.length} dropped by Frappe, each started once: ${startedByFeed} by the feed (and reported caught), ${startedByProfileSync} by the profile sync, ${startedByGateway} by the gateway's late-landing start`,
+    expected: `${describeState(expected)}; ${admitted} COMPLETED; gateway 503 + Retry-After < 3 s, 0 tries timed out; ${lost.length} dropped by Frappe, each started once: ${startedByFeed} by the feed (and reported caught), ${startedByProfileSync} by the profile sync, ${startedByGateway} by the gateway's late-landing start; ${countExact}`,
     observed:
       `${describeState(observed, expected)}; ${describeCounts(statuses)}; ` +
       `${probeHonest ? 'gateway 503 + Retry-After < 3 s' : `gateway ${probe?.status} Retry-After ${probe?.retryAfter} in ${probe?.ms} ms`}, ${tries.timedOut} tries timed out; ` +
-      `${lost.length} dropped by Frappe, each started once: ${startedByFeed} by the feed (and ${reportedByFeed === startedByFeed ? '' : `${reportedByFeed} `}reported caught), ${startedByProfileSync} by the profile sync, ${startedByGateway} by the gateway's late-landing start`,
+      `${lost.length} dropped by Frappe, each started once: ${startedByFeed} by the feed (and ${reportedByFeed === startedByFeed ? '' : `${reportedByFeed} `}reported caught), ${startedByProfileSync} by the profile sync, ${startedByGateway} by the gateway's late-landing start; ${count.reported === count.started ? countExact : `its reported caught ${count.reported}, the runs it started ${count.started}`}`,
   });
   expect(observed).toEqual(expected);
   expect(statuses).toEqual({ COMPLETED: admitted });
   // The feed's count is how operators learn webhooks fail: exactly the onboardings it started, across every run and continue-as-new.
-  expect({ probeHonest, timedOut: tries.timedOut, reportedByFeed, unknownStarter: starters.filter((by) => by === 'other').length }).toEqual({ probeHonest: true, timedOut: 0, reportedByFeed: startedByFeed, unknownStarter: 0 });
+  expect({ probeHonest, timedOut: tries.timedOut, reportedByFeed, unknownStarter: starters.filter((by) => by === 'other').length, reportedCaught: count.reported }).toEqual({ probeHonest: true, timedOut: 0, reportedByFeed: startedByFeed, unknownStarter: 0, reportedCaught: count.started });
   // The outage must have outlasted Frappe's tries for some admissions, or the feed was never put to the test.
   expect(lost.length).toBeGreaterThan(0);
   expect(tries.answered503).toBeGreaterThan(0);
