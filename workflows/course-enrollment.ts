@@ -1,4 +1,4 @@
-import { upsertSearchAttributes } from '@temporalio/workflow';
+import { patched, upsertSearchAttributes } from '@temporalio/workflow';
 import type { CourseEnrollmentChange } from '../activities/erpnext';
 import type { WithdrawalResult } from '../activities/moodle';
 import type { LifecyclePolicy } from '../src/mapping/lifecycle-policy';
@@ -30,6 +30,9 @@ export interface CourseEnrollmentResult {
   withdrawal?: WithdrawalResult;
 }
 
+/** Marks runs that treat a Course Enrollment of a cancelled Program Enrollment as stale; older histories replay the enrol. */
+const cancelledProgramPatch = 'course-enrollment-of-cancelled-program-is-stale';
+
 /** Course Enrollment inserted (single-course change): enrol the student in that Moodle course. */
 export async function enrollCourse(input: CourseEnrollmentInput): Promise<CourseEnrollmentResult> {
   showActivityWaits();
@@ -45,6 +48,10 @@ export async function enrollCourse(input: CourseEnrollmentInput): Promise<Course
   const result = { courseEnrollment: input.courseEnrollment, courseIdnumber: state.courseIdnumber, moodleUserId: null };
   if (!state.exists) return { ...result, outcome: 'stale-event' };
   if (coveredByProgramEnrollment(state, 1)) return { ...result, outcome: 'covered-by-program-enrollment' };
+  // Read between the registrar's cancel and Education's delete of its Course Enrollments (the
+  // document, then its cancelled Program Enrollment): the event is already undone, and an enrol
+  // now would land after the withdrawal. Seen in the 429-storm chaos scenario at full size.
+  if (state.programEnrollmentStatus === 2 && patched(cancelledProgramPatch)) return { ...result, outcome: 'stale-event' };
   const moodleUserId = await onboardedMoodleUserId(state.student);
   if (moodleUserId === null) return { ...result, outcome: 'awaiting-onboarding' };
   const { courses } = await moodle.moodleResolveCourses([state.courseIdnumber]);
