@@ -1,3 +1,5 @@
+import { AsyncResource } from 'node:async_hooks';
+
 /**
  * The one place a process paces its requests to an external system (issue #12). Requests, not
  * activities: a gathered burst call carries many activities in one request, and a paging activity
@@ -82,10 +84,13 @@ export function createRequestPacer(options: RequestPacerOptions): RequestPacer {
           pump(); // drops the timer if nobody else waits
           reject(signal!.reason);
         };
+        // Sent later from whichever caller's turn frees it: run in this caller's async context, so
+        // what the request reads of its caller (the activity's Context, log fields) is its own.
+        const send = AsyncResource.bind(request);
         const entry: Waiting = {
           start: () => {
             signal?.removeEventListener('abort', onAbort);
-            request()
+            send()
               .then(resolve, reject)
               .finally(() => {
                 running -= 1;
