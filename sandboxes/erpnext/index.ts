@@ -76,7 +76,8 @@ export async function startErpnextSandbox(options: ErpnextSandboxOptions = {}): 
   const saver = options.stateFile ? stateSaver(options.stateFile, () => snapshotErpnext(site)) : undefined;
 
   const requestCounts = new Map<string, number>();
-  const app = Fastify({ logger: false });
+  // Closing ends every connection at once: a worker still calling a test's sandbox must not hold its close.
+  const app = Fastify({ logger: false, forceCloseConnections: true });
   enforceRequestLineLimit(app);
   await app.register(requestCounterPlugin, { counts: requestCounts });
   await app.register(faultsPlugin, { initial: options.faults });

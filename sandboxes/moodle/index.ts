@@ -51,7 +51,8 @@ export async function startMoodleSandbox(options: MoodleSandboxOptions = {}): Pr
   const webhooks = createWebhookSender(state);
   const requestCounts = new Map<string, number>();
   // Big batches are the point of the client's chunking; PHP's own cap is max_input_vars, not bytes.
-  const app = Fastify({ logger: false, bodyLimit: 16 * 1024 * 1024 });
+  // Closing ends every connection at once: a worker still polling a test's sandbox must not hold its close for its keep-alive.
+  const app = Fastify({ logger: false, bodyLimit: 16 * 1024 * 1024, forceCloseConnections: true });
   await app.register(faultsPlugin, { initial: options.faults });
   const saver = options.stateFile ? stateSaver(options.stateFile, () => snapshotMoodle(state)) : undefined;
   // Every web-service call is a POST, reads included: saving after each is simpler than knowing which wrote.
