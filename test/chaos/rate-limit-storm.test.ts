@@ -21,16 +21,18 @@ import { clearRequestCounts, nameActivityClients, requestTotal, retryAfterCounts
  * limit, and the next 429: under a fixed window, about `perSecond` requests get through per pause
  * and a half (~2.5 s), some 40 % of the limit.
  *
- * The limits at full size: 100 admissions make about 600 Moodle and 750 ERPNext requests, 429s
- * included (measured at full size). At the reduced run's 2/s and 5/s the storm would run at some
- * 0.8 and 2 requests a second, about 12 minutes for Moodle alone on an idle machine: too close to
- * jest's 20 on a loaded one. At 10/s and 20/s it was no storm: 165 s, 20 + 5 429s, the admissions
- * offering only 3.5 and 4.5 requests a second on average. At 4/s and 8/s the offered load stays
- * above both limits for most of the run (hundreds of 429s) and the work fits in about six minutes.
+ * The limits at full size: 100 admissions make about 600 Moodle and 800 ERPNext requests, 429s
+ * included (measured). At the reduced run's 2/s and 5/s the storm would pass some 0.8 and 2
+ * requests a second, about 12 minutes for Moodle alone on an idle machine: too close to jest's 20
+ * on a loaded one. At 10/s and 20/s it was no storm: 165 s, 20 + 5 429s, the admissions offering
+ * only 3.5 and 4.5 requests a second on average. At 4/s and 8/s: 292 s (load ~8 on 2 cores),
+ * 174 + 79 429s, the offered load above both limits for most of the run.
  *
  * The delays stretch every run to tens of seconds, so a withdrawal overlaps the enrolment that
  * read the same Program Enrollment still submitted: the first draft of this scenario found the
- * withdrawn student still in the program's courses (workflows/stale-enrolment.ts).
+ * withdrawn student still in the program's courses (workflows/stale-enrolment.ts). At full size a
+ * Course Enrollment's own run read the document before the cancel and its Program Enrollment
+ * after, and enrolled (6 of 100 students kept 22 courses; workflows/course-enrollment.ts).
  */
 const retryAfterSeconds = 2;
 const limits = {
