@@ -1,5 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
+import { attemptSignal } from '../src/temporal/attempt-deadline';
 import type { Mapping } from '../src/config/mapping-file';
 import type { MoodleClient, MoodleUserUpdate } from '../src/moodle/client';
 import { currentMoodleProfile, moodleAccount, sameEmail, type MoodleAccount } from '../src/mapping/moodle-account';
@@ -68,7 +69,7 @@ export function createMoodleActivities(moodle: MoodleClient, settings: MoodleSet
   const burst = createMoodleBurst(moodle);
 
   async function accountsByIdnumber(idnumber: string): Promise<MoodleAccount[]> {
-    return (await burst.findByIdnumber(idnumber, Context.current().cancellationSignal)).map(moodleAccount);
+    return (await burst.findByIdnumber(idnumber, attemptSignal(Context.current()))).map(moodleAccount);
   }
 
   return withFailureMapping({
@@ -101,7 +102,7 @@ export function createMoodleActivities(moodle: MoodleClient, settings: MoodleSet
      */
     async moodleCreateStudentUser(desired: DesiredMoodleUser): Promise<{ id: number; created: boolean }> {
       const user = newMoodleUser(desired, settings.auth);
-      const created = await burst.createUser({ user, lookFirst: Context.current().info.attempt > 1 }, Context.current().cancellationSignal);
+      const created = await burst.createUser({ user, lookFirst: Context.current().info.attempt > 1 }, attemptSignal(Context.current()));
       if (!created) {
         throw ApplicationFailure.create({
           message: `Moodle accepted the new account for ${desired.idnumber} but returned no id`,
@@ -175,7 +176,7 @@ export function createMoodleActivities(moodle: MoodleClient, settings: MoodleSet
       await burst.enrol({
         student: String(input.userId),
         enrolments: input.courseIds.map((courseid) => ({ roleid: input.roleId, userid: input.userId, courseid, timestart: 0, timeend: 0, suspend: false })),
-      }, Context.current().cancellationSignal);
+      }, attemptSignal(Context.current()));
     },
 
     /**

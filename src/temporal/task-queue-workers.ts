@@ -2,6 +2,7 @@ import type { DataConverter, Duration } from '@temporalio/common';
 import { Worker, type NativeConnection, type WorkerOptions, type WorkflowBundleOption } from '@temporalio/worker';
 import { taskQueues } from '../common/task-queues';
 import { loggingStudentOfRun } from '../logging/activity-student';
+import { endingAttemptsBeforeTheirTimeout } from './attempt-deadline';
 import { countingActivityOutcomes } from '../metrics/worker-metrics';
 
 export interface TaskQueueWorkersOptions {
@@ -65,8 +66,8 @@ export class TaskQueueWorkers {
       namespace: options.namespace,
       dataConverter: options.dataConverter,
       shutdownGraceTime: options.shutdownGraceTime ?? '10s',
-      // Outcome metrics and the student on every activity log line, for every queue's activities.
-      interceptors: { activity: [countingActivityOutcomes, loggingStudentOfRun] },
+      // Outcome metrics, the student on every activity log line, and no attempt acting past its timeout.
+      interceptors: { activity: [countingActivityOutcomes, loggingStudentOfRun, endingAttemptsBeforeTheirTimeout] },
     };
     const workerOptions: WorkerOptions[] = [
       { ...common, ...options.workflows, activities: options.activities.workflows, taskQueue: taskQueues.workflows, maxCachedWorkflows: options.maxCachedWorkflows ?? workflowCacheSize },
