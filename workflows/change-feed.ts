@@ -1,4 +1,4 @@
-import { continueAsNew, defineQuery, metricMeter, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { continueAsNew, defineQuery, metricMeter, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { ChangeFeedReadActivities } from '../activities/change-feed-reads';
 import type { ErpnextChangeFeedActivities } from '../activities/erpnext-change-feed';
 import type { LifecyclePolicy } from '../src/mapping/lifecycle-policy';
@@ -64,7 +64,13 @@ function emptyReport(): ChangeFeedReport {
 
 /** Starts the runs for one batch of events side by side (independent documents) and counts what came of them. */
 async function startAll(report: ChangeFeedReport, runs: FeedStart[]): Promise<void> {
-  const outcomes = await Promise.all(runs.map(async (run) => ({ run, outcome: await startFeedRun(run) })));
+  const startEach = (some: FeedStart[]) => Promise.all(some.map(async (run) => ({ run, outcome: await startFeedRun(run) })));
+  // The lifecycle runs exist before the profile workflows start: a profile sync that found no
+  // onboarding would start it itself, and the feed would count a run it caught as handled (seen
+  // for 12 of 200 Students in the feed-only chaos scenario at full size).
+  const outcomes = patched('feed-starts-lifecycle-before-profile')
+    ? [...(await startEach(runs.filter((run) => run.kind === 'once'))), ...(await startEach(runs.filter((run) => run.kind === 'profile')))]
+    : await startEach(runs);
   for (const { run, outcome } of outcomes) {
     if (outcome === 'signalled') report.signalled++;
     else if (outcome === 'handled') report.alreadyHandled++;
