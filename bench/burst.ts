@@ -55,12 +55,17 @@ export async function run(): Promise<BenchReport> {
     rates: { moodle: moodleRps * pacedShare, erpnext: erpnextRps * pacedShare },
     costModels: { moodle: moodleModel, erpnext: erpnextModel },
     webhookSecret: secret,
+    workerProcess: true,
   });
+  let report: BenchReport;
   try {
-    return await measure(stack);
+    report = await measure(stack);
   } finally {
     await stack.close();
   }
+  // Known once the worker process has stopped.
+  report.figures.workerPeakRssMb = Math.round((stack.workerPeakRss() ?? Number.NaN) / 2 ** 20);
+  return report;
 }
 
 async function measure(stack: BenchStack): Promise<BenchReport> {
@@ -140,7 +145,7 @@ async function measure(stack: BenchStack): Promise<BenchReport> {
       moodleEnrols: byFunction.enrol_manual_enrol_users ?? 0,
       moodleLookups: (byFunction.core_user_get_users_by_field ?? 0) + (byFunction.core_user_get_users ?? 0),
       erpnextWriteBacks: (byFunction['PUT Student'] ?? 0) + (byFunction['frappe.client.bulk_update'] ?? 0),
-      peakRssMb: Math.round(peakRss / 2 ** 20),
+      benchProcessPeakRssMb: Math.round(peakRss / 2 ** 20),
     },
     conditions: {
       students,
@@ -150,7 +155,7 @@ async function measure(stack: BenchStack): Promise<BenchReport> {
       pacing: `bridge's clients paced at moodle ${round(moodleRps * pacedShare)}/s, erpnext ${round(erpnextRps * pacedShare)}/s requests (${pacedShare} of the limit); task-queue activity caps ${activitiesPerRequestRate}x that`,
       gatherers: JSON.stringify({ ...moodleBurstLimits, ...erpnextBurstLimits }),
       requestsByFunction: JSON.stringify(byFunction),
-      temporal: 'temporal server start-dev (SQLite in memory), the three queues\' workers, the gateway and the cost-model proxies in one process',
+      temporal: 'temporal server start-dev (SQLite in memory); the three queues\' workers in a process of their own; the sandboxes, cost-model proxies and gateway in the bench process',
       cpus: os.cpus().length,
       loadAverageAtEnd: os.loadavg()[0].toFixed(1),
       node: process.version,

@@ -18,6 +18,7 @@ import type { FaultSettingsInput } from '../../sandboxes/faults';
 import { startMoodleSandbox, type MoodleSandbox } from '../../sandboxes/moodle';
 import { freePort } from '../../test/support/free-port';
 import { erpnextRequestCost, moodleRequestCost, startCostModelProxy, type CostModel, type CostModelProxy } from './cost-model-proxy';
+import { startWorkerProcess } from './worker-process';
 
 /*
  * The stack a webhook-path bench runs on, built one way for every such bench: a Temporal dev
@@ -37,6 +38,11 @@ export interface BenchStackOptions {
   webhookSecret: string;
   /** Runs on the gateway before it listens (a bench's onResponse hook, say). */
   onGateway?: (gateway: FastifyInstance) => void;
+  /**
+   * Run the workers in a process of their own (worker-process.ts), as a deployment does, so their
+   * CPU is not the sandboxes' and gateway's, and their peak RSS is measured apart.
+   */
+  workerProcess?: boolean;
 }
 
 export interface BenchStack {
@@ -48,8 +54,9 @@ export interface BenchStack {
   proxies?: { moodle: CostModelProxy; erpnext: CostModelProxy };
   /** ERPNext straight to the sandbox: the bench's own inserts, never paced or priced. */
   direct: ErpnextClient;
-  workers: TaskQueueWorkers;
   gatewayUrl: string;
+  /** The worker process's peak RSS in bytes, once `close` has stopped it (workerProcess only). */
+  workerPeakRss(): number | undefined;
   /** Stops everything in reverse order of starting; safe to call once. */
   close(): Promise<void>;
 }
@@ -93,26 +100,32 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     stops.push(() => workerConnection.close());
     const temporal = new Client({ connection: clientConnection, namespace: 'default' });
     const mapping = mappingSchema.parse({});
-    const moodle = createMoodleClient({ url: moodleUrl, token: 'dev-moodle-token', pacer: createRequestPacer({ perSecond: options.rates.moodle }) });
-    const erp = createErpnextClient({ url: erpnextUrl, apiKey: 'dev-key', apiSecret: 'dev-secret', pacer: createRequestPacer({ perSecond: options.rates.erpnext }) });
     // A Data Import's insert of 200 Students fires 200 webhooks inside the request; on a loaded
     // machine (the sandbox shares this process with the workers) that can pass the 30 s default.
     const direct = createErpnextClient({ url: erpnextSandbox.url, apiKey: 'dev-key', apiSecret: 'dev-secret', timeoutMs: 300_000 });
 
-    const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: new DefaultLogger('WARN') });
-    const workers = await TaskQueueWorkers.create({
-      connection: workerConnection,
-      namespace: 'default',
-      workflows: { workflowBundle: { code } },
-      activities: createActivities({ moodle, erpnext: erp, mapping }),
-      rates: options.rates,
-      shutdownGraceTime: '2s',
-    });
-    const running = workers.run();
-    stops.push(async () => {
-      workers.shutdown();
-      await running;
-    });
+    let workerPeakRss: number | undefined;
+    if (options.workerProcess) {
+      const workerProcess = await startWorkerProcess({ temporalAddress: server.address, moodleUrl, erpnextUrl, rates: options.rates });
+      stops.push(async () => (workerPeakRss = await workerProcess.stop()));
+    } else {
+      const moodle = createMoodleClient({ url: moodleUrl, token: 'dev-moodle-token', pacer: createRequestPacer({ perSecond: options.rates.moodle }) });
+      const erp = createErpnextClient({ url: erpnextUrl, apiKey: 'dev-key', apiSecret: 'dev-secret', pacer: createRequestPacer({ perSecond: options.rates.erpnext }) });
+      const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: new DefaultLogger('WARN') });
+      const workers = await TaskQueueWorkers.create({
+        connection: workerConnection,
+        namespace: 'default',
+        workflows: { workflowBundle: { code } },
+        activities: createActivities({ moodle, erpnext: erp, mapping }),
+        rates: options.rates,
+        shutdownGraceTime: '2s',
+      });
+      const running = workers.run();
+      stops.push(async () => {
+        workers.shutdown();
+        await running;
+      });
+    }
 
     const config = loadConfig('gateway', { TEMPORAL_ADDRESS: server.address, MOODLE_URL: moodleUrl, ERPNEXT_URL: erpnextUrl, ERPNEXT_WEBHOOK_SECRET: options.webhookSecret }, { developmentDefaults: true });
     const { publicApp: gateway } = await buildGateway({ config, temporal, mapping, logger: pino({ level: 'silent' }) });
@@ -126,7 +139,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     proxies?.moodle.reset();
     proxies?.erpnext.reset();
 
-    return { temporal, mapping, moodleSandbox, erpnextSandbox, proxies, direct, workers, gatewayUrl, close };
+    return { temporal, mapping, moodleSandbox, erpnextSandbox, proxies, direct, gatewayUrl, close, workerPeakRss: () => workerPeakRss };
   } catch (err) {
     await close();
     throw err;
