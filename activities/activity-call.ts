@@ -1,9 +1,9 @@
 import { Context } from '@temporalio/activity';
-import { attemptSignal } from '../src/temporal/attempt-deadline';
+import { attemptSignal } from './attempt-deadline';
 
 /**
  * Client call options of the running activity: its attempt's signal (cancelled, or about to time
- * out: src/temporal/attempt-deadline.ts) aborts the request waiting or in flight, and every
+ * out: attempt-deadline.ts) aborts the request waiting or in flight, and every
  * answered request heartbeats. Temporal delivers a cancellation only in a
  * heartbeat's response, so an activity that pages or writes one document at a time learns of it
  * between two requests (the SDK throttles the heartbeats it actually sends).

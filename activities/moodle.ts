@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { attemptSignal } from '../src/temporal/attempt-deadline';
+import { attemptSignal } from './attempt-deadline';
 import type { Mapping } from '../src/config/mapping-file';
 import type { MoodleClient, MoodleUserUpdate } from '../src/moodle/client';
 import { currentMoodleProfile, moodleAccount, sameEmail, type MoodleAccount } from '../src/mapping/moodle-account';

@@ -2,7 +2,7 @@ import type { DataConverter, Duration } from '@temporalio/common';
 import { Worker, type NativeConnection, type WorkerOptions, type WorkflowBundleOption } from '@temporalio/worker';
 import { taskQueues } from '../common/task-queues';
 import { loggingStudentOfRun } from '../logging/activity-student';
-import { endingAttemptsBeforeTheirTimeout } from './attempt-deadline';
+import { endingAttemptsBeforeTheirTimeout } from '../../activities/attempt-deadline';
 import { countingActivityOutcomes } from '../metrics/worker-metrics';
 
 export interface TaskQueueWorkersOptions {

@@ -2,7 +2,7 @@ import type { Context } from '@temporalio/activity';
 import type { ActivityExecuteInput } from '@temporalio/worker';
 import { createRequestPacer } from '../../src/http/request-pacer';
 import { createMoodleClient } from '../../src/moodle/client';
-import { AttemptDeadlinePassed, attemptSignal, endingAttemptsBeforeTheirTimeout } from '../../src/temporal/attempt-deadline';
+import { AttemptDeadlinePassed, attemptSignal, endingAttemptsBeforeTheirTimeout } from '../../activities/attempt-deadline';
 import { startMoodleSandbox, type MoodleSandbox } from '../../sandboxes/moodle';
 
 /**

@@ -9,7 +9,7 @@ import type { ActivityInterceptorsFactory } from '@temporalio/worker';
  * pacer then would go out beside the retry's: in the full 429 storm, an enrol queued past its
  * deadline landed after the student's withdrawal had found nothing to remove. So each attempt
  * carries a signal that also aborts a little before its own start-to-close, and everything an
- * activity sends takes that signal (activities/activity-call.ts).
+ * activity sends takes that signal (activity-call.ts).
  */
 
 const attemptSignals = new WeakMap<Context, AbortSignal>();
