@@ -93,7 +93,9 @@ test('a running profile workflow survives a key rotation: it keeps syncing and i
 
   // Straight from the server, without the codec: every payload sealed, under both keys by now.
   const history = await env.client.workflow.getHandle(`profile:${student.name}`).fetchHistory();
-  const payloads = payloadsIn(history.events);
+  // A patch marker's payload is written by Temporal's core, not through the data converter: it
+  // holds only the patch's name (e.g. "profile-leaves-onboarding-account"), so it is left out.
+  const payloads = payloadsIn((history.events ?? []).filter((e) => e.markerRecordedEventAttributes?.markerName !== 'core_patch'));
   expect(payloads.length).toBeGreaterThan(4);
   const keyIds = new Set(payloads.map((p) => new TextDecoder().decode(p.metadata?.['encryption-key-id'])));
   expect(keyIds).toEqual(new Set([keyIdOf(oldKey), keyIdOf(newKey)]));
