@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { workflowIds } from '../../src/common/workflow-ids';
 import { IntegrationError } from '../../src/errors/integration-error';
 import type { ErpnextClient } from '../../src/erpnext/client';
 import { moodleUserIdField } from '../../src/erpnext/resources/students';
@@ -32,6 +33,21 @@ export interface Cohort {
 
 /** The runs a webhook (or the feed) starts for the cohort's admissions and enrolments. */
 export const cohortWorkflowIds = (cohort: Cohort) => [...cohort.students.map((s) => `onboard:${s}`), ...[...cohort.enrollments.values()].map((pe) => `enroll:${pe}`)];
+
+/**
+ * The withdrawal runs the cohort's cancels start, named as the gateway names them: by the cancelled
+ * version's `modified` (workflowIds.withdraw), read back from ERPNext. A scenario that withdraws
+ * must wait for these too: under a storm they are the last to finish.
+ */
+export async function withdrawalWorkflowIds(erp: ErpnextClient, cohort: Cohort): Promise<string[]> {
+  const ids: string[] = [];
+  for (const student of cohort.withdrawn) {
+    const pe = cohort.enrollments.get(student)!;
+    const { modified } = await honouringRetryAfter(() => erp.getDoc<{ modified: string }>('Program Enrollment', pe));
+    ids.push(workflowIds.withdraw(pe, modified));
+  }
+  return ids;
+}
 
 const enrolmentTerm = { academic_year: '2026-27', academic_term: '2026-27 (Autumn)', enrollment_date: '2026-09-01' };
 const programNames = ['BSc Computer Science', 'BA Business', 'BSc Nursing'];

@@ -1,6 +1,6 @@
 import { startLifecycleStack, type LifecycleStack } from '../lifecycle/lifecycle-stack';
 import { printChaosTable, scaled, type ChaosRow } from './chaos-table';
-import { admitCohort, cohortWorkflowIds, describeState, expectedState, untilExact } from './chaos-state';
+import { admitCohort, cohortWorkflowIds, describeState, expectedState, untilExact, withdrawalWorkflowIds } from './chaos-state';
 import { describeCounts, untilClosed } from './run-statuses';
 import { clearRequestCounts, nameActivityClients, requestTotal, retryAfterCounts, setFaults } from './sandbox-faults';
 
@@ -65,7 +65,9 @@ it('honours every Retry-After in a 429 storm: no request before its delay, every
 
   // The scenario's own writes wait out their 429s too (chaos-state.ts), so they count like any client's.
   const cohort = await admitCohort(stack.erp, { ...size, tag: 'Storm' });
-  const statuses = await untilClosed(stack.env.client, cohortWorkflowIds(cohort), scaled(80_000, 900_000));
+  // The withdrawals come last and wait longest: the end state is judged once they too have closed.
+  const workflowIds = [...cohortWorkflowIds(cohort), ...(await withdrawalWorkflowIds(stack.erp, cohort))];
+  const statuses = await untilClosed(stack.env.client, workflowIds, scaled(80_000, 900_000));
   const expected = await expectedState(stack.erp, stack.moodle, cohort);
   const { observed } = await untilExact(stack.erp, stack.moodle, cohort, expected, scaled(15_000, 60_000));
   const seconds = Math.round((Date.now() - started) / 1000);
@@ -75,7 +77,7 @@ it('honours every Retry-After in a 429 storm: no request before its delay, every
   await setFaults(stack.moodleSandbox.url, {});
   await setFaults(stack.erpnextSandbox.url, {});
 
-  const runs = cohortWorkflowIds(cohort).length;
+  const runs = workflowIds.length;
   rows.push({
     scenario: '429 storm with Retry-After',
     faults:
