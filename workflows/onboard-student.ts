@@ -114,6 +114,10 @@ export async function onboardStudent(input: OnboardStudentInput): Promise<Onboar
   // Not awaited when the run parks or returns first: its failure must not fail the task.
   early?.catch(() => undefined);
   let found = await identify(student, parallelSteps);
+  // A run that parks lets its early read finish first. An operator's decision can complete the run
+  // in the task it arrives in; had the read's completion arrived during that task too, Temporal
+  // would fail the task and abort the decision's update ("Workflow Update failed", seen in CI).
+  if ('conflict' in found) await early?.catch(() => undefined);
   // A run that parked decides later, maybe days: it reads again then, not what stood at its start.
   const grantsRead = 'conflict' in found ? undefined : early;
   // A link the account refuses (claimed by another) parks again, so this may take several decisions.
