@@ -67,7 +67,8 @@ it('honours every Retry-After in a 429 storm: no request before its delay, every
   const cohort = await admitCohort(stack.erp, { ...size, tag: 'Storm' });
   // The withdrawals come last and wait longest: the end state is judged once they too have closed.
   const workflowIds = [...cohortWorkflowIds(cohort), ...(await withdrawalWorkflowIds(stack.erp, cohort))];
-  const statuses = await untilClosed(stack.env.client, workflowIds, scaled(80_000, 900_000));
+  // At the reduced size, on a CI machine running two suites at once, one run was still open after 80 s.
+  const statuses = await untilClosed(stack.env.client, workflowIds, scaled(160_000, 900_000));
   const expected = await expectedState(stack.erp, stack.moodle, cohort);
   const { observed } = await untilExact(stack.erp, stack.moodle, cohort, expected, scaled(15_000, 60_000));
   const seconds = Math.round((Date.now() - started) / 1000);
@@ -93,4 +94,4 @@ it('honours every Retry-After in a 429 storm: no request before its delay, every
   expect(erpnext.answeredWithRetryAfter).toBeGreaterThan(0);
   expect({ moodle: moodle.violatingRequests, erpnext: erpnext.violatingRequests, statuses }).toEqual({ moodle: [], erpnext: [], statuses: { COMPLETED: runs } });
   expect(observed).toEqual(expected);
-}, scaled(200_000, 1_200_000));
+}, scaled(260_000, 1_200_000));
