@@ -1,7 +1,7 @@
 /**
  * Resolves on the first SIGINT or SIGTERM so the caller can stop things in order. A second signal
  * (a user pressing Ctrl-C again) exits at once; signals within the first second are ignored,
- * because `npm start` and `tsx` relay the terminal's Ctrl-C to us a second time.
+ * because `npm start` relays the terminal's Ctrl-C to us a second time (the terminal sends it to us too).
  */
 export function shutdownSignal(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {

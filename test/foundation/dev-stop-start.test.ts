@@ -12,7 +12,6 @@ import { freePort } from '../support/free-port';
  * first one's name and onboarding answered "duplicate".
  */
 const repoRoot = path.resolve(__dirname, '../..');
-const tsx = path.join(repoRoot, 'node_modules/.bin/tsx');
 const adminToken = 'dev-admin-token';
 
 interface Ports {
@@ -45,7 +44,8 @@ class DevStack {
   private readonly child: ChildProcess;
 
   constructor(env: NodeJS.ProcessEnv) {
-    this.child = spawn(tsx, ['src/cli.ts', 'dev'], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Node with tsx's loader, as `npm start` runs it: the signal reaches the dev process itself.
+    this.child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'dev'], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
     this.child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
     this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)));
@@ -82,14 +82,25 @@ async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, tim
 describe('campus-bridge dev across a stop and a start', () => {
   let dataDir: string;
   let ports: Ports;
-  let env: NodeJS.ProcessEnv;
   let stack: DevStack | undefined;
 
-  beforeAll(async () => {
+  beforeAll(() => {
     dataDir = mkdtempSync(path.join(tmpdir(), 'dev-stop-start-'));
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  /**
+   * Starts dev on the kept data folder with ports free right now: only the data must carry over,
+   * and ports chosen before the first run could be taken by a parallel suite by the second.
+   */
+  async function startDev(): Promise<DevStack> {
     ports = { temporal: await temporalPortPair(), gateway: await freePort(), operator: await freePort(), moodle: await freePort(), erpnext: await freePort() };
     const { MOODLE_URL: _moodle, ERPNEXT_URL: _erpnext, MAPPING_FILE: _mapping, ...inherited } = process.env;
-    env = {
+    const started = new DevStack({
       ...inherited,
       CAMPUS_BRIDGE_DATA_DIR: dataDir,
       TEMPORAL_ADDRESS: `127.0.0.1:${ports.temporal}`,
@@ -98,13 +109,10 @@ describe('campus-bridge dev across a stop and a start', () => {
       DEV_MOODLE_SANDBOX_PORT: String(ports.moodle),
       DEV_ERPNEXT_SANDBOX_PORT: String(ports.erpnext),
       LOG_LEVEL: 'warn',
-    };
-  });
-
-  afterAll(async () => {
-    await stack?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+    });
+    await started.ready();
+    return started;
+  }
 
   async function admit(n: number): Promise<string> {
     const response = await fetch(`http://127.0.0.1:${ports.erpnext}/api/resource/Student`, {
@@ -129,15 +137,13 @@ describe('campus-bridge dev across a stop and a start', () => {
   const completed = (student: string) => until(() => onboarding(student), (w) => w.status === 'COMPLETED' || w.status === 'FAILED');
 
   it('admits a Student, stops on Ctrl-C with every port free, starts again and admits the next one', async () => {
-    stack = new DevStack(env);
-    await stack.ready();
+    stack = await startDev();
     const first = await admit(1);
     expect(await completed(first)).toMatchObject({ status: 'COMPLETED', result: { outcome: 'created' } });
     expect(await stack.stop()).toBe(0);
     for (const port of Object.values(ports)) expect(await portIsFree(port)).toBe(true);
 
-    stack = new DevStack(env);
-    await stack.ready();
+    stack = await startDev();
     // Temporal kept its history and the sandboxes their state.
     expect(await onboarding(first)).toMatchObject({ status: 'COMPLETED' });
     expect(await moodleUsersWithIdnumber(first)).toHaveLength(1);
