@@ -1,6 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { IntegrationError } from '../src/errors/integration-error';
+import { wrapActivities, type AsyncFunctions } from './wrap-activities';
 
 /** The retryable ApplicationFailure types a client error becomes. */
 const failureTypes = {
@@ -38,22 +39,16 @@ export function toApplicationFailure(err: unknown, attempt: () => number): unkno
   });
 }
 
-type AsyncFunctions = Record<string, (...args: never[]) => Promise<unknown>>;
-
 /** The running activity's attempt (1 for the first); read only when an error needs it. */
 const currentAttempt = () => Context.current().info.attempt;
 
 /** Wraps every activity of a factory so client errors cross into Temporal classified. */
 export function withFailureMapping<T extends AsyncFunctions>(activities: T): T {
-  const wrapped: Record<string, unknown> = {};
-  for (const [name, fn] of Object.entries(activities)) {
-    wrapped[name] = async (...args: never[]) => {
-      try {
-        return await fn(...args);
-      } catch (err) {
-        throw toApplicationFailure(err, currentAttempt);
-      }
-    };
-  }
-  return wrapped as T;
+  return wrapActivities(activities, async (call) => {
+    try {
+      return await call();
+    } catch (err) {
+      throw toApplicationFailure(err, currentAttempt);
+    }
+  });
 }

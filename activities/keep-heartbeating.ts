@@ -1,6 +1,5 @@
 import { Context } from '@temporalio/activity';
-
-type AsyncFunctions = Record<string, (...args: never[]) => Promise<unknown>>;
+import { wrapActivities, type AsyncFunctions } from './wrap-activities';
 
 /** How often a running activity says it is alive; the SDK sends at most one per 0.8 × heartbeatTimeout, so this only has to be well inside it. */
 const beatEveryMs = 1_000;
@@ -13,18 +12,14 @@ const beatEveryMs = 1_000;
  * no reason to give up on it: the start-to-close still bounds each attempt.
  */
 export function keepHeartbeating<T extends AsyncFunctions>(activities: T): T {
-  const wrapped: Record<string, unknown> = {};
-  for (const [name, fn] of Object.entries(activities)) {
-    wrapped[name] = async (...args: never[]) => {
-      const context = Context.current();
-      context.heartbeat();
-      const timer = setInterval(() => context.heartbeat(), beatEveryMs);
-      try {
-        return await fn(...args);
-      } finally {
-        clearInterval(timer);
-      }
-    };
-  }
-  return wrapped as T;
+  return wrapActivities(activities, async (call) => {
+    const context = Context.current();
+    context.heartbeat();
+    const timer = setInterval(() => context.heartbeat(), beatEveryMs);
+    try {
+      return await call();
+    } finally {
+      clearInterval(timer);
+    }
+  });
 }

@@ -1,8 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { activityWaitSignalName, isReportedAttempt, type ActivityWait, type WaitedSystem } from '../src/common/activity-waits';
-
-type AsyncFunctions = Record<string, (...args: never[]) => Promise<unknown>>;
+import { wrapActivities, type AsyncFunctions } from './wrap-activities';
 
 const willRetry = (err: unknown) => !(err instanceof ApplicationFailure && err.nonRetryable);
 
@@ -23,21 +22,17 @@ async function tell(wait: Omit<ActivityWait, 'activityId' | 'attempt'>): Promise
  * to report retries to the calling workflow (see src/common/activity-waits.ts).
  */
 export function reportingWaits<T extends AsyncFunctions>(system: WaitedSystem, activities: T): T {
-  const wrapped: Record<string, unknown> = {};
-  for (const [name, fn] of Object.entries(activities)) {
-    wrapped[name] = async (...args: never[]) => {
-      const { attempt } = Context.current().info;
-      try {
-        const result = await fn(...args);
-        if (attempt > 1) await tell({ system, waiting: false });
-        return result;
-      } catch (err) {
-        const retrying = willRetry(err);
-        if (retrying && isReportedAttempt(attempt)) await tell({ system, waiting: true, failureType: err instanceof ApplicationFailure ? (err.type ?? undefined) : undefined });
-        if (!retrying && attempt > 1) await tell({ system, waiting: false });
-        throw err;
-      }
-    };
-  }
-  return wrapped as T;
+  return wrapActivities(activities, async (call) => {
+    const { attempt } = Context.current().info;
+    try {
+      const result = await call();
+      if (attempt > 1) await tell({ system, waiting: false });
+      return result;
+    } catch (err) {
+      const retrying = willRetry(err);
+      if (retrying && isReportedAttempt(attempt)) await tell({ system, waiting: true, failureType: err instanceof ApplicationFailure ? (err.type ?? undefined) : undefined });
+      if (!retrying && attempt > 1) await tell({ system, waiting: false });
+      throw err;
+    }
+  });
 }
