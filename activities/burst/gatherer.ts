@@ -1,3 +1,5 @@
+import { AbortableWaitingList } from '../../src/common/abortable-waiting-list';
+
 /**
  * "Batch while busy" for one kind of call made by concurrent activity executions in one worker
  * process (issue #12's bursts). A call goes out at once when fewer than `maxInFlight` batches are
@@ -21,9 +23,10 @@ export interface GathererLimits {
 }
 
 /**
- * One outcome per item, in the order of `items`. `signal` is the lone caller's cancellation when
- * the batch is one item (its request is then that activity's own); a shared batch carries none, so
- * one cancelled caller never aborts the others' write.
+ * One outcome per item, in the order of `items`. `signal` aborts once every caller in the batch
+ * has given up (for a batch of one, that caller's own cancellation): a batch nobody waits for
+ * anymore need not leave (the request pacer drops it), while one cancelled caller never aborts
+ * the others' write. Undefined when a caller cannot give up (it has no signal).
  */
 export type BatchSender<I, R> = (items: I[], signal?: AbortSignal) => Promise<({ ok: true; value: R } | { ok: false; error: unknown })[]>;
 
@@ -34,15 +37,37 @@ interface Waiting<I, R> {
   reject: (error: unknown) => void;
 }
 
+/**
+ * While a batch is under way, a caller whose activity is cancelled stops waiting at once; once
+ * every caller has, the batch's own signal aborts. Returns that signal and the release of the
+ * listeners, called when the batch settles.
+ */
+function followCallers<I, R>(batch: Waiting<I, R>[]): { signal?: AbortSignal; release: () => void } {
+  if (batch.some((w) => !w.signal)) return { release: () => {} };
+  const everyCallerGone = new AbortController();
+  let waitingCallers = batch.length;
+  const listeners = batch.map((w) => {
+    const giveUp = () => {
+      w.reject(w.signal!.reason);
+      if (--waitingCallers === 0) everyCallerGone.abort(w.signal!.reason);
+    };
+    w.signal!.addEventListener('abort', giveUp, { once: true });
+    return () => w.signal!.removeEventListener('abort', giveUp);
+  });
+  // A batch of one is that caller's own request, its signal unchanged.
+  return { signal: batch.length === 1 ? batch[0]!.signal : everyCallerGone.signal, release: () => listeners.forEach((remove) => remove()) };
+}
+
 export function createGatherer<I, R>(send: BatchSender<I, R>, limits: GathererLimits): (item: I, signal?: AbortSignal) => Promise<R> {
-  const waiting: Waiting<I, R>[] = [];
+  const waiting = new AbortableWaitingList<Waiting<I, R>>();
   let inFlight = 0;
 
   const dispatch = (batch: Waiting<I, R>[]): void => {
     inFlight++;
+    const callers = followCallers(batch);
     send(
       batch.map((w) => w.item),
-      batch.length === 1 ? batch[0].signal : undefined,
+      callers.signal,
     )
       .then(
         (outcomes) => {
@@ -56,30 +81,20 @@ export function createGatherer<I, R>(send: BatchSender<I, R>, limits: GathererLi
         (error: unknown) => batch.forEach((w) => w.reject(error)),
       )
       .finally(() => {
+        callers.release();
         inFlight--;
         pump();
       });
   };
 
   function pump(): void {
-    while (inFlight < limits.maxInFlight && waiting.length > 0) dispatch(waiting.splice(0, limits.maxBatch));
+    while (inFlight < limits.maxInFlight && waiting.length > 0) dispatch(waiting.take(limits.maxBatch));
   }
 
   /** A caller whose activity is cancelled stops waiting at once, whether its item was sent or not. */
   return (item, signal) =>
     new Promise<R>((resolve, reject) => {
-      if (signal?.aborted) return reject(signal.reason);
-      const entry: Waiting<I, R> = { item, signal, resolve, reject };
-      signal?.addEventListener(
-        'abort',
-        () => {
-          const index = waiting.indexOf(entry);
-          if (index >= 0) waiting.splice(index, 1);
-          reject(signal.reason);
-        },
-        { once: true },
-      );
-      waiting.push(entry);
+      waiting.add({ item, signal, resolve, reject }, signal, reject);
       pump();
     });
 }

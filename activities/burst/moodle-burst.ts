@@ -41,7 +41,8 @@ const refusedBy = (failed: Refusal[]) => new Map(failed.map((f) => [f.student, f
  * The gathered Moodle calls of one worker process: look-ups by idnumber, user creates and enrols
  * from concurrent onboarding and enrolment activities go out together while Moodle is busy, and
  * each alone when nothing else waits. A request of one activity's item carries that activity's
- * cancellation; a shared one carries none (one cancelled caller must not abort the others' write).
+ * cancellation; a shared one aborts only once every caller in it has given up (one cancelled
+ * caller must not abort the others' write).
  */
 export function createMoodleBurst(moodle: MoodleClient, limits: typeof moodleBurstLimits = moodleBurstLimits) {
   /** `core_user_get_users_by_field` idnumber for every waiting value at once (missing ones are simply absent). */

@@ -1,4 +1,5 @@
 import { AsyncResource } from 'node:async_hooks';
+import { AbortableWaitingList } from '../common/abortable-waiting-list';
 
 /**
  * The one place a process paces its requests to an external system (issue #12). Requests, not
@@ -43,7 +44,7 @@ export function createRequestPacer(options: RequestPacerOptions): RequestPacer {
   const intervalMs = 1000 / options.perSecond;
   const concurrency = options.concurrency ?? Infinity;
   const now = options.now ?? (() => performance.now());
-  const waiting: Waiting[] = [];
+  const waiting = new AbortableWaitingList<Waiting>();
   let nextStartAt = -Infinity;
   let pausedUntil = -Infinity;
   let running = 0;
@@ -62,7 +63,7 @@ export function createRequestPacer(options: RequestPacerOptions): RequestPacer {
         timer = setTimeout(pump, Math.ceil(wait));
         return;
       }
-      const next = waiting.shift()!;
+      const [next] = waiting.take();
       // A start the event loop made late by up to half a gap keeps its slot on the schedule, or a
       // busy process would send well under its rate; any n + 1 starts still span n - 1/2 gaps.
       // Later than that (an idle pacer, a long stall) the schedule starts again from now.
@@ -76,30 +77,21 @@ export function createRequestPacer(options: RequestPacerOptions): RequestPacer {
   return {
     run<T>(request: () => Promise<T>, signal?: AbortSignal): Promise<T> {
       return new Promise<T>((resolve, reject) => {
-        if (signal?.aborted) return reject(signal.reason);
-        const onAbort = () => {
-          const index = waiting.indexOf(entry);
-          if (index < 0) return; // already sent: the request itself sees the signal
-          waiting.splice(index, 1);
-          pump(); // drops the timer if nobody else waits
-          reject(signal!.reason);
-        };
         // Sent later from whichever caller's turn frees it: run in this caller's async context, so
         // what the request reads of its caller (the activity's Context, log fields) is its own.
         const send = AsyncResource.bind(request);
-        const entry: Waiting = {
-          start: () => {
-            signal?.removeEventListener('abort', onAbort);
-            send()
-              .then(resolve, reject)
-              .finally(() => {
-                running -= 1;
-                pump();
-              });
-          },
-        };
-        signal?.addEventListener('abort', onAbort, { once: true });
-        waiting.push(entry);
+        const start = () =>
+          send()
+            .then(resolve, reject)
+            .finally(() => {
+              running -= 1;
+              pump();
+            });
+        // A caller that gives up before its turn never leaves; once sent, the request itself sees the signal.
+        waiting.add({ start }, signal, (reason) => {
+          pump(); // drops the timer if nobody else waits
+          reject(reason);
+        });
         pump();
       });
     },

@@ -99,3 +99,31 @@ it("a lone call's request carries its caller's cancellation; a cancelled caller 
   release();
   await expect(staying).resolves.toBe('v3');
 });
+
+it("a shared batch's signal aborts once every caller in it has given up, not before; a caller without a signal keeps it unabortable", async () => {
+  const signals: (AbortSignal | undefined)[] = [];
+  const releases: (() => void)[] = [];
+  const send: BatchSender<number, string> = async (items, signal) => {
+    signals.push(signal);
+    await new Promise<void>((resolve) => releases.push(resolve));
+    return items.map((n) => ({ ok: true, value: `v${n}` }));
+  };
+  const call = createGatherer(send, { maxBatch: 10, maxInFlight: 1 });
+  const first = call(1);
+  const callers = [new AbortController(), new AbortController()];
+  const shared = callers.map((c, i) => call(10 + i, c.signal));
+  releases[0]!();
+  await expect(first).resolves.toBe('v1');
+  await tick();
+  expect(signals[0]).toBeUndefined();
+  const batchSignal = signals[1]!;
+  expect(batchSignal.aborted).toBe(false);
+
+  callers[0]!.abort(new Error('first gone'));
+  await expect(shared[0]).rejects.toThrow('first gone');
+  expect(batchSignal.aborted).toBe(false);
+  callers[1]!.abort(new Error('second gone'));
+  await expect(shared[1]).rejects.toThrow('second gone');
+  expect(batchSignal.aborted).toBe(true);
+  releases[1]!();
+});
