@@ -1,7 +1,7 @@
 import { startLifecycleStack, type LifecycleStack } from '../lifecycle/lifecycle-stack';
 import { printChaosTable, scaled, type ChaosRow } from './chaos-table';
 import { admitCohort, cohortWorkflowIds, describeState, expectedState, untilExact, withdrawalWorkflowIds } from './chaos-state';
-import { describeCounts, untilClosed } from './run-statuses';
+import { describeCounts, describeOpenRuns, untilClosed } from './run-statuses';
 import { clearRequestCounts, nameActivityClients, requestTotal, retryAfterCounts, setFaults } from './sandbox-faults';
 
 /**
@@ -69,6 +69,7 @@ it('honours every Retry-After in a 429 storm: no request before its delay, every
   const workflowIds = [...cohortWorkflowIds(cohort), ...(await withdrawalWorkflowIds(stack.erp, cohort))];
   // At the reduced size, on a CI machine running two suites at once, one run was still open after 80 s.
   const statuses = await untilClosed(stack.env.client, workflowIds, scaled(160_000, 900_000));
+  const open = await describeOpenRuns(stack.env.client, workflowIds);
   const expected = await expectedState(stack.erp, stack.moodle, cohort);
   const { observed } = await untilExact(stack.erp, stack.moodle, cohort, expected, scaled(15_000, 60_000));
   const seconds = Math.round((Date.now() - started) / 1000);
@@ -92,6 +93,6 @@ it('honours every Retry-After in a 429 storm: no request before its delay, every
   // Not a storm unless both systems refused.
   expect(moodle.answeredWithRetryAfter).toBeGreaterThan(0);
   expect(erpnext.answeredWithRetryAfter).toBeGreaterThan(0);
-  expect({ moodle: moodle.violatingRequests, erpnext: erpnext.violatingRequests, statuses }).toEqual({ moodle: [], erpnext: [], statuses: { COMPLETED: runs } });
+  expect({ moodle: moodle.violatingRequests, erpnext: erpnext.violatingRequests, statuses, open }).toEqual({ moodle: [], erpnext: [], statuses: { COMPLETED: runs }, open: [] });
   expect(observed).toEqual(expected);
 }, scaled(260_000, 1_200_000));

@@ -36,3 +36,30 @@ export const describeCounts = (counts: StatusCounts) =>
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([status, n]) => `${n} ${status}`)
     .join(', ');
+
+/**
+ * Each id whose run is still open, with what it waits on: its pending activities (type, attempt,
+ * state, last failure) or, with none pending, that it waits in the workflow (a timer, signal or
+ * child). A failed closing assertion then names the stuck run instead of only counting it.
+ */
+export async function describeOpenRuns(client: Client, workflowIds: string[]): Promise<string[]> {
+  const open: string[] = [];
+  for (const id of workflowIds) {
+    const description = await client.workflow
+      .getHandle(id)
+      .describe()
+      .catch(() => undefined);
+    if (description && description.status.name !== 'RUNNING') continue;
+    if (!description) {
+      open.push(`${id}: not started`);
+      continue;
+    }
+    const pending = (description.raw.pendingActivities ?? []).map(
+      (a) => `${a.activityType?.name} attempt ${a.attempt} state ${a.state}${a.lastFailure?.message ? ` last failure "${a.lastFailure.message}"` : ''}`,
+    );
+    const children = (description.raw.pendingChildren ?? []).map((c) => `child ${c.workflowId}`);
+    const waits = [...pending, ...children];
+    open.push(`${id}: ${waits.length ? waits.join('; ') : 'no pending activity or child (a timer, signal or update)'}`);
+  }
+  return open;
+}
