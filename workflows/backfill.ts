@@ -6,6 +6,7 @@ import {
   defineQuery,
   defineUpdate,
   executeChild,
+  patched,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -197,6 +198,8 @@ export async function backfill(input: BackfillInput): Promise<BackfillResult> {
     await condition(() => batchFailure !== undefined || (!state.paused && inFlight.size < parallelism));
     if (batchFailure !== undefined) throw batchFailure;
     const page = await readPage();
+    // A pause that arrived while the page was being read holds its batch too: paused, nothing new starts.
+    if (patched('pause-holds-the-batch-being-read')) await condition(() => !state.paused);
     const unread: BackfillIssue[] = page.unreadable.map((u) => ({ student: u.student, kind: 'failed', stage: 'read', reason: u.reason }));
     if (page.students.length === 0) {
       record({ counts: noCounts, issues: [] }, unread);

@@ -2,6 +2,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { moodleUserIdField } from '../../src/erpnext/resources/students';
 import { approveBackfillUpdate, backfillProgressQuery, pauseBackfillUpdate, resumeBackfillUpdate, type backfill, type BackfillState } from '../../workflows/backfill';
 import { moodleRequests, resetRequests, startBackfillStack, type BackfillStack } from './backfill-stack';
+import { submitProgramEnrollment } from '../support/program-enrollment';
 
 jest.setTimeout(240_000);
 
@@ -25,7 +26,7 @@ async function admit(prefix: string, count: number): Promise<string[]> {
   const names: string[] = [];
   for (let i = 0; i < count; i++) {
     const student = await stack.erp.insert('Student', { first_name: `${prefix}${i}`, last_name: 'Admit', student_email_id: `${prefix.toLowerCase()}${i}.admit@students.cbu.example` });
-    await stack.erp.insert('Program Enrollment', { student: student.name, program: 'BSc Nursing', academic_year: '2026-27', academic_term: '2026-27 (Autumn)', enrollment_date: '2026-09-01', docstatus: 1 });
+    await submitProgramEnrollment(stack.erp, student.name, 'BSc Nursing');
     names.push(student.name);
   }
   return names;
@@ -81,13 +82,13 @@ describe('operating a backfill', () => {
       const handle = await stack.start({ students, batchSize: 4, parallelism: 1 });
       await until(handle, (s) => s.done >= 4);
       await handle.executeUpdate(pauseBackfillUpdate);
-      // The batch in flight may finish; then nothing moves.
-      await new Promise((resolve) => setTimeout(resolve, 1500));
-      const paused = await handle.query(backfillProgressQuery);
+      // The batches already started finish (every batch holds 4 of the 20); then nothing moves.
+      const paused = await until(handle, (s) => s.done === s.batch * 4);
       expect(paused.status).toBe('paused');
       expect(paused.done).toBeLessThan(20);
-      await new Promise((resolve) => setTimeout(resolve, 1500));
-      expect((await handle.query(backfillProgressQuery)).done).toBe(paused.done);
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      const still = await handle.query(backfillProgressQuery);
+      expect({ batch: still.batch, done: still.done }).toEqual({ batch: paused.batch, done: paused.done });
 
       await handle.executeUpdate(resumeBackfillUpdate);
       const result = await handle.result();
