@@ -1,5 +1,6 @@
 import { moodleUserIdField } from '../../src/erpnext/resources/students';
 import { moodleRequests, resetRequests, startBackfillStack, type BackfillStack } from './backfill-stack';
+import { submitProgramEnrollment } from '../support/program-enrollment';
 
 jest.setTimeout(60_000);
 
@@ -58,7 +59,7 @@ describe('backfill with bad records and lost answers', () => {
     const fresh: string[] = [];
     for (let i = 0; i < 12; i++) {
       const student = await stack.erp.insert('Student', { first_name: `Lost${i}`, last_name: 'Answer', student_email_id: `lost${i}.answer@students.cbu.example` });
-      await stack.erp.insert('Program Enrollment', { student: student.name, program: 'BA Business', academic_year: '2026-27', academic_term: '2026-27 (Autumn)', enrollment_date: '2026-09-01', docstatus: 1 });
+      await submitProgramEnrollment(stack.erp, student.name, 'BA Business');
       fresh.push(student.name);
     }
     const mailsBefore = stack.moodleSandbox.state.mail.length;

@@ -11,6 +11,7 @@ import { startMoodleSandbox, type MoodleSandbox } from '../../sandboxes/moodle';
 import type { TaskQueueWorkers } from '../../src/temporal/task-queue-workers';
 import type { backfill, BackfillInput } from '../../workflows/backfill';
 import { bundleWorkflows, connectTestEnv, createTestWorkers, type TemporalTestEnv } from '../support/temporal';
+import { submitProgramEnrollment } from '../support/program-enrollment';
 
 /**
  * Both demo sandboxes (50 Students with the awkward identity cases) plus `extra` new Students with
@@ -88,14 +89,7 @@ async function addStudents(erp: ErpnextClient, count: number): Promise<string[]>
   for (let i = 0; i < count; i++) {
     const student = await erp.insert('Student', { first_name: `Extra${i}`, last_name: 'Admit', student_email_id: `extra${i}.admit@students.cbu.example` });
     names.push(student.name);
-    await erp.insert('Program Enrollment', {
-      student: student.name,
-      program: programs[i % programs.length],
-      academic_year: '2026-27',
-      academic_term: '2026-27 (Autumn)',
-      enrollment_date: '2026-09-01',
-      docstatus: 1,
-    });
+    await submitProgramEnrollment(erp, student.name, programs[i % programs.length]);
   }
   return names;
 }

@@ -1,4 +1,5 @@
 import { eventually, startLifecycleStack, type LifecycleStack } from '../lifecycle/lifecycle-stack';
+import { submitProgramEnrollment } from '../support/program-enrollment';
 
 /**
  * Towards the steady-flow budget of issue 12 (at most 5 ERPNext and 5 Moodle calls per admission;
@@ -36,14 +37,7 @@ async function result(id: string): Promise<{ outcome: string; enrolledCourses?: 
 it('an admission hands its enrolment events to onboarding: one create, one enrol, no Course Enrollment read, one account and mail', async () => {
   for (const url of [stack.moodleSandbox.url, stack.erpnextSandbox.url]) await fetch(`${url}/__sandbox/requests`, { method: 'DELETE' });
   const student = await stack.erp.insert('Student', { first_name: 'Grace', last_name: 'Hopper', student_email_id: 'grace.hopper@students.cbu.example', city: 'York' });
-  const pe = await stack.erp.insert('Program Enrollment', {
-    student: student.name,
-    program: 'BA Business',
-    academic_year: '2026-27',
-    academic_term: '2026-27 (Autumn)',
-    enrollment_date: '2026-09-01',
-    docstatus: 1,
-  });
+  const pe = await submitProgramEnrollment(stack.erp, student.name, 'BA Business');
   const onboarding = await result(`onboard:${student.name}`);
   expect(onboarding).toMatchObject({ outcome: 'created' });
   expect([...onboarding.enrolledCourses!].sort()).toEqual(['ACC101', 'BUS101', 'BUS102', 'ECON101']);

@@ -4,6 +4,7 @@ import { createErpnextClient } from '../../src/erpnext/client';
 import { createMoodleClient } from '../../src/moodle/client';
 import { eventually, startLifecycleStack, type LifecycleStack } from '../lifecycle/lifecycle-stack';
 import { startHeldRequestGate, type HeldRequestGate } from './support/held-request-gate';
+import { submitProgramEnrollment } from '../support/program-enrollment';
 
 /**
  * Bursts through the webhook path (issue #12): Students and their submitted Program Enrollments
@@ -76,7 +77,7 @@ let lastAdmitted = '';
 async function admit(): Promise<string> {
   const i = seq++;
   const student = await stack.erp.insert('Student', { first_name: `Burst${i}`, last_name: 'Admit', student_email_id: `burst.admit.${i}@students.cbu.example`, city: 'Hull' });
-  await stack.erp.insert('Program Enrollment', { student: student.name, program, academic_year: '2026-27', academic_term: '2026-27 (Autumn)', enrollment_date: '2026-09-01', docstatus: 1 });
+  await submitProgramEnrollment(stack.erp, student.name, program);
   lastAdmitted = String(student.name);
   return lastAdmitted;
 }

@@ -4,6 +4,7 @@ import { IntegrationError } from '../../src/errors/integration-error';
 import type { ErpnextClient } from '../../src/erpnext/client';
 import { moodleUserIdField } from '../../src/erpnext/resources/students';
 import type { MoodleClient } from '../../src/moodle/client';
+import { submitProgramEnrollment } from '../support/program-enrollment';
 
 /*
  * The end state every chaos scenario is judged by, read from both sandboxes through their own
@@ -49,7 +50,6 @@ export async function withdrawalWorkflowIds(erp: ErpnextClient, cohort: Cohort):
   return ids;
 }
 
-const enrolmentTerm = { academic_year: '2026-27', academic_term: '2026-27 (Autumn)', enrollment_date: '2026-09-01' };
 const programNames = ['BSc Computer Science', 'BA Business', 'BSc Nursing'];
 
 /**
@@ -86,7 +86,7 @@ export async function admitCohort(erp: ErpnextClient, options: AdmitOptions): Pr
     cohort.students.push(name);
     if (i < options.enrolled) {
       const program = programNames[i % programNames.length];
-      const pe = await honouringRetryAfter(() => erp.insert('Program Enrollment', { student: name, program, ...enrolmentTerm, docstatus: 1 }));
+      const pe = await honouringRetryAfter(() => submitProgramEnrollment(erp, name, program));
       cohort.programs.set(name, program);
       cohort.enrollments.set(name, pe.name);
     }

@@ -12,6 +12,7 @@ import { deliveredBody, loggedSignature } from '../durability/logged-delivery';
 import { printChaosTable, scaled, type ChaosRow } from './chaos-table';
 import { cohortWorkflowIds, describeState, expectedState, untilExact, type Cohort } from './chaos-state';
 import { describeCounts, untilClosed } from './run-statuses';
+import { submitProgramEnrollment } from '../support/program-enrollment';
 
 /**
  * Replay attacks and a webhook secret rotation while admissions, enrolments and withdrawals flow.
@@ -138,7 +139,6 @@ async function replay(attack: string, delivery: LoggedDelivery, route: string, a
   };
 }
 
-const enrolmentTerm = { academic_year: '2026-27', academic_term: '2026-27 (Autumn)', enrollment_date: '2026-09-01' };
 const programNames = ['BSc Computer Science', 'BA Business', 'BSc Nursing'];
 
 it('refuses every replayed body and loses no event while the webhook secret is rotated under load', async () => {
@@ -156,7 +156,7 @@ it('refuses every replayed body and loses no event while the webhook secret is r
     cohort.students.push(student);
     if (i < size.enrolled) {
       const program = programNames[i % programNames.length];
-      const pe = await stack.erp.insert('Program Enrollment', { student, program, ...enrolmentTerm, docstatus: 1 });
+      const pe = await submitProgramEnrollment(stack.erp, student, program);
       cohort.programs.set(student, program);
       cohort.enrollments.set(student, pe.name);
     }

@@ -4,6 +4,7 @@ import { eventually, startLifecycleStack, type LifecycleStack } from '../lifecyc
 import { printChaosTable, scaled, type ChaosRow } from './chaos-table';
 import { describeState, expectedState, untilExact, type Cohort } from './chaos-state';
 import { describeCounts, untilClosed, type StatusCounts } from './run-statuses';
+import { submitProgramEnrollment } from '../support/program-enrollment';
 
 /**
  * The race the 429-storm scenario found, made certain: enrolments that read their Program
@@ -63,7 +64,6 @@ afterAll(async () => {
 });
 
 const programNames = ['BSc Nursing', 'BSc Computer Science', 'BA Business'];
-const term = { academic_year: '2026-27', academic_term: '2026-27 (Autumn)', enrollment_date: '2026-09-01' };
 
 const sumCounts = (...all: StatusCounts[]): StatusCounts => {
   const sum: StatusCounts = {};
@@ -91,7 +91,7 @@ it('withdrawals that finish before their overlapping enrolments land still leave
   gate = new Promise((resolve) => (release = resolve));
   for (const [i, student] of cohort.students.entries()) {
     const program = programNames[i % programNames.length];
-    const pe = await stack.erp.insert('Program Enrollment', { student, program, ...term, docstatus: 1 });
+    const pe = await submitProgramEnrollment(stack.erp, student, program);
     cohort.programs.set(student, program);
     cohort.enrollments.set(student, pe.name);
   }

@@ -3,6 +3,7 @@ import { WaitingOn } from '../../src/common/search-attributes';
 import type { ProfileState } from '../../workflows/sync-profile';
 import { eventually, startLifecycleStack, type LifecycleStack } from '../lifecycle/lifecycle-stack';
 import { completedFeedRuns, feedRunsAfterNow, runsOf, setWebhooksEnabled, startChangeFeed } from './feed-support';
+import { submitProgramEnrollment } from '../support/program-enrollment';
 
 /**
  * The change feed on the real dev server with both sandboxes: with every ERPNext Webhook disabled
@@ -35,7 +36,6 @@ async function finished(workflowId: string) {
 
 const activeCourses = async (userId: number) => (await stack.moodle.getUsersCourses(userId)).map((c) => c.idnumber).sort();
 const accountOf = async (student: string) => (await stack.moodle.getUsersByField('idnumber', [student]))[0];
-const enrolment = { academic_year: '2026-27', academic_term: '2026-27 (Autumn)', enrollment_date: '2026-09-01' };
 
 describe('change feed with webhooks disabled', () => {
   beforeAll(async () => setWebhooksEnabled(stack.erp, false));
@@ -52,7 +52,7 @@ describe('change feed with webhooks disabled', () => {
     expect(profileState.unchangedSaves).toBeGreaterThanOrEqual(1);
     expect([undefined, 'no-moodle-account']).toContain(profileState.last?.outcome);
 
-    const pe = await stack.erp.insert('Program Enrollment', { student: student.name, program: 'BSc Nursing', ...enrolment, docstatus: 1 });
+    const pe = await submitProgramEnrollment(stack.erp, student.name, 'BSc Nursing');
     expect(await finished(`enroll:${pe.name}`)).toMatchObject({ status: 'COMPLETED', result: { outcome: 'enrolled' } });
     expect(await activeCourses(account.id)).toEqual(['NUR101', 'NUR102', 'NUR103']);
 
@@ -96,7 +96,7 @@ describe('change feed beside working webhooks', () => {
     const before = (await completedFeedRuns(stack.env.client)).length;
     const student = await stack.erp.insert('Student', { first_name: 'Both', last_name: 'Paths', student_email_id: 'both.paths@students.cbu.example' });
     expect(await finished(`onboard:${student.name}`)).toMatchObject({ status: 'COMPLETED', result: { outcome: 'created' } });
-    const pe = await stack.erp.insert('Program Enrollment', { student: student.name, program: 'BA Business', ...enrolment, docstatus: 1 });
+    const pe = await submitProgramEnrollment(stack.erp, student.name, 'BA Business');
     expect(await finished(`enroll:${pe.name}`)).toMatchObject({ status: 'COMPLETED', result: { outcome: 'enrolled' } });
     await feedRunsAfterNow(stack.env.client, 2);
     const runs = (await completedFeedRuns(stack.env.client)).slice(before);

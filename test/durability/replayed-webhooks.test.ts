@@ -3,6 +3,7 @@ import { frappeSignature, frappeSignatureHeader } from '../../src/webhooks/erpne
 import { runsOf } from './feed-support';
 import { deliveredBody, loggedSignature } from './logged-delivery';
 import { eventually, startLifecycleStack, webhookSecret, type LifecycleStack } from '../lifecycle/lifecycle-stack';
+import { submitProgramEnrollment } from '../support/program-enrollment';
 
 /**
  * Replay attacks on the real dev server with both sandboxes: ERPNext's own signed deliveries
@@ -50,14 +51,7 @@ describe('replayed, early and out-of-order webhook bodies', () => {
     expect((await finished(`onboard:${student.name}`)).result).toMatchObject({ outcome: 'created' });
     const [moodleUser] = await stack.moodle.getUsersByField('idnumber', [student.name]);
 
-    const pe = await stack.erp.insert('Program Enrollment', {
-      student: student.name,
-      program: 'BSc Nursing',
-      academic_year: '2026-27',
-      academic_term: '2026-27 (Autumn)',
-      enrollment_date: '2026-09-01',
-      docstatus: 1,
-    });
+    const pe = await submitProgramEnrollment(stack.erp, student.name, 'BSc Nursing');
     expect((await finished(`enroll:${pe.name}`)).result).toMatchObject({ outcome: 'enrolled' });
     expect(await activeCourses(moodleUser.id)).toEqual(['NUR101', 'NUR102', 'NUR103']);
 

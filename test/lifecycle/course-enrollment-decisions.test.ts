@@ -1,9 +1,8 @@
-import type { WorkflowBundle } from '@temporalio/worker';
 import type { CourseEnrollmentChange, ErpnextActivities } from '../../activities/erpnext';
 import type { MoodleActivities } from '../../activities/moodle';
 import { taskQueues } from '../../src/common/task-queues';
 import { enrollCourse } from '../../workflows/course-enrollment';
-import { bundleWorkflows, connectTestEnv, withWorkers, type TemporalTestEnv } from '../support/temporal';
+import { workflowsOnDevServer } from '../support/temporal';
 
 /**
  * enrollCourse against in-memory activities: a Course Enrollment read while its Program
@@ -11,14 +10,8 @@ import { bundleWorkflows, connectTestEnv, withWorkers, type TemporalTestEnv } fr
  * deletes the Course Enrollments next) enrols nothing. An enrol then landed after the program's
  * withdrawal and kept the student in the cancelled program's course (429-storm chaos scenario).
  */
-let env: TemporalTestEnv;
-let workflowBundle: WorkflowBundle;
 
-beforeAll(async () => {
-  env = await connectTestEnv();
-  workflowBundle = await bundleWorkflows();
-}, 120_000);
-afterAll(async () => env?.close());
+const temporal = workflowsOnDevServer();
 
 const policy = { studentRoleId: 5, withdrawal: 'suspend' as const, conflictTimeoutMs: 3_600_000 };
 
@@ -41,8 +34,8 @@ async function runEnrollCourse(id: string, programEnrollmentStatus: 0 | 1 | 2) {
       enrolled.push(input.courseIds);
     },
   };
-  const result = await withWorkers(env, { workflowBundle, moodle, erpnext }, () =>
-    env.client.workflow.execute(enrollCourse, {
+  const result = await temporal.withWorkers({ moodle, erpnext }, () =>
+    temporal.client.workflow.execute(enrollCourse, {
       workflowId: `course-enrollment:${id}-CE:after_insert`,
       taskQueue: taskQueues.workflows,
       args: [{ courseEnrollment: `${id}-CE`, student: id, course: 'NUR101', programEnrollment: `${id}-PE`, policy }],

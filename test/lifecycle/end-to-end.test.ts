@@ -3,6 +3,7 @@ import type { ProfileState } from '../../workflows/sync-profile';
 import { demoStudents } from '../../sandboxes/demo-data';
 import { enrolledUsers } from '../moodle/support/enrolled-users';
 import { adminToken, eventually, startLifecycleStack, webhookSecret, type LifecycleStack } from './lifecycle-stack';
+import { submitProgramEnrollment } from '../support/program-enrollment';
 
 /**
  * The issue's definition of done, through the gateway on the real dev server with both
@@ -105,14 +106,7 @@ describe('student lifecycle end to end', () => {
   });
 
   it('a submitted Program Enrollment enrols every mapped course in one call and reports the unmapped one', async () => {
-    const pe = await stack.erp.insert('Program Enrollment', {
-      student,
-      program: 'BSc Nursing',
-      academic_year: '2026-27',
-      academic_term: '2026-27 (Autumn)',
-      enrollment_date: '2026-09-01',
-      docstatus: 1,
-    });
+    const pe = await submitProgramEnrollment(stack.erp, student, 'BSc Nursing');
     programEnrollment = pe.name;
     const enrolment = await finished(`enroll:${programEnrollment}`);
     expect(enrolment).toMatchObject({

@@ -1,4 +1,5 @@
 import { eventually, startLifecycleStack, type LifecycleStack } from './lifecycle-stack';
+import { submitProgramEnrollment } from '../support/program-enrollment';
 
 /**
  * Onboarding reads what the student is granted beside the account look-up (issue 12's steady
@@ -62,14 +63,7 @@ it('reads again for a Program Enrollment submitted after its early read, and enr
   expect(await eventually(() => completed(onboarding, 'erpnextCoursesGranted').catch(() => false), Boolean)).toBe(true);
   expect(await eventually(() => scheduled(onboarding).catch((): string[] => []), (types) => types.includes('moodleCreateStudentUser'))).toContain('moodleCreateStudentUser');
 
-  const pe = await stack.erp.insert('Program Enrollment', {
-    student: student.name,
-    program: 'BA Business',
-    academic_year: '2026-27',
-    academic_term: '2026-27 (Autumn)',
-    enrollment_date: '2026-09-01',
-    docstatus: 1,
-  });
+  const pe = await submitProgramEnrollment(stack.erp, student.name, 'BA Business');
   // Handed to the onboarding run, which is still held.
   expect(await result(`enroll:${String(pe.name)}`)).toMatchObject({ outcome: 'awaiting-onboarding' });
   const courseEnrollments = await stack.erp.getList('Course Enrollment', { fields: ['name'], filters: [['program_enrollment', '=', pe.name]] });

@@ -1,4 +1,3 @@
-import type { WorkflowBundle } from '@temporalio/worker';
 import type { ChangeFeedReadActivities, OnboardingState } from '../../activities/change-feed-reads';
 import type { ErpnextActivities, StudentForMoodle } from '../../activities/erpnext';
 import type { MoodleActivities } from '../../activities/moodle';
@@ -7,7 +6,7 @@ import { lifecyclePolicy } from '../../src/mapping/lifecycle-policy';
 import type { DesiredMoodleUser } from '../../src/mapping/moodle-user';
 import { taskQueues } from '../../src/common/task-queues';
 import { studentChangedSignal, syncProfile } from '../../workflows/sync-profile';
-import { bundleWorkflows, connectTestEnv, withWorkers, type TemporalTestEnv } from '../support/temporal';
+import { workflowsOnDevServer, type Fakes } from '../support/temporal';
 
 /**
  * A Student's insert fires on_update as well as after_insert, so the profile workflow may sync
@@ -16,17 +15,9 @@ import { bundleWorkflows, connectTestEnv, withWorkers, type TemporalTestEnv } fr
  * suite as a second full profile write. The sync must leave that account to the running
  * onboarding; an account with no onboarding running is still synced.
  */
-type Fakes<T> = { [K in keyof T]?: T[K] };
-
-let env: TemporalTestEnv;
-let workflowBundle: WorkflowBundle;
 let serial = 0;
 
-beforeAll(async () => {
-  env = await connectTestEnv();
-  workflowBundle = await bundleWorkflows();
-}, 120_000);
-afterAll(async () => env?.close());
+const temporal = workflowsOnDevServer();
 
 const policy = lifecyclePolicy(mappingSchema.parse({}));
 
@@ -59,8 +50,8 @@ async function syncWhileUnlinked(onboarding: OnboardingState) {
       return { state: onboarding, policy };
     },
   };
-  const result = await withWorkers(env, { workflowBundle, erpnext, moodle, workflows }, async () => {
-    const handle = await env.client.workflow.signalWithStart(syncProfile, {
+  const result = await temporal.withWorkers({ erpnext, moodle, workflows }, async () => {
+    const handle = await temporal.client.workflow.signalWithStart(syncProfile, {
       workflowId: `profile:${id}`,
       taskQueue: taskQueues.workflows,
       args: [{ studentId: id, settle: '100ms', idleTimeout: '1s' }],

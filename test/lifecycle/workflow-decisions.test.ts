@@ -1,6 +1,5 @@
 import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import type { WorkflowBundle } from '@temporalio/worker';
 import type { ErpnextActivities, StudentForMoodle } from '../../activities/erpnext';
 import type { MoodleActivities } from '../../activities/moodle';
 import type { MoodleAccount } from '../../src/mapping/moodle-account';
@@ -9,24 +8,15 @@ import { NeedsOperator } from '../../src/common/search-attributes';
 import { taskQueues } from '../../src/common/task-queues';
 import { conflictQuery, onboardStudent, resolveConflictUpdate } from '../../workflows/onboard-student';
 import { lastSyncQuery, moodleBaselineSignal, studentChangedSignal, syncProfile } from '../../workflows/sync-profile';
-import { bundleWorkflows, connectTestEnv, withWorkers, type TemporalTestEnv } from '../support/temporal';
+import { workflowsOnDevServer, type Fakes } from '../support/temporal';
 
 /**
  * Workflow decisions against in-memory activities: conflict parking and operator decisions, the
  * conflict timeout, and profile-update coalescing. The end-to-end suite runs the real activities.
  */
-type Fakes<T> = { [K in keyof T]?: T[K] };
-
-let env: TemporalTestEnv;
-let workflowBundle: WorkflowBundle;
 let serial = 0;
 
-beforeAll(async () => {
-  env = await connectTestEnv();
-  workflowBundle = await bundleWorkflows();
-}, 120_000);
-
-afterAll(async () => env?.close());
+const temporal = workflowsOnDevServer();
 
 function student(id: string): StudentForMoodle {
   return {
@@ -107,8 +97,8 @@ describe('onboardStudent identity conflicts', () => {
   it('parks visibly, refuses an invalid decision, then links the account the operator chose', async () => {
     const id = `EDU-STU-2026-8${String(++serial).padStart(4, '0')}`;
     const world = conflictWorld(id);
-    const result = await withWorkers(env, { workflowBundle, moodle: world.moodle, erpnext: world.erpnext }, async () => {
-      const handle = await env.client.workflow.start(onboardStudent, { workflowId: `onboard:${id}`, taskQueue: taskQueues.workflows, args: [{ studentId: id, policy: policy(3_600_000) }] });
+    const result = await temporal.withWorkers({ moodle: world.moodle, erpnext: world.erpnext }, async () => {
+      const handle = await temporal.client.workflow.start(onboardStudent, { workflowId: `onboard:${id}`, taskQueue: taskQueues.workflows, args: [{ studentId: id, policy: policy(3_600_000) }] });
       const conflict = await waitFor(() => handle.query(conflictQuery), (c) => c !== null);
       expect(conflict).toMatchObject({ kind: 'email-taken', studentId: id, candidates: [world.taken], otherStudents: [] });
       expect((await handle.describe()).typedSearchAttributes.get(NeedsOperator)).toBe(true);
@@ -127,8 +117,8 @@ describe('onboardStudent identity conflicts', () => {
   it('follows a skip decision without touching Moodle', async () => {
     const id = `EDU-STU-2026-8${String(++serial).padStart(4, '0')}`;
     const world = conflictWorld(id);
-    const result = await withWorkers(env, { workflowBundle, moodle: world.moodle, erpnext: world.erpnext }, async () => {
-      const handle = await env.client.workflow.start(onboardStudent, { workflowId: `onboard:${id}`, taskQueue: taskQueues.workflows, args: [{ studentId: id, policy: policy(3_600_000) }] });
+    const result = await temporal.withWorkers({ moodle: world.moodle, erpnext: world.erpnext }, async () => {
+      const handle = await temporal.client.workflow.start(onboardStudent, { workflowId: `onboard:${id}`, taskQueue: taskQueues.workflows, args: [{ studentId: id, policy: policy(3_600_000) }] });
       await waitFor(() => handle.query(conflictQuery), (c) => c !== null);
       await handle.executeUpdate(resolveConflictUpdate, { args: [{ action: 'skip' }] });
       return handle.result();
@@ -140,8 +130,8 @@ describe('onboardStudent identity conflicts', () => {
   it('fails with a clear, typed reason when nobody decides in time', async () => {
     const id = `EDU-STU-2026-8${String(++serial).padStart(4, '0')}`;
     const world = conflictWorld(id);
-    const failure = await withWorkers(env, { workflowBundle, moodle: world.moodle, erpnext: world.erpnext }, async () => {
-      const handle = await env.client.workflow.start(onboardStudent, { workflowId: `onboard:${id}`, taskQueue: taskQueues.workflows, args: [{ studentId: id, policy: policy(1_500) }] });
+    const failure = await temporal.withWorkers({ moodle: world.moodle, erpnext: world.erpnext }, async () => {
+      const handle = await temporal.client.workflow.start(onboardStudent, { workflowId: `onboard:${id}`, taskQueue: taskQueues.workflows, args: [{ studentId: id, policy: policy(1_500) }] });
       return handle.result().then(
         () => undefined,
         (err: unknown) => err,
@@ -174,7 +164,7 @@ describe('syncProfile coalescing', () => {
       },
     };
     const signalWithStart = () =>
-      env.client.workflow.signalWithStart(syncProfile, {
+      temporal.client.workflow.signalWithStart(syncProfile, {
         workflowId: `profile:${id}`,
         taskQueue: taskQueues.workflows,
         args: [{ studentId: id, settle: '700ms', idleTimeout: '3s' }],
@@ -182,12 +172,12 @@ describe('syncProfile coalescing', () => {
         signalArgs: [],
         workflowIdConflictPolicy: 'USE_EXISTING',
       });
-    const result = await withWorkers(env, { workflowBundle, moodle, erpnext }, async () => {
+    const result = await temporal.withWorkers({ moodle, erpnext }, async () => {
       for (let save = 1; save <= 5; save++) {
         version = save;
         await signalWithStart();
       }
-      const handle = env.client.workflow.getHandle(`profile:${id}`);
+      const handle = temporal.client.workflow.getHandle(`profile:${id}`);
       await waitFor(() => handle.query(lastSyncQuery), (last) => last !== null);
       version = 6;
       await signalWithStart();
@@ -213,7 +203,7 @@ describe('syncProfile coalescing', () => {
       },
     };
     const start = () =>
-      env.client.workflow.signalWithStart(syncProfile, {
+      temporal.client.workflow.signalWithStart(syncProfile, {
         workflowId: `profile:${id}`,
         taskQueue: taskQueues.workflows,
         args: [{ studentId: id, settle: '1s', idleTimeout: '2s' }],
@@ -221,7 +211,7 @@ describe('syncProfile coalescing', () => {
         signalArgs: [],
         workflowIdConflictPolicy: 'USE_EXISTING',
       });
-    const result = await withWorkers(env, { workflowBundle, moodle, erpnext }, async () => {
+    const result = await temporal.withWorkers({ moodle, erpnext }, async () => {
       const handle = await start();
       await handle.signal(moodleBaselineSignal, { ...written, phone1: '+44 7700 900001' });
       await waitFor(() => handle.query(lastSyncQuery), (last) => last !== null);

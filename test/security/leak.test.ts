@@ -4,6 +4,7 @@ import { ApplicationFailure, type Payload } from '@temporalio/common';
 import { createLogger } from '../../src/logging/logger';
 import { AesGcmPayloadCodec } from '../../src/temporal/codec';
 import { adminToken, eventually, startLifecycleStack, webhookSecret, type LifecycleStack } from '../lifecycle/lifecycle-stack';
+import { submitProgramEnrollment } from '../support/program-enrollment';
 
 /*
  * Leak tests (issue 14, item 7): one end-to-end run with PAYLOAD_ENCRYPTION_KEYS set — onboarding
@@ -136,14 +137,7 @@ describe('with encryption on', () => {
     name = await onboarded(stack, student);
     const [user] = await stack.moodle.getUsersByField('idnumber', [name]);
 
-    const pe = await stack.erp.insert('Program Enrollment', {
-      student: name,
-      program: 'BSc Nursing',
-      academic_year: '2026-27',
-      academic_term: '2026-27 (Autumn)',
-      enrollment_date: '2026-09-01',
-      docstatus: 1,
-    });
+    const pe = await submitProgramEnrollment(stack.erp, name, 'BSc Nursing');
     programEnrollment = pe.name;
     expect(await resultOf(stack, `enroll:${pe.name}`)).toMatchObject({ outcome: 'enrolled' });
 

@@ -98,3 +98,40 @@ export async function withWorkers<T>(env: TemporalTestEnv, options: TestWorkersO
   const workers = await createTestWorkers(env, options);
   return workers.runUntil(body());
 }
+
+/** In-memory stand-ins for some of an activity interface: a test fills in what its workflow calls. */
+export type Fakes<T> = { [K in keyof T]?: T[K] };
+
+/** The product's workflows on the dev server, in a namespace of the test file's own. */
+export interface WorkflowsOnDevServer {
+  /** The file's client (valid once beforeAll has run). */
+  readonly client: Client;
+  /** Runs the product's workflows with these activities (real or fake) while `body` runs. */
+  withWorkers<T>(activities: Omit<TestWorkersOptions, 'workflowBundle'>, body: () => Promise<T>): Promise<T>;
+}
+
+/**
+ * For a file of workflow tests: registers its beforeAll (a test env, the bundled workflows) and
+ * afterAll (closing the env), and returns what its tests use of them.
+ */
+export function workflowsOnDevServer(): WorkflowsOnDevServer {
+  let env: TemporalTestEnv | undefined;
+  let workflowBundle: WorkflowBundle | undefined;
+  beforeAll(async () => {
+    [env, workflowBundle] = await Promise.all([connectTestEnv(), bundleWorkflows()]);
+  }, 120_000);
+  afterAll(async () => env?.close());
+  const ready = () => {
+    if (!env || !workflowBundle) throw new Error('workflowsOnDevServer() is used before its beforeAll has run');
+    return { env, workflowBundle };
+  };
+  return {
+    get client() {
+      return ready().env.client;
+    },
+    withWorkers(activities, body) {
+      const { env: testEnv, workflowBundle: bundle } = ready();
+      return withWorkers(testEnv, { ...activities, workflowBundle: bundle }, body);
+    },
+  };
+}

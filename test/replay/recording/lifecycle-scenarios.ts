@@ -8,6 +8,7 @@ import { startLifecycleStack, type LifecycleStack } from '../../lifecycle/lifecy
 import type { Scenario } from '../history-fixtures';
 import type { HistoryRecorder } from './history-recorder';
 import { setFaults, until, untilCompleted, untilListed, untilProfileSynced } from './workflow-waits';
+import { submitProgramEnrollment } from '../../support/program-enrollment';
 
 /**
  * The lifecycle workflows as production starts them: ERPNext sandbox writes fire the signed
@@ -53,7 +54,7 @@ async function studentLifecycle(stack: LifecycleStack, recorder: HistoryRecorder
   let lastSync = await untilProfileSynced(client, student, null);
 
   const { name: programEnrollment } = await step(() =>
-    stack.erp.insert('Program Enrollment', { student, program: 'BSc Nursing', academic_year: '2026-27', academic_term: '2026-27 (Autumn)', enrollment_date: '2026-09-01', docstatus: 1 }),
+    submitProgramEnrollment(stack.erp, student, 'BSc Nursing'),
   );
   await completed('enrollProgram', workflowIds.enroll(programEnrollment));
   if (scenario === 'happy') {
