@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { erpnextInsertManyLimit } from '../common/batches';
 import { parseRetryAfter } from '../errors/integration-error';
-import { asksToWait, type RequestPacer } from '../http/request-pacer';
+import { asksToWait, sendPaced, type RequestPacer } from '../http/request-pacer';
 import { ErpnextError, errorFromNetwork, errorFromResponse, errorFromUnexpectedBody } from './errors';
 
 /**
@@ -146,7 +146,7 @@ export function createErpnextClient(options: ErpnextClientOptions) {
         const retryAfterMs = parseRetryAfter(answer.headers.get('retry-after'));
         // Held before this request's slot is given back, so no waiting request slips out first.
         if (asksToWait(answer.status, retryAfterMs)) options.pacer?.pauseFor(retryAfterMs);
-        return { response: answer, text: await answer.text() };
+        return { response: answer, retryAfterMs, text: await answer.text() };
       } catch (err) {
         // The caller's own cancellation is not an ERPNext failure: let it surface as the abort it is.
         if (call?.signal?.aborted) throw call.signal.reason;
@@ -154,7 +154,7 @@ export function createErpnextClient(options: ErpnextClientOptions) {
       }
     };
 
-    const { response, text } = options.pacer ? await options.pacer.run(request, call?.signal) : await request();
+    const { response, text } = await sendPaced(options.pacer, request, call?.signal);
     if (!response.ok) throw errorFromResponse(what, response.status, response.headers, text);
     call?.onProgress?.();
     try {

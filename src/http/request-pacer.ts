@@ -106,3 +106,34 @@ export function createRequestPacer(options: RequestPacerOptions): RequestPacer {
 
 /** Whether an answer asks this process to hold its requests: a proxy's 429, or a 503 naming how long to wait. */
 export const asksToWait = (status: number, retryAfterMs: number | undefined): retryAfterMs is number => (status === 429 || status === 503) && retryAfterMs !== undefined;
+
+/**
+ * How often one request a proxy refused with 429 and a Retry-After is sent again, once the pause
+ * it asked for has passed, before the refusal reaches the caller. A refused request was not
+ * processed, so sending it again is safe for any method. Resending inside the call keeps the
+ * progress of an activity that makes several requests (a withdrawal reads each course's
+ * participants, then writes): failing it on every 429 would start it over, and under a limit
+ * below the pacer's rate (a budget shared with other clients) it would never get through all its
+ * requests in one attempt. Bounded, because a caller without an attempt deadline (the CLI) would
+ * otherwise wait on a proxy that never lets it through; after the last, the activity hands the
+ * delay to Temporal as its retry's (activities/failure.ts).
+ */
+export const resendsAfterRefusal = 4;
+
+/** An answer as the clients' send functions return it. */
+interface PacedAnswer {
+  response: { status: number };
+  retryAfterMs?: number;
+}
+
+/**
+ * Sends `request` through the pacer, again after each 429 with a Retry-After (the request has
+ * already paused the pacer for it) up to `resendsAfterRefusal` times; without a pacer, once.
+ */
+export async function sendPaced<A extends PacedAnswer>(pacer: RequestPacer | undefined, request: () => Promise<A>, signal?: AbortSignal): Promise<A> {
+  if (!pacer) return request();
+  for (let resends = 0; ; resends++) {
+    const answer = await pacer.run(request, signal);
+    if (answer.response.status !== 429 || answer.retryAfterMs === undefined || resends >= resendsAfterRefusal) return answer;
+  }
+}

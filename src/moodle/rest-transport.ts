@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { parseRetryAfter } from '../errors/integration-error';
-import { asksToWait, type RequestPacer } from '../http/request-pacer';
+import { asksToWait, sendPaced, type RequestPacer } from '../http/request-pacer';
 import { MoodleError, moodleExceptionError, moodleHttpError, moodleNetworkError, moodleNotJsonError } from './errors';
 import { encodeRestArguments, type RestValue } from './rest-encoding';
 import { moodleExceptionSchema } from './schemas';
@@ -65,7 +65,7 @@ export function createMoodleTransport(options: MoodleTransportOptions): MoodleCa
       }
     };
 
-    const { response, retryAfterMs, text } = options.pacer ? await options.pacer.run(send, callOptions?.signal) : await send();
+    const { response, retryAfterMs, text } = await sendPaced(options.pacer, send, callOptions?.signal);
     callOptions?.onProgress?.();
 
     if (!response.ok) throw moodleHttpError(response.status, wsfunction, retryAfterMs);

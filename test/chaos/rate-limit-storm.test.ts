@@ -10,9 +10,10 @@ import { clearRequestCounts, nameActivityClients, requestTotal, retryAfterCounts
  * repeated before the delay (sandboxes/faults.ts; each activity execution is named as a client).
  * The workers' clients pace their requests and, after a 429, hold every request of the process
  * until its Retry-After has passed (src/http/request-pacer.ts), so the activities blocked by one
- * refusal do not all come back in the same instant; each activity also hands the delay to
- * Temporal as its failure's nextRetryDelay (activities/failure.ts). A Retry-After of 2 s is longer
- * than the activities' first backoff (1 s), so a client that ignored it would be caught.
+ * refusal do not all come back in the same instant. A refused request goes again after the delay
+ * (up to four times), and past that the activity hands the delay to Temporal as its failure's
+ * nextRetryDelay (activities/failure.ts). A Retry-After of 2 s is longer than the activities'
+ * first backoff (1 s), so a client that ignored it would be caught.
  *
  * It stays a storm: the workers are configured (MOODLE_RATE_PER_SECOND / ERPNEXT_RATE_PER_SECOND)
  * for twice what the proxy in front of each system allows, as when the budget is shared with

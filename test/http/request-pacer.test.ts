@@ -1,5 +1,5 @@
 import { createErpnextClient } from '../../src/erpnext/client';
-import { createRequestPacer } from '../../src/http/request-pacer';
+import { createRequestPacer, resendsAfterRefusal } from '../../src/http/request-pacer';
 import { createMoodleClient } from '../../src/moodle/client';
 import { startErpnextSandbox, type ErpnextSandbox } from '../../sandboxes/erpnext';
 import type { FaultSettingsInput } from '../../sandboxes/faults';
@@ -67,8 +67,30 @@ describe('request pacer: Moodle client', () => {
     const ledger = await ledgerOf(sandbox.url);
     expect(ledger.answeredWithRetryAfter).toBeGreaterThan(0);
     expect(ledger.earlyFromAnyClient).toBe(0);
-    // The 429s still fail their calls (the activity retries with Retry-After as its delay).
-    expect(outcomes.filter((o) => o.status === 'rejected')).toHaveLength(ledger.answeredWithRetryAfter);
+    // Each refused request went again once its delay had passed, so every call got its answer.
+    expect(outcomes.filter((o) => o.status === 'rejected')).toEqual([]);
+  });
+
+  test('a run of requests under a limit below the pacer\'s rate gets through: a refused request goes again after its Retry-After', async () => {
+    // 2 a second allowed, 4 a second paced: about every third request is refused. One caller's six
+    // requests in a row (a withdrawal's reads and write) would each fail on its 429 without the resend.
+    await setFaults(sandbox.url, { rateLimit: { perSecond: 2, retryAfterSeconds: 1 } });
+    const paced = client(createRequestPacer({ perSecond: 4 }));
+    for (let i = 0; i < 6; i++) await paced.getSiteInfo();
+    const ledger = await ledgerOf(sandbox.url);
+    expect(ledger.answeredWithRetryAfter).toBeGreaterThan(0);
+    expect(ledger.earlyFromAnyClient).toBe(0);
+    expect(await handledRequests(sandbox)).toBe(6);
+  });
+
+  test('a request refused every time reaches its caller as rate-limited after the last resend', async () => {
+    // Every request refused, with a Retry-After of 0 s so the resends need no wait.
+    await setFaults(sandbox.url, { rateLimit: { perSecond: 0.001, retryAfterSeconds: 0 } });
+    const refused = await client(createRequestPacer({ perSecond: 1000 }))
+      .getSiteInfo()
+      .catch((err: unknown) => err);
+    expect(refused).toMatchObject({ kind: 'rate-limited', status: 429 });
+    expect((await ledgerOf(sandbox.url)).answeredWithRetryAfter).toBe(1 + resendsAfterRefusal);
   });
 
   test('spaces requests to the rate: none refused by a limit just above it, where the same burst unpaced is', async () => {
