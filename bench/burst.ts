@@ -17,6 +17,13 @@ import { moodleDuplicates } from './support/moodle-duplicates';
  * model. Done when Moodle holds every student actively enrolled in the program's Moodle courses.
  */
 const students = benchEnv('BENCH_BURST_STUDENTS', 1000);
+/**
+ * The site's background workers on the Webhook's queue, each delivering one webhook at a time
+ * (a delivery is one RQ job). A stock site has one (`background_workers`); 4 is a site sized for
+ * a Data Import. Unbounded, the sandbox sent the 1,000 admissions' ~6,000 webhooks at once and the
+ * bench process ran out of file descriptors (EMFILE at 20,000), which no real site would cause.
+ */
+const webhookWorkers = benchEnv('BENCH_FRAPPE_WEBHOOK_WORKERS', 4);
 const deadlineMs = benchEnv('BENCH_BURST_TIMEOUT_MS', 900_000);
 const secret = 'bench-webhook-secret';
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
@@ -55,6 +62,7 @@ export async function run(): Promise<BenchReport> {
     rates: { moodle: moodleRps * pacedShare, erpnext: erpnextRps * pacedShare },
     costModels: { moodle: moodleModel, erpnext: erpnextModel },
     webhookSecret: secret,
+    erpnextWebhookWorkers: webhookWorkers,
     workerProcess: true,
   });
   let report: BenchReport;
@@ -150,6 +158,7 @@ async function measure(stack: BenchStack): Promise<BenchReport> {
     conditions: {
       students,
       flow: 'Students then submitted Program Enrollments by insert_many (200 a request, direct to the sandbox); every webhook fired by the ERPNext sandbox at the gateway',
+      webhookWorkers: `${webhookWorkers} (the site's background workers delivering webhooks, one at a time each)`,
       moodleCostModel: describeModel(moodleModel),
       erpnextCostModel: describeModel(erpnextModel),
       pacing: `bridge's clients paced at moodle ${round(moodleRps * pacedShare)}/s, erpnext ${round(erpnextRps * pacedShare)}/s requests (${pacedShare} of the limit); task-queue activity caps ${activitiesPerRequestRate}x that`,

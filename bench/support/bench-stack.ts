@@ -36,6 +36,8 @@ export interface BenchStackOptions {
   /** Faults (e.g. latency) each sandbox starts with. */
   sandboxFaults?: FaultSettingsInput;
   webhookSecret: string;
+  /** Background workers the ERPNext sandbox delivers its webhooks with (one job each at a time, as RQ's); unbounded if omitted. */
+  erpnextWebhookWorkers?: number;
   /** Runs on the gateway before it listens (a bench's onResponse hook, say). */
   onGateway?: (gateway: FastifyInstance) => void;
   /**
@@ -81,7 +83,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     stops.push(() => server.stop());
     const moodleSandbox = await startMoodleSandbox({ seed: 'demo', faults: options.sandboxFaults });
     stops.push(() => moodleSandbox.close());
-    const erpnextSandbox = await startErpnextSandbox({ seed: 'demo', faults: options.sandboxFaults });
+    const erpnextSandbox = await startErpnextSandbox({ seed: 'demo', faults: options.sandboxFaults, webhookWorkers: options.erpnextWebhookWorkers });
     stops.push(() => erpnextSandbox.close());
     let proxies: BenchStack['proxies'];
     if (options.costModels) {

@@ -43,6 +43,8 @@ export interface ErpnextSandboxOptions {
   faults?: FaultSettingsInput;
   /** Multiplies Frappe's 1 s / 4 s / 7 s webhook retry sleeps (tests: e.g. 0.01). */
   webhookRetryDelayScale?: number;
+  /** Background workers delivering webhooks, one job each at a time (webhooks.ts); unbounded by default. */
+  webhookWorkers?: number;
   /** Interleave concurrent writes as a multi-worker site does (SiteOptions.interleaving); omitted: one request at a time. */
   interleaving?: { windowMs: number };
   /** Keep the database in this JSON file: loaded over the base seed (instead of `seed`) when it exists, saved after writes and on close. */
@@ -68,7 +70,7 @@ export async function startErpnextSandbox(options: ErpnextSandboxOptions = {}): 
     doctypes: [...coreDoctypes, ...educationDoctypes, ...feeDoctypes, ...rosterDoctypes, ...accountsDoctypes, ...settingsDoctypes],
     controllers: { ...coreControllers, ...educationControllers, ...rosterControllers, ...accountsControllers, ...paymentControllers, ...feeControllers },
   });
-  const webhooks = createWebhookDispatcher(site, { retryDelayScale: options.webhookRetryDelayScale });
+  const webhooks = createWebhookDispatcher(site, { retryDelayScale: options.webhookRetryDelayScale, backgroundWorkers: options.webhookWorkers });
   seedBase(site);
   const saved = options.stateFile ? (readStateFile(options.stateFile) as ErpnextSnapshot | undefined) : undefined;
   if (saved) restoreErpnext(site, saved);

@@ -14,10 +14,21 @@ import { webhookRequest } from './webhook-request';
  * `json.dumps(data)`; `X-Frappe-Webhook-Signature` is base64 HMAC-SHA256 of it; no Content-Type
  * unless a header row sets one. Three tries: at once after a read timeout, else after sleeping
  * 1 s, 4 s, 7 s. Every try writes a Webhook Request Log.
+ *
+ * Each delivery is its own RQ job on the Webhook's queue (`background_jobs_queue or "default"`,
+ * from source: frappe `integrations/doctype/webhook/__init__.py`, `flush_webhook_execution_queue`;
+ * not captured), and a background worker runs one job at a time, sleeps between tries included.
+ * So a site delivers as many webhooks at once as it has workers on that queue.
  */
 export interface WebhookDispatcherOptions {
   /** Multiplies Frappe's 1 s / 4 s / 7 s sleeps; tests use a small fraction. */
   retryDelayScale?: number;
+  /**
+   * Background workers taking the delivery jobs, each one job at a time. Unbounded by default:
+   * every delivery at once, harder on the receiver than any site; a Data Import of a thousand
+   * rows then opens thousands of connections together (the burst bench sets a site's number).
+   */
+  backgroundWorkers?: number;
 }
 
 interface Queued {
@@ -50,6 +61,23 @@ export function createWebhookDispatcher(site: Site, options: WebhookDispatcherOp
   const scale = options.retryDelayScale ?? 1;
   const stop = new AbortController();
   const inFlight = new Set<Promise<void>>();
+  const workers = options.backgroundWorkers ?? Infinity;
+  let busyWorkers = 0;
+  const waitingJobs: (() => void)[] = [];
+  /** A free background worker for the next job, in the order the jobs were queued. */
+  const takeWorker = (): Promise<void> => {
+    if (busyWorkers < workers) {
+      busyWorkers++;
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve) => waitingJobs.push(resolve));
+  };
+  /** The worker takes the next waiting job, or goes idle. */
+  const freeWorker = (): void => {
+    const next = waitingJobs.shift();
+    if (next) next();
+    else busyWorkers--;
+  };
   /** Per transaction, so interleaved requests queue and deliver only their own events. */
   const queues = new Map<Transaction, Map<string, Queued>>();
 
@@ -124,7 +152,8 @@ export function createWebhookDispatcher(site: Site, options: WebhookDispatcherOp
         // The job sees the document as it was when the request ended.
         const snapshot = withPythonFloats(site, item.doctype, site.asDict(item.doctype, item.doc));
         const job = new Promise<void>((resolve) => setImmediate(resolve))
-          .then(() => deliver(item, snapshot))
+          .then(takeWorker)
+          .then(() => deliver(item, snapshot).finally(freeWorker))
           .finally(() => inFlight.delete(job));
         inFlight.add(job);
       }
