@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createWorkerPool } from '../../sandboxes/worker-pool';
 
 /**
  * A proxy in front of a sandbox that makes it cost what the real system costs (issue #12): a
@@ -84,14 +85,7 @@ export async function startCostModelProxy(upstream: string, model: CostModel, co
   const fresh = (): ProxyCounts => ({ requests: 0, items: 0, workMs: 0, http429: 0, overLimit: 0, byFunction: {} });
   const proxy = { counts: fresh() };
   const arrivals: number[] = [];
-  let busy = 0;
-  const queue: (() => void)[] = [];
-  const acquire = () => (busy < model.workers ? (busy++, Promise.resolve()) : new Promise<void>((resolve) => queue.push(resolve)));
-  const release = () => {
-    const next = queue.shift();
-    if (next) next();
-    else busy--;
-  };
+  const workers = createWorkerPool(model.workers);
 
   const server: Server = createServer(async (request, response) => {
     const path = request.url ?? '/';
@@ -112,7 +106,7 @@ export async function startCostModelProxy(upstream: string, model: CostModel, co
       proxy.counts.items += items;
       proxy.counts.workMs += work;
       proxy.counts.byFunction[fn] = (proxy.counts.byFunction[fn] ?? 0) + 1;
-      await acquire();
+      await workers.acquire();
       await new Promise((resolve) => setTimeout(resolve, work));
     }
     try {
@@ -127,7 +121,7 @@ export async function startCostModelProxy(upstream: string, model: CostModel, co
     } catch (err) {
       response.writeHead(502).end(String(err));
     } finally {
-      if (!path.startsWith('/__sandbox/')) release();
+      if (!path.startsWith('/__sandbox/')) workers.release();
     }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

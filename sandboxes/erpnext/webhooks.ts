@@ -6,6 +6,7 @@ import { type Doc, str } from './store';
 import type { Transaction, TransactionListener } from './transactions';
 import { compileCondition } from './webhook-condition';
 import { webhookRequest } from './webhook-request';
+import { createWorkerPool } from '../worker-pool';
 
 /**
  * Frappe's Webhook delivery (`frappe/integrations/doctype/webhook`, v15.50): a matching event
@@ -61,23 +62,7 @@ export function createWebhookDispatcher(site: Site, options: WebhookDispatcherOp
   const scale = options.retryDelayScale ?? 1;
   const stop = new AbortController();
   const inFlight = new Set<Promise<void>>();
-  const workers = options.backgroundWorkers ?? Infinity;
-  let busyWorkers = 0;
-  const waitingJobs: (() => void)[] = [];
-  /** A free background worker for the next job, in the order the jobs were queued. */
-  const takeWorker = (): Promise<void> => {
-    if (busyWorkers < workers) {
-      busyWorkers++;
-      return Promise.resolve();
-    }
-    return new Promise<void>((resolve) => waitingJobs.push(resolve));
-  };
-  /** The worker takes the next waiting job, or goes idle. */
-  const freeWorker = (): void => {
-    const next = waitingJobs.shift();
-    if (next) next();
-    else busyWorkers--;
-  };
+  const workers = createWorkerPool(options.backgroundWorkers ?? Infinity);
   /** Per transaction, so interleaved requests queue and deliver only their own events. */
   const queues = new Map<Transaction, Map<string, Queued>>();
 
@@ -152,8 +137,8 @@ export function createWebhookDispatcher(site: Site, options: WebhookDispatcherOp
         // The job sees the document as it was when the request ended.
         const snapshot = withPythonFloats(site, item.doctype, site.asDict(item.doctype, item.doc));
         const job = new Promise<void>((resolve) => setImmediate(resolve))
-          .then(takeWorker)
-          .then(() => deliver(item, snapshot).finally(freeWorker))
+          .then(() => workers.acquire())
+          .then(() => deliver(item, snapshot).finally(() => workers.release()))
           .finally(() => inFlight.delete(job));
         inFlight.add(job);
       }
