@@ -39,23 +39,25 @@ interface Waiting<I, R> {
 
 /**
  * While a batch is under way, a caller whose activity is cancelled stops waiting at once; once
- * every caller has, the batch's own signal aborts. Returns that signal and the release of the
- * listeners, called when the batch settles.
+ * every caller has, the batch's own signal aborts (none when a caller cannot give up: it has no
+ * signal). Returns that signal and the release of the listeners, called when the batch settles.
  */
 function followCallers<I, R>(batch: Waiting<I, R>[]): { signal?: AbortSignal; release: () => void } {
-  if (batch.some((w) => !w.signal)) return { release: () => {} };
   const everyCallerGone = new AbortController();
   let waitingCallers = batch.length;
-  const listeners = batch.map((w) => {
+  const listeners = batch.flatMap(({ signal, reject }) => {
+    if (!signal) return [];
     const giveUp = () => {
-      w.reject(w.signal!.reason);
-      if (--waitingCallers === 0) everyCallerGone.abort(w.signal!.reason);
+      reject(signal.reason);
+      if (--waitingCallers === 0) everyCallerGone.abort(signal.reason);
     };
-    w.signal!.addEventListener('abort', giveUp, { once: true });
-    return () => w.signal!.removeEventListener('abort', giveUp);
+    signal.addEventListener('abort', giveUp, { once: true });
+    return [() => signal.removeEventListener('abort', giveUp)];
   });
+  const release = () => listeners.forEach((remove) => remove());
+  if (listeners.length < batch.length) return { release };
   // A batch of one is that caller's own request, its signal unchanged.
-  return { signal: batch.length === 1 ? batch[0]!.signal : everyCallerGone.signal, release: () => listeners.forEach((remove) => remove()) };
+  return { signal: batch.length === 1 ? batch[0]!.signal : everyCallerGone.signal, release };
 }
 
 export function createGatherer<I, R>(send: BatchSender<I, R>, limits: GathererLimits): (item: I, signal?: AbortSignal) => Promise<R> {

@@ -127,3 +127,24 @@ it("a shared batch's signal aborts once every caller in it has given up, not bef
   expect(batchSignal.aborted).toBe(true);
   releases[1]!();
 });
+
+it('a cancelled caller stops waiting at once even when its batch is under way beside a caller that cannot give up', async () => {
+  const releases: (() => void)[] = [];
+  const send: BatchSender<number, string> = async (items) => {
+    await new Promise<void>((resolve) => releases.push(resolve));
+    return items.map((n) => ({ ok: true, value: `v${n}` }));
+  };
+  const call = createGatherer(send, { maxBatch: 10, maxInFlight: 1 });
+  const first = call(1);
+  const leaving = new AbortController();
+  const cancelled = call(2, leaving.signal);
+  const unsignalled = call(3);
+  releases[0]!();
+  await expect(first).resolves.toBe('v1');
+  await tick();
+  // 2 and 3 are now one batch under way; 2's activity is cancelled.
+  leaving.abort(new Error('activity cancelled'));
+  await expect(cancelled).rejects.toThrow('activity cancelled');
+  releases[1]!();
+  await expect(unsignalled).resolves.toBe('v3');
+});
