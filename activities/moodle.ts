@@ -1,6 +1,5 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { attemptSignal } from './attempt-deadline';
 import type { Mapping } from '../src/config/mapping-file';
 import type { MoodleClient, MoodleUserUpdate } from '../src/moodle/client';
 import { currentMoodleProfile, moodleAccount, sameEmail, type MoodleAccount } from '../src/mapping/moodle-account';
@@ -69,7 +68,7 @@ export function createMoodleActivities(moodle: MoodleClient, settings: MoodleSet
   const burst = createMoodleBurst(moodle);
 
   async function accountsByIdnumber(idnumber: string): Promise<MoodleAccount[]> {
-    return (await burst.findByIdnumber(idnumber, attemptSignal(Context.current()))).map(moodleAccount);
+    return (await burst.findByIdnumber(idnumber, activityCall().signal)).map(moodleAccount);
   }
 
   return withFailureMapping({
@@ -102,7 +101,7 @@ export function createMoodleActivities(moodle: MoodleClient, settings: MoodleSet
      */
     async moodleCreateStudentUser(desired: DesiredMoodleUser): Promise<{ id: number; created: boolean }> {
       const user = newMoodleUser(desired, settings.auth);
-      const created = await burst.createUser({ user, lookFirst: Context.current().info.attempt > 1 }, attemptSignal(Context.current()));
+      const created = await burst.createUser({ user, lookFirst: Context.current().info.attempt > 1 }, activityCall().signal);
       if (!created) {
         throw ApplicationFailure.create({
           message: `Moodle accepted the new account for ${desired.idnumber} but returned no id`,
@@ -176,7 +175,7 @@ export function createMoodleActivities(moodle: MoodleClient, settings: MoodleSet
       await burst.enrol({
         student: String(input.userId),
         enrolments: input.courseIds.map((courseid) => ({ roleid: input.roleId, userid: input.userId, courseid, timestart: 0, timeend: 0, suspend: false })),
-      }, attemptSignal(Context.current()));
+      }, activityCall().signal);
     },
 
     /**
