@@ -73,6 +73,8 @@ const parallelStepsPatch = 'onboarding-parallel-steps';
 
 /** Marks runs that read the student's grants beside the account look-up (issue 12); older ones read after the account. */
 const grantsBesideAccountPatch = 'onboarding-grants-beside-account';
+/** Marks runs whose parking waits for the early grants read; runs that parked before it waited for none. */
+const parkAfterGrantsReadPatch = 'parked-onboarding-awaits-early-grants-read';
 
 /** Operator decision on a parked conflict; validated before it enters history. */
 export const resolveConflictUpdate = defineUpdate<ConflictDecision['action'], [ConflictDecision]>('resolveConflict');
@@ -117,7 +119,7 @@ export async function onboardStudent(input: OnboardStudentInput): Promise<Onboar
   // A run that parks lets its early read finish first. An operator's decision can complete the run
   // in the task it arrives in; had the read's completion arrived during that task too, Temporal
   // would fail the task and abort the decision's update ("Workflow Update failed", seen in CI).
-  if ('conflict' in found) await early?.catch(() => undefined);
+  if ('conflict' in found && patched(parkAfterGrantsReadPatch)) await early?.catch(() => undefined);
   // A run that parked decides later, maybe days: it reads again then, not what stood at its start.
   const grantsRead = 'conflict' in found ? undefined : early;
   // A link the account refuses (claimed by another) parks again, so this may take several decisions.
