@@ -19,8 +19,7 @@ import { moodleDuplicates } from './support/moodle-duplicates';
 const students = benchEnv('BENCH_BURST_STUDENTS', 1000);
 /**
  * The site's background workers on the Webhook's queue, each delivering one webhook at a time
- * (a delivery is one RQ job). A stock site has one (`background_workers`); 4 is a site sized for
- * a Data Import. Unbounded, the sandbox sent the 1,000 admissions' ~6,000 webhooks at once and the
+ * (a delivery is one RQ job); 4 stands for a site sized for a Data Import. Unbounded, the sandbox sent the 1,000 admissions' ~6,000 webhooks at once and the
  * bench process ran out of file descriptors (EMFILE at 20,000), which no real site would cause.
  */
 const webhookWorkers = benchEnv('BENCH_FRAPPE_WEBHOOK_WORKERS', 4);
