@@ -19,6 +19,7 @@ import { createMoodleAttendanceActivities } from './moodle-attendance';
 import { createMoodleGradeActivities } from './moodle-grades';
 import { reportingWaits } from './waiting-on-report';
 import { createChangeFeedReadActivities } from './change-feed-reads';
+import { createProfileBaselineActivities } from './profile-baselines';
 import { createErpnextOperationsActivities, createMoodleOperationsActivities, createTemporalOperationsActivities } from './operations';
 
 export interface ActivityClients {
@@ -34,7 +35,7 @@ export interface ActivityClients {
 export function createActivities(clients: ActivityClients) {
   return {
     /** Temporal's own visibility reads: on the workflows queue, under no external system's rate limit. */
-    workflows: { ...createTemporalActivities(), ...createTemporalOperationsActivities(), ...createChangeFeedReadActivities(clients.mapping) },
+    workflows: { ...createTemporalActivities(), ...createTemporalOperationsActivities(), ...createChangeFeedReadActivities(clients.mapping), ...createProfileBaselineActivities() },
     // Each system's activities tell their workflow when they retry (WaitingOn, workflows/waiting-on.ts).
     moodle: reportingWaits('moodle', {
       ...createMoodleGradeActivities(clients.moodle),

@@ -3,6 +3,7 @@ import { proxyActivities } from '@temporalio/workflow';
 import type { ErpnextBackfillActivities } from '../activities/backfill-erpnext';
 import type { MoodleActivities } from '../activities/moodle';
 import type { MoodleBackfillActivities } from '../activities/backfill-moodle';
+import type { ProfileBaselineActivities } from '../activities/profile-baselines';
 import { taskQueues } from '../src/common/task-queues';
 import { syncActivityOptions } from './activity-options';
 
@@ -24,5 +25,7 @@ export function backfillActivities(retry?: BackfillRetry) {
     erpnext: proxyActivities<ErpnextBackfillActivities>({ ...options, taskQueue: taskQueues.erpnext }),
     // Creating 100 users takes seconds (request-cost.ts): its heartbeats show it is alive.
     moodle: proxyActivities<MoodleBackfillActivities & Pick<MoodleActivities, 'moodleResolveCourses'>>({ ...options, heartbeatTimeout: '1 minute', taskQueue: taskQueues.moodle }),
+    // Hands-over to Temporal itself, under no system's rate limit; each start is a heartbeat.
+    temporal: proxyActivities<ProfileBaselineActivities>({ ...options, heartbeatTimeout: '1 minute', taskQueue: taskQueues.workflows }),
   };
 }

@@ -80,6 +80,8 @@ const failedAt = (stage: BackfillIssue['stage']) => (failure: RecordFailure): Ba
 
 /** Marks batches that start the profile workflows before the write-back; older histories replay without. */
 const shareBaselinesPatch = 'backfill-shares-profile-baseline';
+/** Marks batches that hand the baselines over in one activity beside the enrol, not as children after it. */
+const baselinesBesideEnrolPatch = 'backfill-baselines-beside-enrol';
 
 /**
  * Every Student whose Moodle user id is about to be written back gets its profile workflow
@@ -87,10 +89,15 @@ const shareBaselinesPatch = 'backfill-shares-profile-baseline';
  * bulk_update saves each Student, each save fires on_update, and the gateway's signal then
  * finds nothing changed from the body instead of reading ERPNext and calling Moodle. Moodle holds
  * `desired` for each: created from it, updated to it, or already equal to it (the plan compared).
+ * Batches before `baselinesBesideEnrolPatch` started each as a child after the enrol.
  */
-async function shareBaselines(students: BackfillPageStudent[]): Promise<void> {
-  if (!patched(shareBaselinesPatch)) return;
-  await Promise.all(students.flatMap((s) => (s.profileFingerprint === undefined ? [] : [startProfileWithBaseline(s.name, s.desired, s.profileFingerprint)])));
+async function shareBaselines(students: BackfillPageStudent[], temporal: ReturnType<typeof backfillActivities>['temporal'], besideEnrol: boolean): Promise<void> {
+  const baselines = students.flatMap((s) => (s.profileFingerprint === undefined ? [] : [{ studentId: s.name, baseline: s.desired, profileFingerprint: s.profileFingerprint }]));
+  if (besideEnrol) {
+    if (baselines.length > 0) await temporal.temporalShareProfileBaselines(baselines);
+    return;
+  }
+  await Promise.all(baselines.map((b) => startProfileWithBaseline(b.studentId, b.baseline, b.profileFingerprint)));
 }
 
 /**
@@ -101,7 +108,7 @@ async function shareBaselines(students: BackfillPageStudent[]): Promise<void> {
  */
 export async function backfillBatch(input: BackfillBatchInput): Promise<BackfillBatchResult> {
   const { students } = input;
-  const { moodle, erpnext } = backfillActivities(input.retry);
+  const { moodle, erpnext, temporal } = backfillActivities(input.retry);
   const found = await moodle.moodleBackfillLookup({ idnumbers: students.map((s) => s.name), emails: students.map((s) => s.desired.email) });
   const plans = planBatch(students, found, input.auth);
   const issues = issuesOf(plans);
@@ -137,17 +144,23 @@ export async function backfillBatch(input: BackfillBatchInput): Promise<Backfill
   }
 
   const enrolments: BackfillEnrolment[] = [...accounts].flatMap(([student, userid]) => coursesOf(student).map((courseid) => ({ student, userid, courseid })));
-  const enrolled = await moodle.moodleBackfillEnrol({ enrolments, newUserIds: newIds, roleId: input.roleId, dryRun: input.dryRun });
+  // Who will be written back is known once the accounts are: the enrol adds none and removes none.
+  const writeBacks: LinkWriteBack[] = [...accounts].flatMap(([student, moodleUserId]) => (byName.get(student)?.linkedMoodleUserId === moodleUserId ? [] : [{ student, moodleUserId }]));
+  // A refused profile update leaves Moodle as it was: that save must still sync.
+  const notUpdated = new Set(issues.filter((i) => i.stage === 'update').map((i) => i.student));
+  const baselinesFor = writeBacks.flatMap(({ student }) => (notUpdated.has(student) ? [] : (byName.get(student) ?? [])));
+  // The hand-over needs only Temporal: it runs while Moodle enrols, and both finish before the write-back.
+  const besideEnrol = !input.dryRun && writeBacks.length > 0 && patched(baselinesBesideEnrolPatch);
+  const sharing = besideEnrol ? shareBaselines(baselinesFor, temporal, true) : Promise.resolve();
+  const [enrolled] = await Promise.all([moodle.moodleBackfillEnrol({ enrolments, newUserIds: newIds, roleId: input.roleId, dryRun: input.dryRun }), sharing]);
   issues.push(...enrolled.failed.map(failedAt('enrol')));
   // A dry run cannot know new accounts' ids: their enrolments are all to add.
   const plannedNewEnrolments = input.dryRun ? creates.reduce((n, c) => n + coursesOf(c.student).length, 0) : 0;
 
-  const writeBacks: LinkWriteBack[] = [...accounts].flatMap(([student, moodleUserId]) => (byName.get(student)?.linkedMoodleUserId === moodleUserId ? [] : [{ student, moodleUserId }]));
   const plannedWriteBacks = writeBacks.length + (input.dryRun ? creates.length : 0);
   if (!input.dryRun && writeBacks.length > 0) {
-    // A refused profile update leaves Moodle as it was: that save must still sync.
-    const notUpdated = new Set(issues.filter((i) => i.stage === 'update').map((i) => i.student));
-    await shareBaselines(writeBacks.flatMap(({ student }) => (notUpdated.has(student) ? [] : (byName.get(student) ?? []))));
+    // Older histories asked for the first patch here, after the enrol.
+    if (!besideEnrol && patched(shareBaselinesPatch)) await shareBaselines(baselinesFor, temporal, false);
     const written = await erpnext.erpnextBackfillWriteLinks(writeBacks);
     issues.push(...written.failed.map((student) => ({ student, kind: 'failed' as const, stage: 'write-back' as const, reason: 'ERPNext refused to save the Student' })));
   }

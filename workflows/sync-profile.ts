@@ -83,7 +83,7 @@ export interface ProfileState {
 /** Sent (with signal-with-start) for every Student on_update delivery. */
 export const studentChangedSignal = defineSignal<[StudentChange?]>(signalNames.studentChanged);
 /** Sent by onboarding after it wrote the profile, so fields Moodle hides are known, not guessed. */
-export const moodleBaselineSignal = defineSignal<[DesiredMoodleUser, string?]>('moodleBaseline');
+export const moodleBaselineSignal = defineSignal<[DesiredMoodleUser, string?]>(signalNames.moodleBaseline);
 /** The latest sync, for the admin API and tests. */
 export const lastSyncQuery = defineQuery<ProfileSync | null>('lastSync');
 /** The latest sync and the counts, for operators and tests. */

@@ -5,4 +5,6 @@
 export const signalNames = {
   /** A Student was saved in ERPNext: the profile workflow syncs once changes settle. */
   studentChanged: 'studentChanged',
+  /** What Moodle now holds for a Student, and the fingerprint of the ERPNext fields it came from. */
+  moodleBaseline: 'moodleBaseline',
 } as const;

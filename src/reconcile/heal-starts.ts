@@ -3,6 +3,7 @@ import type { LifecyclePolicy } from '../mapping/lifecycle-policy';
 import { studentRunAttributes } from '../common/search-attributes';
 import { syncKinds } from '../common/sync-kinds';
 import { taskQueues } from '../common/task-queues';
+import { profileWorkflowStart } from '../common/profile-workflow-start';
 import { signalNames } from '../common/signal-names';
 import { workflowIds } from '../common/workflow-ids';
 import { healActionKey, type HealAction } from './reconcile-drift';
@@ -50,18 +51,9 @@ export async function startHealAction(client: Client, action: HealAction, policy
   if (action.kind === 'profile') {
     // As a Student save does (src/starters/lifecycle-events.ts): signal-with-start the student's
     // profile workflow, by name, since this room may not import workflows/.
-    const workflowId = workflowIds.profile(action.student);
-    await client.workflow.signalWithStart('syncProfile', {
-      workflowId,
-      taskQueue: taskQueues.workflows,
-      args: [{ studentId: action.student }],
-      signal: signalNames.studentChanged,
-      signalArgs: [],
-      typedSearchAttributes: studentRunAttributes(syncKinds.profile, action.student),
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-    });
-    return { action: key, workflowId, outcome: 'started' };
+    const start = profileWorkflowStart(action.student);
+    await client.workflow.signalWithStart('syncProfile', { ...start, args: [{ studentId: action.student }], signal: signalNames.studentChanged, signalArgs: [] });
+    return { action: key, workflowId: start.workflowId, outcome: 'started' };
   }
   const start =
     action.kind === 'onboard'

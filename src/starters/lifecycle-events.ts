@@ -6,6 +6,7 @@ import type { onboardStudent } from '../../workflows/onboard-student';
 import { studentChangedSignal, type StudentChange, type syncProfile } from '../../workflows/sync-profile';
 import type { withdrawProgram } from '../../workflows/withdraw-program';
 import type { LifecyclePolicy } from '../mapping/lifecycle-policy';
+import { profileWorkflowStart } from '../common/profile-workflow-start';
 import { studentRunAttributes } from '../common/search-attributes';
 import { syncKinds } from '../common/sync-kinds';
 import { taskQueues } from '../common/task-queues';
@@ -93,18 +94,14 @@ export async function startLifecycleWorkflow(client: Client, event: LifecycleEve
   if (event.kind === 'student-updated') {
     // Every on_update is a new event: signal-with-start joins the student's running profile
     // workflow, which coalesces a burst of saves into one sync of the latest data.
-    const workflowId = workflowIds.profile(event.student);
+    const start = profileWorkflowStart(event.student);
     await client.workflow.signalWithStart<typeof syncProfile, [StudentChange?]>('syncProfile', {
-      workflowId,
-      taskQueue,
+      ...start,
       args: [{ studentId: event.student }],
       signal: studentChangedSignal,
       signalArgs: event.profileFingerprint === undefined ? [] : [{ profileFingerprint: event.profileFingerprint }],
-      typedSearchAttributes: studentRunAttributes(syncKinds.profile, event.student),
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
     });
-    return { workflowId, duplicate: false };
+    return { workflowId: start.workflowId, duplicate: false };
   }
   const { workflowType, workflowId, args, searchAttributes } = onceOnlyStart(event, policy);
   return startOnce(client, workflowType, { workflowId, taskQueue, args, typedSearchAttributes: searchAttributes });
