@@ -26,9 +26,11 @@ export type HistoryEvent = { eventId: string; eventType: string } & Record<strin
  * - `continue-as-new`: the run ended by continuing as new;
  * - `continued`: the run that a continue-as-new started, from the carried state;
  * - `covered`: a Course Enrollment change that its Program Enrollment's workflow handles;
- * - `parked`: the mass-change breaker parked the run until the operator's go-ahead (an update).
+ * - `parked`: the mass-change breaker parked the run until the operator's go-ahead (an update);
+ * - `writes`: a backfill batch that wrote back links, handing the profile baselines over in one activity;
+ * - `writes-children`: the same before that activity, each baseline handed over as a child workflow.
  */
-export const scenarios = ['happy', 'conflict', 'conflict-skip', 'retry', 'continue-as-new', 'continued', 'covered', 'parked'] as const;
+export const scenarios = ['happy', 'conflict', 'conflict-skip', 'retry', 'continue-as-new', 'continued', 'covered', 'parked', 'writes', 'writes-children'] as const;
 export type Scenario = (typeof scenarios)[number];
 
 export const historiesDir = path.join(__dirname, 'histories');
@@ -77,6 +79,13 @@ export function scenarioMismatch(scenario: Scenario, history: HistoryFixture['hi
       return last === 'workflowExecutionContinuedAsNew' ? null : `ends with ${last}, not a continue-as-new`;
     case 'continued':
       return startedFrom ? null : 'was not started by a continue-as-new';
+    case 'writes':
+    case 'writes-children': {
+      const scheduled = history.events.flatMap((e) => (eventKind(e) === 'activityTaskScheduled' ? [(attributes(e).activityType as { name?: string } | undefined)?.name] : []));
+      if (!scheduled.includes('erpnextBackfillWriteLinks')) return 'no write-back';
+      if (scenario === 'writes') return scheduled.includes('temporalShareProfileBaselines') ? null : 'no baselines handed over by activity';
+      return kinds.includes('startChildWorkflowExecutionInitiated') ? null : 'no baseline handed over as a child';
+    }
     case 'happy':
     case 'covered':
       return kinds.includes('workflowExecutionFailed') ? 'the run failed' : null;

@@ -34,17 +34,18 @@ async function recordCut(recorder: HistoryRecorder, client: Client, workflowType
   await recorder.record(client, { workflowType, scenario: 'continued', workflowId });
 }
 
-/** The id of the first child workflow a run started. */
-async function firstChild(client: Client, workflowId: string, runId?: string): Promise<string> {
+/** The id of the first child workflow a run started (whose id holds `part`, when given). */
+async function firstChild(client: Client, workflowId: string, runId?: string, part = ''): Promise<string> {
   const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
-  const [child] = (history.events ?? []).flatMap((event) => event.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId ?? []);
+  const [child] = (history.events ?? []).flatMap((event) => event.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId ?? []).filter((id) => id.includes(part));
   if (!child) throw new Error(`${workflowId} started no child workflow`);
   return child;
 }
 
 /**
  * A dry run (`happy`, with one of its batches); a run the mass-change breaker parks until the
- * operator's approval (an update); on fresh data, a run of small batches that continues as new.
+ * operator's approval (an update), with one of the batches that then wrote (`writes`); on fresh
+ * data, a run of small batches that continues as new.
  */
 export async function recordBackfill(recorder: HistoryRecorder): Promise<void> {
   const stack = await startBackfillStack({ extra: 5 });
@@ -61,6 +62,8 @@ export async function recordBackfill(recorder: HistoryRecorder): Promise<void> {
     await parked.executeUpdate('approveBackfill', { args: [{ approve: true, by: 'replay recorder' }] });
     await parked.result();
     await recorder.record(client, { workflowType: 'backfill', scenario: 'parked', workflowId: parked.workflowId, runId: parkedRunId });
+    // Its first batch of the go-ahead's writes (the plan before it ran batches that wrote nothing).
+    await recorder.record(client, { workflowType: 'backfillBatch', scenario: 'writes', workflowId: await firstChild(client, parked.workflowId, undefined, '/sync-') });
   } finally {
     await stack.close();
   }
