@@ -71,7 +71,7 @@ export function createErpnextActivities(erp: ErpnextClient, mapping: Mapping) {
   const profileFields = studentProfileFields(Object.keys(mapping.customFields));
 
   const programCourseNames = new ExpiringCache<string, string[]>(programCoursesTtlMs);
-  // In a burst, concurrent admissions' write-backs go as one bulk_update (docs/burst.md).
+  // In a burst, concurrent admissions' write-backs and Course Enrollment reads are gathered (docs/burst.md).
   const burst = createErpnextBurst(erp);
 
   /** The programs' course idnumbers, and the ERPNext Courses of the own lists read (none for an override). */
@@ -124,9 +124,9 @@ export function createErpnextActivities(erp: ErpnextClient, mapping: Mapping) {
       return { changed: true };
     },
 
-    /** Re-reads a Program Enrollment (DocType `Program Enrollment`). */
+    /** Re-reads a Program Enrollment (DocType `Program Enrollment`); in a burst, with the others waiting (burst/erpnext-burst.ts). */
     async erpnextGetProgramEnrollment(name: string): Promise<ProgramEnrollmentFacts> {
-      const doc = await programEnrollments.get(name);
+      const doc = await burst.getProgramEnrollment(name);
       return { name: doc.name, student: doc.student, program: doc.program, docstatus: doc.docstatus };
     },
 
@@ -162,9 +162,10 @@ export function createErpnextActivities(erp: ErpnextClient, mapping: Mapping) {
      * cancelling that enrollment made this change.
      */
     async erpnextCourseEnrollmentChange(input: { courseEnrollment: string; student: string; course: string; programEnrollment: string }): Promise<CourseEnrollmentChange> {
-      const doc = await courseEnrollments.find(input.courseEnrollment);
+      // In a burst, every waiting event's two reads go as one list each (burst/erpnext-burst.ts).
+      const doc = await burst.findCourseEnrollment(input.courseEnrollment);
       const idnumber = courseIdnumber(doc?.course ?? input.course, mapping);
-      const pe = await programEnrollments.get(doc?.program_enrollment ?? input.programEnrollment);
+      const pe = await burst.getProgramEnrollment(doc?.program_enrollment ?? input.programEnrollment);
       return {
         exists: doc !== undefined,
         student: doc?.student ?? input.student,

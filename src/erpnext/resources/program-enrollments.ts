@@ -19,6 +19,10 @@ export function createProgramEnrollments(erp: ErpnextClient) {
   return {
     get: (name: string): Promise<ProgramEnrollment> => erp.getDoc('Program Enrollment', name, { schema: programEnrollmentSchema }),
 
+    /** Those of `names` that exist, in one list read (`name in [...]`; a long list is POSTed, see the client's getList). */
+    findAll: async (names: string[]): Promise<ProgramEnrollment[]> =>
+      names.length === 0 ? [] : erp.getList('Program Enrollment', { ...row, filters: [['name', 'in', names]], limitPageLength: 0 }),
+
     /** The student's submitted enrollments, oldest first, in one list read. */
     listSubmitted: (student: string): Promise<ProgramEnrollment[]> =>
       erp.getList('Program Enrollment', { ...row, filters: [['student', '=', student], ['docstatus', '=', 1]], orderBy: 'creation asc', limitPageLength: 0 }),
