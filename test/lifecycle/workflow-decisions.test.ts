@@ -1,5 +1,6 @@
 import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import type { ChangeFeedReadActivities } from '../../activities/change-feed-reads';
 import type { ErpnextActivities, StudentForMoodle } from '../../activities/erpnext';
 import type { MoodleActivities } from '../../activities/moodle';
 import type { MoodleAccount } from '../../src/mapping/moodle-account';
@@ -147,6 +148,13 @@ describe('onboardStudent identity conflicts', () => {
 });
 
 describe('syncProfile coalescing', () => {
+  // These students' onboarding has finished (they are linked): a first sync asks, and then reads.
+  const workflows: Fakes<ChangeFeedReadActivities> = {
+    async temporalOnboardingState() {
+      return { state: 'other', policy: policy(0) };
+    },
+  };
+
   it('turns a burst of updates into one sync of the latest data, and syncs again for a later one', async () => {
     const id = `EDU-STU-2026-8${String(++serial).padStart(4, '0')}`;
     let version = 0;
@@ -172,7 +180,7 @@ describe('syncProfile coalescing', () => {
         signalArgs: [],
         workflowIdConflictPolicy: 'USE_EXISTING',
       });
-    const result = await temporal.withWorkers({ moodle, erpnext }, async () => {
+    const result = await temporal.withWorkers({ moodle, erpnext, workflows }, async () => {
       for (let save = 1; save <= 5; save++) {
         version = save;
         await signalWithStart();
@@ -211,7 +219,7 @@ describe('syncProfile coalescing', () => {
         signalArgs: [],
         workflowIdConflictPolicy: 'USE_EXISTING',
       });
-    const result = await temporal.withWorkers({ moodle, erpnext }, async () => {
+    const result = await temporal.withWorkers({ moodle, erpnext, workflows }, async () => {
       const handle = await start();
       await handle.signal(moodleBaselineSignal, { ...written, phone1: '+44 7700 900001' });
       await waitFor(() => handle.query(lastSyncQuery), (last) => last !== null);
