@@ -36,6 +36,12 @@ function setFieldname(doc: Doc) {
   if (restrictedFieldnames.has(str(doc.fieldname))) doc.fieldname = `${str(doc.fieldname)}1`;
 }
 
+/** A saved Custom Field's column in its DocType's metadata (replacing what it said before). */
+export function applyCustomField(doc: Doc, site: Parameters<NonNullable<Controller['onUpdate']>>[1]): void {
+  site.meta.removeCustomField(str(doc.dt), str(doc.fieldname));
+  site.meta.addCustomField(str(doc.dt), fieldOf(doc));
+}
+
 const customField: Controller = {
   autoname(doc) {
     setFieldname(doc);
@@ -46,8 +52,7 @@ const customField: Controller = {
     if (site.meta.field(str(doc.dt), str(doc.fieldname))) validationError(`A field with the name ${bold(doc.fieldname)} already exists in ${str(doc.dt)}`);
   },
   onUpdate(doc, site) {
-    site.meta.removeCustomField(str(doc.dt), str(doc.fieldname));
-    site.meta.addCustomField(str(doc.dt), fieldOf(doc));
+    applyCustomField(doc, site);
   },
   onTrash(doc, site) {
     site.meta.removeCustomField(str(doc.dt), str(doc.fieldname));

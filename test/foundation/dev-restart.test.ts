@@ -2,6 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startErpnextSandbox } from '../../sandboxes/erpnext';
+import { createErpnextClient } from '../../src/erpnext/client';
+import { createCustomFields } from '../../src/erpnext/resources/custom-fields';
+import { moodleUserIdField } from '../../src/erpnext/resources/students';
 import { startMoodleSandbox } from '../../sandboxes/moodle';
 
 // Issue 9 defect 6: the local stack kept Temporal's history but re-seeded both sandboxes, so the
@@ -48,6 +51,30 @@ describe('sandboxes kept in state files across a restart', () => {
       expect(names).not.toContain(after);
       // The series continues: the number after the one the first run used.
       expect(Number(after.split('-').pop())).toBe(Number(before.split('-').pop()) + 1);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it("keeps the columns setup's Custom Field added: listed, saved and shown after the restart", async () => {
+    const stateFile = path.join(dir, 'erpnext-sandbox.json');
+    const first = await startErpnextSandbox({ seed: 'demo', stateFile });
+    const client = (url: string) => createErpnextClient({ url, apiKey: 'dev-key', apiSecret: 'dev-secret' });
+    await createCustomFields(client(first.url)).insert({ ...moodleUserIdField });
+    const linked = await insertStudent(first.url, 1);
+    await client(first.url).update('Student', linked, { [moodleUserIdField.fieldname]: 41 });
+    await first.close();
+
+    const second = await startErpnextSandbox({ seed: 'demo', stateFile });
+    try {
+      const erp = client(second.url);
+      // A list naming the column (the change feed's read): before the fix, 417 "Field not permitted in query".
+      const rows = await erp.getList('Student', { fields: ['name', moodleUserIdField.fieldname], filters: [['name', '=', linked]] });
+      expect(rows).toEqual([{ name: linked, [moodleUserIdField.fieldname]: 41 }]);
+      // A save of it (onboarding's write-back): before the fix, dropped without a word.
+      const next = await insertStudent(second.url, 2);
+      await erp.update('Student', next, { [moodleUserIdField.fieldname]: 42 });
+      expect((await erp.getDoc('Student', next))[moodleUserIdField.fieldname]).toBe(42);
     } finally {
       await second.close();
     }

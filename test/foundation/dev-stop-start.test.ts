@@ -134,12 +134,20 @@ describe('campus-bridge dev across a stop and a start', () => {
     return (await (await fetch(`http://127.0.0.1:${ports.moodle}/webservice/rest/server.php`, { method: 'POST', body })).json()) as { id: number; idnumber: string }[];
   }
 
+  /** What ERPNext holds as the Student's Moodle user id (the write-back onboarding made). */
+  async function erpnextLink(student: string): Promise<unknown> {
+    const response = await fetch(`http://127.0.0.1:${ports.erpnext}/api/resource/Student/${encodeURIComponent(student)}`, { headers: { authorization: 'token dev-key:dev-secret' } });
+    return ((await response.json()) as { data: Record<string, unknown> }).data.custom_moodle_user_id;
+  }
+
   const completed = (student: string) => until(() => onboarding(student), (w) => w.status === 'COMPLETED' || w.status === 'FAILED');
 
   it('admits a Student, stops on Ctrl-C with every port free, starts again and admits the next one', async () => {
     stack = await startDev();
     const first = await admit(1);
-    expect(await completed(first)).toMatchObject({ status: 'COMPLETED', result: { outcome: 'created' } });
+    const firstRun = await completed(first);
+    expect(firstRun).toMatchObject({ status: 'COMPLETED', result: { outcome: 'created' } });
+    expect(await erpnextLink(first)).toBe(firstRun.result?.moodleUserId);
     expect(await stack.stop()).toBe(0);
     for (const port of Object.values(ports)) expect(await portIsFree(port)).toBe(true);
 
@@ -154,6 +162,8 @@ describe('campus-bridge dev across a stop and a start', () => {
     const secondRun = await completed(second);
     expect(secondRun).toMatchObject({ status: 'COMPLETED', result: { outcome: 'created' } });
     expect(await moodleUsersWithIdnumber(second)).toEqual([expect.objectContaining({ idnumber: second, id: secondRun.result?.moodleUserId })]);
+    // Written back on the restarted site too: its Custom Field's column came back with its documents.
+    expect(await erpnextLink(second)).toBe(secondRun.result?.moodleUserId);
     expect(await stack.stop()).toBe(0);
   }, 400_000);
 });
