@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { bold, validationError } from './frappe-errors';
 import type { FieldMeta, FieldType } from './meta';
-import type { Controller } from './site';
+import type { Controller, Site } from './site';
 import { type Doc, str } from './store';
 import { compileCondition } from './webhook-condition';
 import { compileTemplate, JinjaSyntaxError } from './webhook-template';
@@ -37,7 +37,7 @@ function setFieldname(doc: Doc) {
 }
 
 /** A saved Custom Field's column in its DocType's metadata (replacing what it said before). */
-export function applyCustomField(doc: Doc, site: Parameters<NonNullable<Controller['onUpdate']>>[1]): void {
+export function applyCustomField(doc: Doc, site: Site): void {
   site.meta.removeCustomField(str(doc.dt), str(doc.fieldname));
   site.meta.addCustomField(str(doc.dt), fieldOf(doc));
 }
