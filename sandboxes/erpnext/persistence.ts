@@ -5,9 +5,10 @@ import type { StoreDump } from './store';
 /**
  * The ERPNext sandbox's whole database for a state file: every DocType's documents (Webhook and
  * Custom Field documents included; the latter's columns are added again on restore) and the
- * naming-series counters (`tabSeries`), so the next Student after a restart continues the series instead of reusing a name. Site
- * defaults are not kept: seedBase sets them again on every start. Deliveries still in flight
- * when the sandbox stops are lost, as a real site's background jobs are when its workers die.
+ * naming-series counters (`tabSeries`), so the next Student after a restart continues the series
+ * instead of reusing a name. Site defaults are not kept: seedBase sets them again on every start.
+ * Deliveries still in flight when the sandbox stops are lost, as a real site's background jobs
+ * are when its workers die.
  */
 export interface ErpnextSnapshot {
   version: 1;
