@@ -1,6 +1,7 @@
 import { patched } from '@temporalio/workflow';
 import type { BackfillPageStudent, LinkWriteBack } from '../activities/backfill-erpnext';
 import type { BackfillEnrolment, RecordFailure } from '../activities/backfill-moodle';
+import type { ProfileBaseline } from '../activities/profile-baselines';
 import { planBatch, plannedAccountId, type StudentPlan } from '../src/mapping/backfill-plan';
 import { moodleProfileUpdate } from '../src/mapping/profile-changes';
 import type { MoodleUserUpdate } from '../src/moodle/client';
@@ -89,15 +90,9 @@ const baselinesBesideEnrolPatch = 'backfill-baselines-beside-enrol';
  * bulk_update saves each Student, each save fires on_update, and the gateway's signal then
  * finds nothing changed from the body instead of reading ERPNext and calling Moodle. Moodle holds
  * `desired` for each: created from it, updated to it, or already equal to it (the plan compared).
- * Batches before `baselinesBesideEnrolPatch` started each as a child after the enrol.
  */
-async function shareBaselines(students: BackfillPageStudent[], temporal: ReturnType<typeof backfillActivities>['temporal'], besideEnrol: boolean): Promise<void> {
-  const baselines = students.flatMap((s) => (s.profileFingerprint === undefined ? [] : [{ studentId: s.name, baseline: s.desired, profileFingerprint: s.profileFingerprint }]));
-  if (besideEnrol) {
-    if (baselines.length > 0) await temporal.temporalShareProfileBaselines(baselines);
-    return;
-  }
-  await Promise.all(baselines.map((b) => startProfileWithBaseline(b.studentId, b.baseline, b.profileFingerprint)));
+function profileBaselines(students: BackfillPageStudent[]): ProfileBaseline[] {
+  return students.flatMap((s) => (s.profileFingerprint === undefined ? [] : [{ studentId: s.name, baseline: s.desired, profileFingerprint: s.profileFingerprint }]));
 }
 
 /**
@@ -148,10 +143,10 @@ export async function backfillBatch(input: BackfillBatchInput): Promise<Backfill
   const writeBacks: LinkWriteBack[] = [...accounts].flatMap(([student, moodleUserId]) => (byName.get(student)?.linkedMoodleUserId === moodleUserId ? [] : [{ student, moodleUserId }]));
   // A refused profile update leaves Moodle as it was: that save must still sync.
   const notUpdated = new Set(issues.filter((i) => i.stage === 'update').map((i) => i.student));
-  const baselinesFor = writeBacks.flatMap(({ student }) => (notUpdated.has(student) ? [] : (byName.get(student) ?? [])));
+  const baselines = profileBaselines(writeBacks.flatMap(({ student }) => (notUpdated.has(student) ? [] : (byName.get(student) ?? []))));
   // The hand-over needs only Temporal: it runs while Moodle enrols, and both finish before the write-back.
   const besideEnrol = !input.dryRun && writeBacks.length > 0 && patched(baselinesBesideEnrolPatch);
-  const sharing = besideEnrol ? shareBaselines(baselinesFor, temporal, true) : Promise.resolve();
+  const sharing = besideEnrol && baselines.length > 0 ? temporal.temporalShareProfileBaselines(baselines) : Promise.resolve();
   const [enrolled] = await Promise.all([moodle.moodleBackfillEnrol({ enrolments, newUserIds: newIds, roleId: input.roleId, dryRun: input.dryRun }), sharing]);
   issues.push(...enrolled.failed.map(failedAt('enrol')));
   // A dry run cannot know new accounts' ids: their enrolments are all to add.
@@ -159,8 +154,8 @@ export async function backfillBatch(input: BackfillBatchInput): Promise<Backfill
 
   const plannedWriteBacks = writeBacks.length + (input.dryRun ? creates.length : 0);
   if (!input.dryRun && writeBacks.length > 0) {
-    // Older histories asked for the first patch here, after the enrol.
-    if (!besideEnrol && patched(shareBaselinesPatch)) await shareBaselines(baselinesFor, temporal, false);
+    // Batches before `baselinesBesideEnrolPatch` started each profile workflow as a child here, after the enrol.
+    if (!besideEnrol && patched(shareBaselinesPatch)) await Promise.all(baselines.map((b) => startProfileWithBaseline(b.studentId, b.baseline, b.profileFingerprint)));
     const written = await erpnext.erpnextBackfillWriteLinks(writeBacks);
     issues.push(...written.failed.map((student) => ({ student, kind: 'failed' as const, stage: 'write-back' as const, reason: 'ERPNext refused to save the Student' })));
   }
