@@ -1,6 +1,7 @@
 import type { MoodleClient } from '../src/moodle/client';
 import { MoodleError } from '../src/moodle/errors';
 import { courseCompletedAt, type MoodleCompletion } from '../src/mapping/roster-completions';
+import { forEachAtMost } from './for-each-at-most';
 import { activityCall } from './activity-call';
 import { withFailureMapping } from './failure';
 
@@ -30,26 +31,23 @@ export function createMoodleCompletionActivities(moodle: MoodleClient) {
       const participants = await moodle.getCourseParticipants(input.courseId, call);
       const students = participants.filter((p) => (p.idnumber ?? '') !== '' && p.roles.some((role) => role.roleid === input.studentRoleId));
       const read: CourseCompletionsRead = { criteria: true, students: students.length, completions: [], watermark: input.since };
-      let next = 0;
-      const worker = async () => {
-        while (read.criteria && next < students.length) {
-          const student = students[next++];
-          let status;
-          try {
-            status = await moodle.getCourseCompletionStatus(input.courseId, student.id, call);
-          } catch (err) {
-            // No criteria is the course's answer for everyone (capture 252); a suspended or just-removed user is not enrolled (118).
-            if (err instanceof MoodleError && err.errorcode === 'nocriteriaset') read.criteria = false;
-            else if (!(err instanceof MoodleError && err.errorcode === 'usernotenroled')) throw err;
-            continue;
-          }
-          const completedAt = courseCompletedAt(status.completionstatus);
-          if (completedAt === null) continue;
-          read.completions.push({ student: student.idnumber!, completedAt });
-          read.watermark = Math.max(read.watermark, completedAt);
+      await forEachAtMost(students, statusRequestsAtOnce, async (student) => {
+        // Once one answer says the course has no criteria, the rest are not asked.
+        if (!read.criteria) return;
+        let status;
+        try {
+          status = await moodle.getCourseCompletionStatus(input.courseId, student.id, call);
+        } catch (err) {
+          // No criteria is the course's answer for everyone (capture 252); a suspended or just-removed user is not enrolled (118).
+          if (err instanceof MoodleError && err.errorcode === 'nocriteriaset') read.criteria = false;
+          else if (!(err instanceof MoodleError && err.errorcode === 'usernotenroled')) throw err;
+          return;
         }
-      };
-      await Promise.all(Array.from({ length: Math.min(statusRequestsAtOnce, students.length) }, worker));
+        const completedAt = courseCompletedAt(status.completionstatus);
+        if (completedAt === null) return;
+        read.completions.push({ student: student.idnumber!, completedAt });
+        read.watermark = Math.max(read.watermark, completedAt);
+      });
       if (!read.criteria) read.completions = [];
       return read;
     },

@@ -2,6 +2,7 @@ import { Context } from '@temporalio/activity';
 import type { DesiredMoodleUser } from '../src/mapping/moodle-user';
 import { profileWorkflowStart } from '../src/common/profile-workflow-start';
 import { signalNames } from '../src/common/signal-names';
+import { forEachAtMost } from './for-each-at-most';
 
 /** What Moodle now holds for one Student, and the fingerprint of the ERPNext fields it came from. */
 export interface ProfileBaseline {
@@ -28,20 +29,15 @@ export function createProfileBaselineActivities() {
   return {
     async temporalShareProfileBaselines(baselines: ProfileBaseline[]): Promise<void> {
       const { client } = Context.current();
-      const waiting = [...baselines];
-      const shareNext = async (): Promise<void> => {
-        for (let next = waiting.shift(); next !== undefined; next = waiting.shift()) {
-          const { studentId, baseline, profileFingerprint } = next;
-          await client.workflow.signalWithStart('syncProfile', {
-            ...profileWorkflowStart(studentId),
-            args: [{ studentId, baseline, profileFingerprint }],
-            signal: signalNames.moodleBaseline,
-            signalArgs: [baseline, profileFingerprint],
-          });
-          Context.current().heartbeat();
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(startsInFlight, waiting.length) }, shareNext));
+      await forEachAtMost(baselines, startsInFlight, async ({ studentId, baseline, profileFingerprint }) => {
+        await client.workflow.signalWithStart('syncProfile', {
+          ...profileWorkflowStart(studentId),
+          args: [{ studentId, baseline, profileFingerprint }],
+          signal: signalNames.moodleBaseline,
+          signalArgs: [baseline, profileFingerprint],
+        });
+        Context.current().heartbeat();
+      });
     },
   };
 }
