@@ -178,7 +178,9 @@ export async function syncProfile(input: SyncProfileInput, carried?: SyncProfile
 async function syncOnce(studentId: string, currentBaseline: () => DesiredMoodleUser | null): Promise<{ sync: ProfileSync; matched?: { desired: DesiredMoodleUser; profileFingerprint?: string } }> {
   const at = new Date().toISOString();
   try {
-    if (currentBaseline() === null && patched(waitsForOnboardingPatch) && (await temporal.temporalOnboardingState(studentId)).state === 'running') {
+    // Asked once a sync: the unlinked-account check below takes the same answer.
+    const onboarding = currentBaseline() === null && patched(waitsForOnboardingPatch) ? (await temporal.temporalOnboardingState(studentId)).state : undefined;
+    if (onboarding === 'running') {
       // A new admission's own saves (the insert fires on_update too), settled before its
       // onboarding, still running, shared what it wrote. That run creates the account from the
       // Student it read and shares the baseline before it writes the link back, and the link's
@@ -189,7 +191,7 @@ async function syncOnce(studentId: string, currentBaseline: () => DesiredMoodleU
     }
     const student = await erpnext.erpnextGetStudentForMoodle(studentId);
     const moodleUserId = student.moodleUserId ?? (await onboardedMoodleUserId(studentId));
-    if (moodleUserId !== null && student.moodleUserId === null && patched('profile-leaves-onboarding-account') && (await temporal.temporalOnboardingState(studentId)).state === 'running') {
+    if (moodleUserId !== null && student.moodleUserId === null && patched('profile-leaves-onboarding-account') && (onboarding ?? (await temporal.temporalOnboardingState(studentId)).state) === 'running') {
       // An account ERPNext does not link yet, while onboarding runs: it is that run's, between its
       // create and its write-back. Onboarding shares what it wrote, then writes the link, whose
       // on_update brings any later save here. Pushing now, without that baseline, wrote the whole
