@@ -1,7 +1,7 @@
+import { ApplicationFailure } from '@temporalio/common';
 import { createErpnextActivities } from '../../activities/erpnext';
 import { mappingSchema } from '../../src/config/mapping-file';
 import { createErpnextClient } from '../../src/erpnext/client';
-import { ApplicationFailure } from '@temporalio/common';
 import { startErpnextSandbox, type ErpnextSandbox } from '../../sandboxes/erpnext';
 
 /**
