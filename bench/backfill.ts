@@ -18,7 +18,7 @@ import { startMoodleSandbox, type MoodleSandbox } from '../sandboxes/moodle';
 import { freePort } from '../test/support/free-port';
 import type { backfill } from '../workflows/backfill';
 import type { BenchReport } from './run';
-import { startWorkerProcess } from './support/worker-process';
+import { describeWorkerMemory, startWorkerProcess } from './support/worker-process';
 import { erpnextRequestCost, moodleRequestCost, startCostModelProxy, type CostModel, type CostModelProxy } from './support/cost-model-proxy';
 import { moodleDuplicates } from './support/moodle-duplicates';
 
@@ -240,7 +240,7 @@ export async function run(): Promise<BenchReport> {
       moodleCostModel: `${moodleModel.overheadMs} ms/request + ${JSON.stringify(moodleModel.perItemMs)} ms/item, ${moodleModel.workers} workers`,
       erpnextCostModel: `${erpnextModel.overheadMs} ms/request + ${JSON.stringify(erpnextModel.perItemMs)} ms/item, ${erpnextModel.workers} workers`,
       batch: `${backfillLimits.batchSize} students, ${backfillLimits.parallelism} batches in flight`,
-      peakRss: 'the worker process alone (the three workers, as `campus-bridge worker` runs them), sampled every 200 ms',
+      peakRss: `the worker process alone (the three workers, as \`campus-bridge worker\` runs them), sampled every 200 ms, in the deployment's memory bounds (${describeWorkerMemory()})`,
       cpus: os.cpus().length,
       node: process.version,
     },

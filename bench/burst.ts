@@ -8,6 +8,7 @@ import type { BenchReport } from './run';
 import { startBenchStack, type BenchStack } from './support/bench-stack';
 import { benchEnv, describeModel, erpnextModel, erpnextRps, floorOf, moodleModel, moodleRps } from './support/cost-models';
 import { moodleDuplicates } from './support/moodle-duplicates';
+import { describeWorkerMemory } from './support/worker-process';
 
 /*
  * A burst of admissions through the webhook path (issue #12): `BENCH_BURST_STUDENTS` Students, each
@@ -164,6 +165,7 @@ async function measure(stack: BenchStack): Promise<BenchReport> {
       gatherers: JSON.stringify({ ...moodleBurstLimits, ...erpnextBurstLimits }),
       requestsByFunction: JSON.stringify(byFunction),
       temporal: 'temporal server start-dev (SQLite in memory); the three queues\' workers in a process of their own; the sandboxes, cost-model proxies and gateway in the bench process',
+      workerMemory: describeWorkerMemory(),
       cpus: os.cpus().length,
       loadAverageAtEnd: os.loadavg()[0].toFixed(1),
       node: process.version,

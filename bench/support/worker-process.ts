@@ -10,6 +10,7 @@ import { createErpnextClient } from '../../src/erpnext/client';
 import { createRequestPacer } from '../../src/http/request-pacer';
 import { createMoodleClient } from '../../src/moodle/client';
 import { TaskQueueWorkers } from '../../src/temporal/task-queue-workers';
+import { workerMemoryEnvironment } from '../../src/temporal/worker-memory';
 
 /*
  * The three workers in a process of their own, so a bench measures the worker's memory (issue
@@ -17,6 +18,7 @@ import { TaskQueueWorkers } from '../../src/temporal/task-queue-workers';
  * deployment runs it (`campus-bridge worker`). The parent forks this file and reads the peak RSS
  * the child samples. As in a deployment (WORKFLOW_BUNDLE_DIR), the child starts on a bundle made
  * beforehand: webpack run in the worker itself left about 100 MB of its heap in the worker's RSS.
+ * It also runs in the deployment's memory bounds (src/temporal/worker-memory.ts).
  */
 
 const workerProcessOptions = z.object({
@@ -38,13 +40,18 @@ export interface WorkerProcess {
   stop(): Promise<number>;
 }
 
+/** The worker process's memory bounds as the results print them. */
+export const describeWorkerMemory = () => Object.entries(workerMemoryEnvironment).map(([name, value]) => `${name}=${value}`).join(' ');
+
 /** Bundles the workflow code, forks the workers' process and resolves once it polls. */
 export async function startWorkerProcess(options: Omit<WorkerProcessOptions, 'workflowBundlePath'>): Promise<WorkerProcess> {
   const bundleDir = await mkdtemp(path.join(os.tmpdir(), 'bench-workflows-'));
   const workflowBundlePath = path.join(bundleDir, 'workflow-bundle.js');
   const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: new DefaultLogger('WARN') });
   await writeFile(workflowBundlePath, code);
-  const child: ChildProcess = fork(__filename, [JSON.stringify({ ...options, workflowBundlePath })], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // In the memory bounds the deployment gives a worker (docker-compose.yml).
+  const env = { ...process.env, ...workerMemoryEnvironment, NODE_OPTIONS: [process.env.NODE_OPTIONS, workerMemoryEnvironment.NODE_OPTIONS].filter(Boolean).join(' ') };
+  const child: ChildProcess = fork(__filename, [JSON.stringify({ ...options, workflowBundlePath })], { execArgv: ['--import', 'tsx'], env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   child.once('exit', () => void rm(bundleDir, { recursive: true, force: true }));
   const messages: z.infer<typeof fromChild>[] = [];
   const waiters: (() => void)[] = [];

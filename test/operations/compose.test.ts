@@ -3,6 +3,7 @@ import path from 'node:path';
 import Ajv from 'ajv';
 import { parse } from 'yaml';
 import { processEnv } from '../../src/config/env';
+import { workerMemoryEnvironment } from '../../src/temporal/worker-memory';
 
 /**
  * docker-compose.yml is never run here (no Docker engine), so it is checked instead: against the
@@ -53,13 +54,23 @@ test('runs the production commands, two workers and one gateway', () => {
 test('sets only variables each process reads, and every one it requires', () => {
   for (const [name, service] of productServices) {
     const processName = service.command![0] as 'worker' | 'gateway';
-    const reads = new Set(Object.keys(processEnv[processName].shape));
+    // Node and glibc read the worker's memory bounds (src/temporal/worker-memory.ts), not Campus Bridge.
+    const runtime = processName === 'worker' ? Object.keys(workerMemoryEnvironment) : [];
+    const reads = new Set([...Object.keys(processEnv[processName].shape), ...runtime]);
     const set = Object.keys(service.environment ?? {});
     expect({ service: name, unknown: set.filter((variable) => !reads.has(variable)) }).toEqual({ service: name, unknown: [] });
     // env_file .env is a copy of .env.example, which lists every variable (production-image.test.ts).
     expect(service.env_file).toBe('.env');
     const provided = new Set([...set, ...envExample]);
     expect({ service: name, missing: required(processName).filter((variable) => !provided.has(variable)) }).toEqual({ service: name, missing: [] });
+  }
+});
+
+test('bounds every worker\'s memory as the bench measured it', () => {
+  const workers = productServices.filter(([, s]) => s.command![0] === 'worker');
+  for (const [name, worker] of workers) {
+    const set = Object.fromEntries(Object.keys(workerMemoryEnvironment).map((variable) => [variable, worker.environment?.[variable]]));
+    expect({ service: name, ...set }).toEqual({ service: name, ...workerMemoryEnvironment });
   }
 });
 
