@@ -17,6 +17,14 @@ export interface EnrolledCourseEnrollment {
 /** Where a Student's onboarding stands, for the profile sync deciding whether to start it. */
 export type OnboardingState = 'none' | 'running' | 'completed-no-email' | 'other';
 
+/**
+ * Where a Student's onboarding stands for an enrolment event of its admission. `completed` runs
+ * never run again (the once-only start allows a new run only after a failed one), and name what
+ * their enrolment covered: the submitted Program Enrollments its reads saw and the ERPNext Courses
+ * of their Programs (both empty for a run that enrolled nothing, or finished before it said).
+ */
+export type OnboardingCoverage = { state: 'running' | 'other' } | { state: 'completed'; programEnrollments: string[]; courses: string[] };
+
 /** The decoded first argument of a run's start (through the client's codec, when one is configured). */
 async function startArgument(client: Client, workflowId: string, runId: string): Promise<unknown> {
   const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
@@ -27,7 +35,25 @@ async function startArgument(client: Client, workflowId: string, runId: string):
 }
 
 const courseEnrollmentInputSchema = z.object({ courseEnrollment: z.string(), student: z.string(), course: z.string(), programEnrollment: z.string() });
-const onboardResultSchema = z.object({ outcome: z.string() });
+const onboardResultSchema = z.object({
+  outcome: z.string(),
+  coverage: z.object({ programEnrollments: z.array(z.string()), courses: z.array(z.string()) }).optional(),
+});
+
+/** The student's onboarding run: its status (`NONE` when there is none) and, once completed, its result. */
+async function onboardingRun(client: Client, studentId: string): Promise<{ status: string; result?: z.infer<typeof onboardResultSchema> }> {
+  const handle = client.workflow.getHandle(workflowIds.onboard(studentId));
+  let status: string;
+  try {
+    status = (await handle.describe()).status.name;
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return { status: 'NONE' };
+    throw err;
+  }
+  if (status !== 'COMPLETED') return { status };
+  const last = onboardResultSchema.safeParse(await handle.result());
+  return { status, result: last.success ? last.data : undefined };
+}
 
 /**
  * Reads of Temporal itself that the change feed and the profile sync decide with, on the
@@ -92,18 +118,19 @@ export function createChangeFeedReadActivities(mapping: Mapping) {
 
     /** How `onboard:<Student>` stands, with the policy an onboarding started now would take. */
     async temporalOnboardingState(studentId: string): Promise<{ state: OnboardingState; policy: LifecyclePolicy }> {
-      const handle = client().workflow.getHandle(workflowIds.onboard(studentId));
-      let status: string;
-      try {
-        status = (await handle.describe()).status.name;
-      } catch (err) {
-        if (err instanceof WorkflowNotFoundError) return { state: 'none', policy };
-        throw err;
-      }
-      if (status === 'RUNNING') return { state: 'running', policy };
-      if (status !== 'COMPLETED') return { state: 'other', policy };
-      const last = onboardResultSchema.safeParse(await handle.result());
-      return { state: last.success && last.data.outcome === 'no-email' ? 'completed-no-email' : 'other', policy };
+      const run = await onboardingRun(client(), studentId);
+      if (run.status === 'NONE') return { state: 'none', policy };
+      if (run.status === 'RUNNING') return { state: 'running', policy };
+      return { state: run.result?.outcome === 'no-email' ? 'completed-no-email' : 'other', policy };
+    },
+
+    /** How `onboard:<Student>` stands for an enrolment event of its admission (workflows/admission-handover.ts). */
+    async temporalOnboardingCoverage(studentId: string): Promise<OnboardingCoverage> {
+      const run = await onboardingRun(client(), studentId);
+      if (run.status === 'RUNNING') return { state: 'running' };
+      if (run.status !== 'COMPLETED') return { state: 'other' };
+      const coverage = run.result?.coverage;
+      return { state: 'completed', programEnrollments: coverage?.programEnrollments ?? [], courses: coverage?.courses ?? [] };
     },
   };
 }

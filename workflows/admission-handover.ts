@@ -1,4 +1,5 @@
-import { defineSignal, getExternalWorkflowHandle, isCancellation, patched, upsertSearchAttributes } from '@temporalio/workflow';
+import { defineSignal, getExternalWorkflowHandle, isCancellation, patched, proxyLocalActivities, upsertSearchAttributes } from '@temporalio/workflow';
+import type { ChangeFeedReadActivities } from '../activities/change-feed-reads';
 import type { CoursesGranted, HandedCourseEnrollment } from '../activities/erpnext';
 import type { LifecyclePolicy } from '../src/mapping/lifecycle-policy';
 import { Program } from '../src/common/search-attributes';
@@ -34,7 +35,7 @@ const handoverPatch = 'hand-admission-changes-to-onboarding';
  * there is none (never started, or finished: the student's account exists or never will), so the
  * caller handles the event itself.
  */
-export async function handOverToOnboarding(student: string, change: AdmissionChange): Promise<boolean> {
+async function handOverToOnboarding(student: string, change: AdmissionChange): Promise<boolean> {
   if (!patched(handoverPatch)) return false;
   try {
     await getExternalWorkflowHandle(workflowIds.onboard(student)).signal(admissionChangeSignal, change);
@@ -43,6 +44,35 @@ export async function handOverToOnboarding(student: string, change: AdmissionCha
     if (isCancellation(err)) throw err;
     return false;
   }
+}
+
+/**
+ * Asked inside the event's workflow task: a read of Temporal alone (no external system, no rate
+ * limit), so no activity task of its own. A burst's events mostly arrive after their onboarding
+ * has finished (the site delivers a Data Import's Student webhooks before its enrolment ones).
+ */
+const temporalHere = proxyLocalActivities<ChangeFeedReadActivities>({ startToCloseTimeout: '10s', retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' } });
+
+/** Marks runs that ask how onboarding stands before handing over; older histories signal at once. */
+const askOnboardingPatch = 'admission-event-asks-onboarding-first';
+
+/**
+ * Who handles an enrolment event of the student's admission. `covered`: the student's onboarding
+ * has completed and its enrolment covered the event (it read `programEnrollment` submitted and,
+ * for a Course Enrollment, `course` among its Program's courses), so reading the documents again
+ * would find nothing to do. `handed`: a running onboarding took it (handOverToOnboarding). `own`:
+ * the caller handles it, as when no onboarding runs.
+ */
+export async function admissionEventHandler(student: string, change: AdmissionChange, covers: { programEnrollment: string; course?: string }): Promise<'covered' | 'handed' | 'own'> {
+  if (patched(askOnboardingPatch)) {
+    const onboarding = await temporalHere.temporalOnboardingCoverage(student);
+    // A completed run cannot take a signal and never runs again.
+    if (onboarding.state === 'completed') {
+      const covered = onboarding.programEnrollments.includes(covers.programEnrollment) && (covers.course === undefined || onboarding.courses.includes(covers.course));
+      return covered ? 'covered' : 'own';
+    }
+  }
+  return (await handOverToOnboarding(student, change)) ? 'handed' : 'own';
 }
 
 /** Marks withdrawals that tell the enrolling runs; histories recorded before it replay without the signals. */
@@ -98,6 +128,8 @@ export interface GrantedEnrolment {
   programs: string[];
   enrolledCourses: string[];
   missingCourses: string[];
+  /** What the reads covered (admissionEventHandler): the submitted Program Enrollments seen, and their Programs' ERPNext Courses. */
+  coverage: { programEnrollments: string[]; courses: string[] };
 }
 
 /** One read of what the student is granted, with the Moodle courses it names. */
@@ -164,5 +196,5 @@ export async function enrolGranted(studentId: string, userId: number, roleId: nu
     const withdrawn = await withdrawNoLongerGranted({ ...check, enrolled: [...enrolled].map(([idnumber, id]) => ({ idnumber, id })) });
     withdrawn.forEach((idnumber) => enrolled.delete(idnumber));
   }
-  return { programs: [...programs], enrolledCourses: [...enrolled.keys()], missingCourses: [...missing] };
+  return { programs: [...programs], enrolledCourses: [...enrolled.keys()], missingCourses: [...missing], coverage: { programEnrollments: [...seenEnrollments], courses: [...seenCourses] } };
 }

@@ -3,7 +3,7 @@ import type { CourseEnrollmentChange } from '../activities/erpnext';
 import type { WithdrawalResult } from '../activities/moodle';
 import type { LifecyclePolicy } from '../src/mapping/lifecycle-policy';
 import { StudentId } from '../src/common/search-attributes';
-import { handOverToOnboarding } from './admission-handover';
+import { admissionEventHandler } from './admission-handover';
 import { erpnext, moodle } from './lifecycle-activities';
 import { onboardedMoodleUserId } from './student-account';
 import { showActivityWaits } from './waiting-on';
@@ -21,7 +21,8 @@ export interface CourseEnrollmentResult {
   courseEnrollment: string;
   /**
    * `covered-by-program-enrollment`: submitting or cancelling the Program Enrollment made this
-   * change, and its workflow handles it. `handed-to-onboarding`: the student's onboarding was still
+   * change, and its workflow handles it (or the student's completed onboarding already enrolled
+   * it: the event is then not read, and `courseIdnumber` is empty). `handed-to-onboarding`: the student's onboarding was still
    * running and took the change into its one enrolment (admission-handover.ts).
    */
   outcome: 'handed-to-onboarding' | 'enrolled' | 'withdrawn' | 'kept' | 'stale-event' | 'covered-by-program-enrollment' | 'awaiting-onboarding' | 'no-moodle-account' | 'no-moodle-course';
@@ -38,10 +39,13 @@ export async function enrollCourse(input: CourseEnrollmentInput): Promise<Course
   showActivityWaits();
   const { policy, ...event } = input;
   // A Course Enrollment of an admission (Education made it on the Program Enrollment's submit).
-  if (event.programEnrollment && (await handOverToOnboarding(event.student, { courseEnrollment: { courseEnrollment: event.courseEnrollment, course: event.course } }))) {
+  const handler = event.programEnrollment
+    ? await admissionEventHandler(event.student, { courseEnrollment: { courseEnrollment: event.courseEnrollment, course: event.course } }, { programEnrollment: event.programEnrollment, course: event.course })
+    : 'own';
+  if (handler !== 'own') {
     upsertSearchAttributes([{ key: StudentId, value: event.student }]);
     // The course's Moodle idnumber is onboarding's to work out; nothing here read it.
-    return { courseEnrollment: input.courseEnrollment, courseIdnumber: '', moodleUserId: null, outcome: 'handed-to-onboarding' };
+    return { courseEnrollment: input.courseEnrollment, courseIdnumber: '', moodleUserId: null, outcome: handler === 'handed' ? 'handed-to-onboarding' : 'covered-by-program-enrollment' };
   }
   const state = await erpnext.erpnextCourseEnrollmentChange(event);
   upsertSearchAttributes([{ key: StudentId, value: state.student }]);

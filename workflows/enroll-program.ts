@@ -1,7 +1,7 @@
 import { setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { LifecyclePolicy } from '../src/mapping/lifecycle-policy';
 import { Program, StudentId } from '../src/common/search-attributes';
-import { admissionChangeSignal, handOverToOnboarding, type ProgramWithdrawn } from './admission-handover';
+import { admissionChangeSignal, admissionEventHandler, type ProgramWithdrawn } from './admission-handover';
 import { erpnext, moodle } from './lifecycle-activities';
 import { resolveProgramCourses } from './program-courses';
 import { onboardedMoodleUserId } from './student-account';
@@ -20,8 +20,10 @@ export interface EnrollProgramResult {
   /**
    * `awaiting-onboarding`: no Moodle account yet, or the student's onboarding is still running and
    * took the enrolment over (admission-handover.ts); onboarding enrols this program.
+   * `enrolled-by-onboarding`: the student's completed onboarding read this enrollment submitted
+   * and enrolled its courses; nothing was read or sent again.
    */
-  outcome: 'enrolled' | 'not-submitted' | 'awaiting-onboarding';
+  outcome: 'enrolled' | 'not-submitted' | 'awaiting-onboarding' | 'enrolled-by-onboarding';
   moodleUserId: number | null;
   enrolledCourses: string[];
   /** Program courses with no Moodle course: reported, the rest still enrolled. */
@@ -36,9 +38,10 @@ export async function enrollProgram(input: EnrollProgramInput): Promise<EnrollPr
   setHandler(admissionChangeSignal, (change) => {
     if ('programWithdrawn' in change) withdrawals.push(change.programWithdrawn);
   });
-  if (input.student !== undefined && (await handOverToOnboarding(input.student, { programEnrollment: input.programEnrollment }))) {
+  const handler = input.student === undefined ? 'own' : await admissionEventHandler(input.student, { programEnrollment: input.programEnrollment }, { programEnrollment: input.programEnrollment });
+  if (input.student !== undefined && handler !== 'own') {
     upsertSearchAttributes([{ key: StudentId, value: input.student }]);
-    return { programEnrollment: input.programEnrollment, outcome: 'awaiting-onboarding', moodleUserId: null, enrolledCourses: [], missingCourses: [] };
+    return { programEnrollment: input.programEnrollment, outcome: handler === 'handed' ? 'awaiting-onboarding' : 'enrolled-by-onboarding', moodleUserId: null, enrolledCourses: [], missingCourses: [] };
   }
   const pe = await erpnext.erpnextGetProgramEnrollment(input.programEnrollment);
   upsertSearchAttributes([

@@ -17,7 +17,7 @@ import type { MoodleAccount } from '../src/mapping/moodle-account';
 import type { LifecyclePolicy } from '../src/mapping/lifecycle-policy';
 import { NeedsOperator } from '../src/common/search-attributes';
 import { workflowIds } from '../src/common/workflow-ids';
-import { admissionChangeSignal, enrolGranted, HandedChanges, readGrants } from './admission-handover';
+import { admissionChangeSignal, enrolGranted, HandedChanges, readGrants, type GrantedEnrolment } from './admission-handover';
 import { awaitRegistrationFee } from './fee-gate';
 import { erpnext, moodle } from './lifecycle-activities';
 import { startProfileWithBaseline } from './profile-baseline';
@@ -61,6 +61,12 @@ export interface OnboardStudentResult {
   enrolledCourses: string[];
   /** Program course idnumbers with no Moodle course. */
   missingCourses: string[];
+  /**
+   * What the enrolment covered: the submitted Program Enrollments its reads saw and their
+   * Programs' ERPNext Courses. Their enrolment events arriving after this run need no reads of
+   * their own (admissionEventHandler). Absent when no account was enrolled.
+   */
+  coverage?: GrantedEnrolment['coverage'];
 }
 
 export const onboardingFailureTypes = {
@@ -154,9 +160,9 @@ export async function onboardStudent(input: OnboardStudentInput): Promise<Onboar
     await writeBack();
     granted = await enrol();
   }
-  const { enrolledCourses, missingCourses } = granted;
+  const { enrolledCourses, missingCourses, coverage } = granted;
   await allHandlersFinished();
-  return { studentId: student.studentId, ...account, decision: parking.decision?.action, enrolledCourses, missingCourses };
+  return { studentId: student.studentId, ...account, decision: parking.decision?.action, enrolledCourses, missingCourses, coverage };
 }
 
 interface Account {

@@ -1,3 +1,4 @@
+import type { ChangeFeedReadActivities } from '../../activities/change-feed-reads';
 import type { CourseEnrollmentChange, ErpnextActivities } from '../../activities/erpnext';
 import type { MoodleActivities } from '../../activities/moodle';
 import { taskQueues } from '../../src/common/task-queues';
@@ -34,7 +35,13 @@ async function runEnrollCourse(id: string, programEnrollmentStatus: 0 | 1 | 2) {
       enrolled.push(input.courseIds);
     },
   };
-  const result = await temporal.withWorkers({ moodle, erpnext }, () =>
+  // No onboarding runs for these students.
+  const workflows: Partial<ChangeFeedReadActivities> = {
+    async temporalOnboardingCoverage() {
+      return { state: 'other' };
+    },
+  };
+  const result = await temporal.withWorkers({ moodle, erpnext, workflows }, () =>
     temporal.client.workflow.execute(enrollCourse, {
       workflowId: `course-enrollment:${id}-CE:after_insert`,
       taskQueue: taskQueues.workflows,

@@ -111,7 +111,7 @@ describe('onboardStudent identity conflicts', () => {
       expect((await handle.describe()).typedSearchAttributes.get(NeedsOperator)).toBe(false);
       return done;
     });
-    expect(result).toEqual({ studentId: id, outcome: 'linked', moodleUserId: 41, decision: 'link', enrolledCourses: ['BUS101', 'BUS102'], missingCourses: [] });
+    expect(result).toEqual({ studentId: id, outcome: 'linked', moodleUserId: 41, decision: 'link', enrolledCourses: ['BUS101', 'BUS102'], missingCourses: [], coverage: { programEnrollments: [], courses: [] } });
     expect(world.calls).toEqual({ created: 0, linked: [41], written: [41], enrolled: [[10, 11]] });
   });
 
