@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import type { SearchAttributePair } from '@temporalio/common';
+import type { Priority, SearchAttributePair } from '@temporalio/common';
 import type { enrollCourse, withdrawCourse } from '../../workflows/course-enrollment';
 import type { enrollProgram } from '../../workflows/enroll-program';
 import type { onboardStudent } from '../../workflows/onboard-student';
@@ -9,6 +9,7 @@ import type { LifecyclePolicy } from '../mapping/lifecycle-policy';
 import { profileWorkflowStart } from '../common/profile-workflow-start';
 import { studentRunAttributes } from '../common/search-attributes';
 import { syncKinds } from '../common/sync-kinds';
+import { admissionPriority } from '../common/task-priorities';
 import { taskQueues } from '../common/task-queues';
 import { workflowIds } from '../common/workflow-ids';
 import { startOnce, type StartedOnce } from './start-once';
@@ -44,6 +45,8 @@ interface OnceOnlyStart {
   workflowId: string;
   args: unknown[];
   searchAttributes: SearchAttributePair[];
+  /** Unset: the server's default. */
+  priority?: Priority;
 }
 
 function onceOnlyStart(event: Exclude<LifecycleEvent, { kind: 'student-updated' }>, policy: LifecyclePolicy): OnceOnlyStart {
@@ -54,6 +57,7 @@ function onceOnlyStart(event: Exclude<LifecycleEvent, { kind: 'student-updated' 
         workflowId: workflowIds.onboard(event.student),
         args: [{ studentId: event.student, policy }] satisfies Parameters<typeof onboardStudent>,
         searchAttributes: studentRunAttributes(syncKinds.onboard, event.student),
+        priority: admissionPriority,
       };
     case 'program-enrollment-submitted':
       return {
@@ -103,6 +107,6 @@ export async function startLifecycleWorkflow(client: Client, event: LifecycleEve
     });
     return { workflowId: start.workflowId, duplicate: false };
   }
-  const { workflowType, workflowId, args, searchAttributes } = onceOnlyStart(event, policy);
-  return startOnce(client, workflowType, { workflowId, taskQueue, args, typedSearchAttributes: searchAttributes });
+  const { workflowType, workflowId, args, searchAttributes, priority } = onceOnlyStart(event, policy);
+  return startOnce(client, workflowType, { workflowId, taskQueue, args, typedSearchAttributes: searchAttributes, priority });
 }

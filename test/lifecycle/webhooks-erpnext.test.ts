@@ -5,6 +5,7 @@ import { erpnextWebhookRoutes } from '../../src/gateway/routes/webhooks-erpnext'
 import { lifecyclePolicy } from '../../src/mapping/lifecycle-policy';
 import { mappingSchema } from '../../src/config/mapping-file';
 import { StudentId, SyncKind } from '../../src/common/search-attributes';
+import { admissionPriority } from '../../src/common/task-priorities';
 import { freePort } from '../support/free-port';
 import { connectTestEnv, type TemporalTestEnv } from '../support/temporal';
 
@@ -87,6 +88,8 @@ describe('POST /webhooks/erpnext/<doctype>/<event>', () => {
     expect(description.type).toBe('onboardStudent');
     expect(description.typedSearchAttributes.get(StudentId)).toBe(student);
     expect(description.typedSearchAttributes.get(SyncKind)).toBe('onboard');
+    // Ahead of the admission's other runs on the queues (src/common/task-priorities.ts).
+    expect(description.priority?.priorityKey).toBe(admissionPriority.priorityKey);
   });
 
   it('maps five identical deliveries onto one run', async () => {
@@ -115,7 +118,10 @@ describe('POST /webhooks/erpnext/<doctype>/<event>', () => {
     for (const c of cases) {
       const response = await post(`/webhooks/erpnext/${c.url}`, frappeDelivery(c.url, c.doc));
       expect({ url: c.url, status: response.statusCode, body: response.json() }).toEqual({ url: c.url, status: 202, body: { workflowId: c.id, duplicate: false } });
-      expect((await env.client.workflow.getHandle(c.id).describe()).type).toBe(c.type);
+      const described = await env.client.workflow.getHandle(c.id).describe();
+      expect(described.type).toBe(c.type);
+      // Only onboarding goes ahead; the rest take the server's default.
+      expect(described.priority?.priorityKey).not.toBe(admissionPriority.priorityKey);
     }
   });
 
