@@ -2,9 +2,10 @@ import type { Priority } from '@temporalio/common';
 
 /*
  * Temporal's task priorities: a task queue's backlog is served lowest key first (1 to 5; a run
- * started without one gets 3), and a run's activities and children inherit its key. Enabled by
- * default on self-hosted servers since 1.29 and on Temporal Cloud (docs.temporal.io,
- * "Task Queue Priority and Fairness").
+ * started without one gets 3), and a run's activities and children inherit its key
+ * (docs.temporal.io, "Task Queue Priority and Fairness"). The server's new matcher honours it:
+ * on the dev server this project installs (CLI 1.9.1, server 1.32) it does by default; a server
+ * without it (`matching.useNewMatcher` off) ignores the key and serves the backlog in order.
  */
 
 /**
