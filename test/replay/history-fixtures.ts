@@ -28,9 +28,11 @@ export type HistoryEvent = { eventId: string; eventType: string } & Record<strin
  * - `covered`: a Course Enrollment change that its Program Enrollment's workflow handles;
  * - `parked`: the mass-change breaker parked the run until the operator's go-ahead (an update);
  * - `writes`: a backfill batch that wrote back links, handing the profile baselines over in one activity;
- * - `writes-children`: the same before that activity, each baseline handed over as a child workflow.
+ * - `writes-children`: the same before that activity, each baseline handed over as a child workflow;
+ * - `after-onboarding`: an admission's enrolment event delivered after its onboarding completed,
+ *   answered from what the onboarding covered (a local activity's marker, no activity task).
  */
-export const scenarios = ['happy', 'conflict', 'conflict-skip', 'retry', 'continue-as-new', 'continued', 'covered', 'parked', 'writes', 'writes-children'] as const;
+export const scenarios = ['happy', 'conflict', 'conflict-skip', 'retry', 'continue-as-new', 'continued', 'covered', 'parked', 'writes', 'writes-children', 'after-onboarding'] as const;
 export type Scenario = (typeof scenarios)[number];
 
 export const historiesDir = path.join(__dirname, 'histories');
@@ -86,6 +88,9 @@ export function scenarioMismatch(scenario: Scenario, history: HistoryFixture['hi
       if (scenario === 'writes') return scheduled.includes('temporalShareProfileBaselines') ? null : 'no baselines handed over by activity';
       return kinds.includes('startChildWorkflowExecutionInitiated') ? null : 'no baseline handed over as a child';
     }
+    case 'after-onboarding':
+      if (kinds.includes('activityTaskScheduled')) return 'an activity task was scheduled';
+      return kinds.includes('markerRecorded') && last === 'workflowExecutionCompleted' ? null : 'no local activity, or the run did not complete';
     case 'happy':
     case 'covered':
       return kinds.includes('workflowExecutionFailed') ? 'the run failed' : null;

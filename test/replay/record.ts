@@ -1,7 +1,7 @@
 import { startDevServer } from '../../src/temporal/dev-server';
 import { freePort } from '../support/free-port';
 import { HistoryRecorder } from './recording/history-recorder';
-import { recordLifecycleHistories } from './recording/lifecycle-scenarios';
+import { recordLateAdmissionEvents, recordLifecycleHistories } from './recording/lifecycle-scenarios';
 import { recordBackfill, recordChangeFeed, recordProvisioning, recordReconcile } from './recording/operations-scenarios';
 import { recordProfileContinueAsNew } from './recording/profile-continue-as-new';
 import { recordRoster } from './recording/roster-scenarios';
@@ -10,6 +10,7 @@ import { recordSyncHistories } from './recording/sync-scenarios';
 /** The scenario groups, in recording order; the profile's continue-as-new brings a dev server of its own. */
 const groups = {
   lifecycle: { ownServer: false, record: recordLifecycleHistories },
+  lateEvents: { ownServer: false, record: recordLateAdmissionEvents },
   sync: { ownServer: false, record: recordSyncHistories },
   backfill: { ownServer: false, record: recordBackfill },
   changeFeed: { ownServer: false, record: recordChangeFeed },

@@ -72,7 +72,8 @@ describe('the replay test bites', () => {
     for (const { file } of enrolments) {
       const error = errors.get(file);
       expect(error).toBeInstanceOf(DeterminismViolationError);
-      expect(error?.message).toMatch(/moodleFindAccountsByIdnumber|erpnextGetProgramEnrollment/);
+      // Older histories meet the other activity; newer ones first meet a patch marker the altered code lacks.
+      expect(error?.message).toMatch(/moodleFindAccountsByIdnumber|erpnextGetProgramEnrollment|patch marker encountered/);
     }
   });
 });

@@ -4,6 +4,7 @@ import { workflowIds } from '../../../src/common/workflow-ids';
 import { startLifecycleWorkflow } from '../../../src/starters/lifecycle-events';
 import { demoStudents } from '../../../sandboxes/demo-data';
 import { conflictQuery, resolveConflictUpdate, type ConflictDecision, type IdentityConflict } from '../../../workflows/onboard-student';
+import { admitWithLateEnrolmentEvents } from '../../lifecycle/late-admission';
 import { startLifecycleStack, type LifecycleStack } from '../../lifecycle/lifecycle-stack';
 import type { Scenario } from '../history-fixtures';
 import type { HistoryRecorder } from './history-recorder';
@@ -114,4 +115,29 @@ async function conflictResolvedBySkip(stack: LifecycleStack, recorder: HistoryRe
   };
   const workflowId = await parkAndDecide(stack, start, () => ({ action: 'skip' }));
   await recorder.record(stack.env.client, { workflowType: 'onboardStudent', scenario: 'conflict-skip', workflowId });
+}
+
+/**
+ * A burst's admission (test/lifecycle/late-admission.ts): its Program Enrollment's and one Course
+ * Enrollment's events delivered after the onboarding completed, answered from what it covered.
+ */
+export async function recordLateAdmissionEvents(recorder: HistoryRecorder): Promise<void> {
+  const stack = await startLifecycleStack();
+  try {
+    const { client } = stack.env;
+    const admission = await admitWithLateEnrolmentEvents(stack, 'replay.late');
+    await untilCompleted(client, workflowIds.onboard(admission.student));
+    await admission.deliverEnrolmentEvents();
+    const [courseEnrollment] = admission.courseEnrollments;
+    if (!courseEnrollment) throw new Error('Education made no Course Enrollment for the Program Enrollment');
+    for (const [workflowType, workflowId] of [
+      ['enrollProgram', workflowIds.enroll(admission.programEnrollment)],
+      ['enrollCourse', workflowIds.courseEnrollment(courseEnrollment.name, 'after_insert')],
+    ] as const) {
+      await untilCompleted(client, workflowId);
+      await recorder.record(client, { workflowType, scenario: 'after-onboarding', workflowId });
+    }
+  } finally {
+    await stack.close();
+  }
 }
