@@ -166,7 +166,14 @@ export async function readGrants(studentId: string, handed: HandedChanges, first
  * of the read programs'). Without `early`, any handover after a read is read for again, as runs
  * recorded before did.
  */
-export async function enrolGranted(studentId: string, userId: number, roleId: number, handed: HandedChanges, early?: Promise<GrantsRead>): Promise<GrantedEnrolment> {
+export async function enrolGranted(
+  studentId: string,
+  userId: number,
+  roleId: number,
+  handed: HandedChanges,
+  early?: Promise<GrantsRead>,
+  alongside?: Promise<unknown>,
+): Promise<GrantedEnrolment> {
   const programs = new Set<string>();
   const enrolled = new Map<string, number>();
   const missing = new Set<string>();
@@ -176,7 +183,7 @@ export async function enrolGranted(studentId: string, userId: number, roleId: nu
     'programEnrollment' in change ? seenEnrollments.has(change.programEnrollment) : 'courseEnrollment' in change && seenCourses.has(change.courseEnrollment.course);
   const needsRead = (covered: number) => (early ? handed.since(covered).some((change) => !coveredByContent(change)) : handed.count > covered);
   let covered = 0;
-  for (let first = true; first || needsRead(covered); first = false) {
+  const readAndEnrol = async (first: boolean) => {
     const read = first && early ? await early : await readGrants(studentId, handed, first, covered, enrolled);
     covered = read.covered;
     const { granted, resolution } = read;
@@ -188,7 +195,12 @@ export async function enrolGranted(studentId: string, userId: number, roleId: nu
     // The first enrol is always sent (empty it does nothing), as runs before the handover did.
     if (first || fresh.length > 0) await moodle.moodleEnrolStudent({ userId, courseIds: fresh.map((c) => c.id), roleId });
     fresh.forEach((c) => enrolled.set(c.idnumber, c.id));
-  }
+  };
+  for (let first = true; first || needsRead(covered); first = false) await readAndEnrol(first);
+  // `alongside` is the caller's work in parallel (onboarding's write-back): a handover arriving
+  // while it still runs would be taken by the running workflow and never read. A failed one fails
+  // the caller, which then ends; nothing more is sent.
+  if (alongside && (await alongside.then(() => true, () => false))) while (needsRead(covered)) await readAndEnrol(false);
   // A withdrawal told while this enrolled: what it read may be stale by now (stale-enrolment.ts).
   for (let told = 0; handed.withdrawn.length > told; ) {
     told = handed.withdrawn.length;

@@ -79,6 +79,8 @@ const parallelStepsPatch = 'onboarding-parallel-steps';
 
 /** Marks runs that read the student's grants beside the account look-up (issue 12); older ones read after the account. */
 const grantsBesideAccountPatch = 'onboarding-grants-beside-account';
+/** Marks runs that read for a handover taken while the write-back ran; older runs completed without it. */
+const handoverDuringWriteBackPatch = 'onboarding-reads-handovers-taken-during-write-back';
 /** Marks runs whose parking waits for the early grants read; runs that parked before it waited for none. */
 const parkAfterGrantsReadPatch = 'parked-onboarding-awaits-early-grants-read';
 
@@ -151,12 +153,16 @@ export async function onboardStudent(input: OnboardStudentInput): Promise<Onboar
     // The Student was read at the start; only this run writes its Moodle user id.
     await erpnext.erpnextSetMoodleUserId({ studentId: student.studentId, moodleUserId: account.moodleUserId, current: student.moodleUserId });
   };
-  const enrol = () => enrolGranted(student.studentId, account.moodleUserId, input.policy.studentRoleId, handed, grantsRead);
+  const enrol = (alongside?: Promise<unknown>) => enrolGranted(student.studentId, account.moodleUserId, input.policy.studentRoleId, handed, grantsRead, alongside);
   // The write-back and the enrolment need only the account, not each other: side by side, the
   // student is enrolled three workflow-task round trips sooner.
   let granted: Awaited<ReturnType<typeof enrol>>;
-  if (parallelSteps) [, granted] = await Promise.all([writeBack(), enrol()]);
-  else {
+  if (parallelSteps) {
+    // Runs recorded before it could complete with a handover taken during the write-back unread.
+    const readsAfterWriteBack = patched(handoverDuringWriteBackPatch);
+    const writing = writeBack();
+    [, granted] = await Promise.all([writing, enrol(readsAfterWriteBack ? writing : undefined)]);
+  } else {
     await writeBack();
     granted = await enrol();
   }
