@@ -1,4 +1,4 @@
-import { eventually, startLifecycleStack, type LifecycleStack } from '../lifecycle/lifecycle-stack';
+import { closedRunResult, eventually, runStatus, sandboxRequests, startLifecycleStack, type LifecycleStack } from '../lifecycle/lifecycle-stack';
 import { submitProgramEnrollment } from '../support/program-enrollment';
 
 /**
@@ -16,7 +16,7 @@ beforeAll(async () => {
 });
 afterAll(async () => stack?.close());
 
-const requests = async (url: string) => (await (await fetch(`${url}/__sandbox/requests`)).json()) as Record<string, number>;
+const requests = sandboxRequests;
 /** Requests the test itself makes while reading back, to leave out of the bridge's. */
 const ownRequests: Record<string, number> = {};
 async function own<T>(read: () => Promise<T>): Promise<T> {
@@ -27,12 +27,8 @@ async function own<T>(read: () => Promise<T>): Promise<T> {
   return value;
 }
 const bridge = (counts: Record<string, number>) => Object.fromEntries(Object.entries(counts).map(([key, n]) => [key, n - (ownRequests[key] ?? 0)]));
-const status = (id: string) => stack.temporal.workflow.getHandle(id).describe().then((d) => d.status.name, () => undefined);
-/** The run's result once the webhook has started it and it has completed. */
-async function result(id: string): Promise<{ outcome: string; enrolledCourses?: string[] }> {
-  await eventually(() => status(id), (s) => s !== undefined && s !== 'RUNNING');
-  return stack.temporal.workflow.getHandle(id).result();
-}
+const status = (id: string) => runStatus(stack, id);
+const result = <T = { outcome: string; enrolledCourses?: string[] }>(id: string) => closedRunResult<T>(stack, id);
 
 it('an admission hands its enrolment events to onboarding: one create, one enrol, no Course Enrollment read, one account and mail', async () => {
   for (const url of [stack.moodleSandbox.url, stack.erpnextSandbox.url]) await fetch(`${url}/__sandbox/requests`, { method: 'DELETE' });

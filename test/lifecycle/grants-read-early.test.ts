@@ -1,4 +1,4 @@
-import { eventually, startLifecycleStack, type LifecycleStack } from './lifecycle-stack';
+import { closedRunResult, eventually, startLifecycleStack, type LifecycleStack } from './lifecycle-stack';
 import { submitProgramEnrollment } from '../support/program-enrollment';
 
 /**
@@ -34,11 +34,7 @@ afterAll(async () => {
   await stack?.close();
 });
 
-const status = (id: string) => stack.temporal.workflow.getHandle(id).describe().then((d) => d.status.name, () => undefined);
-async function result(id: string): Promise<{ outcome: string; enrolledCourses?: string[] }> {
-  await eventually(() => status(id), (s) => s !== undefined && s !== 'RUNNING');
-  return stack.temporal.workflow.getHandle(id).result();
-}
+const result = <T = { outcome: string; enrolledCourses?: string[] }>(id: string) => closedRunResult<T>(stack, id);
 /** The activities a run has scheduled so far, by type, in order. */
 async function scheduled(workflowId: string): Promise<string[]> {
   const history = await stack.temporal.workflow.getHandle(workflowId).fetchHistory();

@@ -1,4 +1,4 @@
-import { eventually, startLifecycleStack, type LifecycleStack } from './lifecycle-stack';
+import { closedRunResult, eventually, runStatus, sandboxRequests, startLifecycleStack, type LifecycleStack } from './lifecycle-stack';
 import { admitWithLateEnrolmentEvents } from './late-admission';
 
 /**
@@ -19,12 +19,9 @@ beforeAll(async () => {
 });
 afterAll(async () => stack?.close());
 
-const requests = async (url: string) => (await (await fetch(`${url}/__sandbox/requests`)).json()) as Record<string, number>;
-const status = (id: string) => stack.temporal.workflow.getHandle(id).describe().then((d) => d.status.name, () => undefined);
-async function result<T = { outcome: string }>(id: string): Promise<T> {
-  await eventually(() => status(id), (s) => s !== undefined && s !== 'RUNNING');
-  return stack.temporal.workflow.getHandle(id).result();
-}
+const requests = sandboxRequests;
+const status = (id: string) => runStatus(stack, id);
+const result = <T = { outcome: string; enrolledCourses?: string[] }>(id: string) => closedRunResult<T>(stack, id);
 
 it("answers an admission's late Program and Course Enrollment events from the completed onboarding, with no request to ERPNext or Moodle", async () => {
   const { student, programEnrollment, courseEnrollments, deliverEnrolmentEvents } = await admitWithLateEnrolmentEvents(stack, 'mary.somerville');

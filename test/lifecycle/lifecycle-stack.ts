@@ -145,3 +145,19 @@ export async function eventually<T>(read: () => Promise<T>, done: (value: T) => 
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** The requests a sandbox has answered since its counts were last cleared, by function or route. */
+export async function sandboxRequests(url: string): Promise<Record<string, number>> {
+  return (await (await fetch(`${url}/__sandbox/requests`)).json()) as Record<string, number>;
+}
+
+/** A run's status name, or undefined while it does not exist (a webhook may not have started it yet). */
+export function runStatus(stack: LifecycleStack, workflowId: string): Promise<string | undefined> {
+  return stack.temporal.workflow.getHandle(workflowId).describe().then((d) => d.status.name, () => undefined);
+}
+
+/** The run's result once it exists and has closed. */
+export async function closedRunResult<T = { outcome: string; enrolledCourses?: string[] }>(stack: LifecycleStack, workflowId: string): Promise<T> {
+  await eventually(() => runStatus(stack, workflowId), (s) => s !== undefined && s !== 'RUNNING');
+  return stack.temporal.workflow.getHandle(workflowId).result();
+}
