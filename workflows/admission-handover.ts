@@ -4,6 +4,7 @@ import type { CoursesGranted, HandedCourseEnrollment } from '../activities/erpne
 import type { LifecyclePolicy } from '../src/mapping/lifecycle-policy';
 import { Program } from '../src/common/search-attributes';
 import { workflowIds } from '../src/common/workflow-ids';
+import { lifecycleActivityOptions } from './activity-options';
 import { erpnext, moodle } from './lifecycle-activities';
 import { resolveCourses, type ProgramCourses } from './program-courses';
 import { withdrawNoLongerGranted } from './stale-enrolment';
@@ -51,25 +52,26 @@ async function handOverToOnboarding(student: string, change: AdmissionChange): P
  * limit), so no activity task of its own. A burst's events mostly arrive after their onboarding
  * has finished (the site delivers a Data Import's Student webhooks before its enrolment ones).
  */
-const temporalHere = proxyLocalActivities<ChangeFeedReadActivities>({ startToCloseTimeout: '10s', retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' } });
+const temporalHere = proxyLocalActivities<ChangeFeedReadActivities>({ ...lifecycleActivityOptions, startToCloseTimeout: '10s' });
 
 /** Marks runs that ask how onboarding stands before handing over; older histories signal at once. */
 const askOnboardingPatch = 'admission-event-asks-onboarding-first';
 
 /**
- * Who handles an enrolment event of the student's admission. `covered`: the student's onboarding
- * has completed and its enrolment covered the event (it read `programEnrollment` submitted and,
- * for a Course Enrollment, `course` among its Program's courses), so reading the documents again
- * would find nothing to do. `handed`: a running onboarding took it (handOverToOnboarding). `own`:
- * the caller handles it, as when no onboarding runs.
+ * Who handles an enrolment event of the student's admission, for the event's Program Enrollment
+ * (the Course Enrollment's, for a Course Enrollment event). `covered`: the student's onboarding
+ * has completed and its enrolment covered the event (it read that Program Enrollment submitted
+ * and, for a Course Enrollment, its course among the Program's courses), so reading the documents
+ * again would find nothing to do. `handed`: a running onboarding took it (handOverToOnboarding).
+ * `own`: the caller handles it, as when no onboarding runs.
  */
-export async function admissionEventHandler(student: string, change: AdmissionChange, covers: { programEnrollment: string; course?: string }): Promise<'covered' | 'handed' | 'own'> {
+export async function admissionEventHandler(student: string, programEnrollment: string, change: { programEnrollment: string } | { courseEnrollment: HandedCourseEnrollment }): Promise<'covered' | 'handed' | 'own'> {
   if (patched(askOnboardingPatch)) {
     const onboarding = await temporalHere.temporalOnboardingCoverage(student);
     // A completed run cannot take a signal and never runs again.
     if (onboarding.state === 'completed') {
-      const covered = onboarding.programEnrollments.includes(covers.programEnrollment) && (covers.course === undefined || onboarding.courses.includes(covers.course));
-      return covered ? 'covered' : 'own';
+      const courseCovered = 'programEnrollment' in change || onboarding.courses.includes(change.courseEnrollment.course);
+      return onboarding.programEnrollments.includes(programEnrollment) && courseCovered ? 'covered' : 'own';
     }
   }
   return (await handOverToOnboarding(student, change)) ? 'handed' : 'own';

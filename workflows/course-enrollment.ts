@@ -22,8 +22,9 @@ export interface CourseEnrollmentResult {
   /**
    * `covered-by-program-enrollment`: submitting or cancelling the Program Enrollment made this
    * change, and its workflow handles it (or the student's completed onboarding already enrolled
-   * it: the event is then not read, and `courseIdnumber` is empty). `handed-to-onboarding`: the student's onboarding was still
-   * running and took the change into its one enrolment (admission-handover.ts).
+   * it: the event is then not read, and `courseIdnumber` is empty). `handed-to-onboarding`: the
+   * student's onboarding was still running and took the change into its one enrolment
+   * (admission-handover.ts).
    */
   outcome: 'handed-to-onboarding' | 'enrolled' | 'withdrawn' | 'kept' | 'stale-event' | 'covered-by-program-enrollment' | 'awaiting-onboarding' | 'no-moodle-account' | 'no-moodle-course';
   courseIdnumber: string;
@@ -39,9 +40,7 @@ export async function enrollCourse(input: CourseEnrollmentInput): Promise<Course
   showActivityWaits();
   const { policy, ...event } = input;
   // A Course Enrollment of an admission (Education made it on the Program Enrollment's submit).
-  const handler = event.programEnrollment
-    ? await admissionEventHandler(event.student, { courseEnrollment: { courseEnrollment: event.courseEnrollment, course: event.course } }, { programEnrollment: event.programEnrollment, course: event.course })
-    : 'own';
+  const handler = event.programEnrollment ? await admissionEventHandler(event.student, event.programEnrollment, { courseEnrollment: { courseEnrollment: event.courseEnrollment, course: event.course } }) : 'own';
   if (handler !== 'own') {
     upsertSearchAttributes([{ key: StudentId, value: event.student }]);
     // The course's Moodle idnumber is onboarding's to work out; nothing here read it.

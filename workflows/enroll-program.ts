@@ -38,10 +38,12 @@ export async function enrollProgram(input: EnrollProgramInput): Promise<EnrollPr
   setHandler(admissionChangeSignal, (change) => {
     if ('programWithdrawn' in change) withdrawals.push(change.programWithdrawn);
   });
-  const handler = input.student === undefined ? 'own' : await admissionEventHandler(input.student, { programEnrollment: input.programEnrollment }, { programEnrollment: input.programEnrollment });
-  if (input.student !== undefined && handler !== 'own') {
-    upsertSearchAttributes([{ key: StudentId, value: input.student }]);
-    return { programEnrollment: input.programEnrollment, outcome: handler === 'handed' ? 'awaiting-onboarding' : 'enrolled-by-onboarding', moodleUserId: null, enrolledCourses: [], missingCourses: [] };
+  if (input.student !== undefined) {
+    const handler = await admissionEventHandler(input.student, input.programEnrollment, { programEnrollment: input.programEnrollment });
+    if (handler !== 'own') {
+      upsertSearchAttributes([{ key: StudentId, value: input.student }]);
+      return { programEnrollment: input.programEnrollment, outcome: handler === 'handed' ? 'awaiting-onboarding' : 'enrolled-by-onboarding', moodleUserId: null, enrolledCourses: [], missingCourses: [] };
+    }
   }
   const pe = await erpnext.erpnextGetProgramEnrollment(input.programEnrollment);
   upsertSearchAttributes([
