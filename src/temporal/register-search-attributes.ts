@@ -14,12 +14,38 @@ const indexedValueTypes: Record<string, temporal.api.enums.v1.IndexedValueType> 
   KEYWORD_LIST: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
 };
 
+/** A list query that names each attribute, which the server refuses while it does not know one. */
+function queryNaming(keys: typeof searchAttributes): string {
+  return keys.map((key) => `${key.name} = ${key.type === 'BOOL' ? 'true' : "'probe'"}`).join(' AND ');
+}
+
+/**
+ * A server caches each namespace's attributes (a production one for up to a minute; ours, about
+ * 2 s: docs/temporal.md §7b), and until its cache holds the new ones it refuses every start that
+ * sets them as invalid, which the gateway would answer 400. So the registration is done only once
+ * a query naming them is accepted.
+ */
+async function untilUsable(connection: Connection, namespace: string, added: typeof searchAttributes, timeoutMs: number): Promise<void> {
+  const query = queryNaming(added);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await connection.workflowService.countWorkflowExecutions({ namespace, query });
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw new Error(`Temporal took the search attributes ${added.map((key) => key.name).join(', ')} for namespace ${namespace} but still refuses them after ${timeoutMs / 1000} s`, { cause: err });
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}
+
 /**
  * Registers our custom search attributes on a namespace that lacks them (a production cluster,
  * or a namespace created after the dev server started; the dev server's own `--search-attribute`
- * flags only cover namespaces it creates). Returns the names it added; idempotent.
+ * flags only cover namespaces it creates), and returns once the server accepts them. Returns the
+ * names it added; idempotent.
  */
-export async function registerSearchAttributes(connection: Connection, namespace: string): Promise<string[]> {
+export async function registerSearchAttributes(connection: Connection, namespace: string, usableWithinMs = 120_000): Promise<string[]> {
   const existing = await connection.operatorService.listSearchAttributes({ namespace });
   const known = new Set([...Object.keys(existing.customAttributes ?? {}), ...Object.keys(existing.systemAttributes ?? {})]);
   const missing = searchAttributes.filter((key) => !known.has(key.name));
@@ -28,5 +54,6 @@ export async function registerSearchAttributes(connection: Connection, namespace
     namespace,
     searchAttributes: Object.fromEntries(missing.map((key) => [key.name, indexedValueTypes[key.type]])),
   });
+  await untilUsable(connection, namespace, missing, usableWithinMs);
   return missing.map((key) => key.name);
 }

@@ -8,7 +8,8 @@ import { freePort } from './free-port';
 async function startOnFreePort(attempts = 3): Promise<DevServer> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startDevServer({ port: await freePort() });
+      // Each test file makes its namespace and attributes (support/temporal.ts) and starts at once.
+      return await startDevServer({ port: await freePort(), attributesReadThrough: true });
     } catch (err) {
       if (attempt >= attempts || !/before it was ready/.test((err as Error).message)) throw err;
     }
