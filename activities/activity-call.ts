@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { Context } from '@temporalio/activity';
 import { attemptSignal } from './attempt-deadline';
 
@@ -10,5 +11,11 @@ import { attemptSignal } from './attempt-deadline';
  */
 export function activityCall(): { signal: AbortSignal; onProgress: () => void } {
   const context = Context.current();
-  return { signal: attemptSignal(context), onProgress: () => context.heartbeat() };
+  const signal = attemptSignal(context);
+  // Each of the attempt's requests waiting its turn (the pacer, a gatherer) listens on this one
+  // signal, and a batch attempt has dozens waiting: past ten, Node warned of a leak
+  // (MaxListenersExceededWarning) that is not one, since the listeners leave with their requests
+  // and the signal with its attempt.
+  setMaxListeners(0, signal);
+  return { signal, onProgress: () => context.heartbeat() };
 }
