@@ -1,6 +1,7 @@
 import { Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { searchAttributes } from '../common/search-attributes';
+import { refusedAsInvalid } from './refused-as-invalid';
 
 const IndexedValueType = temporal.api.enums.v1.IndexedValueType;
 
@@ -33,6 +34,8 @@ async function untilUsable(connection: Connection, namespace: string, added: typ
       await connection.workflowService.countWorkflowExecutions({ namespace, query });
       return;
     } catch (err) {
+      // Only the cache's refusal is waited out; an unreachable server or a missing namespace is the caller's.
+      if (!refusedAsInvalid(err)) throw err;
       if (Date.now() > deadline) throw new Error(`Temporal took the search attributes ${added.map((key) => key.name).join(', ')} for namespace ${namespace} but still refuses them after ${timeoutMs / 1000} s`, { cause: err });
       await new Promise((resolve) => setTimeout(resolve, 250));
     }

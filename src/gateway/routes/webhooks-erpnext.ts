@@ -1,4 +1,4 @@
-import { isGrpcServiceError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { FastifyPluginAsync } from 'fastify';
 import type { LifecyclePolicy } from '../../mapping/lifecycle-policy';
 import { startLifecycleWorkflow, type LifecycleEvent, type StartedLifecycleWorkflow } from '../../starters/lifecycle-events';
@@ -19,6 +19,7 @@ import {
 import { studentProfileFields, webhookProfileFingerprint } from '../../webhooks/student-profile';
 import { AcceptedDeliveries } from '../accepted-deliveries';
 import { callTemporalWithin, TemporalTimedOut } from '../temporal-within';
+import { refusedAsInvalid } from '../../temporal/refused-as-invalid';
 
 export interface ErpnextWebhookRoutesOptions {
   temporal: Client;
@@ -44,14 +45,6 @@ export interface ErpnextWebhookRoutesOptions {
  * 10,000 keys of about a hundred bytes each are about a megabyte.
  */
 const acceptedDeliveriesDefaults = { capacity: 10_000, ttlMs: 60_000 };
-
-/** gRPC INVALID_ARGUMENT: the server refused the start itself (an over-long id), so a retry cannot help. */
-const grpcInvalidArgument = 3;
-
-function refusedAsInvalid(err: unknown): boolean {
-  for (let e: unknown = err; e instanceof Error; e = e.cause) if (isGrpcServiceError(e) && e.code === grpcInvalidArgument) return true;
-  return false;
-}
 
 function eventOf(body: Exclude<ErpnextWebhookBody, RosterWebhookBody | { doctype: 'Sales Invoice' }>, docEvent: string, profileFields: readonly string[]): LifecycleEvent {
   switch (body.doctype) {
