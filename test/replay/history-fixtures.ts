@@ -30,9 +30,11 @@ export type HistoryEvent = { eventId: string; eventType: string } & Record<strin
  * - `writes`: a backfill batch that wrote back links, handing the profile baselines over in one activity;
  * - `writes-children`: the same before that activity, each baseline handed over as a child workflow;
  * - `after-onboarding`: an admission's enrolment event delivered after its onboarding completed,
- *   answered from what the onboarding covered (a local activity's marker, no activity task).
+ *   answered from what the onboarding covered (a local activity's marker, no activity task);
+ * - `during-onboarding`: a profile whose first sync found its student's onboarding still running and
+ *   left the account to it, asking Temporal before reading either system.
  */
-export const scenarios = ['happy', 'conflict', 'conflict-skip', 'retry', 'continue-as-new', 'continued', 'covered', 'parked', 'writes', 'writes-children', 'after-onboarding'] as const;
+export const scenarios = ['happy', 'conflict', 'conflict-skip', 'retry', 'continue-as-new', 'continued', 'covered', 'parked', 'writes', 'writes-children', 'after-onboarding', 'during-onboarding'] as const;
 export type Scenario = (typeof scenarios)[number];
 
 export const historiesDir = path.join(__dirname, 'histories');
@@ -91,6 +93,10 @@ export function scenarioMismatch(scenario: Scenario, history: HistoryFixture['hi
     case 'after-onboarding':
       if (kinds.includes('activityTaskScheduled')) return 'an activity task was scheduled';
       return kinds.includes('markerRecorded') && last === 'workflowExecutionCompleted' ? null : 'no local activity, or the run did not complete';
+    case 'during-onboarding': {
+      const [firstActivity] = history.events.flatMap((e) => (eventKind(e) === 'activityTaskScheduled' ? [(attributes(e).activityType as { name?: string } | undefined)?.name] : []));
+      return firstActivity === 'temporalOnboardingState' ? null : `the first activity was ${firstActivity ?? 'none'}, not the ask of how onboarding stands`;
+    }
     case 'happy':
     case 'covered':
       return kinds.includes('workflowExecutionFailed') ? 'the run failed' : null;

@@ -1,7 +1,7 @@
 import { startDevServer } from '../../src/temporal/dev-server';
 import { freePort } from '../support/free-port';
 import { HistoryRecorder } from './recording/history-recorder';
-import { recordLateAdmissionEvents, recordLifecycleHistories } from './recording/lifecycle-scenarios';
+import { recordLateAdmissionEvents, recordLifecycleHistories, recordProfileDuringOnboarding } from './recording/lifecycle-scenarios';
 import { recordBackfill, recordChangeFeed, recordProvisioning, recordReconcile } from './recording/operations-scenarios';
 import { recordProfileContinueAsNew } from './recording/profile-continue-as-new';
 import { recordRoster } from './recording/roster-scenarios';
@@ -11,6 +11,7 @@ import { recordSyncHistories } from './recording/sync-scenarios';
 const groups = {
   lifecycle: { ownServer: false, record: recordLifecycleHistories },
   lateEvents: { ownServer: false, record: recordLateAdmissionEvents },
+  profileDuringOnboarding: { ownServer: false, record: recordProfileDuringOnboarding },
   sync: { ownServer: false, record: recordSyncHistories },
   backfill: { ownServer: false, record: recordBackfill },
   changeFeed: { ownServer: false, record: recordChangeFeed },

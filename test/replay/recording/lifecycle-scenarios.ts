@@ -4,6 +4,7 @@ import { workflowIds } from '../../../src/common/workflow-ids';
 import { startLifecycleWorkflow } from '../../../src/starters/lifecycle-events';
 import { demoStudents } from '../../../sandboxes/demo-data';
 import { conflictQuery, resolveConflictUpdate, type ConflictDecision, type IdentityConflict } from '../../../workflows/onboard-student';
+import { profileStateQuery } from '../../../workflows/sync-profile';
 import { admitWithLateEnrolmentEvents } from '../../lifecycle/late-admission';
 import { startLifecycleStack, type LifecycleStack } from '../../lifecycle/lifecycle-stack';
 import type { Scenario } from '../history-fixtures';
@@ -137,6 +138,33 @@ export async function recordLateAdmissionEvents(recorder: HistoryRecorder): Prom
       await untilCompleted(client, workflowId);
       await recorder.record(client, { workflowType, scenario: 'after-onboarding', workflowId });
     }
+  } finally {
+    await stack.close();
+  }
+}
+
+/** Each Moodle call this slow holds an onboarding (four calls or more) well past the profile's 1 s settle. */
+const slowMoodleMs = 1_500;
+
+/**
+ * A new admission's own save (the insert fires on_update too) settling while its onboarding still
+ * runs, as in a burst: the profile asks how the onboarding stands, finds it running and leaves the
+ * account to it (`profile-waits-for-onboarding-baseline`), then takes the baseline it shares.
+ */
+export async function recordProfileDuringOnboarding(recorder: HistoryRecorder): Promise<void> {
+  const stack = await startLifecycleStack();
+  try {
+    const { client } = stack.env;
+    await setFaults(stack.moodleSandbox.url, { latencyMs: slowMoodleMs });
+    const { name: student } = await stack.erp.insert('Student', { first_name: 'Emmy', last_name: 'Noether', student_email_id: 'replay.during@students.cbu.example', city: 'Erlangen' });
+    const first = await untilProfileSynced(client, student, null);
+    if (first.outcome !== 'no-moodle-account') throw new Error(`the profile's first sync was ${first.outcome}, not left to the running onboarding`);
+    await setFaults(stack.moodleSandbox.url, {});
+    await untilCompleted(client, workflowIds.onboard(student));
+    const handle = client.workflow.getHandle(workflowIds.profile(student));
+    // Onboarding's baseline signal, then the write-back's on_update recognised as unchanged.
+    await until('the write-back save recognised', () => handle.query(profileStateQuery), (state) => state.unchangedSaves > 0);
+    await recorder.record(client, { workflowType: 'syncProfile', scenario: 'during-onboarding', workflowId: workflowIds.profile(student) });
   } finally {
     await stack.close();
   }
