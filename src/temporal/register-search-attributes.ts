@@ -15,6 +15,9 @@ const indexedValueTypes: Record<string, temporal.api.enums.v1.IndexedValueType> 
   KEYWORD_LIST: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
 };
 
+/** Twice a production server's cache refresh (60 s: `cacheRefreshInterval` in Temporal's searchattribute manager). */
+const usableWithinMs = 120_000;
+
 /** A list query that names each attribute, which the server refuses while it does not know one. */
 function queryNaming(keys: typeof searchAttributes): string {
   return keys.map((key) => `${key.name} = ${key.type === 'BOOL' ? 'true' : "'probe'"}`).join(' AND ');
@@ -26,9 +29,9 @@ function queryNaming(keys: typeof searchAttributes): string {
  * sets them as invalid, which the gateway would answer 400. So the registration is done only once
  * a query naming them is accepted.
  */
-async function untilUsable(connection: Connection, namespace: string, added: typeof searchAttributes, timeoutMs: number): Promise<void> {
+async function untilUsable(connection: Connection, namespace: string, added: typeof searchAttributes): Promise<void> {
   const query = queryNaming(added);
-  const deadline = Date.now() + timeoutMs;
+  const deadline = Date.now() + usableWithinMs;
   for (;;) {
     try {
       await connection.workflowService.countWorkflowExecutions({ namespace, query });
@@ -36,7 +39,7 @@ async function untilUsable(connection: Connection, namespace: string, added: typ
     } catch (err) {
       // Only the cache's refusal is waited out; an unreachable server or a missing namespace is the caller's.
       if (!refusedAsInvalid(err)) throw err;
-      if (Date.now() > deadline) throw new Error(`Temporal took the search attributes ${added.map((key) => key.name).join(', ')} for namespace ${namespace} but still refuses them after ${timeoutMs / 1000} s`, { cause: err });
+      if (Date.now() > deadline) throw new Error(`Temporal took the search attributes ${added.map((key) => key.name).join(', ')} for namespace ${namespace} but still refuses them after ${usableWithinMs / 1000} s`, { cause: err });
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   }
@@ -48,7 +51,7 @@ async function untilUsable(connection: Connection, namespace: string, added: typ
  * flags only cover namespaces it creates), and returns once the server accepts them. Returns the
  * names it added; idempotent.
  */
-export async function registerSearchAttributes(connection: Connection, namespace: string, usableWithinMs = 120_000): Promise<string[]> {
+export async function registerSearchAttributes(connection: Connection, namespace: string): Promise<string[]> {
   const existing = await connection.operatorService.listSearchAttributes({ namespace });
   const known = new Set([...Object.keys(existing.customAttributes ?? {}), ...Object.keys(existing.systemAttributes ?? {})]);
   const missing = searchAttributes.filter((key) => !known.has(key.name));
@@ -57,6 +60,6 @@ export async function registerSearchAttributes(connection: Connection, namespace
     namespace,
     searchAttributes: Object.fromEntries(missing.map((key) => [key.name, indexedValueTypes[key.type]])),
   });
-  await untilUsable(connection, namespace, missing, usableWithinMs);
+  await untilUsable(connection, namespace, missing);
   return missing.map((key) => key.name);
 }

@@ -1,6 +1,6 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createMoodleCompletionActivities } from '../../activities/moodle-completion';
-import { createMoodleClient } from '../../src/moodle/client';
+import { createMoodleClient, type MoodleClient } from '../../src/moodle/client';
 import { startMoodleSandbox, type MoodleSandbox } from '../../sandboxes/moodle';
 import { addProvisioningRoot } from '../../sandboxes/moodle/seeds/roster';
 
@@ -10,30 +10,17 @@ import { addProvisioningRoot } from '../../sandboxes/moodle/seeds/roster';
  * asking and reports the course as having no criteria; a course with criteria is asked for each.
  */
 let sandbox: MoodleSandbox;
+let moodle: MoodleClient;
 let categoryId: number;
 const students = 10;
 const studentRoleId = 5;
 let userIds: number[];
 
-async function ws(wsfunction: string, params: Record<string, string | number>): Promise<any> {
-  const body = new URLSearchParams({ wstoken: 'dev-moodle-token', moodlewsrestformat: 'json', wsfunction, ...Object.fromEntries(Object.entries(params).map(([key, value]) => [key, String(value)])) });
-  const result = await (await fetch(`${sandbox.url}/webservice/rest/server.php`, { method: 'POST', body })).json();
-  if (result && typeof result === 'object' && 'exception' in result) throw new Error(`${wsfunction}: ${JSON.stringify(result)}`);
-  return result;
-}
-
 /** A new course with the ten students enrolled. */
 async function courseWithStudents(shortname: string): Promise<number> {
-  const [course] = await ws('core_course_create_courses', { 'courses[0][fullname]': shortname, 'courses[0][shortname]': shortname, 'courses[0][categoryid]': categoryId, 'courses[0][enablecompletion]': 1 });
-  const enrolments = Object.fromEntries(
-    userIds.flatMap((userid, i) => [
-      [`enrolments[${i}][roleid]`, studentRoleId],
-      [`enrolments[${i}][userid]`, userid],
-      [`enrolments[${i}][courseid]`, course.id],
-    ]),
-  );
-  await ws('enrol_manual_enrol_users', enrolments);
-  return course.id as number;
+  const [course] = await moodle.createCourses([{ fullname: shortname, shortname, categoryid: categoryId, idnumber: shortname, enablecompletion: 1 }]);
+  await moodle.enrolUsers(userIds.map((userid) => ({ roleid: studentRoleId, userid, courseid: course!.id })));
+  return course!.id;
 }
 
 async function statusRequests(): Promise<number> {
@@ -43,23 +30,22 @@ async function statusRequests(): Promise<number> {
 
 beforeAll(async () => {
   sandbox = await startMoodleSandbox({ seed: 'demo' });
+  moodle = createMoodleClient({ url: sandbox.url, token: 'dev-moodle-token' });
   categoryId = addProvisioningRoot(sandbox.state).id;
-  const users = Object.fromEntries(
-    Array.from({ length: students }, (_, i) => [
-      [`users[${i}][username]`, `completion.probe.${i}`],
-      [`users[${i}][password]`, 'Probe-pass-1!'],
-      [`users[${i}][firstname]`, 'Probe'],
-      [`users[${i}][lastname]`, `Student${i}`],
-      [`users[${i}][email]`, `completion.probe.${i}@students.cbu.example`],
-      [`users[${i}][idnumber]`, `EDU-STU-2026-9${String(i).padStart(4, '0')}`],
-    ]).flat(),
-  );
-  userIds = ((await ws('core_user_create_users', users)) as { id: number }[]).map((user) => user.id);
+  const users = Array.from({ length: students }, (_, i) => ({
+    username: `completion.probe.${i}`,
+    password: 'Probe-pass-1!',
+    firstname: 'Probe',
+    lastname: `Student${i}`,
+    email: `completion.probe.${i}@students.cbu.example`,
+    idnumber: `EDU-STU-2026-9${String(i).padStart(4, '0')}`,
+  }));
+  userIds = (await moodle.createUsers(users)).map((user) => user.id);
 });
 afterAll(() => sandbox?.close());
 
 const read = (courseId: number) => {
-  const { moodleReadCourseCompletions } = createMoodleCompletionActivities(createMoodleClient({ url: sandbox.url, token: 'dev-moodle-token' }));
+  const { moodleReadCourseCompletions } = createMoodleCompletionActivities(moodle);
   return new MockActivityEnvironment().run(moodleReadCourseCompletions, { courseId, studentRoleId, since: 0 });
 };
 
