@@ -69,15 +69,33 @@ export function createErpnextBackfillActivities(erp: ErpnextClient, mapping: Pic
     },
 
     /**
-     * The next `size` Students after `after` (by name), or the Students named in `names` (a re-run
-     * of failed records, at most backfillLimits.namesPerRequest so the GET stays short), and the programs of
-     * their submitted Program Enrollments in one more list read bounded by the page's names.
+     * Where the next page of `size` Students after `after` (by name) ends, read by name alone: the
+     * parent run learns its cursor from this and hands the page's bounds to the batch, which reads
+     * the Students itself (erpnextBackfillPage with `upTo`). So a page's Students and programs
+     * travel only in the batch's own history, not a hundred at a time in the long-lived parent's.
      */
-    async erpnextBackfillPage(input: { after: string | null; size: number; names?: string[] }): Promise<BackfillPage> {
+    async erpnextBackfillPageBounds(input: { after: string | null; size: number }): Promise<{ last: string | null; next: string | null }> {
+      const filters: Filters = input.after === null ? [] : [['name', '>', input.after]];
+      const rows = await erp.getList('Student', { fields: ['name'], filters, orderBy: 'name asc', limitPageLength: input.size, schema: z.object({ name: z.string() }) }, activityCall());
+      const last = rows.at(-1)?.name ?? null;
+      return { last, next: rows.length < input.size ? null : last };
+    },
+
+    /**
+     * The next `size` Students after `after` (by name), or with `upTo` every Student after `after`
+     * up to and including `upTo` (a page whose bounds the parent read), or the Students named in
+     * `names` (a re-run of failed records, at most backfillLimits.namesPerRequest so the GET stays
+     * short); and the programs of their submitted Program Enrollments in one more list read bounded
+     * by the page's names.
+     */
+    async erpnextBackfillPage(input: { after: string | null; size: number; upTo?: string; names?: string[] }): Promise<BackfillPage> {
       const call = activityCall();
       const byName = input.names !== undefined;
-      const filters: Filters = byName ? [['name', 'in', input.names]] : input.after === null ? [] : [['name', '>', input.after]];
-      const rows = await erp.getList('Student', { fields, filters, orderBy: 'name asc', limitPageLength: byName ? 0 : input.size }, call);
+      const bounded = input.upTo !== undefined;
+      const filters: Filters = byName ? [['name', 'in', input.names]] : [];
+      if (!byName && input.after !== null) filters.push(['name', '>', input.after]);
+      if (!byName && input.upTo !== undefined) filters.push(['name', '<=', input.upTo]);
+      const rows = await erp.getList('Student', { fields, filters, orderBy: 'name asc', limitPageLength: byName || bounded ? 0 : input.size }, call);
       if (rows.length === 0) return { students: [], unreadable: [], next: null };
       const first = String(rows[0]?.name);
       const last = String(rows[rows.length - 1]?.name);
@@ -90,7 +108,7 @@ export function createErpnextBackfillActivities(erp: ErpnextClient, mapping: Pic
       const programsOf = new Map<string, string[]>();
       for (const { student, program } of enrollments) programsOf.set(student, [...new Set([...(programsOf.get(student) ?? []), program])]);
 
-      const page: BackfillPage = { students: [], unreadable: [], next: byName || rows.length < input.size ? null : last };
+      const page: BackfillPage = { students: [], unreadable: [], next: byName || bounded || rows.length < input.size ? null : last };
       for (const row of rows) {
         const parsed = studentSchema.safeParse(row);
         if (!parsed.success) {

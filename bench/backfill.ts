@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { IllegalStateError } from '@temporalio/common';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { mappingSchema } from '../src/config/mapping-file';
@@ -16,7 +16,7 @@ import { demoAcademicTerm, demoAcademicYear, demoPrograms } from '../sandboxes/d
 import { startErpnextSandbox } from '../sandboxes/erpnext';
 import { startMoodleSandbox, type MoodleSandbox } from '../sandboxes/moodle';
 import { freePort } from '../test/support/free-port';
-import type { backfill } from '../workflows/backfill';
+import { backfillProgressQuery, type backfill } from '../workflows/backfill';
 import type { BenchReport } from './run';
 import { describeWorkerMemory, startWorkerProcess } from './support/worker-process';
 import { erpnextRequestCost, moodleRequestCost, startCostModelProxy, type CostModel, type CostModelProxy } from './support/cost-model-proxy';
@@ -152,6 +152,22 @@ async function naiveLoop(site: Site): Promise<number> {
   return (performance.now() - started) / 1000;
 }
 
+/**
+ * Every 10 s: students done, and the Moodle work that arrived since the last line as a share of
+ * what its workers can do in that time (the proxy counts a request's work when it arrives, so a
+ * queue shows as over 100 %), to see where a run falls behind its floor.
+ */
+function reportProgress(handle: WorkflowHandle<typeof backfill>, moodleProxy: CostModelProxy, started: number): NodeJS.Timeout {
+  let last = { at: started, workMs: moodleProxy.counts.workMs };
+  return setInterval(async () => {
+    const state = await handle.query(backfillProgressQuery).catch(() => undefined);
+    const now = { at: performance.now(), workMs: moodleProxy.counts.workMs };
+    const offered = (now.workMs - last.workMs) / (moodleModel.workers * (now.at - last.at));
+    last = now;
+    console.log(`  ${round((now.at - started) / 1000, 0)} s: ${state?.done ?? '?'}/${state?.total ?? '?'} done, Moodle work arrived ${Math.round(offered * 100)} % of its workers' capacity`);
+  }, 10_000);
+}
+
 /** The floor of one system: the larger of its requests ÷ allowed rate and its server work ÷ workers. */
 const floorOf = (proxy: CostModelProxy, model: CostModel) => Math.max(proxy.counts.requests / model.rps, proxy.counts.workMs / 1000 / model.workers);
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
@@ -182,12 +198,15 @@ export async function run(): Promise<BenchReport> {
 
   const duplicatesBefore = moodleDuplicates(site.moodleSandbox);
   const started = performance.now();
-  const result = await temporal.workflow.execute<typeof backfill>('backfill', {
+  const handle = await temporal.workflow.start<typeof backfill>('backfill', {
     workflowId: `backfill:bench-${Date.now()}`,
     taskQueue: taskQueues.workflows,
     // The operator approved the go-live up front: no breaker pass.
     args: [{ dryRun: false, limits: null, roleId: mapping.moodle.studentRoleId, auth: mapping.moodle.auth }],
   });
+  const progress = process.env.BENCH_VERBOSE ? reportProgress(handle, site.moodleProxy, started) : undefined;
+  const result = await handle.result();
+  clearInterval(progress);
   const bridgeWallS = (performance.now() - started) / 1000;
   const peakWorkerRss = await workers.stop();
 
@@ -224,6 +243,8 @@ export async function run(): Promise<BenchReport> {
       moodleCallsPerStudent: round(bridge.moodleCalls / total, 3),
       erpnextCallsPerStudent: round(bridge.erpnextCalls / total, 3),
       moodleItemsPerStudent: round(site.moodleProxy.counts.items / total, 2),
+      // Against a request's 30 s timeout (src/moodle/request-cost.ts): the batches in flight queue at Moodle's workers.
+      moodleLongestAnswerS: round(site.moodleProxy.counts.longestAnswerMs / 1000, 1),
       created: result.counts.create,
       enrolments: result.counts.enrolments,
       notSynced: result.issueCount,

@@ -9,7 +9,10 @@ import { backfillActivities, type BackfillRetry } from './backfill-activities';
 import { startProfileWithBaseline } from './profile-baseline';
 
 export interface BackfillBatchInput {
-  students: BackfillPageStudent[];
+  /** The batch's Students as the parent read them (a re-run by name; and runs recorded before `page`). */
+  students?: BackfillPageStudent[];
+  /** Or the page the batch reads itself: the Students after `after` up to and including `upTo`, by name. */
+  page?: { after: string | null; upTo: string };
   /** Program → Moodle course ids (courses without a Moodle counterpart already left out). */
   programCourses: Record<string, number[]>;
   roleId: number;
@@ -65,6 +68,8 @@ export interface PlanRow {
 export interface BackfillBatchResult {
   counts: BackfillCounts;
   issues: BackfillIssue[];
+  /** Students of a batch's own page it could not read (not counted in `counts`, as the parent's unread ones are not). */
+  unread?: BackfillIssue[];
   /** Dry runs only. */
   plan?: PlanRow[];
 }
@@ -102,7 +107,17 @@ function profileBaselines(students: BackfillPageStudent[]): ProfileBaseline[] {
  * worker, a re-run) writes only what is still missing.
  */
 export async function backfillBatch(input: BackfillBatchInput): Promise<BackfillBatchResult> {
-  const { students } = input;
+  if (!input.page) return syncStudents(input, input.students ?? []);
+  const { erpnext } = backfillActivities(input.retry);
+  const page = await erpnext.erpnextBackfillPage({ after: input.page.after, size: 0, upTo: input.page.upTo });
+  const unread = page.unreadable.map(({ student, reason }): BackfillIssue => ({ student, kind: 'failed', stage: 'read', reason }));
+  // Every Student of the page was deleted or unreadable since the parent read its bounds.
+  if (page.students.length === 0) return { counts: noCounts, issues: [], unread };
+  return { ...(await syncStudents(input, page.students)), unread };
+}
+
+/** Finds, links or creates the batch's accounts, enrols them and writes the links back. */
+async function syncStudents(input: BackfillBatchInput, students: BackfillPageStudent[]): Promise<BackfillBatchResult> {
   const { moodle, erpnext, temporal } = backfillActivities(input.retry);
   const found = await moodle.moodleBackfillLookup({ idnumbers: students.map((s) => s.name), emails: students.map((s) => s.desired.email) });
   const plans = planBatch(students, found, input.auth);

@@ -15,7 +15,7 @@ import { backfillLimits } from '../src/common/backfill-limits';
 import { massChangeVerdict, type MassChangeLimits, type MassChangeVerdict } from '../src/common/mass-change-breaker';
 import { workflowIds } from '../src/common/workflow-ids';
 import { backfillActivities, type BackfillRetry } from './backfill-activities';
-import { backfillBatch, noCounts, type BackfillBatchResult, type BackfillCounts, type BackfillIssue, type PlanRow } from './backfill-batch';
+import { backfillBatch, noCounts, type BackfillBatchInput, type BackfillBatchResult, type BackfillCounts, type BackfillIssue, type PlanRow } from './backfill-batch';
 
 export interface BackfillInput {
   /** Plan only: counts, the plan's rows and conflicts; nothing is written. */
@@ -30,6 +30,8 @@ export interface BackfillInput {
   auth: string;
   batchSize?: number;
   parallelism?: number;
+  /** Batches a run starts before it continues as new; default backfillLimits.batchesPerRun. */
+  batchesPerRun?: number;
   /** Faster activity retries than the default (see BackfillRetry); the batches get the same. */
   retry?: BackfillRetry;
   /** Where the previous run stopped (continue-as-new); absent on the first run. */
@@ -128,6 +130,10 @@ async function firstState(input: BackfillInput): Promise<BackfillState> {
   };
 }
 
+/** Marks runs with backfillLimits' batches in flight and per run (issue 12); older histories replay with these. */
+const widerRunsPatch = 'backfill-wider-runs';
+const recordedBeforeWiderRuns = { parallelism: 8, batchesPerRun: 20 } as const;
+
 /**
  * The go-live backfill: every ERPNext Student (or the named ones) gets its Moodle account (found,
  * linked or created), its programs' enrolments and its link written back, batch by batch in child
@@ -164,10 +170,13 @@ export async function backfill(input: BackfillInput): Promise<BackfillResult> {
   );
 
   const batchSize = Math.min(input.batchSize ?? backfillLimits.batchSize, input.students ? backfillLimits.namesPerRequest : Infinity);
-  const parallelism = input.parallelism ?? backfillLimits.parallelism;
+  const wider = patched(widerRunsPatch);
+  const usual = wider ? backfillLimits : recordedBeforeWiderRuns;
+  const parallelism = input.parallelism ?? usual.parallelism;
+  const batchesPerRun = input.batchesPerRun ?? usual.batchesPerRun;
   const dryPhase = state.phase === 'plan';
 
-  const readPage = async (): Promise<BackfillPage> => {
+  const readStudents = async (): Promise<BackfillPage> => {
     if (input.students) {
       const names = input.students.slice(state.offset, state.offset + batchSize);
       state.offset += names.length;
@@ -178,6 +187,24 @@ export async function backfill(input: BackfillInput): Promise<BackfillResult> {
     state.cursor = page.next;
     state.exhausted = page.next === null;
     return page;
+  };
+  /**
+   * The next batch's Students, or (paging through every Student in a wider run) only where its
+   * page ends: the batch reads its Students itself. A hundred Students with their profiles made
+   * some 60 KB of the parent's history a batch, twice (the page read and the child's input);
+   * 100 batches a run came to about 7 MB.
+   */
+  const nextBatch = async (): Promise<{ students: Pick<BackfillBatchInput, 'students' | 'page'> | null; unread: BackfillIssue[] }> => {
+    if (wider && !input.students) {
+      const after = state.cursor;
+      const bounds = await erpnext.erpnextBackfillPageBounds({ after, size: batchSize });
+      state.cursor = bounds.next;
+      state.exhausted = bounds.next === null;
+      return { students: bounds.last === null ? null : { page: { after, upTo: bounds.last } }, unread: [] };
+    }
+    const page = await readStudents();
+    const unread = page.unreadable.map((u): BackfillIssue => ({ student: u.student, kind: 'failed', stage: 'read', reason: u.reason }));
+    return { students: page.students.length === 0 ? null : { students: page.students }, unread };
   };
 
   const record = (result: BackfillBatchResult, unread: BackfillIssue[]) => {
@@ -194,14 +221,13 @@ export async function backfill(input: BackfillInput): Promise<BackfillResult> {
   // A batch that fails (a refusal that concerns every record, such as a missing capability) ends the run.
   let batchFailure: unknown;
   let startedThisRun = 0;
-  while (!state.exhausted && startedThisRun < backfillLimits.batchesPerRun) {
+  while (!state.exhausted && startedThisRun < batchesPerRun) {
     await condition(() => batchFailure !== undefined || (!state.paused && inFlight.size < parallelism));
     if (batchFailure !== undefined) throw batchFailure;
-    const page = await readPage();
+    const { students, unread } = await nextBatch();
     // A pause that arrived while the page was being read holds its batch too: paused, nothing new starts.
     if (patched('pause-holds-the-batch-being-read')) await condition(() => !state.paused);
-    const unread: BackfillIssue[] = page.unreadable.map((u) => ({ student: u.student, kind: 'failed', stage: 'read', reason: u.reason }));
-    if (page.students.length === 0) {
+    if (!students) {
       record({ counts: noCounts, issues: [] }, unread);
       continue;
     }
@@ -209,10 +235,10 @@ export async function backfill(input: BackfillInput): Promise<BackfillResult> {
     startedThisRun++;
     const run = executeChild(backfillBatch, {
       workflowId: workflowIds.backfillBatch(workflowInfo().workflowId, state.phase, batch),
-      args: [{ students: page.students, programCourses: state.programCourses, roleId: input.roleId, auth: input.auth, dryRun: dryPhase, retry: input.retry }],
+      args: [{ ...students, programCourses: state.programCourses, roleId: input.roleId, auth: input.auth, dryRun: dryPhase, retry: input.retry }],
     }).then(
       (result) => {
-        record(result, unread);
+        record(result, [...unread, ...(result.unread ?? [])]);
         inFlight.delete(batch);
       },
       (err: unknown) => {

@@ -32,6 +32,12 @@ export interface ProxyCounts {
    */
   overLimit: number;
   byFunction: Record<string, number>;
+  /**
+   * The longest a request took from its arrival to its answer (waiting for a worker, then its
+   * work): what a client's request timeout must outlast when it sends more at once than there are
+   * workers.
+   */
+  longestAnswerMs: number;
 }
 
 export interface CostModelProxy {
@@ -82,7 +88,7 @@ async function readBody(request: IncomingMessage): Promise<Buffer> {
 }
 
 export async function startCostModelProxy(upstream: string, model: CostModel, cost: RequestCost): Promise<CostModelProxy> {
-  const fresh = (): ProxyCounts => ({ requests: 0, items: 0, workMs: 0, http429: 0, overLimit: 0, byFunction: {} });
+  const fresh = (): ProxyCounts => ({ requests: 0, items: 0, workMs: 0, http429: 0, overLimit: 0, byFunction: {}, longestAnswerMs: 0 });
   const proxy = { counts: fresh() };
   const arrivals: number[] = [];
   const workers = createWorkerPool(model.workers);
@@ -90,6 +96,7 @@ export async function startCostModelProxy(upstream: string, model: CostModel, co
   const server: Server = createServer(async (request, response) => {
     const path = request.url ?? '/';
     const body = await readBody(request);
+    const arrived = Date.now();
     if (!path.startsWith('/__sandbox/')) {
       const now = Date.now();
       while (arrivals.length > 0 && arrivals[0]! <= now - 1000) arrivals.shift();
@@ -118,6 +125,7 @@ export async function startCostModelProxy(upstream: string, model: CostModel, co
         if (!['content-length', 'content-encoding', 'transfer-encoding', 'connection'].includes(key)) out[key] = value;
       });
       response.writeHead(answer.status, out).end(text);
+      if (!path.startsWith('/__sandbox/')) proxy.counts.longestAnswerMs = Math.max(proxy.counts.longestAnswerMs, Date.now() - arrived);
     } catch (err) {
       response.writeHead(502).end(String(err));
     } finally {

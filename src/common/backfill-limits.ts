@@ -8,12 +8,23 @@
 export const backfillLimits = {
   batchSize: 100,
   /**
-   * Batches in flight at once: twice a small PHP-FPM pool of four, so that while some batches
-   * create (one long request each) the others look up, enrol and write back, and the pool never idles.
+   * Batches in flight at once: three times a small PHP-FPM pool of four. A batch asks Moodle in
+   * turns (look-ups, one long create, the enrol) with ERPNext reads and writes and workflow tasks
+   * between them, so each keeps a Moodle worker busy well under half its time: with 8 the pool
+   * idled (4,050 students in 110 s against a Moodle floor of 82 s), with 12 it took 95 s and with
+   * 16 90 s (bench backfill, docs/backfill.md). 12, not 16: the batches Moodle cannot serve yet wait
+   * in its queue with their request timeouts running, and a 100-user create (7.9 s on a real
+   * Moodle, request-cost.ts) behind two others per worker still ends inside its 30 s.
    */
-  parallelism: 8,
-  /** Batches per workflow run before it continues as new, so history stays small at any size. */
-  batchesPerRun: 20,
+  parallelism: 12,
+  /**
+   * Batches per workflow run before it continues as new, so history stays small at any size
+   * (about 16 small events a batch: the batches read their own pages). A run waits for its last
+   * batches before it continues, and the pool idles while they drain: at 20 a run, 12 in flight
+   * drained every few batches (4,050 students: 121 s at 20 a run, 110 s with none, both with 8 in
+   * flight). At 100, about 1,600 events a run and one drain per 10,000 students.
+   */
+  batchesPerRun: 100,
   /**
    * Names per `in` filter of a re-run by id: 50 quoted and URL-encoded Student names make about
    * 1,400 bytes, well under gunicorn's 4094-byte request line (capture 046 passed about 90).

@@ -99,6 +99,22 @@ describe('operating a backfill', () => {
     await expectExactlySynced(students, mailsBefore);
   });
 
+  it('a run that continues as new every two batches carries on where it stopped and syncs every student exactly', async () => {
+    const students = await admit('Continued', 12);
+    const mailsBefore = stack.moodleSandbox.state.mail.length;
+    const handle = await stack.start({ students, batchSize: 2, parallelism: 3, batchesPerRun: 2 });
+    const result = await handle.result();
+    expect(result.counts.create).toBe(12);
+    // Six batches, two a run: three runs, each continued from the one before (followed back through their histories).
+    let runs = 0;
+    for (let runId: string | null | undefined = (await handle.describe()).runId; runId; runs++) {
+      const { events } = await stack.env.client.workflow.getHandle(handle.workflowId, runId).fetchHistory();
+      runId = events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId || undefined;
+    }
+    expect(runs).toBe(3);
+    await expectExactlySynced(students, mailsBefore);
+  });
+
   it('workers stopped in the middle of a run lose nothing and duplicate nothing once they are back', async () => {
     const students = await admit('Stopped', 20);
     const mailsBefore = stack.moodleSandbox.state.mail.length;

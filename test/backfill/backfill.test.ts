@@ -23,6 +23,22 @@ async function snapshot() {
   };
 }
 
+/** The text of every payload in a history (the default converter writes JSON). */
+function payloadTexts(history: unknown): string[] {
+  const texts: string[] = [];
+  const walk = (node: unknown): void => {
+    if (node instanceof Uint8Array) return;
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (node === null || typeof node !== 'object') return;
+    for (const [key, value] of Object.entries(node)) {
+      if (key === 'data' && value instanceof Uint8Array) texts.push(Buffer.from(value).toString('utf8'));
+      else walk(value);
+    }
+  };
+  walk(history);
+  return texts;
+}
+
 describe('backfill', () => {
   let dry: BackfillResult;
   let first: BackfillResult;
@@ -52,8 +68,13 @@ describe('backfill', () => {
   it('a run writes what the dry run planned, in batched requests', async () => {
     await resetRequests(stack.moodleSandbox.url);
     const mailsBefore = stack.moodleSandbox.state.mail.length;
-    first = await (await stack.start({})).result();
+    const handle = await stack.start({});
+    first = await handle.result();
     expect(first.wrote).toBe(true);
+    // Each batch read its own page: the long-lived parent's history names pages, not Students' profiles.
+    const studentEmails = (await stack.erp.getList('Student', { fields: ['student_email_id'], limitPageLength: 0 })).map((row) => String(row.student_email_id));
+    const parentPayloads = payloadTexts(await handle.fetchHistory());
+    expect(studentEmails.filter((email) => parentPayloads.some((text) => text.includes(email)))).toEqual([]);
     expect(first.counts.create).toBe(dry.counts.create);
     expect(first.counts.link).toBe(dry.counts.link);
     expect(first.counts.enrolments).toBe(dry.counts.enrolments);

@@ -69,8 +69,8 @@ export async function recordBackfill(recorder: HistoryRecorder): Promise<void> {
   }
   const fresh = await startBackfillStack({ extra: 5 });
   try {
-    // Two students a batch: more batches than one run starts (backfillLimits.batchesPerRun), so it continues as new.
-    const run = await fresh.start({ batchSize: 2 }, 'backfill:replay-continue-as-new');
+    // Two students a batch, 20 batches a run: it continues as new.
+    const run = await fresh.start({ batchSize: 2, batchesPerRun: 20 }, 'backfill:replay-continue-as-new');
     await run.result();
     await recordCut(recorder, fresh.env.client, 'backfill', run.workflowId);
   } finally {
