@@ -82,7 +82,8 @@ function issuesOf(plans: StudentPlan[]): BackfillIssue[] {
   });
 }
 
-const failedAt = (stage: BackfillIssue['stage']) => (failure: RecordFailure): BackfillIssue => ({ student: failure.student, kind: 'failed', stage, reason: failure.reason });
+/** A record a stage could not sync (a page read, a refused write), as the run lists it. */
+export const failedAt = (stage: BackfillIssue['stage']) => (failure: RecordFailure): BackfillIssue => ({ student: failure.student, kind: 'failed', stage, reason: failure.reason });
 
 /** Marks batches that start the profile workflows before the write-back; older histories replay without. */
 const shareBaselinesPatch = 'backfill-shares-profile-baseline';
@@ -110,7 +111,7 @@ export async function backfillBatch(input: BackfillBatchInput): Promise<Backfill
   if (!input.page) return syncStudents(input, input.students ?? []);
   const { erpnext } = backfillActivities(input.retry);
   const page = await erpnext.erpnextBackfillPage({ after: input.page.after, size: 0, upTo: input.page.upTo });
-  const unread = page.unreadable.map(({ student, reason }): BackfillIssue => ({ student, kind: 'failed', stage: 'read', reason }));
+  const unread = page.unreadable.map(failedAt('read'));
   // Every Student of the page was deleted or unreadable since the parent read its bounds.
   if (page.students.length === 0) return { counts: noCounts, issues: [], unread };
   return { ...(await syncStudents(input, page.students)), unread };

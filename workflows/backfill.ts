@@ -15,7 +15,7 @@ import { backfillLimits } from '../src/common/backfill-limits';
 import { massChangeVerdict, type MassChangeLimits, type MassChangeVerdict } from '../src/common/mass-change-breaker';
 import { workflowIds } from '../src/common/workflow-ids';
 import { backfillActivities, type BackfillRetry } from './backfill-activities';
-import { backfillBatch, noCounts, type BackfillBatchInput, type BackfillBatchResult, type BackfillCounts, type BackfillIssue, type PlanRow } from './backfill-batch';
+import { backfillBatch, failedAt, noCounts, type BackfillBatchInput, type BackfillBatchResult, type BackfillCounts, type BackfillIssue, type PlanRow } from './backfill-batch';
 
 export interface BackfillInput {
   /** Plan only: counts, the plan's rows and conflicts; nothing is written. */
@@ -203,7 +203,7 @@ export async function backfill(input: BackfillInput): Promise<BackfillResult> {
       return { students: bounds.last === null ? null : { page: { after, upTo: bounds.last } }, unread: [] };
     }
     const page = await readStudents();
-    const unread = page.unreadable.map((u): BackfillIssue => ({ student: u.student, kind: 'failed', stage: 'read', reason: u.reason }));
+    const unread = page.unreadable.map(failedAt('read'));
     return { students: page.students.length === 0 ? null : { students: page.students }, unread };
   };
 
