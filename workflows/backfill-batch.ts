@@ -20,6 +20,12 @@ export interface BackfillBatchInput {
   auth: string;
   /** Look and plan only: nothing is written anywhere. */
   dryRun: boolean;
+  /**
+   * How many plan rows the run still keeps (it lists the first `backfillLimits.planRows`): a
+   * planning batch returns at most that many, so rows nobody keeps stay out of the parent's
+   * history (100 rows are some 15 KB). Absent in runs recorded before it: every row.
+   */
+  planRows?: number;
   retry?: BackfillRetry;
 }
 
@@ -192,7 +198,7 @@ async function syncStudents(input: BackfillBatchInput, students: BackfillPageStu
   };
   if (!input.dryRun) return { counts, issues };
 
-  const plan: PlanRow[] = plans.map(({ student, action }) => ({
+  const plan: PlanRow[] = plans.slice(0, input.planRows ?? plans.length).map(({ student, action }) => ({
     student,
     action: action.kind,
     moodleUserId: plannedAccountId(action),

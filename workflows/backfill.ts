@@ -32,6 +32,8 @@ export interface BackfillInput {
   parallelism?: number;
   /** Batches a run starts before it continues as new; default backfillLimits.batchesPerRun. */
   batchesPerRun?: number;
+  /** Plan rows the result lists (the first ones, in name order); default backfillLimits.planRows. */
+  planRows?: number;
   /** Faster activity retries than the default (see BackfillRetry); the batches get the same. */
   retry?: BackfillRetry;
   /** Where the previous run stopped (continue-as-new); absent on the first run. */
@@ -213,9 +215,13 @@ export async function backfill(input: BackfillInput): Promise<BackfillResult> {
     state.issueCount += issues.length;
     state.counts.failed += unread.length;
     state.issues.push(...issues.slice(0, Math.max(0, backfillLimits.listedIssues - state.issues.length)));
-    if (result.plan) state.plan.push(...result.plan.slice(0, Math.max(0, backfillLimits.planRows - state.plan.length)));
+    if (result.plan) state.plan.push(...result.plan.slice(0, Math.max(0, planRowLimit - state.plan.length)));
     state.done += result.counts.students + unread.length;
   };
+
+  const planRowLimit = input.planRows ?? backfillLimits.planRows;
+  // Rows promised to batches in flight: each planning batch returns only rows the run will list.
+  let planRowsPromised = 0;
 
   const inFlight = new Map<number, Promise<void>>();
   // A batch that fails (a refusal that concerns every record, such as a missing capability) ends the run.
@@ -233,11 +239,14 @@ export async function backfill(input: BackfillInput): Promise<BackfillResult> {
     }
     const batch = state.batch++;
     startedThisRun++;
+    const planRows = dryPhase ? Math.min(batchSize, Math.max(0, planRowLimit - state.plan.length - planRowsPromised)) : undefined;
+    planRowsPromised += planRows ?? 0;
     const run = executeChild(backfillBatch, {
       workflowId: workflowIds.backfillBatch(workflowInfo().workflowId, state.phase, batch),
-      args: [{ ...students, programCourses: state.programCourses, roleId: input.roleId, auth: input.auth, dryRun: dryPhase, retry: input.retry }],
+      args: [{ ...students, programCourses: state.programCourses, roleId: input.roleId, auth: input.auth, dryRun: dryPhase, planRows, retry: input.retry }],
     }).then(
       (result) => {
+        planRowsPromised -= planRows ?? 0;
         record(result, [...unread, ...(result.unread ?? [])]);
         inFlight.delete(batch);
       },

@@ -65,6 +65,24 @@ describe('backfill', () => {
     expect(dry.counts.enrolments).toBeGreaterThan(0);
   });
 
+  it('a dry run listing fewer plan rows brings only those into its history, and counts every student', async () => {
+    const handle = await stack.start({ dryRun: true, batchSize: 10, planRows: 15 }, 'backfill:test-plan-rows');
+    const listed = await handle.result();
+    expect(listed.counts.students).toBe(dry.counts.students);
+    expect(listed.plan).toHaveLength(15);
+    // The first 15 Students by name: batches are promised rows in page order.
+    const firstNames = dry.plan.map((row) => row.student).sort().slice(0, 15);
+    expect(listed.plan.map((row) => row.student).sort()).toEqual(firstNames);
+    // Six batches of 10 ran with 15 rows to list: the batches' results carried exactly those.
+    const history = await handle.fetchHistory();
+    const batchRows = (history.events ?? []).flatMap((event) => {
+      const payload = event.childWorkflowExecutionCompletedEventAttributes?.result?.payloads?.[0]?.data;
+      return payload ? [(JSON.parse(Buffer.from(payload).toString('utf8')) as { plan?: unknown[] }).plan?.length ?? 0] : [];
+    });
+    expect(batchRows).toHaveLength(6);
+    expect(batchRows.reduce((sum, rows) => sum + rows, 0)).toBe(15);
+  });
+
   it('a run writes what the dry run planned, in batched requests', async () => {
     await resetRequests(stack.moodleSandbox.url);
     const mailsBefore = stack.moodleSandbox.state.mail.length;
