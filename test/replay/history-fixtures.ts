@@ -32,9 +32,12 @@ export type HistoryEvent = { eventId: string; eventType: string } & Record<strin
  * - `after-onboarding`: an admission's enrolment event delivered after its onboarding completed,
  *   answered from what the onboarding covered (a local activity's marker, no activity task);
  * - `during-onboarding`: a profile whose first sync found its student's onboarding still running and
- *   left the account to it, asking Temporal before reading either system.
+ *   left the account to it, asking Temporal before reading either system;
+ * - `pages-in-parent`: a backfill as the code before `backfill-wider-runs` ran it, reading each
+ *   batch's Students itself and handing them to the batch;
+ * - `students-given`: a backfill batch of that code, given its Students instead of reading its page.
  */
-export const scenarios = ['happy', 'conflict', 'conflict-skip', 'retry', 'continue-as-new', 'continued', 'covered', 'parked', 'writes', 'writes-children', 'after-onboarding', 'during-onboarding'] as const;
+export const scenarios = ['happy', 'conflict', 'conflict-skip', 'retry', 'continue-as-new', 'continued', 'covered', 'parked', 'writes', 'writes-children', 'after-onboarding', 'during-onboarding', 'pages-in-parent', 'students-given'] as const;
 export type Scenario = (typeof scenarios)[number];
 
 export const historiesDir = path.join(__dirname, 'histories');
@@ -72,6 +75,7 @@ export function scenarioMismatch(scenario: Scenario, history: HistoryFixture['hi
   const kinds = history.events.map(eventKind);
   const last = kinds.at(-1);
   const startedFrom = history.events[0] ? attributes(history.events[0]).continuedExecutionRunId : undefined;
+  const scheduled = history.events.flatMap((e) => (eventKind(e) === 'activityTaskScheduled' ? [(attributes(e).activityType as { name?: string } | undefined)?.name] : []));
   switch (scenario) {
     case 'retry':
       return history.events.some((e) => eventKind(e) === 'activityTaskStarted' && Number(attributes(e).attempt ?? 1) > 1) ? null : 'no activity attempt after the first';
@@ -85,7 +89,6 @@ export function scenarioMismatch(scenario: Scenario, history: HistoryFixture['hi
       return startedFrom ? null : 'was not started by a continue-as-new';
     case 'writes':
     case 'writes-children': {
-      const scheduled = history.events.flatMap((e) => (eventKind(e) === 'activityTaskScheduled' ? [(attributes(e).activityType as { name?: string } | undefined)?.name] : []));
       if (!scheduled.includes('erpnextBackfillWriteLinks')) return 'no write-back';
       if (scenario === 'writes') return scheduled.includes('temporalShareProfileBaselines') ? null : 'no baselines handed over by activity';
       return kinds.includes('startChildWorkflowExecutionInitiated') ? null : 'no baseline handed over as a child';
@@ -94,9 +97,14 @@ export function scenarioMismatch(scenario: Scenario, history: HistoryFixture['hi
       if (kinds.includes('activityTaskScheduled')) return 'an activity task was scheduled';
       return kinds.includes('markerRecorded') && last === 'workflowExecutionCompleted' ? null : 'no local activity, or the run did not complete';
     case 'during-onboarding': {
-      const [firstActivity] = history.events.flatMap((e) => (eventKind(e) === 'activityTaskScheduled' ? [(attributes(e).activityType as { name?: string } | undefined)?.name] : []));
+      const [firstActivity] = scheduled;
       return firstActivity === 'temporalOnboardingState' ? null : `the first activity was ${firstActivity ?? 'none'}, not the ask of how onboarding stands`;
     }
+    case 'pages-in-parent':
+      if (scheduled.includes('erpnextBackfillPageBounds')) return 'the parent read page bounds, as a run after backfill-wider-runs does';
+      return scheduled.includes('erpnextBackfillPage') ? null : 'the parent read no page of Students';
+    case 'students-given':
+      return scheduled.includes('erpnextBackfillPage') ? 'the batch read its own page' : null;
     case 'happy':
     case 'covered':
       return kinds.includes('workflowExecutionFailed') ? 'the run failed' : null;
