@@ -8,6 +8,7 @@ import { loadConfig } from '../../src/config/env';
 import { createErpnextClient, type ErpnextClient } from '../../src/erpnext/client';
 import { createMoodleClient, type MoodleClient } from '../../src/moodle/client';
 import { taskQueues } from '../../src/common/task-queues';
+import { workerMemoryEnvironment } from '../../src/temporal/worker-memory';
 import { connectTemporalClient } from '../../src/wiring/from-config';
 import { freePort } from '../support/free-port';
 import { ProcessGroup, type Started } from './processes';
@@ -173,9 +174,11 @@ export async function startTopology(runDir: string, seed: (erp: ErpnextClient) =
     since = performance.now();
     // The first worker registers the search attributes on the new namespace; the second starts once
     // it has, so the two never race to add them.
-    const first = processes.start('worker-1', campusBridge, ['worker'], { env: productionEnv });
+    // In the memory bounds compose gives every worker service (src/temporal/worker-memory.ts).
+    const workerEnv = { ...productionEnv, ...workerMemoryEnvironment };
+    const first = processes.start('worker-1', campusBridge, ['worker'], { env: workerEnv });
     await first.waitFor(/"msg":"starting workers"/, 300_000);
-    const second = processes.start('worker-2', campusBridge, ['worker'], { env: productionEnv });
+    const second = processes.start('worker-2', campusBridge, ['worker'], { env: workerEnv });
     processes.start('gateway', campusBridge, ['gateway'], { env: productionEnv });
     const client = await connectTemporalClient(loadConfig('status', productionEnv));
     cleanups.push(() => client.connection.close());
