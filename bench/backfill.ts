@@ -11,11 +11,10 @@ import { programCourseIdnumbers } from '../src/mapping/program-courses';
 import { createMoodleClient, type MoodleClient } from '../src/moodle/client';
 import { backfillLimits } from '../src/common/backfill-limits';
 import { taskQueues } from '../src/common/task-queues';
-import { startDevServer } from '../src/temporal/dev-server';
 import { demoAcademicTerm, demoAcademicYear, demoPrograms } from '../sandboxes/demo-data';
 import { startErpnextSandbox } from '../sandboxes/erpnext';
 import { startMoodleSandbox, type MoodleSandbox } from '../sandboxes/moodle';
-import { freePort } from '../test/support/free-port';
+import { startBenchTemporalServer } from './support/temporal-server';
 import { backfillProgressQuery, type backfill } from '../workflows/backfill';
 import type { BenchReport } from './run';
 import { describeWorkerMemory, startWorkerProcess } from './support/worker-process';
@@ -181,7 +180,7 @@ export async function run(): Promise<BenchReport> {
   const naiveDuplicates = moodleDuplicates(naiveSite.moodleSandbox) - naiveBefore;
   await naiveSite.close();
 
-  const server = await startDevServer({ port: await freePort() });
+  const server = await startBenchTemporalServer();
   const site = await startSite(students);
   const clientConnection = await Connection.connect({ address: server.address });
   const temporal = new Client({ connection: clientConnection, namespace: 'default' });
@@ -261,6 +260,7 @@ export async function run(): Promise<BenchReport> {
       moodleCostModel: `${moodleModel.overheadMs} ms/request + ${JSON.stringify(moodleModel.perItemMs)} ms/item, ${moodleModel.workers} workers`,
       erpnextCostModel: `${erpnextModel.overheadMs} ms/request + ${JSON.stringify(erpnextModel.perItemMs)} ms/item, ${erpnextModel.workers} workers`,
       batch: `${backfillLimits.batchSize} students, ${backfillLimits.parallelism} batches in flight`,
+      temporal: server.description,
       peakRss: `the worker process alone (the three workers, as \`campus-bridge worker\` runs them), sampled every 200 ms, in the deployment's memory bounds (${describeWorkerMemory()})`,
       cpus: os.cpus().length,
       node: process.version,

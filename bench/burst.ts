@@ -176,7 +176,7 @@ async function measure(stack: BenchStack): Promise<BenchReport> {
       pacing: `bridge's clients paced at moodle ${round(moodleRps * pacedShare)}/s, erpnext ${round(erpnextRps * pacedShare)}/s requests (${pacedShare} of the limit); task-queue activity caps ${activitiesPerRequestRate}x that`,
       gatherers: JSON.stringify({ ...moodleBurstLimits, ...erpnextBurstLimits }),
       requestsByFunction: JSON.stringify(byFunction),
-      temporal: 'temporal server start-dev (SQLite in memory); the three queues\' workers in a process of their own; the sandboxes, cost-model proxies and gateway in the bench process',
+      temporal: `${stack.temporalServer}; the three queues' workers in a process of their own; the sandboxes, cost-model proxies and gateway in the bench process`,
       counted: 'requests counted once the site had delivered every webhook (webhooksDeliveredS) and no onboarding or enrolment run was open',
       workerMemory: describeWorkerMemory(),
       cpus: os.cpus().length,

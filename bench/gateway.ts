@@ -3,9 +3,8 @@ import os from 'node:os';
 import { loadConfig } from '../src/config/env';
 import { mappingSchema } from '../src/config/mapping-file';
 import { lifecyclePolicy } from '../src/mapping/lifecycle-policy';
-import { startDevServer } from '../src/temporal/dev-server';
 import { connectTemporalClient } from '../src/wiring/from-config';
-import { freePort } from '../test/support/free-port';
+import { startBenchTemporalServer } from './support/temporal-server';
 import { generatedSecret, startGatewayProcess, type GatewayProcess } from './support/gateway-process';
 import { sendSignedWebhooks, type SendFigures, type SendOptions, type SenderConnections } from './support/signed-webhook-senders';
 import { measureStartFloor } from './support/temporal-start-floor';
@@ -59,7 +58,7 @@ const summary = ({ webhooksPerSecond, p50AckMs, p99AckMs, gatewayCpuMsPerWebhook
 
 export async function run(): Promise<BenchReport> {
   const loadAtStart = os.loadavg()[0]!.toFixed(1);
-  const server = await startDevServer({ port: await freePort() });
+  const server = await startBenchTemporalServer();
   const secret = generatedSecret();
   const payloadEncryptionKey = randomBytes(32).toString('base64');
   let gateway: GatewayProcess | undefined;
@@ -110,7 +109,7 @@ export async function run(): Promise<BenchReport> {
         duplicates: 'repeats of deliveries accepted in the new phase (from the gateway memory)',
         pacedDuplicates: `${targetPerSecond}/s offered, each timed from when it was due`,
         floor: 'the same onboarding start called directly, same concurrency, no HTTP',
-        processes: 'dev server (in memory); campus-bridge gateway (production config, LOG_LEVEL info to /dev/null, encryption on); senders; no worker',
+        processes: `${server.description}; campus-bridge gateway (production config, LOG_LEVEL info to /dev/null, encryption on); senders; no worker`,
         timing: 'request sent (paced: due) to the end of the answer',
         cpus: os.cpus().length,
         loadAverageAtStart: loadAtStart,

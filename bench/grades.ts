@@ -16,10 +16,9 @@ import { createMoodleClient, type MoodleClient } from '../src/moodle/client';
 import { demoAcademicYear, demoAssessmentCriteria, demoAssessmentGroup, demoGradingScale } from '../sandboxes/demo-data';
 import { startErpnextSandbox } from '../sandboxes/erpnext';
 import { startMoodleSandbox } from '../sandboxes/moodle';
-import { startDevServer } from '../src/temporal/dev-server';
 import { TaskQueueWorkers } from '../src/temporal/task-queue-workers';
 import { taskQueues } from '../src/common/task-queues';
-import { freePort } from '../test/support/free-port';
+import { startBenchTemporalServer } from './support/temporal-server';
 import { gradeSyncSettings } from '../src/starters/sync-settings';
 import { syncGrades, type GradesReport } from '../workflows/sync-grades';
 import type { BenchReport } from './run';
@@ -148,7 +147,7 @@ export async function run(): Promise<BenchReport> {
   const config = loadConfig('worker', {}, { developmentDefaults: true });
   const rates = { moodle: config.MOODLE_RATE_PER_SECOND, erpnext: config.ERPNEXT_RATE_PER_SECOND };
   const mapping = mappingSchema.parse({});
-  const server = await startDevServer({ port: await freePort() });
+  const server = await startBenchTemporalServer();
   const { urls, child } = await startSandboxProcess();
   const connection = await Connection.connect({ address: server.address });
   const workerConnection = await NativeConnection.connect({ address: server.address });
@@ -203,7 +202,7 @@ export async function run(): Promise<BenchReport> {
         moodleActivitiesPerSecond: rates.moodle,
         erpnextActivitiesPerSecond: rates.erpnext,
         sandboxes: 'Moodle and ERPNext sandboxes in one separate local process, no injected latency',
-        temporal: 'temporal server start-dev (in-memory)',
+        temporal: server.description,
         cpus: os.cpus().length,
         node: process.version,
       },

@@ -173,7 +173,7 @@ export async function run(): Promise<BenchReport> {
         moodleCostModel: describeModel(moodleModel),
         erpnextCostModel: describeModel(erpnextModel),
         flow: 'Student insert, then submitted Program Enrollment (4 courses, 3 or 4 in Moodle), all webhooks fired by the ERPNext sandbox',
-        temporal: 'temporal server start-dev (SQLite in memory), one worker process per queue',
+        temporal: `${stack.temporalServer}, one worker process per queue`,
         cpus: os.cpus().length,
         loadAverageAtEnd: os.loadavg()[0].toFixed(1),
         node: process.version,

@@ -11,12 +11,11 @@ import { provisionErpnext } from '../../src/erpnext/provisioning/provision-erpne
 import { buildGateway } from '../../src/gateway/server';
 import { createRequestPacer } from '../../src/http/request-pacer';
 import { createMoodleClient } from '../../src/moodle/client';
-import { startDevServer, type DevServer } from '../../src/temporal/dev-server';
 import { TaskQueueWorkers } from '../../src/temporal/task-queue-workers';
 import { startErpnextSandbox, type ErpnextSandbox } from '../../sandboxes/erpnext';
 import type { FaultSettingsInput } from '../../sandboxes/faults';
 import { startMoodleSandbox, type MoodleSandbox } from '../../sandboxes/moodle';
-import { freePort } from '../../test/support/free-port';
+import { startBenchTemporalServer } from './temporal-server';
 import { erpnextRequestCost, moodleRequestCost, startCostModelProxy, type CostModel, type CostModelProxy } from './cost-model-proxy';
 import { startWorkerProcess } from './worker-process';
 
@@ -49,6 +48,8 @@ export interface BenchStackOptions {
 
 export interface BenchStack {
   temporal: Client;
+  /** The Temporal server it runs against, for the conditions (temporal-server.ts). */
+  temporalServer: string;
   mapping: Mapping;
   moodleSandbox: MoodleSandbox;
   erpnextSandbox: ErpnextSandbox;
@@ -79,7 +80,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     for (const stop of stops.reverse()) await stop();
   };
   try {
-    const server: DevServer = await startDevServer({ port: await freePort() });
+    const server = await startBenchTemporalServer();
     stops.push(() => server.stop());
     const moodleSandbox = await startMoodleSandbox({ seed: 'demo', faults: options.sandboxFaults });
     stops.push(() => moodleSandbox.close());
@@ -141,7 +142,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     proxies?.moodle.reset();
     proxies?.erpnext.reset();
 
-    return { temporal, mapping, moodleSandbox, erpnextSandbox, proxies, direct, gatewayUrl, close, workerPeakRss: () => workerPeakRss };
+    return { temporal, temporalServer: server.description, mapping, moodleSandbox, erpnextSandbox, proxies, direct, gatewayUrl, close, workerPeakRss: () => workerPeakRss };
   } catch (err) {
     await close();
     throw err;
