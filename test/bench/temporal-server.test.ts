@@ -16,7 +16,7 @@ afterAll(() => {
   else process.env.BENCH_TEMPORAL_ADDRESS = before;
 });
 
-it('uses the named server, registers the search attributes and leaves the server running', async () => {
+it('uses the named server, leaves it running, and its default namespace holds the search attributes', async () => {
   process.env.BENCH_TEMPORAL_ADDRESS = temporalAddress();
   const server = await startBenchTemporalServer();
   expect(server.address).toBe(temporalAddress());
