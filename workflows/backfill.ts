@@ -10,12 +10,12 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { BackfillPage } from '../activities/backfill-erpnext';
 import { backfillLimits } from '../src/common/backfill-limits';
 import { massChangeVerdict, type MassChangeLimits, type MassChangeVerdict } from '../src/common/mass-change-breaker';
 import { workflowIds } from '../src/common/workflow-ids';
 import { backfillActivities, type BackfillRetry } from './backfill-activities';
-import { backfillBatch, failedAt, noCounts, type BackfillBatchInput, type BackfillBatchResult, type BackfillCounts, type BackfillIssue, type PlanRow } from './backfill-batch';
+import { nextBatch } from './backfill-pages';
+import { backfillBatch, noCounts, type BackfillBatchResult, type BackfillCounts, type BackfillIssue, type PlanRow } from './backfill-batch';
 
 export interface BackfillInput {
   /** Plan only: counts, the plan's rows and conflicts; nothing is written. */
@@ -145,7 +145,6 @@ const recordedBeforeWiderRuns = { parallelism: 8, batchesPerRun: 20 } as const;
  */
 export async function backfill(input: BackfillInput): Promise<BackfillResult> {
   const state = input.carried ?? (await firstState(input));
-  const { erpnext } = backfillActivities(input.retry);
   state.status = state.paused ? 'paused' : state.status === 'awaiting-go-ahead' ? state.status : 'running';
   setHandler(backfillProgressQuery, () => state);
   setHandler(pauseBackfillUpdate, () => {
@@ -178,36 +177,9 @@ export async function backfill(input: BackfillInput): Promise<BackfillResult> {
   const batchesPerRun = input.batchesPerRun ?? usual.batchesPerRun;
   const dryPhase = state.phase === 'plan';
 
-  const readStudents = async (): Promise<BackfillPage> => {
-    if (input.students) {
-      const names = input.students.slice(state.offset, state.offset + batchSize);
-      state.offset += names.length;
-      state.exhausted = state.offset >= input.students.length;
-      return names.length === 0 ? { students: [], unreadable: [], next: null } : erpnext.erpnextBackfillPage({ after: null, size: batchSize, names });
-    }
-    const page = await erpnext.erpnextBackfillPage({ after: state.cursor, size: batchSize });
-    state.cursor = page.next;
-    state.exhausted = page.next === null;
-    return page;
-  };
-  /**
-   * The next batch's Students, or (paging through every Student in a wider run) only where its
-   * page ends: the batch reads its Students itself. A hundred Students with their profiles made
-   * some 60 KB of the parent's history a batch, twice (the page read and the child's input);
-   * 100 batches a run came to about 7 MB.
-   */
-  const nextBatch = async (): Promise<{ students: Pick<BackfillBatchInput, 'students' | 'page'> | null; unread: BackfillIssue[] }> => {
-    if (wider && !input.students) {
-      const after = state.cursor;
-      const bounds = await erpnext.erpnextBackfillPageBounds({ after, size: batchSize });
-      state.cursor = bounds.next;
-      state.exhausted = bounds.next === null;
-      return { students: bounds.last === null ? null : { page: { after, upTo: bounds.last } }, unread: [] };
-    }
-    const page = await readStudents();
-    const unread = page.unreadable.map(failedAt('read'));
-    return { students: page.students.length === 0 ? null : { students: page.students }, unread };
-  };
+  const planRowLimit = input.planRows ?? backfillLimits.planRows;
+  // Rows promised to batches in flight: each planning batch returns only rows the run will list.
+  let planRowsPromised = 0;
 
   const record = (result: BackfillBatchResult, unread: BackfillIssue[]) => {
     state.counts = add(state.counts, result.counts);
@@ -219,10 +191,6 @@ export async function backfill(input: BackfillInput): Promise<BackfillResult> {
     state.done += result.counts.students + unread.length;
   };
 
-  const planRowLimit = input.planRows ?? backfillLimits.planRows;
-  // Rows promised to batches in flight: each planning batch returns only rows the run will list.
-  let planRowsPromised = 0;
-
   const inFlight = new Map<number, Promise<void>>();
   // A batch that fails (a refusal that concerns every record, such as a missing capability) ends the run.
   let batchFailure: unknown;
@@ -230,7 +198,7 @@ export async function backfill(input: BackfillInput): Promise<BackfillResult> {
   while (!state.exhausted && startedThisRun < batchesPerRun) {
     await condition(() => batchFailure !== undefined || (!state.paused && inFlight.size < parallelism));
     if (batchFailure !== undefined) throw batchFailure;
-    const { students, unread } = await nextBatch();
+    const { students, unread } = await nextBatch(input, state, batchSize, wider);
     // A pause that arrived while the page was being read holds its batch too: paused, nothing new starts.
     if (patched('pause-holds-the-batch-being-read')) await condition(() => !state.paused);
     if (!students) {
