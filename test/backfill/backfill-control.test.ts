@@ -1,7 +1,7 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { moodleUserIdField } from '../../src/erpnext/resources/students';
 import { approveBackfillUpdate, backfillProgressQuery, pauseBackfillUpdate, resumeBackfillUpdate, type backfill, type BackfillState } from '../../workflows/backfill';
-import { moodleRequests, resetRequests, startBackfillStack, type BackfillStack } from './backfill-stack';
+import { backfillRuns, moodleRequests, resetRequests, startBackfillStack, type BackfillStack } from './backfill-stack';
 import { submitProgramEnrollment } from '../support/program-enrollment';
 
 jest.setTimeout(240_000);
@@ -105,13 +105,8 @@ describe('operating a backfill', () => {
     const handle = await stack.start({ students, batchSize: 2, parallelism: 3, batchesPerRun: 2 });
     const result = await handle.result();
     expect(result.counts.create).toBe(12);
-    // Six batches, two a run: three runs, each continued from the one before (followed back through their histories).
-    let runs = 0;
-    for (let runId: string | null | undefined = (await handle.describe()).runId; runId; runs++) {
-      const { events } = await stack.env.client.workflow.getHandle(handle.workflowId, runId).fetchHistory();
-      runId = events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId || undefined;
-    }
-    expect(runs).toBe(3);
+    // Six batches, two a run: three runs, each continued from the one before.
+    expect(await backfillRuns(handle, stack.env.client)).toBe(3);
     await expectExactlySynced(students, mailsBefore);
   });
 

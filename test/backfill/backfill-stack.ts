@@ -102,3 +102,13 @@ export async function moodleRequests(sandbox: MoodleSandbox): Promise<Record<str
 export async function resetRequests(...urls: string[]): Promise<void> {
   for (const url of urls) await fetch(`${url}/__sandbox/requests`, { method: 'DELETE' });
 }
+
+/** How many runs a backfill took: its latest run, followed back through each run's continue-as-new. */
+export async function backfillRuns(handle: WorkflowHandle<typeof backfill>, client: TemporalTestEnv['client']): Promise<number> {
+  let runs = 0;
+  for (let runId: string | undefined = (await handle.describe()).runId; runId; runs++) {
+    const { events } = await client.workflow.getHandle(handle.workflowId, runId).fetchHistory();
+    runId = events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId || undefined;
+  }
+  return runs;
+}
