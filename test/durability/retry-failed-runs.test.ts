@@ -28,10 +28,17 @@ async function closedStatus(workflowId: string): Promise<string> {
   return eventually(() => handle.describe().then((d) => d.status.name, () => 'NOT_STARTED'), (s) => s !== 'RUNNING' && s !== 'NOT_STARTED', 30_000);
 }
 
+/**
+ * The statuses of a workflow id's runs, once visibility shows none running: it is updated after the
+ * run closes, so a list just after `result()` can still say RUNNING (seen once in CI).
+ */
 async function runsOf(workflowId: string): Promise<string[]> {
-  const statuses: string[] = [];
-  for await (const execution of stack.env.client.workflow.list({ query: `WorkflowId = "${workflowId}"` })) statuses.push(execution.status.name);
-  return statuses.sort();
+  const list = async () => {
+    const statuses: string[] = [];
+    for await (const execution of stack.env.client.workflow.list({ query: `WorkflowId = "${workflowId}"` })) statuses.push(execution.status.name);
+    return statuses.sort();
+  };
+  return eventually(list, (statuses) => !statuses.includes('RUNNING'), 10_000);
 }
 
 describe('re-running failed lifecycle runs', () => {
